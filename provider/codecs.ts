@@ -1,0 +1,82 @@
+import * as t from "io-ts";
+
+/**
+ * Atlas wire codecs. Responses are decoded tolerantly (`t.type`/`t.partial` ignore unknown fields) so
+ * that new API fields never break a deployment; only what we use is required.
+ */
+
+/** A BSON timestamp as Atlas returns it. */
+export const BsonTimestamp = t.partial({ date: t.string, increment: t.number });
+export type BsonTimestamp = t.TypeOf<typeof BsonTimestamp>;
+
+/** Serverless restore delivery types (`ServerlessBackupRestoreJob.deliveryType`). */
+export const ServerlessDeliveryType = t.keyof({ automated: null, download: null, pointInTime: null });
+export type ServerlessDeliveryType = t.TypeOf<typeof ServerlessDeliveryType>;
+
+/** `ServerlessBackupRestoreJob`: the job has no status field; see {@link serverlessJobStatus}. */
+export const ServerlessRestoreJob = t.intersection([
+  t.type({ id: t.string }),
+  t.partial({
+    deliveryType: t.string,
+    snapshotId: t.string,
+    targetClusterName: t.string,
+    targetGroupId: t.string,
+    failed: t.boolean,
+    cancelled: t.boolean,
+    expired: t.boolean,
+    finishedAt: t.string,
+    expiresAt: t.string,
+    timestamp: t.string,
+    deliveryUrl: t.array(t.string),
+    desiredTimestamp: BsonTimestamp,
+    oplogTs: t.number,
+    oplogInc: t.number,
+    pointInTimeUTCSeconds: t.number,
+  }),
+]);
+export type ServerlessRestoreJob = t.TypeOf<typeof ServerlessRestoreJob>;
+
+/** Body of `createGroupServerlessBackupRestoreJob`. */
+export interface CreateServerlessRestoreJobRequest {
+  deliveryType: ServerlessDeliveryType;
+  targetClusterName: string;
+  targetGroupId: string;
+  snapshotId?: string;
+  pointInTimeUTCSeconds?: number;
+  oplogTs?: number;
+  oplogInc?: number;
+}
+
+/** `ServerlessBackupSnapshot` (and, for the fields we use, `FlexBackupSnapshot20241113`). */
+export const BackupSnapshot = t.intersection([
+  t.type({ id: t.string }),
+  t.partial({ createdAt: t.string, status: t.string, expiresAt: t.string, snapshotType: t.string }),
+]);
+export type BackupSnapshot = t.TypeOf<typeof BackupSnapshot>;
+
+/** A serverless instance or flex cluster, for the fields we use. */
+export const ClusterDescription = t.intersection([
+  t.type({ name: t.string }),
+  t.partial({ id: t.string, stateName: t.string, groupId: t.string }),
+]);
+export type ClusterDescription = t.TypeOf<typeof ClusterDescription>;
+
+/** One page of a paginated list. */
+export const page = <C extends t.Mixed>(item: C) =>
+  t.intersection([t.type({ results: t.array(item) }), t.partial({ totalCount: t.number })]);
+
+/** Atlas's `ApiError` body; every field optional because proxies answer errors too. */
+export const ApiErrorBody = t.partial({
+  error: t.number,
+  errorCode: t.string,
+  detail: t.union([t.string, t.null]),
+  reason: t.union([t.string, t.null]),
+});
+export type ApiErrorBody = t.TypeOf<typeof ApiErrorBody>;
+
+/** The OAuth token endpoint's answer. */
+export const TokenResponse = t.intersection([
+  t.type({ access_token: t.string }),
+  t.partial({ expires_in: t.number, token_type: t.string }),
+]);
+export type TokenResponse = t.TypeOf<typeof TokenResponse>;

@@ -1,0 +1,249 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as t from "io-ts";
+
+import type { AtlasClient } from "./client";
+import type { Clock } from "./clock";
+import { diffInputs, type DiffRules } from "./diff";
+import {
+  AtlasApiError,
+  AtlasDecodeError,
+  PollAbortedError,
+  PollTimeoutError,
+  RestoreJobFailedError,
+  RestoreJobIncompleteError,
+} from "./errors";
+import type { Failure } from "./fields";
+import { type PollResult, pollUntil } from "./poll";
+import { formatDecodeErrors } from "./reporter";
+import { classifyStatus, type RestoreJobStatus } from "./restore-job-state";
+
+/** Where messages for the user go (the Pulumi CLI shows the provider's output). */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** What a lifecycle needs at run time, built once credentials are known. */
+export interface Session {
+  readonly client: AtlasClient;
+  readonly clock: Clock;
+  readonly poll: { readonly minDelayMs: number; readonly maxDelayMs: number };
+  readonly log: Logger;
+}
+
+/** Outputs of every restore job resource that the lifecycle itself relies on. */
+interface CommonOutputs {
+  restoreJobId: string;
+  status: RestoreJobStatus;
+}
+
+/** A job as the resource records it: its id and every field the API returned, mapped to outputs. */
+export type JobOutputs = CommonOutputs & Record<string, unknown>;
+
+/** What differs between kinds of restore jobs (serverless, flex); the lifecycle does the rest. */
+export interface RestoreJobSpec<I extends { waitForCompletion: boolean; waitTimeoutSeconds: number }> {
+  /** For messages, e.g. `serverless restore job`. */
+  readonly noun: string;
+  readonly inputs: t.Type<I, unknown, unknown>;
+  check(
+    raw: Record<string, unknown>,
+    nowSeconds: number,
+  ): { inputs: Record<string, unknown>; failures: Failure[] };
+  readonly diffRules: DiffRules;
+  /** Starts a restore (choosing a snapshot when none was given) and returns its first outputs. */
+  start(session: Session, inputs: I): Promise<JobOutputs>;
+  /** Reads the job again; `previous` is what state holds. Throws an AtlasApiError 404 when it is gone. */
+  fetch(session: Session, inputs: I, previous: JobOutputs): Promise<JobOutputs>;
+  /** Outputs never copied into an error's partial state (they are secrets). */
+  readonly secretOutputs: readonly string[];
+}
+
+/** The provider methods for one kind of restore job, minus `configure`. */
+export type Lifecycle = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+/** How often, at most, to print "still running" while waiting. */
+const PROGRESS_EVERY_MS = 30_000;
+
+/**
+ * The resource lifecycle shared by every kind of restore job: validate, start, wait with progress,
+ * record the job even when the wait fails, resume, refresh, and forget on delete (Atlas has no cancel
+ * for these jobs).
+ */
+export function createLifecycle<I extends { waitForCompletion: boolean; waitTimeoutSeconds: number }>(
+  spec: RestoreJobSpec<I>,
+  session: () => Session,
+  clock: Clock,
+): Lifecycle {
+  const decodeInputs = (raw: Record<string, unknown>): I => {
+    const result = spec.inputs.decode(withoutProvider(raw));
+    if (result._tag === "Left")
+      throw new AtlasDecodeError(`${spec.noun} inputs`, formatDecodeErrors(result.left));
+    return result.right;
+  };
+
+  /** Waits when asked to and returns the final outputs, or throws an error that records the job. */
+  const settle = async (s: Session, inputs: I, outs: JobOutputs, provider: unknown): Promise<JobOutputs> => {
+    const recorded = (cause: Error, last: JobOutputs) =>
+      new RestoreJobIncompleteError(last.restoreJobId, forState(last, provider), cause, hintFor(cause));
+    if (outs.status !== "RUNNING") {
+      if (outs.status === "COMPLETED") return outs;
+      throw recorded(new RestoreJobFailedError(outs.restoreJobId, outs.status), outs);
+    }
+    if (!inputs.waitForCompletion) return outs;
+
+    let last = outs;
+    let result: PollResult<JobOutputs>;
+    try {
+      result = await waitForJob(s, spec, inputs, outs);
+    } catch (error) {
+      throw recorded(error instanceof Error ? error : new Error(String(error)), last);
+    }
+    last = result.value ?? last;
+    if (result.state === "SUCCESS") return last;
+    throw recorded(toPollError(result, last), last);
+  };
+
+  const forState = (outs: JobOutputs, provider: unknown): Record<string, unknown> => {
+    const state: Record<string, unknown> = { ...outs, __provider: provider };
+    for (const key of spec.secretOutputs) delete state[key];
+    return state;
+  };
+
+  return {
+    async check(_olds, news) {
+      const { inputs, failures } = spec.check(withoutProvider(news), Math.floor(clock.now() / 1000));
+      return { inputs: { ...inputs, __provider: news.__provider }, failures };
+    },
+
+    async diff(_id, olds, news) {
+      return diffInputs(olds, news, spec.diffRules);
+    },
+
+    async create(raw) {
+      const inputs = decodeInputs(raw);
+      const s = session();
+      const outs = await spec.start(s, inputs);
+      s.log.info(`${spec.noun} started: ${outs.restoreJobId}`);
+      return { id: outs.restoreJobId, outs: await settle(s, inputs, outs, raw.__provider) };
+    },
+
+    async update(id, olds, news) {
+      const inputs = decodeInputs(news);
+      const previous = { ...olds, restoreJobId: id } as JobOutputs;
+      const s = session();
+      // A job recorded while still running (an earlier wait failed, timed out or was not asked for):
+      // look at it again and keep waiting. Never start another restore here.
+      const current = previous.status === "RUNNING" ? await spec.fetch(s, inputs, previous) : previous;
+      const outs = { ...current, ...inputsOf(news, spec.diffRules) };
+      if (current.status === "RUNNING" && inputs.waitForCompletion)
+        s.log.info(`resuming wait for ${spec.noun}: ${id}`);
+      return { outs: await settle(s, inputs, outs as JobOutputs, news.__provider) };
+    },
+
+    async read(id, props) {
+      const inputs = decodeInputs(props);
+      try {
+        const outs = await spec.fetch(session(), inputs, { ...props, restoreJobId: id } as JobOutputs);
+        return { id, props: outs };
+      } catch (error) {
+        // The job is gone from Atlas: returning no id removes it from state.
+        if (error instanceof AtlasApiError && error.status === 404) return {};
+        throw error;
+      }
+    },
+
+    async delete(id, props) {
+      const s = session();
+      if (props.status !== "RUNNING") {
+        s.log.info(`${spec.noun} forgotten (Atlas keeps its record): ${id}`);
+        return;
+      }
+      let status = "RUNNING";
+      try {
+        status = (await spec.fetch(s, decodeInputs(props), { ...props, restoreJobId: id } as JobOutputs))
+          .status;
+      } catch {
+        // Deleting only forgets the job; not being able to look at it must not block that.
+      }
+      if (status === "RUNNING") {
+        s.log.warn(
+          `${spec.noun} is still running in Atlas, which cannot cancel it; this stack no longer tracks it: ${id}`,
+        );
+      } else {
+        s.log.info(`${spec.noun} forgotten (Atlas keeps its record): ${id}`);
+      }
+    },
+  };
+}
+
+/** Polls a job until it ends or the resource's wait timeout passes, printing progress. */
+async function waitForJob<I extends { waitTimeoutSeconds: number }>(
+  s: Session,
+  spec: RestoreJobSpec<I & { waitForCompletion: boolean }>,
+  inputs: I & { waitForCompletion: boolean },
+  outs: JobOutputs,
+): Promise<PollResult<JobOutputs>> {
+  let lastReport = 0;
+  let lastStatus = outs.status;
+  return pollUntil({
+    check: () => spec.fetch(s, inputs, outs),
+    classify: (job) => classifyStatus(job.status),
+    clock: s.clock,
+    minDelayMs: s.poll.minDelayMs,
+    maxDelayMs: s.poll.maxDelayMs,
+    maxWaitMs: inputs.waitTimeoutSeconds * 1000,
+    checkFirst: false,
+    onCheck: (job, elapsedMs) => {
+      if (job.status !== lastStatus || elapsedMs - lastReport >= PROGRESS_EVERY_MS) {
+        s.log.info(`${spec.noun} ${job.restoreJobId}: ${job.status}, ${formatDuration(elapsedMs)} elapsed`);
+        lastReport = elapsedMs;
+        lastStatus = job.status;
+      }
+    },
+  });
+}
+
+/** Turns a wait that did not succeed into the error users see. */
+export function toPollError(result: PollResult<JobOutputs>, last: JobOutputs): Error {
+  switch (result.state) {
+    case "FAILURE":
+      return new RestoreJobFailedError(last.restoreJobId, last.status);
+    case "TIMEOUT":
+      return new PollTimeoutError(last.restoreJobId, result.elapsedMs);
+    case "ABORTED":
+      return new PollAbortedError(last.restoreJobId);
+    case "SUCCESS":
+      throw new Error("a successful wait is not an error");
+  }
+}
+
+/** Tells the user the next step, since the job is recorded in state either way. */
+function hintFor(cause: Error): string {
+  if (cause instanceof RestoreJobFailedError) {
+    return "the job is recorded in state; to restore again, run `pulumi up --replace <urn>` or change `triggers`";
+  }
+  return "the job is recorded in state; run `pulumi up` again to resume waiting for it";
+}
+
+/** The user's inputs among outputs or new inputs, minus the provider. */
+function inputsOf(raw: Record<string, unknown>, rules: DiffRules): Record<string, unknown> {
+  const keys = [...rules.replaceOnChange, ...rules.updateOnChange];
+  return Object.fromEntries(keys.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+}
+
+function withoutProvider(raw: Record<string, unknown>): Record<string, unknown> {
+  const { __provider: _ignored, ...rest } = raw;
+  return rest;
+}
+
+/** `1h 02m 03s`, `2m 05s`, `7s`. */
+export function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (h > 0) return `${h}h ${pad(m)}m ${pad(sec)}s`;
+  if (m > 0) return `${m}m ${pad(sec)}s`;
+  return `${sec}s`;
+}

@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import { createAtlasAuth } from "./auth";
+import { createAtlasClient } from "./client";
+import { systemClock } from "./clock";
+import { type ConfigGetter, type ProviderConfig, readProviderConfig } from "./config";
+import { createHttp, createTokenRequester } from "./http";
+import { createLifecycle, type Logger, type Session } from "./lifecycle";
+import { serverlessSpec } from "./serverless";
+
+/**
+ * The provider's implementation as it runs inside the dynamic-provider process. The serialized
+ * provider object loads this module by package name, so nothing here is ever serialized into state:
+ * credentials and clients live only in this process.
+ */
+
+let stackConfig: ConfigGetter = () => undefined;
+let session: Session | undefined;
+
+/** Receives the stack config (secrets decrypted) from the provider's `configure` hook. */
+export function configure(get: ConfigGetter): void {
+  stackConfig = get;
+  session = undefined;
+}
+
+/** Messages go through Pulumi's log, which the CLI shows for the provider's process. */
+const log: Logger = {
+  info: (message) => void pulumi.log.info(message),
+  warn: (message) => void pulumi.log.warn(message),
+};
+
+/** Builds the HTTP stack from config and the environment on first use, after `configure`. */
+function currentSession(): Session {
+  session ??= createSession(readProviderConfig(stackConfig, process.env));
+  return session;
+}
+
+/** Wires one provider configuration into a session: auth, transport and client. */
+export function createSession(
+  config: ProviderConfig,
+  overrides: Partial<Pick<Session, "clock" | "log">> = {},
+): Session {
+  const clock = overrides.clock ?? systemClock;
+  const sessionLog = overrides.log ?? log;
+  const requestToken = createTokenRequester({ baseUrl: config.baseUrl, timeoutMs: config.requestTimeoutMs });
+  const auth = createAtlasAuth(config.credentials, { requestToken, clock });
+  const send = createHttp({
+    baseUrl: config.baseUrl,
+    auth,
+    retry: config.retry,
+    clock,
+    timeoutMs: config.requestTimeoutMs,
+    envelope: config.envelope,
+    pretty: config.pretty,
+    onRetry: ({ request, attempt, delayMs, reason }) =>
+      sessionLog.info(
+        `retrying ${request} in ${Math.round(delayMs / 100) / 10} s after ${reason} (attempt ${attempt})`,
+      ),
+  });
+  return { client: createAtlasClient(send), clock, poll: config.poll, log: sessionLog };
+}
+
+/** The lifecycle of `ServerlessRestoreJob`. */
+export const serverless = createLifecycle(serverlessSpec, currentSession, systemClock);

@@ -1,0 +1,138 @@
+import * as t from "io-ts";
+
+import { ServerlessDeliveryType } from "./codecs";
+import type { DiffRules } from "./diff";
+import {
+  AtlasId,
+  AtlasName,
+  checkFields,
+  type Failure,
+  known,
+  OplogIncrement,
+  TimestampSeconds,
+  Triggers,
+  WaitSeconds,
+} from "./fields";
+
+/** Default of `waitTimeoutSeconds`: three hours, since real restores can take over an hour. */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 10800;
+
+const required = { groupId: AtlasId, clusterName: AtlasName, deliveryType: ServerlessDeliveryType };
+const optional = {
+  snapshotId: AtlasId,
+  pointInTimeUTCSeconds: TimestampSeconds,
+  oplogTs: TimestampSeconds,
+  oplogInc: OplogIncrement,
+  targetClusterName: AtlasName,
+  targetGroupId: AtlasId,
+  waitForCompletion: t.boolean,
+  waitTimeoutSeconds: WaitSeconds,
+  triggers: Triggers,
+};
+
+/** The inputs after `check`: validated, defaults filled in. This is what `create` and `diff` see. */
+export const ServerlessRestoreJobInputs = t.intersection([
+  t.type({
+    ...required,
+    targetGroupId: AtlasId,
+    waitForCompletion: t.boolean,
+    waitTimeoutSeconds: WaitSeconds,
+  }),
+  t.partial({
+    snapshotId: AtlasId,
+    pointInTimeUTCSeconds: TimestampSeconds,
+    oplogTs: TimestampSeconds,
+    oplogInc: OplogIncrement,
+    targetClusterName: AtlasName,
+    triggers: Triggers,
+  }),
+]);
+export type ServerlessRestoreJobInputs = t.TypeOf<typeof ServerlessRestoreJobInputs>;
+
+const POINT_IN_TIME_FIELDS = ["pointInTimeUTCSeconds", "oplogTs", "oplogInc"] as const;
+
+/**
+ * Validates raw inputs and fills in defaults. Pure: no network, the time passed in. Returns every
+ * failure at once, each naming its property.
+ */
+export function checkServerlessInputs(
+  raw: Record<string, unknown>,
+  nowSeconds: number,
+): { inputs: Record<string, unknown>; failures: Failure[] } {
+  const failures = [...checkFields(raw, required, optional), ...crossFieldFailures(raw, nowSeconds)];
+  const inputs: Record<string, unknown> = {
+    ...withoutUndefined(raw),
+    targetGroupId: raw.targetGroupId ?? raw.groupId,
+    waitForCompletion: raw.waitForCompletion ?? true,
+    waitTimeoutSeconds: raw.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
+  };
+  // The API requires a target even for downloads; the source instance is the natural one.
+  if (raw.deliveryType === "download" && raw.targetClusterName === undefined) {
+    inputs.targetClusterName = raw.clusterName;
+  }
+  return { inputs, failures };
+}
+
+function crossFieldFailures(raw: Record<string, unknown>, nowSeconds: number): Failure[] {
+  const failures: Failure[] = [];
+  const type = raw.deliveryType;
+  const has = (key: string) => raw[key] !== undefined && raw[key] !== null;
+
+  if ((type === "automated" || type === "pointInTime") && !has("targetClusterName")) {
+    failures.push({ property: "targetClusterName", reason: `required for deliveryType ${type}` });
+  }
+  if (type === "pointInTime") {
+    const byTime = has("pointInTimeUTCSeconds");
+    const byOplog = has("oplogTs") || has("oplogInc");
+    if (byTime && byOplog) {
+      failures.push({
+        property: "pointInTimeUTCSeconds",
+        reason: "give either pointInTimeUTCSeconds or oplogTs with oplogInc, not both",
+      });
+    } else if (!byTime && !byOplog) {
+      failures.push({
+        property: "pointInTimeUTCSeconds",
+        reason: "required for deliveryType pointInTime, unless oplogTs and oplogInc are given",
+      });
+    } else if (byOplog && !has("oplogTs")) {
+      failures.push({ property: "oplogTs", reason: "required with oplogInc" });
+    } else if (byOplog && !has("oplogInc")) {
+      failures.push({ property: "oplogInc", reason: "required with oplogTs" });
+    }
+    if (has("snapshotId")) {
+      failures.push({ property: "snapshotId", reason: "not used with deliveryType pointInTime" });
+    }
+    for (const key of ["pointInTimeUTCSeconds", "oplogTs"]) {
+      const value = raw[key];
+      if (known(value) && typeof value === "number" && value > nowSeconds) {
+        failures.push({ property: key, reason: "must not be in the future" });
+      }
+    }
+  } else if (known(type)) {
+    for (const key of POINT_IN_TIME_FIELDS) {
+      if (has(key)) failures.push({ property: key, reason: "only used with deliveryType pointInTime" });
+    }
+  }
+  return failures;
+}
+
+/** How `diff` treats each input of a serverless restore job. */
+export const serverlessDiffRules: DiffRules = {
+  replaceOnChange: [
+    "groupId",
+    "clusterName",
+    "deliveryType",
+    "snapshotId",
+    ...POINT_IN_TIME_FIELDS,
+    "targetClusterName",
+    "targetGroupId",
+    "triggers",
+  ],
+  updateOnChange: ["waitForCompletion", "waitTimeoutSeconds"],
+  // The outputs hold the snapshot actually restored; the user gave one only when snapshotSource says so.
+  oldInput: (key, olds) => (key === "snapshotId" && olds.snapshotSource === "latest" ? undefined : olds[key]),
+};
+
+function withoutUndefined(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+}
