@@ -58,15 +58,13 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<
   let checks = 0;
   let last: T | undefined;
 
-  for (let round = 0; ; round++) {
-    if (round > 0 || options.checkFirst === false) {
+  let waits = 0;
+  for (;;) {
+    if (checks > 0 || options.checkFirst === false) {
       const remaining = deadline - clock.now();
       if (remaining <= 0) return { state: "TIMEOUT", value: last, checks, elapsedMs: clock.now() - started };
-      await sleepUnlessAborted(
-        clock,
-        Math.min(remaining, nextDelayMs(settings, round, clock.random())),
-        signal,
-      );
+      const delayMs = nextDelayMs(settings, ++waits, clock.random());
+      await sleepUnlessAborted(clock, Math.min(remaining, delayMs), signal);
     }
     if (signal?.aborted) return { state: "ABORTED", value: last, checks, elapsedMs: clock.now() - started };
 
@@ -80,7 +78,7 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<
 }
 
 /**
- * The wait before check number `round` (1 for the first wait): geometric growth, capped, with up to
+ * Wait number `round` (1 for the first): geometric growth from `minDelayMs`, capped, with up to
  * {@link JITTER} of it taken away at random.
  */
 export function nextDelayMs(

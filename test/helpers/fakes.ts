@@ -1,0 +1,87 @@
+import type { AxiosAdapter, InternalAxiosRequestConfig } from "axios";
+
+import type { AtlasAuth } from "../../provider/auth";
+import type { Clock } from "../../provider/clock";
+import type { ServerlessRestoreJob } from "../../provider/codecs";
+
+/** A clock whose time moves only when something sleeps on it; records every sleep. */
+export function fakeClock(start = Date.UTC(2026, 10, 28, 12), random = 0.5): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+    random: () => random,
+  };
+}
+
+/** One canned answer of {@link fakeAdapter}: an HTTP response, or a network error code. */
+export type FakeAnswer =
+  { status: number; body?: unknown; headers?: Record<string, string> } | { networkError: string };
+
+/** What the fake adapter saw of one request. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** An axios adapter that answers from a list, in order, and records the requests. */
+export function fakeAdapter(answers: FakeAnswer[]): AxiosAdapter & { seen: SeenRequest[] } {
+  const seen: SeenRequest[] = [];
+  const adapter = async (config: InternalAxiosRequestConfig) => {
+    const headers = Object.fromEntries(
+      Object.entries(config.headers.toJSON()).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
+    seen.push({
+      method: (config.method ?? "get").toUpperCase(),
+      url: config.url ?? "",
+      headers,
+      body: config.data as string | undefined,
+    });
+    const answer = answers.shift();
+    if (!answer) throw new Error("fake adapter: no answer left");
+    if ("networkError" in answer) {
+      throw Object.assign(new Error(`fake ${answer.networkError}`), { code: answer.networkError, config });
+    }
+    return {
+      status: answer.status,
+      statusText: "",
+      headers: answer.headers ?? {},
+      config,
+      data:
+        answer.body === undefined
+          ? ""
+          : typeof answer.body === "string"
+            ? answer.body
+            : JSON.stringify(answer.body),
+    };
+  };
+  return Object.assign(adapter, { seen });
+}
+
+/** An auth strategy that always signs with a fixed header. */
+export function fixedAuth(header = "Bearer test-token"): AtlasAuth {
+  return { describe: () => "service account", authorization: async () => header, unauthorized: () => false };
+}
+
+/** A serverless restore job as Atlas returns it, with overrides. */
+export function jobFixture(overrides: Partial<ServerlessRestoreJob> = {}): ServerlessRestoreJob {
+  return {
+    id: "65a1b2c3d4e5f6a7b8c9d0e1",
+    deliveryType: "automated",
+    snapshotId: "5f0e1d2c3b4a596877665544",
+    targetClusterName: "staging-orders",
+    targetGroupId: "0123456789abcdef01234567",
+    failed: false,
+    cancelled: false,
+    expired: false,
+    timestamp: "2026-11-28T11:00:00Z",
+    ...overrides,
+  };
+}
