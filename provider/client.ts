@@ -3,7 +3,10 @@ import type * as t from "io-ts";
 import {
   BackupSnapshot,
   ClusterDescription,
+  type CreateFlexRestoreJobRequest,
   type CreateServerlessRestoreJobRequest,
+  FlexRestoreJob,
+  FlexSnapshot,
   page,
   ServerlessRestoreJob,
 } from "./codecs";
@@ -13,6 +16,8 @@ import { formatDecodeErrors } from "./reporter";
 
 /** API version dates, one per family of operations (see the OpenAPI subset). */
 export const SERVERLESS_API_VERSION = "2023-01-01";
+/** API version date of the Flex operations. */
+export const FLEX_API_VERSION = "2024-11-13";
 
 /** Items per page when listing; the API allows up to 500. */
 const PAGE_SIZE = 100;
@@ -31,6 +36,17 @@ export interface AtlasClient {
   listServerlessRestoreJobs(groupId: string, clusterName: string): Promise<ServerlessRestoreJob[]>;
   listServerlessSnapshots(groupId: string, clusterName: string): Promise<BackupSnapshot[]>;
   getServerlessInstance(groupId: string, name: string): Promise<ClusterDescription>;
+  createFlexRestoreJob(
+    groupId: string,
+    name: string,
+    body: CreateFlexRestoreJobRequest,
+  ): Promise<FlexRestoreJob>;
+  /** Starts a download of a flex snapshot; the job's `snapshotUrl` appears when it is ready. */
+  downloadFlexSnapshot(groupId: string, name: string, snapshotId: string): Promise<FlexRestoreJob>;
+  getFlexRestoreJob(groupId: string, name: string, jobId: string): Promise<FlexRestoreJob>;
+  listFlexRestoreJobs(groupId: string, name: string): Promise<FlexRestoreJob[]>;
+  listFlexSnapshots(groupId: string, name: string): Promise<FlexSnapshot[]>;
+  getFlexCluster(groupId: string, name: string): Promise<ClusterDescription>;
 }
 
 /** Builds the client over a transport. */
@@ -39,6 +55,8 @@ export function createAtlasClient(send: Send): AtlasClient {
     `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/serverless/${rest}`;
   const jobs = (groupId: string, clusterName: string) =>
     serverless(groupId, `${encodeURIComponent(clusterName)}/backup/restoreJobs`);
+  const flex = (groupId: string, name: string, rest = "") =>
+    `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/flexClusters/${encodeURIComponent(name)}${rest}`;
 
   const call = async <C extends t.Mixed>(codec: C, request: AtlasRequest): Promise<t.TypeOf<C>> =>
     decode(codec, await send(request), `${request.method} ${request.path}`);
@@ -87,6 +105,34 @@ export function createAtlasClient(send: Send): AtlasClient {
         path: serverless(groupId, encodeURIComponent(name)),
         version: SERVERLESS_API_VERSION,
       }),
+    createFlexRestoreJob: (groupId, name, body) =>
+      call(FlexRestoreJob, {
+        method: "POST",
+        path: flex(groupId, name, "/backup/restoreJobs"),
+        body,
+        version: FLEX_API_VERSION,
+        idempotent: false,
+      }),
+    downloadFlexSnapshot: (groupId, name, snapshotId) =>
+      call(FlexRestoreJob, {
+        method: "POST",
+        path: flex(groupId, name, "/backup/download"),
+        body: { snapshotId },
+        version: FLEX_API_VERSION,
+        idempotent: false,
+      }),
+    getFlexRestoreJob: (groupId, name, jobId) =>
+      call(FlexRestoreJob, {
+        method: "GET",
+        path: flex(groupId, name, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
+        version: FLEX_API_VERSION,
+      }),
+    listFlexRestoreJobs: (groupId, name) =>
+      listAll(FlexRestoreJob, flex(groupId, name, "/backup/restoreJobs"), FLEX_API_VERSION),
+    listFlexSnapshots: (groupId, name) =>
+      listAll(FlexSnapshot, flex(groupId, name, "/backup/snapshots"), FLEX_API_VERSION),
+    getFlexCluster: (groupId, name) =>
+      call(ClusterDescription, { method: "GET", path: flex(groupId, name), version: FLEX_API_VERSION }),
   };
 }
 

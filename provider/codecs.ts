@@ -54,6 +54,56 @@ export const BackupSnapshot = t.intersection([
 ]);
 export type BackupSnapshot = t.TypeOf<typeof BackupSnapshot>;
 
+/** Flex restore job statuses (`FlexBackupRestoreJob20241113.status`). */
+export const FlexJobStatus = t.keyof({
+  PENDING: null,
+  QUEUED: null,
+  RUNNING: null,
+  FAILED: null,
+  COMPLETED: null,
+});
+export type FlexJobStatus = t.TypeOf<typeof FlexJobStatus>;
+
+/** `FlexBackupRestoreJob20241113`: a restore (`RESTORE`) or a download (`DOWNLOAD`) of a flex snapshot. */
+export const FlexRestoreJob = t.intersection([
+  t.type({ id: t.string }),
+  t.partial({
+    status: t.string,
+    deliveryType: t.string,
+    snapshotId: t.string,
+    instanceName: t.string,
+    projectId: t.string,
+    targetDeploymentItemName: t.string,
+    targetProjectId: t.string,
+    expirationDate: t.string,
+    restoreFinishedDate: t.string,
+    restoreScheduledDate: t.string,
+    snapshotFinishedDate: t.string,
+    snapshotUrl: t.string,
+  }),
+]);
+export type FlexRestoreJob = t.TypeOf<typeof FlexRestoreJob>;
+
+/** Body of `createGroupFlexClusterBackupRestoreJob`. */
+export interface CreateFlexRestoreJobRequest {
+  snapshotId: string;
+  targetDeploymentItemName: string;
+  targetProjectId?: string;
+}
+
+/** `FlexBackupSnapshot20241113`, for the fields we use: flex snapshots have no `createdAt`. */
+export const FlexSnapshot = t.intersection([
+  t.type({ id: t.string }),
+  t.partial({
+    status: t.string,
+    finishTime: t.string,
+    startTime: t.string,
+    scheduledTime: t.string,
+    expiration: t.string,
+  }),
+]);
+export type FlexSnapshot = t.TypeOf<typeof FlexSnapshot>;
+
 /** A serverless instance or flex cluster, for the fields we use. */
 export const ClusterDescription = t.intersection([
   t.type({ name: t.string }),

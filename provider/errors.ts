@@ -126,3 +126,16 @@ export class RestoreJobIncompleteError extends Error {
     this.reasons = [cause.message];
   }
 }
+
+/** A restore completed, but its target did not become usable (IDLE) in time. */
+export class TargetNotReadyError extends Error {
+  override readonly name = "TargetNotReadyError";
+  constructor(
+    readonly target: string,
+    /** The last `stateName` seen, e.g. `UPDATING`. */
+    readonly stateName: string,
+    readonly waitedMs: number,
+  ) {
+    super(`restore target still ${stateName} after ${Math.round(waitedMs / 1000)} s: ${target}`);
+  }
+}

@@ -62,6 +62,45 @@ export const WaitSeconds = integerIn(`integer of seconds from 1 to ${MAX_WAIT_SE
 /** Values whose change forces a new restore, as in `@pulumi/command`. */
 export const Triggers = t.array(t.unknown, "array");
 
+/** Inputs every kind of restore job has, beside what is restored and where. */
+export const commonOptional = {
+  waitForCompletion: t.boolean,
+  waitTimeoutSeconds: WaitSeconds,
+  waitForTarget: t.boolean,
+  existingRestoreJobId: AtlasId,
+  triggers: Triggers,
+};
+
+/** The same inputs once `check` filled in their defaults. */
+export const CommonInputs = t.intersection([
+  t.type({ waitForCompletion: t.boolean, waitTimeoutSeconds: WaitSeconds, waitForTarget: t.boolean }),
+  t.partial({ existingRestoreJobId: AtlasId, triggers: Triggers }),
+]);
+
+/** Default of `waitTimeoutSeconds`: three hours, since real restores can take over an hour. */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 10800;
+
+/**
+ * Fills in the common defaults: wait for the job (up to three hours) and, for restores that write to
+ * a target, for the target to be usable again.
+ */
+export function commonDefaults(
+  raw: Record<string, unknown>,
+  writesToTarget: boolean,
+): Record<string, unknown> {
+  return {
+    waitForCompletion: raw.waitForCompletion ?? true,
+    waitTimeoutSeconds: raw.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
+    waitForTarget: raw.waitForTarget ?? writesToTarget,
+  };
+}
+
+/** How `diff` treats the common inputs: a different job or new triggers replace; waiting is a setting. */
+export const commonDiffRules = {
+  replaceOnChange: ["existingRestoreJobId", "triggers"],
+  updateOnChange: ["waitForCompletion", "waitTimeoutSeconds", "waitForTarget"],
+} as const;
+
 /** One failed property, in the shape `check` returns. */
 export interface Failure {
   readonly property: string;

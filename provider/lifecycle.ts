@@ -11,6 +11,7 @@ import {
   PollTimeoutError,
   RestoreJobFailedError,
   RestoreJobIncompleteError,
+  TargetNotReadyError,
 } from "./errors";
 import type { Failure } from "./fields";
 import { type PollResult, pollUntil } from "./poll";
@@ -35,13 +36,23 @@ export interface Session {
 interface CommonOutputs {
   restoreJobId: string;
   status: RestoreJobStatus;
+  /** Set once the target reported IDLE after the restore (see `waitForTarget`). */
+  targetReady?: boolean;
 }
 
 /** A job as the resource records it: its id and every field the API returned, mapped to outputs. */
 export type JobOutputs = CommonOutputs & Record<string, unknown>;
 
+/** The inputs every kind of restore job has, after `check`. */
+export interface CommonInputs {
+  waitForCompletion: boolean;
+  waitTimeoutSeconds: number;
+  waitForTarget?: boolean;
+  existingRestoreJobId?: string;
+}
+
 /** What differs between kinds of restore jobs (serverless, flex); the lifecycle does the rest. */
-export interface RestoreJobSpec<I extends { waitForCompletion: boolean; waitTimeoutSeconds: number }> {
+export interface RestoreJobSpec<I extends CommonInputs> {
   /** For messages, e.g. `serverless restore job`. */
   readonly noun: string;
   readonly inputs: t.Type<I, unknown, unknown>;
@@ -52,8 +63,16 @@ export interface RestoreJobSpec<I extends { waitForCompletion: boolean; waitTime
   readonly diffRules: DiffRules;
   /** Starts a restore (choosing a snapshot when none was given) and returns its first outputs. */
   start(session: Session, inputs: I): Promise<JobOutputs>;
+  /** Reads a job started elsewhere, to manage it from now on (`existingRestoreJobId`). */
+  adopt(session: Session, inputs: I, jobId: string): Promise<JobOutputs>;
   /** Reads the job again; `previous` is what state holds. Throws an AtlasApiError 404 when it is gone. */
   fetch(session: Session, inputs: I, previous: JobOutputs): Promise<JobOutputs>;
+  /** The restore's target and its `stateName`, or undefined when the job writes to no target (downloads). */
+  target(
+    session: Session,
+    inputs: I,
+    outs: JobOutputs,
+  ): { name: string; state: () => Promise<string | undefined> } | undefined;
   /** Outputs never copied into an error's partial state (they are secrets). */
   readonly secretOutputs: readonly string[];
 }
@@ -65,11 +84,11 @@ export type Lifecycle = Required<Omit<pulumi.dynamic.ResourceProvider, "configur
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
- * The resource lifecycle shared by every kind of restore job: validate, start, wait with progress,
- * record the job even when the wait fails, resume, refresh, and forget on delete (Atlas has no cancel
- * for these jobs).
+ * The resource lifecycle shared by every kind of restore job: validate, start or adopt, wait with
+ * progress, wait for the target to be usable, record the job even when a wait fails, resume, refresh,
+ * and forget on delete (Atlas has no cancel for these jobs).
  */
-export function createLifecycle<I extends { waitForCompletion: boolean; waitTimeoutSeconds: number }>(
+export function createLifecycle<I extends CommonInputs>(
   spec: RestoreJobSpec<I>,
   session: () => Session,
   clock: Clock,
@@ -81,32 +100,35 @@ export function createLifecycle<I extends { waitForCompletion: boolean; waitTime
     return result.right;
   };
 
-  /** Waits when asked to and returns the final outputs, or throws an error that records the job. */
-  const settle = async (s: Session, inputs: I, outs: JobOutputs, provider: unknown): Promise<JobOutputs> => {
-    const recorded = (cause: Error, last: JobOutputs) =>
-      new RestoreJobIncompleteError(last.restoreJobId, forState(last, provider), cause, hintFor(cause));
-    if (outs.status !== "RUNNING") {
-      if (outs.status === "COMPLETED") return outs;
-      throw recorded(new RestoreJobFailedError(outs.restoreJobId, outs.status), outs);
-    }
-    if (!inputs.waitForCompletion) return outs;
-
-    let last = outs;
-    let result: PollResult<JobOutputs>;
-    try {
-      result = await waitForJob(s, spec, inputs, outs);
-    } catch (error) {
-      throw recorded(error instanceof Error ? error : new Error(String(error)), last);
-    }
-    last = result.value ?? last;
-    if (result.state === "SUCCESS") return last;
-    throw recorded(toPollError(result, last), last);
-  };
-
   const forState = (outs: JobOutputs, provider: unknown): Record<string, unknown> => {
     const state: Record<string, unknown> = { ...outs, __provider: provider };
     for (const key of spec.secretOutputs) delete state[key];
     return state;
+  };
+
+  /** Waits as asked and returns the final outputs, or throws an error that records the job. */
+  const settle = async (s: Session, inputs: I, outs: JobOutputs, provider: unknown): Promise<JobOutputs> => {
+    let last = outs;
+    try {
+      if (last.status === "RUNNING" && inputs.waitForCompletion) {
+        const result = await waitForJob(s, spec, inputs, last);
+        last = result.value ?? last;
+        if (result.state !== "SUCCESS") throw toPollError(result, last);
+      }
+      if (last.status === "RUNNING") return last;
+      if (last.status !== "COMPLETED") throw new RestoreJobFailedError(last.restoreJobId, last.status);
+      if (inputs.waitForTarget && !last.targetReady) {
+        const target = spec.target(s, inputs, last);
+        if (target) {
+          await waitForTarget(s, target, inputs.waitTimeoutSeconds * 1000);
+          last = { ...last, targetReady: true };
+        }
+      }
+      return last;
+    } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      throw new RestoreJobIncompleteError(last.restoreJobId, forState(last, provider), cause, hintFor(cause));
+    }
   };
 
   return {
@@ -122,8 +144,14 @@ export function createLifecycle<I extends { waitForCompletion: boolean; waitTime
     async create(raw) {
       const inputs = decodeInputs(raw);
       const s = session();
-      const outs = await spec.start(s, inputs);
-      s.log.info(`${spec.noun} started: ${outs.restoreJobId}`);
+      let outs: JobOutputs;
+      if (inputs.existingRestoreJobId !== undefined) {
+        outs = await spec.adopt(s, inputs, inputs.existingRestoreJobId);
+        s.log.info(`${spec.noun} adopted (${outs.status}): ${outs.restoreJobId}`);
+      } else {
+        outs = await spec.start(s, inputs);
+        s.log.info(`${spec.noun} started: ${outs.restoreJobId}`);
+      }
       return { id: outs.restoreJobId, outs: await settle(s, inputs, outs, raw.__provider) };
     },
 
@@ -134,17 +162,17 @@ export function createLifecycle<I extends { waitForCompletion: boolean; waitTime
       // A job recorded while still running (an earlier wait failed, timed out or was not asked for):
       // look at it again and keep waiting. Never start another restore here.
       const current = previous.status === "RUNNING" ? await spec.fetch(s, inputs, previous) : previous;
-      const outs = { ...current, ...inputsOf(news, spec.diffRules) };
       if (current.status === "RUNNING" && inputs.waitForCompletion)
         s.log.info(`resuming wait for ${spec.noun}: ${id}`);
-      return { outs: await settle(s, inputs, outs as JobOutputs, news.__provider) };
+      const outs = { ...current, ...inputsOf(news, spec.diffRules) } as JobOutputs;
+      return { outs: await settle(s, inputs, outs, news.__provider) };
     },
 
     async read(id, props) {
       const inputs = decodeInputs(props);
       try {
         const outs = await spec.fetch(session(), inputs, { ...props, restoreJobId: id } as JobOutputs);
-        return { id, props: outs };
+        return { id, props: { ...outs, ...(props.targetReady === true ? { targetReady: true } : {}) } };
       } catch (error) {
         // The job is gone from Atlas: returning no id removes it from state.
         if (error instanceof AtlasApiError && error.status === 404) return {};
@@ -154,16 +182,14 @@ export function createLifecycle<I extends { waitForCompletion: boolean; waitTime
 
     async delete(id, props) {
       const s = session();
-      if (props.status !== "RUNNING") {
-        s.log.info(`${spec.noun} forgotten (Atlas keeps its record): ${id}`);
-        return;
-      }
-      let status = "RUNNING";
-      try {
-        status = (await spec.fetch(s, decodeInputs(props), { ...props, restoreJobId: id } as JobOutputs))
-          .status;
-      } catch {
-        // Deleting only forgets the job; not being able to look at it must not block that.
+      let status = props.status;
+      if (status === "RUNNING") {
+        try {
+          status = (await spec.fetch(s, decodeInputs(props), { ...props, restoreJobId: id } as JobOutputs))
+            .status;
+        } catch {
+          // Deleting only forgets the job; not being able to look at it must not block that.
+        }
       }
       if (status === "RUNNING") {
         s.log.warn(
@@ -177,10 +203,10 @@ export function createLifecycle<I extends { waitForCompletion: boolean; waitTime
 }
 
 /** Polls a job until it ends or the resource's wait timeout passes, printing progress. */
-async function waitForJob<I extends { waitTimeoutSeconds: number }>(
+async function waitForJob<I extends CommonInputs>(
   s: Session,
-  spec: RestoreJobSpec<I & { waitForCompletion: boolean }>,
-  inputs: I & { waitForCompletion: boolean },
+  spec: RestoreJobSpec<I>,
+  inputs: I,
   outs: JobOutputs,
 ): Promise<PollResult<JobOutputs>> {
   let lastReport = 0;
@@ -201,6 +227,28 @@ async function waitForJob<I extends { waitTimeoutSeconds: number }>(
       }
     },
   });
+}
+
+/**
+ * Waits until the restore's target reports IDLE, so that resources depending on this one (users, app
+ * deploys) find a usable database.
+ */
+async function waitForTarget(
+  s: Session,
+  target: { name: string; state: () => Promise<string | undefined> },
+  maxWaitMs: number,
+): Promise<void> {
+  const result = await pollUntil({
+    check: target.state,
+    classify: (state) => (state === "IDLE" || state === undefined ? "SUCCESS" : "RETRY"),
+    clock: s.clock,
+    minDelayMs: s.poll.minDelayMs,
+    maxDelayMs: s.poll.maxDelayMs,
+    maxWaitMs,
+  });
+  if (result.state !== "SUCCESS")
+    throw new TargetNotReadyError(target.name, String(result.value), result.elapsedMs);
+  if (result.checks > 1) s.log.info(`restore target is ready: ${target.name}`);
 }
 
 /** Turns a wait that did not succeed into the error users see. */

@@ -5,23 +5,28 @@ import type * as runtime from "./runtime";
 /**
  * The module the provider process loads, by package name. Pulumi serializes the provider object into
  * every resource's state and runs it in another process; naming the implementation instead of
- * capturing it keeps state to a few hundred bytes, free of credentials and clients.
+ * capturing it keeps state to a few kilobytes, free of credentials and clients.
  */
 const IMPLEMENTATION = "pulumi-atlas-restore/dist/provider/runtime";
 
-/**
- * The dynamic provider behind {@link ServerlessRestoreJob}. Exported for tests and advanced users; its
- * methods follow `pulumi.dynamic.ResourceProvider`.
- */
-export const serverlessRestoreJobProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => implementation().configure((key) => req.config.get(key)),
-  check: (olds, news) => implementation().serverless.check(olds, news),
-  diff: (id, olds, news) => implementation().serverless.diff(id, olds, news),
-  create: (inputs) => implementation().serverless.create(inputs),
-  read: (id, props) => implementation().serverless.read(id, props),
-  update: (id, olds, news) => implementation().serverless.update(id, olds, news),
-  delete: (id, props) => implementation().serverless.delete(id, props),
-};
+/** The dynamic provider behind {@link ServerlessRestoreJob}, exported for tests and advanced users. */
+export const serverlessRestoreJobProvider = providerFor("serverless");
+
+/** The dynamic provider behind {@link FlexRestoreJob}, exported for tests and advanced users. */
+export const flexRestoreJobProvider = providerFor("flex");
+
+function providerFor(kind: "serverless" | "flex"): pulumi.dynamic.ResourceProvider {
+  const lifecycle = () => implementation()[kind];
+  return {
+    configure: async (req) => implementation().configure((key) => req.config.get(key)),
+    check: (olds, news) => lifecycle().check(olds, news),
+    diff: (id, olds, news) => lifecycle().diff(id, olds, news),
+    create: (inputs) => lifecycle().create(inputs),
+    read: (id, props) => lifecycle().read(id, props),
+    update: (id, olds, news) => lifecycle().update(id, olds, news),
+    delete: (id, props) => lifecycle().delete(id, props),
+  };
+}
 
 function implementation(): typeof runtime {
   return require(IMPLEMENTATION);

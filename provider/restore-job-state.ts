@@ -1,4 +1,4 @@
-import type { ServerlessRestoreJob } from "./codecs";
+import type { FlexRestoreJob, ServerlessRestoreJob } from "./codecs";
 
 /** A restore job's status as this provider reports it, derived for serverless jobs. */
 export type RestoreJobStatus = "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED" | "EXPIRED";
@@ -17,6 +17,17 @@ export function serverlessJobStatus(job: ServerlessRestoreJob): RestoreJobStatus
   if (job.expired) return "EXPIRED";
   if (job.finishedAt) return "COMPLETED";
   if (job.deliveryType === "download" && (job.deliveryUrl?.length ?? 0) > 0) return "COMPLETED";
+  return "RUNNING";
+}
+
+/**
+ * A flex job reports its status; PENDING, QUEUED and RUNNING are all still running. A download is
+ * usable once it has a URL.
+ */
+export function flexJobStatus(job: FlexRestoreJob): RestoreJobStatus {
+  if (job.status === "FAILED") return "FAILED";
+  if (job.status === "COMPLETED") return "COMPLETED";
+  if (job.deliveryType === "DOWNLOAD" && job.snapshotUrl) return "COMPLETED";
   return "RUNNING";
 }
 

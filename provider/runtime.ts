@@ -4,6 +4,7 @@ import { createAtlasAuth } from "./auth";
 import { createAtlasClient } from "./client";
 import { systemClock } from "./clock";
 import { type ConfigGetter, type ProviderConfig, readProviderConfig } from "./config";
+import { flexSpec } from "./flex";
 import { createHttp, createTokenRequester } from "./http";
 import { createLifecycle, type Logger, type Session } from "./lifecycle";
 import { serverlessSpec } from "./serverless";
@@ -62,3 +63,6 @@ export function createSession(
 
 /** The lifecycle of `ServerlessRestoreJob`. */
 export const serverless = createLifecycle(serverlessSpec, currentSession, systemClock);
+
+/** The lifecycle of `FlexRestoreJob`. */
+export const flex = createLifecycle(flexSpec, currentSession, systemClock);

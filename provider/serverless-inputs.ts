@@ -6,16 +6,18 @@ import {
   AtlasId,
   AtlasName,
   checkFields,
+  commonDefaults,
+  commonDiffRules,
+  CommonInputs,
+  commonOptional,
   type Failure,
   known,
   OplogIncrement,
   TimestampSeconds,
-  Triggers,
-  WaitSeconds,
 } from "./fields";
 
-/** Default of `waitTimeoutSeconds`: three hours, since real restores can take over an hour. */
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 10800;
+/** What `ServerlessRestoreJob` does when the serverless API is gone: use the Flex API, or fail. */
+export const ApiFallback = t.keyof({ flex: null, none: null });
 
 const required = { groupId: AtlasId, clusterName: AtlasName, deliveryType: ServerlessDeliveryType };
 const optional = {
@@ -25,27 +27,21 @@ const optional = {
   oplogInc: OplogIncrement,
   targetClusterName: AtlasName,
   targetGroupId: AtlasId,
-  waitForCompletion: t.boolean,
-  waitTimeoutSeconds: WaitSeconds,
-  triggers: Triggers,
+  apiFallback: ApiFallback,
+  ...commonOptional,
 };
 
 /** The inputs after `check`: validated, defaults filled in. This is what `create` and `diff` see. */
 export const ServerlessRestoreJobInputs = t.intersection([
-  t.type({
-    ...required,
-    targetGroupId: AtlasId,
-    waitForCompletion: t.boolean,
-    waitTimeoutSeconds: WaitSeconds,
-  }),
+  t.type({ ...required, targetGroupId: AtlasId, apiFallback: ApiFallback }),
   t.partial({
     snapshotId: AtlasId,
     pointInTimeUTCSeconds: TimestampSeconds,
     oplogTs: TimestampSeconds,
     oplogInc: OplogIncrement,
     targetClusterName: AtlasName,
-    triggers: Triggers,
   }),
+  CommonInputs,
 ]);
 export type ServerlessRestoreJobInputs = t.TypeOf<typeof ServerlessRestoreJobInputs>;
 
@@ -63,8 +59,8 @@ export function checkServerlessInputs(
   const inputs: Record<string, unknown> = {
     ...withoutUndefined(raw),
     targetGroupId: raw.targetGroupId ?? raw.groupId,
-    waitForCompletion: raw.waitForCompletion ?? true,
-    waitTimeoutSeconds: raw.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
+    apiFallback: raw.apiFallback ?? "flex",
+    ...commonDefaults(raw, raw.deliveryType !== "download"),
   };
   // The API requires a target even for downloads; the source instance is the natural one.
   if (raw.deliveryType === "download" && raw.targetClusterName === undefined) {
@@ -126,11 +122,11 @@ export const serverlessDiffRules: DiffRules = {
     ...POINT_IN_TIME_FIELDS,
     "targetClusterName",
     "targetGroupId",
-    "triggers",
+    ...commonDiffRules.replaceOnChange,
   ],
-  updateOnChange: ["waitForCompletion", "waitTimeoutSeconds"],
+  updateOnChange: ["apiFallback", ...commonDiffRules.updateOnChange],
   // The outputs hold the snapshot actually restored; the user gave one only when snapshotSource says so.
-  oldInput: (key, olds) => (key === "snapshotId" && olds.snapshotSource === "latest" ? undefined : olds[key]),
+  oldInput: (key, olds) => (key === "snapshotId" && olds.snapshotSource !== "input" ? undefined : olds[key]),
 };
 
 function withoutUndefined(raw: Record<string, unknown>): Record<string, unknown> {

@@ -1,9 +1,18 @@
-import type { BackupSnapshot, ServerlessRestoreJob } from "./codecs";
+import type { FlexRestoreJob, ServerlessRestoreJob } from "./codecs";
+import { AtlasApiError } from "./errors";
+import { chooseFlexSnapshot } from "./flex";
 import type { JobOutputs, RestoreJobSpec, Session } from "./lifecycle";
-import { serverlessJobStatus } from "./restore-job-state";
+import { previousSnapshot, type SnapshotSource, withoutUndefined } from "./outputs";
+import { flexJobStatus, serverlessJobStatus } from "./restore-job-state";
 import { checkServerlessInputs, serverlessDiffRules, ServerlessRestoreJobInputs } from "./serverless-inputs";
+import { latestSnapshot } from "./snapshots";
 
-/** How a serverless restore job is started, read and recorded. */
+/**
+ * How a serverless restore job is started, read and recorded. Atlas sunset the serverless endpoints
+ * on 2026-01-22 and migrated each instance to a Flex cluster of the same name; with `apiFallback:
+ * "flex"` (the default) a restore the serverless API refuses that way goes through the Flex API, and
+ * state records which API owns the job.
+ */
 export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
   noun: "serverless restore job",
   inputs: ServerlessRestoreJobInputs,
@@ -12,74 +21,152 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
   secretOutputs: ["deliveryUrl"],
 
   async start(session, inputs) {
-    const { snapshotId, snapshotSource } = await chooseSnapshot(session, inputs);
-    const target = inputs.targetClusterName ?? inputs.clusterName;
-    const targetIsSource = target === inputs.clusterName && inputs.targetGroupId === inputs.groupId;
-    if (targetIsSource && inputs.deliveryType !== "download") {
-      session.log.warn(
-        `restoring into the source instance itself; its current data will be replaced: ${target}`,
-      );
+    try {
+      return await startServerless(session, inputs);
+    } catch (error) {
+      if (!(await serverlessApiGone(session, inputs, error))) throw error;
+      return startThroughFlex(session, inputs, error as AtlasApiError);
     }
-    const job = await session.client.createServerlessRestoreJob(inputs.groupId, inputs.clusterName, {
-      deliveryType: inputs.deliveryType,
-      targetClusterName: target,
-      targetGroupId: inputs.targetGroupId,
-      ...(snapshotId !== undefined ? { snapshotId } : {}),
-      ...(inputs.pointInTimeUTCSeconds !== undefined
-        ? { pointInTimeUTCSeconds: inputs.pointInTimeUTCSeconds }
-        : {}),
-      ...(inputs.oplogTs !== undefined ? { oplogTs: inputs.oplogTs, oplogInc: inputs.oplogInc } : {}),
-    });
-    return serverlessOutputs(inputs, job, { snapshotId, snapshotSource, targetIsSource });
+  },
+
+  async adopt(session, inputs, jobId) {
+    const source: SnapshotSource = inputs.snapshotId ? "input" : "job";
+    try {
+      const job = await session.client.getServerlessRestoreJob(inputs.groupId, inputs.clusterName, jobId);
+      return serverlessOutputs(inputs, job, { snapshotId: inputs.snapshotId, snapshotSource: source });
+    } catch (error) {
+      if (!(await serverlessApiGone(session, inputs, error))) throw error;
+      const job = await session.client.getFlexRestoreJob(inputs.groupId, inputs.clusterName, jobId);
+      return outputsFromFlex(inputs, job, { snapshotId: inputs.snapshotId, snapshotSource: source });
+    }
   },
 
   async fetch(session, inputs, previous) {
+    const decisions = previousSnapshot(previous);
+    if (previous.api === "flex") {
+      const job = await session.client.getFlexRestoreJob(
+        inputs.groupId,
+        inputs.clusterName,
+        previous.restoreJobId,
+      );
+      return outputsFromFlex(inputs, job, decisions);
+    }
     const job = await session.client.getServerlessRestoreJob(
       inputs.groupId,
       inputs.clusterName,
       previous.restoreJobId,
     );
-    return serverlessOutputs(inputs, job, {
-      snapshotId: typeof previous.snapshotId === "string" ? previous.snapshotId : undefined,
-      snapshotSource: previous.snapshotSource === "latest" ? "latest" : "input",
-      targetIsSource: previous.targetIsSource === true,
-    });
+    return serverlessOutputs(inputs, job, decisions);
+  },
+
+  target(session, inputs, outs) {
+    if (inputs.deliveryType === "download") return undefined;
+    const name = targetOf(inputs);
+    const read = outs.api === "flex" ? session.client.getFlexCluster : session.client.getServerlessInstance;
+    return { name, state: async () => (await read(inputs.targetGroupId, name)).stateName };
   },
 };
 
-/** What the provider decided before starting the job, kept in state beside the API's fields. */
+/** The snapshot the provider decided to restore, kept in state beside the API's fields. */
 interface Decisions {
   readonly snapshotId: string | undefined;
-  /** `latest` when the provider chose the newest completed snapshot; `input` otherwise. */
-  readonly snapshotSource: "input" | "latest";
-  readonly targetIsSource: boolean;
+  readonly snapshotSource: SnapshotSource;
+}
+
+async function startServerless(session: Session, inputs: ServerlessRestoreJobInputs): Promise<JobOutputs> {
+  const decisions = await chooseSnapshot(session, inputs);
+  warnIfRollback(session, inputs);
+  const job = await session.client.createServerlessRestoreJob(inputs.groupId, inputs.clusterName, {
+    deliveryType: inputs.deliveryType,
+    targetClusterName: targetOf(inputs),
+    targetGroupId: inputs.targetGroupId,
+    ...(decisions.snapshotId !== undefined ? { snapshotId: decisions.snapshotId } : {}),
+    ...(inputs.pointInTimeUTCSeconds !== undefined
+      ? { pointInTimeUTCSeconds: inputs.pointInTimeUTCSeconds }
+      : {}),
+    ...(inputs.oplogTs !== undefined ? { oplogTs: inputs.oplogTs, oplogInc: inputs.oplogInc } : {}),
+  });
+  return serverlessOutputs(inputs, job, decisions);
+}
+
+/** Starts the equivalent restore through the Flex API: `automated` → RESTORE, `download` → download. */
+async function startThroughFlex(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+  gone: AtlasApiError,
+): Promise<JobOutputs> {
+  const answer = `${gone.status}${gone.errorCode ? ` ${gone.errorCode}` : ""}`;
+  if (inputs.deliveryType === "pointInTime") {
+    throw new Error(
+      `the serverless restore API answered ${answer} and pointInTime restores have no Flex equivalent: ${inputs.clusterName}`,
+    );
+  }
+  session.log.warn(
+    `the serverless restore API answered ${answer}; restoring through the Flex API instead ` +
+      `(FlexRestoreJob is the migration path): ${inputs.clusterName}`,
+  );
+  const decisions = await chooseFlexSnapshot(session, inputs.groupId, inputs.clusterName, inputs.snapshotId);
+  warnIfRollback(session, inputs);
+  const job =
+    inputs.deliveryType === "download"
+      ? await session.client.downloadFlexSnapshot(inputs.groupId, inputs.clusterName, decisions.snapshotId)
+      : await session.client.createFlexRestoreJob(inputs.groupId, inputs.clusterName, {
+          snapshotId: decisions.snapshotId,
+          targetDeploymentItemName: targetOf(inputs),
+          targetProjectId: inputs.targetGroupId,
+        });
+  return outputsFromFlex(inputs, job, decisions);
+}
+
+/**
+ * Whether an error means the serverless API is gone for this instance while a Flex cluster of the same
+ * name serves it: 410 (VERSION_GONE), or a 404 for the instance, confirmed by reading the Flex cluster.
+ * A 404 for an instance that is not a Flex cluster either is the user's error and is reported as such.
+ */
+async function serverlessApiGone(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+  error: unknown,
+): Promise<boolean> {
+  if (inputs.apiFallback !== "flex" || !(error instanceof AtlasApiError)) return false;
+  const instanceGone =
+    error.status === 404 &&
+    (error.errorCode === undefined || error.errorCode === "SERVERLESS_INSTANCE_NOT_FOUND");
+  if (error.status !== 410 && !instanceGone) return false;
+  try {
+    await session.client.getFlexCluster(inputs.groupId, inputs.clusterName);
+    return true;
+  } catch (confirm) {
+    if (confirm instanceof AtlasApiError && confirm.status === 404) return false;
+    throw confirm;
+  }
 }
 
 /** The snapshot to restore: the given one, or the newest completed one for automated and download restores. */
-async function chooseSnapshot(
-  session: Session,
-  inputs: ServerlessRestoreJobInputs,
-): Promise<Pick<Decisions, "snapshotId" | "snapshotSource">> {
-  if (inputs.snapshotId !== undefined || inputs.deliveryType === "pointInTime") {
-    return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
-  }
-  const snapshots = await session.client.listServerlessSnapshots(inputs.groupId, inputs.clusterName);
-  const newest = newestCompleted(snapshots);
+async function chooseSnapshot(session: Session, inputs: ServerlessRestoreJobInputs): Promise<Decisions> {
+  if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
+  if (inputs.deliveryType === "pointInTime") return { snapshotId: undefined, snapshotSource: "job" };
+  const newest = await latestSnapshot(session.client, "serverless", inputs.groupId, inputs.clusterName);
   if (!newest)
     throw new Error(`no completed snapshot to restore from serverless instance: ${inputs.clusterName}`);
   session.log.info(`restoring the newest completed snapshot of ${inputs.clusterName}: ${newest.id}`);
   return { snapshotId: newest.id, snapshotSource: "latest" };
 }
 
-/** The newest snapshot whose status is `completed`; undefined when there is none. */
-export function newestCompleted(snapshots: readonly BackupSnapshot[]): BackupSnapshot | undefined {
-  return snapshots
-    .filter((s) => s.status?.toLowerCase() === "completed")
-    .reduce<BackupSnapshot | undefined>(
-      (best, s) =>
-        best === undefined || Date.parse(s.createdAt ?? "") > Date.parse(best.createdAt ?? "") ? s : best,
-      undefined,
+function warnIfRollback(session: Session, inputs: ServerlessRestoreJobInputs): void {
+  if (inputs.deliveryType !== "download" && isRollback(inputs)) {
+    session.log.warn(
+      `restoring into the source instance itself; its current data will be replaced: ${inputs.clusterName}`,
     );
+  }
+}
+
+function targetOf(inputs: ServerlessRestoreJobInputs): string {
+  return inputs.targetClusterName ?? inputs.clusterName;
+}
+
+function isRollback(inputs: ServerlessRestoreJobInputs): boolean {
+  return targetOf(inputs) === inputs.clusterName && inputs.targetGroupId === inputs.groupId;
 }
 
 /**
@@ -98,8 +185,8 @@ export function serverlessOutputs(
     api: "serverless",
     snapshotId: job.snapshotId ?? decisions.snapshotId,
     snapshotSource: decisions.snapshotSource,
-    targetIsSource: decisions.targetIsSource,
-    targetClusterName: job.targetClusterName ?? inputs.targetClusterName ?? inputs.clusterName,
+    targetIsSource: isRollback(inputs),
+    targetClusterName: job.targetClusterName ?? targetOf(inputs),
     targetGroupId: job.targetGroupId ?? inputs.targetGroupId,
     failed: job.failed ?? false,
     cancelled: job.cancelled ?? false,
@@ -109,12 +196,34 @@ export function serverlessOutputs(
     timestamp: job.timestamp,
     deliveryUrl: job.deliveryUrl ?? [],
     desiredTimestamp: job.desiredTimestamp
-      ? { date: job.desiredTimestamp.date, increment: job.desiredTimestamp.increment }
+      ? withoutUndefined({ date: job.desiredTimestamp.date, increment: job.desiredTimestamp.increment })
       : undefined,
   });
 }
 
-/** Protobuf structs cannot hold `undefined`; absent fields are simply left out of state. */
-function withoutUndefined<T extends Record<string, unknown>>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+/** A Flex job that stands in for a serverless one, recorded in the serverless resource's shape. */
+export function outputsFromFlex(
+  inputs: ServerlessRestoreJobInputs,
+  job: FlexRestoreJob,
+  decisions: Decisions,
+): JobOutputs {
+  const status = flexJobStatus(job);
+  return withoutUndefined({
+    ...inputs,
+    restoreJobId: job.id,
+    status,
+    api: "flex",
+    snapshotId: job.snapshotId ?? decisions.snapshotId,
+    snapshotSource: decisions.snapshotSource,
+    targetIsSource: isRollback(inputs),
+    targetClusterName: job.targetDeploymentItemName ?? targetOf(inputs),
+    targetGroupId: job.targetProjectId ?? inputs.targetGroupId,
+    failed: status === "FAILED",
+    cancelled: false,
+    expired: false,
+    finishedAt: job.restoreFinishedDate,
+    expiresAt: job.expirationDate,
+    timestamp: job.snapshotFinishedDate,
+    deliveryUrl: job.snapshotUrl ? [job.snapshotUrl] : [],
+  });
 }
