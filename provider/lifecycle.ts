@@ -134,7 +134,7 @@ export function createLifecycle<I extends CommonInputs>(
   return {
     async check(_olds, news) {
       const { inputs, failures } = spec.check(withoutProvider(news), Math.floor(clock.now() / 1000));
-      return { inputs: { ...inputs, __provider: news.__provider }, failures };
+      return { inputs: { ...inputs, __provider: news.__provider }, failures: failures.map(withoutValueEcho) };
     },
 
     async diff(_id, olds, news) {
@@ -249,6 +249,15 @@ async function waitForTarget(
   if (result.state !== "SUCCESS")
     throw new TargetNotReadyError(target.name, String(result.value), result.elapsedMs);
   if (result.checks > 1) s.log.info(`restore target is ready: ${target.name}`);
+}
+
+/**
+ * For a failure that names a property the engine prints `property X value {…} has a problem`, echoing
+ * whatever the user passed, perhaps a secret pasted into the wrong field. A failure without a
+ * property prints only its reason, so the property goes into the reason instead.
+ */
+export function withoutValueEcho(failure: Failure): Failure {
+  return { property: "", reason: `${failure.property}: ${failure.reason}` };
 }
 
 /** Turns a wait that did not succeed into the error users see. */

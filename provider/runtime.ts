@@ -1,5 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { createAtlasAuth } from "./auth";
 import { createAtlasClient } from "./client";
 import { systemClock } from "./clock";
@@ -24,10 +22,13 @@ export function configure(get: ConfigGetter): void {
   session = undefined;
 }
 
-/** Messages go through Pulumi's log, which the CLI shows for the provider's process. */
+/**
+ * The engine shows what the provider process prints as the stack's messages; a plain prefix makes
+ * ours recognisable (Pulumi's own log adds a confusing `[runtime]` outside the program process).
+ */
 const log: Logger = {
-  info: (message) => void pulumi.log.info(message),
-  warn: (message) => void pulumi.log.warn(message),
+  info: (message) => console.log(`atlas-restore: ${message}`),
+  warn: (message) => console.warn(`warning: atlas-restore: ${message}`),
 };
 
 /** Builds the HTTP stack from config and the environment on first use, after `configure`. */

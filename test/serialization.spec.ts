@@ -35,6 +35,7 @@ function stubAtlas(): Promise<{ server: Server; url: string; seen: string[] }> {
         finishedAt: "2026-11-28T12:00:00Z",
       });
     }
+    if (req.url?.endsWith("/serverless/stage")) return json({ name: "stage", stateName: "IDLE" });
     res.writeHead(404).end();
   });
   return new Promise((resolve) =>
@@ -92,6 +93,7 @@ describe("provider serialization", () => {
           "POST /api/oauth/token",
           `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/snapshots?pageNum=1&itemsPerPage=100&includeCount=true`,
           `POST /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs`,
+          `GET /api/atlas/v2/groups/${GROUP}/serverless/stage`,
         ],
       );
       assert.ok(atlas.seen.slice(1).every((line) => line.endsWith("Bearer tok")));
