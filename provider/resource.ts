@@ -174,6 +174,8 @@ export class FlexRestoreJob extends pulumi.dynamic.Resource {
   declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING` (Atlas's PENDING, QUEUED or RUNNING), `COMPLETED` or `FAILED`. */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
+  /** The API that owns the job: `flex`. */
+  declare readonly api: pulumi.Output<string>;
   /** Atlas's own status: PENDING, QUEUED, RUNNING, FAILED or COMPLETED. */
   declare readonly atlasStatus: pulumi.Output<string | undefined>;
   /** The snapshot restored: the one given, or the newest completed one chosen at creation. */
@@ -222,6 +224,7 @@ export class FlexRestoreJob extends pulumi.dynamic.Resource {
 
 const FLEX_OUTPUTS = {
   restoreJobId: undefined,
+  api: undefined,
   status: undefined,
   atlasStatus: undefined,
   snapshotId: undefined,

@@ -1,0 +1,20 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ServerlessRestoreJob } from "pulumi-atlas-restore";
+
+// Restore the target to a moment in time (seconds since the epoch, not in the future). Changing the
+// moment replaces the resource, i.e. starts a new restore.
+const config = new pulumi.Config();
+const moment =
+  config.getNumber("pointInTimeUTCSeconds") ?? Math.floor(Date.parse("2025-11-04T12:00:00Z") / 1000);
+
+const restore = new ServerlessRestoreJob("orders-at-moment", {
+  groupId: config.require("groupId"),
+  clusterName: config.get("sourceInstance") ?? "prod-orders",
+  deliveryType: "pointInTime",
+  pointInTimeUTCSeconds: moment,
+  targetClusterName: config.get("targetInstance") ?? "staging-orders",
+});
+
+export const restoreJobId = restore.restoreJobId;
+export const status = restore.status;
+export const desiredTimestamp = restore.desiredTimestamp;

@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+import { offlineHome, pulumi, type PulumiHome, type PulumiResult, REPO_ROOT } from "../../scripts/pulumi-cli";
+
+/**
+ * Stacks for the end-to-end suite: the real `pulumi` against the emulator, each stack with its own
+ * config file in a temporary backend, so nothing lands in the repository.
+ */
+
+/** The end-to-end fixture program (every input from config) and the example programs. */
+export const PROGRAM_DIR = join(REPO_ROOT, "test", "e2e", "program");
+
+/** A temporary backend and Pulumi home, removed by {@link E2eHome.dispose}. */
+export interface E2eHome extends PulumiHome {
+  dispose(): void;
+}
+
+/** Creates a temporary offline Pulumi home inside the repository's ignored folder. */
+export async function e2eHome(): Promise<E2eHome> {
+  mkdirSync(join(REPO_ROOT, ".pulumi-local"), { recursive: true });
+  const dir = mkdtempSync(join(REPO_ROOT, ".pulumi-local", "e2e-"));
+  const home = await offlineHome(dir);
+  return { ...home, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Every line any CLI run printed, for the security checks. */
+export const transcript: string[] = [];
+
+/** One stack of one program. */
+export class Stack {
+  readonly configFile: string;
+
+  constructor(
+    readonly name: string,
+    readonly projectDir: string,
+    readonly home: PulumiHome,
+    readonly extraEnv: NodeJS.ProcessEnv = {},
+  ) {
+    this.configFile = join(home.stateDir, `Pulumi.${name}.yaml`);
+  }
+
+  /** Creates the stack and sets its config; values in `secrets` are set with `--secret`. */
+  async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+    await this.run(["stack", "init", this.name]);
+    for (const [key, value] of Object.entries(config)) await this.setConfig(key, value);
+    for (const [key, value] of Object.entries(secrets)) await this.setConfig(key, value, true);
+  }
+
+  async setConfig(key: string, value: string, secret = false): Promise<void> {
+    await this.run(["config", "set", ...this.configArgs(), ...(secret ? ["--secret"] : []), key, value]);
+  }
+
+  up(extra: string[] = [], allowFailure = false): Promise<PulumiResult> {
+    return this.run(["up", "--yes", "--skip-preview", ...this.configArgs(), ...extra], allowFailure);
+  }
+
+  preview(extra: string[] = [], allowFailure = false): Promise<PulumiResult> {
+    return this.run(["preview", "--diff", ...this.configArgs(), ...extra], allowFailure);
+  }
+
+  refresh(): Promise<PulumiResult> {
+    return this.run(["refresh", "--yes", "--skip-preview", ...this.configArgs()]);
+  }
+
+  destroy(): Promise<PulumiResult> {
+    return this.run(["destroy", "--yes", "--skip-preview", ...this.configArgs()]);
+  }
+
+  /** The stack's outputs, secrets shown as `[secret]`. */
+  async outputs(): Promise<Record<string, unknown>> {
+    return JSON.parse((await this.run(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
+  }
+
+  /** The checkpoint as `pulumi stack export` prints it (secrets stay encrypted). */
+  async exportText(): Promise<string> {
+    return (await this.run(["stack", "export"])).stdout;
+  }
+
+  /** The restore job resources recorded in state. */
+  async restoreJobs(): Promise<{ id: string; outputs: Record<string, unknown>; initErrors?: string[] }[]> {
+    const exported = JSON.parse(await this.exportText()) as {
+      deployment: {
+        resources?: { type: string; id: string; outputs: Record<string, unknown>; initErrors?: string[] }[];
+      };
+    };
+    return (exported.deployment.resources ?? []).filter((r) => r.type.includes("RestoreJob"));
+  }
+
+  /** Removes the stack and its state. */
+  async remove(): Promise<void> {
+    await this.run(["stack", "rm", "--yes", "--force"], true);
+  }
+
+  private configArgs(): string[] {
+    return ["--config-file", this.configFile];
+  }
+
+  private async run(args: string[], allowFailure = false): Promise<PulumiResult> {
+    const result = await pulumi([...args, "--stack", this.name], {
+      cwd: this.projectDir,
+      env: { ...this.home.env, ...this.extraEnv },
+      allowFailure,
+    });
+    transcript.push(result.stdout, result.stderr);
+    return result;
+  }
+}
+
+/** The stack's config file as written, to show that secrets in it are encrypted. */
+export function configText(stack: Stack): string {
+  return readFileSync(stack.configFile, "utf8");
+}
