@@ -1,6 +1,7 @@
 import type { FlexRestoreJob } from "./codecs";
 import { checkFlexInputs, flexDiffRules, FlexRestoreJobInputs } from "./flex-inputs";
-import type { JobOutputs, RestoreJobSpec, Session } from "./lifecycle";
+import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "./lifecycle";
+import { createAtMostOnce } from "./once";
 import { previousSnapshot, type SnapshotSource, withoutUndefined } from "./outputs";
 import { flexJobStatus } from "./restore-job-state";
 import { latestSnapshot } from "./snapshots";
@@ -45,6 +46,43 @@ export const flexSpec: RestoreJobSpec<FlexRestoreJobInputs> = {
         .stateName,
   }),
 };
+
+/**
+ * Starts a flex restore (with a target) or a download (without), at most once per intent: the same
+ * snapshot into the same target, or the same snapshot's download.
+ */
+export function createFlexJobOnce(
+  session: Session,
+  context: StartContext,
+  groupId: string,
+  name: string,
+  request: { snapshotId: string; targetDeploymentItemName?: string; targetProjectId?: string },
+): Promise<FlexRestoreJob> {
+  const { client } = session;
+  const target = request.targetDeploymentItemName;
+  return createAtMostOnce({
+    ...context,
+    clock: session.clock,
+    log: session.log,
+    list: () => client.listFlexRestoreJobs(groupId, name),
+    create: () =>
+      target === undefined
+        ? client.downloadFlexSnapshot(groupId, name, request.snapshotId)
+        : client.createFlexRestoreJob(groupId, name, {
+            snapshotId: request.snapshotId,
+            targetDeploymentItemName: target,
+            ...(request.targetProjectId ? { targetProjectId: request.targetProjectId } : {}),
+          }),
+    matches: (job) =>
+      job.snapshotId === request.snapshotId &&
+      (target === undefined
+        ? job.deliveryType === "DOWNLOAD"
+        : job.deliveryType !== "DOWNLOAD" &&
+          job.targetDeploymentItemName === target &&
+          (job.targetProjectId ?? groupId) === (request.targetProjectId ?? groupId)),
+    running: (job) => flexJobStatus(job) === "RUNNING",
+  });
+}
 
 /** The given snapshot, or the newest completed one of the flex cluster. */
 export async function chooseFlexSnapshot(

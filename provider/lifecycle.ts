@@ -14,6 +14,8 @@ import {
   TargetNotReadyError,
 } from "./errors";
 import type { Failure } from "./fields";
+import { intentKey, type Journal } from "./journal";
+import { isTransient, type PendingIntent } from "./once";
 import { type PollResult, pollUntil } from "./poll";
 import { formatDecodeErrors } from "./reporter";
 import { classifyStatus, type RestoreJobStatus } from "./restore-job-state";
@@ -30,6 +32,16 @@ export interface Session {
   readonly clock: Clock;
   readonly poll: { readonly minDelayMs: number; readonly maxDelayMs: number };
   readonly log: Logger;
+  /** Restores in flight, so that a killed run's job is adopted, not started again. */
+  readonly journal: Journal;
+}
+
+/** What `start` needs to create at most one job per intent (see {@link createAtMostOnce}). */
+export interface StartContext {
+  /** What an interrupted earlier attempt of the same intent recorded. */
+  readonly pending?: PendingIntent;
+  /** Records progress in the journal. */
+  remember(intent: PendingIntent): void;
 }
 
 /** Outputs of every restore job resource that the lifecycle itself relies on. */
@@ -61,8 +73,11 @@ export interface RestoreJobSpec<I extends CommonInputs> {
     nowSeconds: number,
   ): { inputs: Record<string, unknown>; failures: Failure[] };
   readonly diffRules: DiffRules;
-  /** Starts a restore (choosing a snapshot when none was given) and returns its first outputs. */
-  start(session: Session, inputs: I): Promise<JobOutputs>;
+  /**
+   * Starts a restore (choosing a snapshot when none was given) and returns its first outputs; creates
+   * the job at most once (see {@link createAtMostOnce}).
+   */
+  start(session: Session, inputs: I, context: StartContext): Promise<JobOutputs>;
   /** Reads a job started elsewhere, to manage it from now on (`existingRestoreJobId`). */
   adopt(session: Session, inputs: I, jobId: string): Promise<JobOutputs>;
   /** Reads the job again; `previous` is what state holds. Throws an AtlasApiError 404 when it is gone. */
@@ -106,6 +121,30 @@ export function createLifecycle<I extends CommonInputs>(
     return state;
   };
 
+  /** Adopts the job a user named, or one a killed run left behind; otherwise starts one. */
+  const startOrAdopt = async (s: Session, inputs: I, key: string): Promise<JobOutputs> => {
+    if (inputs.existingRestoreJobId !== undefined) {
+      const outs = await spec.adopt(s, inputs, inputs.existingRestoreJobId);
+      s.log.info(`${spec.noun} adopted (${outs.status}): ${outs.restoreJobId}`);
+      return outs;
+    }
+    const pending = s.journal.get(key);
+    if (pending?.jobId !== undefined) {
+      try {
+        const outs = await spec.adopt(s, inputs, pending.jobId);
+        s.log.warn(
+          `an earlier run started this restore and stopped before recording it; adopting it: ${pending.jobId}`,
+        );
+        return outs;
+      } catch (error) {
+        if (!(error instanceof AtlasApiError && error.status === 404)) throw error;
+      }
+    }
+    const outs = await spec.start(s, inputs, { pending, remember: (intent) => s.journal.put(key, intent) });
+    s.log.info(`${spec.noun} started: ${outs.restoreJobId}`);
+    return outs;
+  };
+
   /** Waits as asked and returns the final outputs, or throws an error that records the job. */
   const settle = async (s: Session, inputs: I, outs: JobOutputs, provider: unknown): Promise<JobOutputs> => {
     let last = outs;
@@ -144,15 +183,14 @@ export function createLifecycle<I extends CommonInputs>(
     async create(raw) {
       const inputs = decodeInputs(raw);
       const s = session();
-      let outs: JobOutputs;
-      if (inputs.existingRestoreJobId !== undefined) {
-        outs = await spec.adopt(s, inputs, inputs.existingRestoreJobId);
-        s.log.info(`${spec.noun} adopted (${outs.status}): ${outs.restoreJobId}`);
-      } else {
-        outs = await spec.start(s, inputs);
-        s.log.info(`${spec.noun} started: ${outs.restoreJobId}`);
+      const key = intentKey(spec.noun, pick(raw, spec.diffRules.replaceOnChange));
+      const outs = await startOrAdopt(s, inputs, key);
+      try {
+        return { id: outs.restoreJobId, outs: await settle(s, inputs, outs, raw.__provider) };
+      } finally {
+        // From here on state holds the job, partial or complete: the journal's entry has done its work.
+        s.journal.delete(key);
       }
-      return { id: outs.restoreJobId, outs: await settle(s, inputs, outs, raw.__provider) };
     },
 
     async update(id, olds, news) {
@@ -211,8 +249,20 @@ async function waitForJob<I extends CommonInputs>(
 ): Promise<PollResult<JobOutputs>> {
   let lastReport = 0;
   let lastStatus = outs.status;
+  let last = outs;
   return pollUntil({
-    check: () => spec.fetch(s, inputs, outs),
+    // A poll that fails for a passing reason (network, 5xx, 429) is just another "still running".
+    check: async () => {
+      try {
+        last = await spec.fetch(s, inputs, outs);
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        s.log.info(
+          `could not read ${spec.noun} ${outs.restoreJobId}, trying again: ${(error as Error).message}`,
+        );
+      }
+      return last;
+    },
     classify: (job) => classifyStatus(job.status),
     clock: s.clock,
     minDelayMs: s.poll.minDelayMs,
@@ -286,6 +336,10 @@ function hintFor(cause: Error): string {
 function inputsOf(raw: Record<string, unknown>, rules: DiffRules): Record<string, unknown> {
   const keys = [...rules.replaceOnChange, ...rules.updateOnChange];
   return Object.fromEntries(keys.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+}
+
+function pick(raw: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, raw[key]]));
 }
 
 function withoutProvider(raw: Record<string, unknown>): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { systemClock } from "./clock";
 import { type ConfigGetter, type ProviderConfig, readProviderConfig } from "./config";
 import { flexSpec } from "./flex";
 import { createHttp, createTokenRequester } from "./http";
+import { defaultJournalDir, fileJournal } from "./journal";
 import { createLifecycle, type Logger, type Session } from "./lifecycle";
 import { serverlessSpec } from "./serverless";
 
@@ -40,7 +41,7 @@ function currentSession(): Session {
 /** Wires one provider configuration into a session: auth, transport and client. */
 export function createSession(
   config: ProviderConfig,
-  overrides: Partial<Pick<Session, "clock" | "log">> = {},
+  overrides: Partial<Pick<Session, "clock" | "log" | "journal">> = {},
 ): Session {
   const clock = overrides.clock ?? systemClock;
   const sessionLog = overrides.log ?? log;
@@ -59,7 +60,8 @@ export function createSession(
         `retrying ${request} in ${Math.round(delayMs / 100) / 10} s after ${reason} (attempt ${attempt})`,
       ),
   });
-  return { client: createAtlasClient(send), clock, poll: config.poll, log: sessionLog };
+  const journal = overrides.journal ?? fileJournal(defaultJournalDir(process.env));
+  return { client: createAtlasClient(send), clock, poll: config.poll, log: sessionLog, journal };
 }
 
 /** The lifecycle of `ServerlessRestoreJob`. */

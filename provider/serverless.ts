@@ -1,7 +1,8 @@
 import type { FlexRestoreJob, ServerlessRestoreJob } from "./codecs";
 import { AtlasApiError } from "./errors";
-import { chooseFlexSnapshot } from "./flex";
-import type { JobOutputs, RestoreJobSpec, Session } from "./lifecycle";
+import { chooseFlexSnapshot, createFlexJobOnce } from "./flex";
+import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "./lifecycle";
+import { createAtMostOnce } from "./once";
 import { previousSnapshot, type SnapshotSource, withoutUndefined } from "./outputs";
 import { flexJobStatus, serverlessJobStatus } from "./restore-job-state";
 import { checkServerlessInputs, serverlessDiffRules, ServerlessRestoreJobInputs } from "./serverless-inputs";
@@ -20,12 +21,12 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
   diffRules: serverlessDiffRules,
   secretOutputs: ["deliveryUrl"],
 
-  async start(session, inputs) {
+  async start(session, inputs, context) {
     try {
-      return await startServerless(session, inputs);
+      return await startServerless(session, inputs, context);
     } catch (error) {
       if (!(await serverlessApiGone(session, inputs, error))) throw error;
-      return startThroughFlex(session, inputs, error as AtlasApiError);
+      return startThroughFlex(session, inputs, error as AtlasApiError, context);
     }
   },
 
@@ -73,10 +74,15 @@ interface Decisions {
   readonly snapshotSource: SnapshotSource;
 }
 
-async function startServerless(session: Session, inputs: ServerlessRestoreJobInputs): Promise<JobOutputs> {
+async function startServerless(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+  context: StartContext,
+): Promise<JobOutputs> {
   const decisions = await chooseSnapshot(session, inputs);
   warnIfRollback(session, inputs);
-  const job = await session.client.createServerlessRestoreJob(inputs.groupId, inputs.clusterName, {
+  const { client } = session;
+  const body = {
     deliveryType: inputs.deliveryType,
     targetClusterName: targetOf(inputs),
     targetGroupId: inputs.targetGroupId,
@@ -85,6 +91,20 @@ async function startServerless(session: Session, inputs: ServerlessRestoreJobInp
       ? { pointInTimeUTCSeconds: inputs.pointInTimeUTCSeconds }
       : {}),
     ...(inputs.oplogTs !== undefined ? { oplogTs: inputs.oplogTs, oplogInc: inputs.oplogInc } : {}),
+  };
+  const job = await createAtMostOnce({
+    ...context,
+    clock: session.clock,
+    log: session.log,
+    list: () => client.listServerlessRestoreJobs(inputs.groupId, inputs.clusterName),
+    create: () => client.createServerlessRestoreJob(inputs.groupId, inputs.clusterName, body),
+    // Compare only the fields a job reports: Atlas may leave the point in time out of its answer.
+    matches: (candidate) =>
+      Object.entries(body).every(([key, value]) => {
+        const reported = (candidate as Record<string, unknown>)[key];
+        return reported === undefined || reported === value;
+      }),
+    running: (candidate) => serverlessJobStatus(candidate) === "RUNNING",
   });
   return serverlessOutputs(inputs, job, decisions);
 }
@@ -94,6 +114,7 @@ async function startThroughFlex(
   session: Session,
   inputs: ServerlessRestoreJobInputs,
   gone: AtlasApiError,
+  context: StartContext,
 ): Promise<JobOutputs> {
   const answer = `${gone.status}${gone.errorCode ? ` ${gone.errorCode}` : ""}`;
   if (inputs.deliveryType === "pointInTime") {
@@ -107,14 +128,13 @@ async function startThroughFlex(
   );
   const decisions = await chooseFlexSnapshot(session, inputs.groupId, inputs.clusterName, inputs.snapshotId);
   warnIfRollback(session, inputs);
-  const job =
-    inputs.deliveryType === "download"
-      ? await session.client.downloadFlexSnapshot(inputs.groupId, inputs.clusterName, decisions.snapshotId)
-      : await session.client.createFlexRestoreJob(inputs.groupId, inputs.clusterName, {
-          snapshotId: decisions.snapshotId,
-          targetDeploymentItemName: targetOf(inputs),
-          targetProjectId: inputs.targetGroupId,
-        });
+  const download = inputs.deliveryType === "download";
+  const job = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
+    snapshotId: decisions.snapshotId,
+    ...(download
+      ? {}
+      : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
+  });
   return outputsFromFlex(inputs, job, decisions);
 }
 

@@ -9,6 +9,7 @@ import {
   RestoreJobFailedError,
   RestoreJobIncompleteError,
 } from "../provider/errors";
+import { memoryJournal } from "../provider/journal";
 import { createLifecycle, formatDuration, type Logger } from "../provider/lifecycle";
 import { serverlessSpec } from "../provider/serverless";
 import { fakeClock, jobFixture } from "./helpers/fakes";
@@ -37,13 +38,14 @@ function fakeClient(overrides: Partial<AtlasClient> = {}): sinon.SinonStubbedIns
 function setup(client = fakeClient()) {
   const clock = fakeClock();
   const messages: string[] = [];
+  const journal = memoryJournal();
   const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
   const lifecycle = createLifecycle(
     serverlessSpec,
-    () => ({ client, clock, log, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
+    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
     clock,
   );
-  return { lifecycle, client, clock, messages };
+  return { lifecycle, client, clock, messages, journal };
 }
 
 /** Inputs as `check` returns them. */
@@ -168,8 +170,27 @@ describe("restore job lifecycle", () => {
       );
     });
 
+    it("keeps waiting through passing poll failures", async () => {
+      const client = fakeClient();
+      client.getServerlessRestoreJob
+        .onCall(0)
+        .rejects(new AtlasApiError({ status: 503, method: "GET", path: "/api/x" }))
+        .onCall(1)
+        .rejects(new AtlasApiError({ method: "GET", path: "/api/x", networkCode: "ECONNREFUSED" }))
+        .onCall(2)
+        .resolves(jobFixture({ id: JOB_ID, finishedAt: "2026-11-28T12:05:00Z" }));
+      const { lifecycle, messages } = setup(client);
+      const result = await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(result.outs.status, "COMPLETED");
+      assert.ok(
+        messages.some((m) =>
+          m.startsWith(`info: could not read serverless restore job ${JOB_ID}, trying again`),
+        ),
+      );
+    });
+
     it("records the job when polling itself fails", async () => {
-      const apiError = new AtlasApiError({ status: 500, method: "GET", path: "/api/x" });
+      const apiError = new AtlasApiError({ status: 403, method: "GET", path: "/api/x" });
       const client = fakeClient({ getServerlessRestoreJob: sinon.stub().rejects(apiError) });
       const { lifecycle } = setup(client);
       const error = await lifecycle.create(await checked(lifecycle, automated)).catch((e: unknown) => e);
@@ -196,6 +217,78 @@ describe("restore job lifecycle", () => {
         /no completed snapshot to restore from serverless instance: prod-orders/,
       );
       sinon.assert.notCalled(client.createServerlessRestoreJob);
+    });
+  });
+
+  describe("at most one restore per intent", () => {
+    const ambiguous = new AtlasApiError({ method: "POST", path: "/api/x", networkCode: "ECONNRESET" });
+    const matching = jobFixture({
+      id: JOB_ID,
+      snapshotId: "bbbbbbbbbbbbbbbbbbbbbbbb",
+      targetClusterName: "staging-orders",
+      targetGroupId: GROUP,
+    });
+
+    it("adopts the job an ambiguous POST created instead of sending it again", async () => {
+      const client = fakeClient({
+        createServerlessRestoreJob: sinon.stub().rejects(ambiguous),
+        listServerlessRestoreJobs: sinon.stub().onCall(0).resolves([]).onCall(1).resolves([matching]),
+      });
+      const { lifecycle, messages } = setup(client);
+      const result = await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(result.id, JOB_ID);
+      sinon.assert.calledOnce(client.createServerlessRestoreJob);
+      assert.ok(messages.some((m) => m.includes(`the job exists; adopting it: ${JOB_ID}`)));
+    });
+
+    it("sends the POST again only when no job appeared", async () => {
+      const client = fakeClient({ listServerlessRestoreJobs: sinon.stub().resolves([]) });
+      client.createServerlessRestoreJob
+        .onCall(0)
+        .rejects(ambiguous)
+        .onCall(1)
+        .resolves(jobFixture({ id: JOB_ID }));
+      const { lifecycle } = setup(client);
+      await lifecycle.create(await checked(lifecycle, automated));
+      sinon.assert.calledTwice(client.createServerlessRestoreJob);
+    });
+
+    it("never resends after a clear refusal", async () => {
+      const refused = new AtlasApiError({
+        status: 400,
+        method: "POST",
+        path: "/api/x",
+        errorCode: "INVALID_PARAMETER",
+      });
+      const client = fakeClient({ createServerlessRestoreJob: sinon.stub().rejects(refused) });
+      const { lifecycle } = setup(client);
+      await assert.rejects(lifecycle.create(await checked(lifecycle, automated)), refused);
+      sinon.assert.calledOnce(client.createServerlessRestoreJob);
+    });
+
+    it("adopts a matching job that is still running rather than restore into the same target twice", async () => {
+      const client = fakeClient({ listServerlessRestoreJobs: sinon.stub().resolves([matching]) });
+      const { lifecycle } = setup(client);
+      const result = await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(result.id, JOB_ID);
+      sinon.assert.notCalled(client.createServerlessRestoreJob);
+    });
+
+    it("adopts the job a killed run recorded in the journal, then clears the entry", async () => {
+      const { lifecycle, client, journal } = setup();
+      const inputs = await checked(lifecycle, automated);
+      // A run that got the POST's answer and was killed before Pulumi wrote state.
+      const first = setup();
+      first.client.getServerlessRestoreJob.callsFake(() => new Promise(() => {}));
+      void first.lifecycle.create(inputs);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.strictEqual(first.journal.entries.size, 1);
+      for (const [key, intent] of first.journal.entries) journal.put(key, intent);
+
+      const result = await lifecycle.create(inputs);
+      assert.strictEqual(result.id, JOB_ID);
+      sinon.assert.notCalled(client.createServerlessRestoreJob);
+      assert.strictEqual(journal.entries.size, 0);
     });
   });
 

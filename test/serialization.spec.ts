@@ -28,6 +28,7 @@ function stubAtlas(): Promise<{ server: Server; url: string; seen: string[] }> {
         totalCount: 1,
       });
     }
+    if (req.method === "GET" && req.url?.includes("/backup/restoreJobs?")) return json({ results: [], totalCount: 0 });
     if (req.url?.includes("/backup/restoreJobs")) {
       return json({
         id: "bbbbbbbbbbbbbbbbbbbbbbbb",
@@ -92,6 +93,7 @@ describe("provider serialization", () => {
         [
           "POST /api/oauth/token",
           `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/snapshots?pageNum=1&itemsPerPage=100&includeCount=true`,
+          `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs?pageNum=1&itemsPerPage=100&includeCount=true`,
           `POST /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs`,
           `GET /api/atlas/v2/groups/${GROUP}/serverless/stage`,
         ],
