@@ -8,9 +8,9 @@ export interface PollOptions<T> {
   /** Classifies what `check` returned. */
   readonly classify: (value: T) => JobClass;
   readonly clock: Clock;
-  /** First wait between checks in ms (default: 1_000). */
+  /** First wait between checks in ms (default: 1_500). */
   readonly minDelayMs?: number;
-  /** Cap of the wait between checks in ms (default: 90_000). */
+  /** Cap of the wait between checks in ms (default: 105_000). */
   readonly maxDelayMs?: number;
   /** Growth of the wait from one check to the next (default: 1.3). */
   readonly factor?: number;
@@ -40,7 +40,7 @@ export type PollResult<T> =
     };
 
 /** Defaults of {@link PollOptions}; see the README's "Retries and polling" section. */
-export const pollDefaults = { minDelayMs: 1_000, maxDelayMs: 90_000, factor: 1.3 } as const;
+export const pollDefaults = { minDelayMs: 1_500, maxDelayMs: 105_000, factor: 1.3 } as const;
 
 /** Share of each wait that jitter may take away, so that many jobs started together spread out. */
 const JITTER = 0.2;
