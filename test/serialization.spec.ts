@@ -28,7 +28,8 @@ function stubAtlas(): Promise<{ server: Server; url: string; seen: string[] }> {
         totalCount: 1,
       });
     }
-    if (req.method === "GET" && req.url?.includes("/backup/restoreJobs?")) return json({ results: [], totalCount: 0 });
+    if (req.method === "GET" && req.url?.includes("/backup/restoreJobs?"))
+      return json({ results: [], totalCount: 0 });
     if (req.url?.includes("/backup/restoreJobs")) {
       return json({
         id: "bbbbbbbbbbbbbbbbbbbbbbbb",

@@ -1,0 +1,41 @@
+import { type Clock, systemClock } from "./clock";
+import { defaultRuntimeOptions, type EmulatorOptions, mergeOptions } from "./options";
+import { Emulator, listen } from "./server";
+
+export type { EmulatorOptions, RuntimeOptions, SunsetMode } from "./options";
+export { defaultSeed, loadSeedFile, type Seed } from "./seed";
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting requests and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local Atlas Admin API emulator on 127.0.0.1 (port 0 by default: any free port). Point a
+ * stack at it with `mongodbatlas:baseUrl` or `MONGODB_ATLAS_BASE_URL` and the seed's credentials.
+ */
+export async function startEmulator(
+  options: EmulatorOptions = {},
+  clock: Clock = systemClock,
+): Promise<RunningEmulator> {
+  const { port = 0, seed, stateFile, ...runtimeChange } = options;
+  const runtime = mergeOptions(
+    defaultRuntimeOptions(),
+    Object.fromEntries(Object.entries(runtimeChange).filter(([, v]) => v !== undefined)),
+  );
+  const emulator = new Emulator({ seed, stateFile }, runtime, clock);
+  const server = await listen(emulator, port);
+  return {
+    url: emulator.baseUrl,
+    port: Number(new URL(emulator.baseUrl).port),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,99 @@
+// Request body schemas of the three create operations, copied from the OpenAPI subset with only the
+// validation keywords kept and $refs inlined. test/emulator/request-schemas.spec.ts checks they still equal
+// the contract, so an update of the OpenAPI file cannot silently diverge from what the emulator enforces.
+
+/** The JSON Schema subset the emulator validates request bodies with. */
+export interface Schema {
+  type?: "object" | "string" | "integer" | "number" | "boolean" | "array";
+  properties?: Record<string, Schema>;
+  required?: string[];
+  enum?: string[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  format?: string;
+  items?: Schema;
+  readOnly?: boolean;
+  writeOnly?: boolean;
+  nullable?: boolean;
+}
+
+/** Body of createGroupServerlessBackupRestoreJob (`ServerlessBackupRestoreJob`). */
+export const ServerlessBackupRestoreJob: Schema = {
+  properties: {
+    cancelled: { readOnly: true, type: "boolean" },
+    deliveryType: { enum: ["automated", "download", "pointInTime"], type: "string" },
+    deliveryUrl: { items: { type: "string" }, readOnly: true, type: "array" },
+    desiredTimestamp: {
+      properties: {
+        date: { format: "date-time", readOnly: true, type: "string" },
+        increment: { format: "int32", minimum: 1199145600, readOnly: true, type: "integer" },
+      },
+      readOnly: true,
+      type: "object",
+    },
+    expired: { readOnly: true, type: "boolean" },
+    expiresAt: { format: "date-time", readOnly: true, type: "string" },
+    failed: { readOnly: true, type: "boolean" },
+    finishedAt: { format: "date-time", readOnly: true, type: "string" },
+    id: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
+    links: {
+      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
+      readOnly: true,
+      type: "array",
+    },
+    oplogInc: { format: "int32", minimum: 1, type: "integer" },
+    oplogTs: { format: "int32", minimum: 1199145600, type: "integer" },
+    pointInTimeUTCSeconds: { format: "int32", minimum: 1199145600, type: "integer" },
+    snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+    targetClusterName: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]*$", type: "string" },
+    targetGroupId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+    timestamp: { format: "date-time", readOnly: true, type: "string" },
+  },
+  required: ["deliveryType", "targetClusterName", "targetGroupId"],
+  type: "object",
+};
+
+/** Body of createGroupFlexClusterBackupRestoreJob (`FlexBackupRestoreJobCreate20241113`). */
+export const FlexBackupRestoreJobCreate20241113: Schema = {
+  properties: {
+    deliveryType: { enum: ["RESTORE", "DOWNLOAD"], readOnly: true, type: "string" },
+    expirationDate: { format: "date-time", readOnly: true, type: "string" },
+    id: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
+    instanceName: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]*$", readOnly: true, type: "string" },
+    links: {
+      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
+      readOnly: true,
+      type: "array",
+    },
+    projectId: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
+    restoreFinishedDate: { format: "date-time", readOnly: true, type: "string" },
+    restoreScheduledDate: { format: "date-time", readOnly: true, type: "string" },
+    snapshotFinishedDate: { format: "date-time", readOnly: true, type: "string" },
+    snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string", writeOnly: true },
+    snapshotUrl: { readOnly: true, type: "string" },
+    status: { enum: ["PENDING", "QUEUED", "RUNNING", "FAILED", "COMPLETED"], readOnly: true, type: "string" },
+    targetDeploymentItemName: {
+      pattern: "^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$",
+      type: "string",
+      writeOnly: true,
+    },
+    targetProjectId: { pattern: "^([a-f0-9]{24})$", type: "string", writeOnly: true },
+  },
+  required: ["snapshotId", "targetDeploymentItemName"],
+  type: "object",
+};
+
+/** Body of downloadGroupFlexClusterBackup (`FlexBackupSnapshotDownloadCreate20241113`). */
+export const FlexBackupSnapshotDownloadCreate20241113: Schema = {
+  properties: {
+    links: {
+      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
+      readOnly: true,
+      type: "array",
+    },
+    snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string", writeOnly: true },
+  },
+  required: ["snapshotId"],
+  type: "object",
+};

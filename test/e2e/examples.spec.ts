@@ -1,0 +1,124 @@
+import assert from "node:assert";
+import { join } from "node:path";
+
+import { startEmulator } from "../../emulator";
+import { defaultSeed } from "../../emulator/seed";
+import { REPO_ROOT } from "../../scripts/pulumi-cli";
+import { EmulatorAdmin } from "./emulator-admin";
+import { type E2eHome, e2eHome, Stack } from "./harness";
+
+/** Every program in examples/ (and the root quickstart) runs under the real engine against the emulator. */
+
+const seed = defaultSeed();
+const [PRODUCTION, STAGING] = seed.projects.map((p) => p.id) as [string, string];
+const account = seed.serviceAccounts[0]!;
+
+describe("end to end: every example runs", function () {
+  this.timeout(10 * 60_000);
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let admin: EmulatorAdmin;
+  let home: E2eHome;
+
+  /** Runs a program from create to destroy and hands its outputs and state to `check` in between. */
+  async function runExample(
+    name: string,
+    projectDir: string,
+    config: Record<string, string>,
+    check: (outputs: Record<string, unknown>, stack: Stack, upOutput: string) => Promise<void>,
+    emulatorOptions?: Record<string, unknown>,
+  ): Promise<void> {
+    await admin.reset();
+    if (emulatorOptions) await admin.setOptions(emulatorOptions);
+    const stack = new Stack(name, projectDir, home);
+    await stack.init(
+      { ...config, "mongodbatlas:baseUrl": emulator.url, "mongodbatlas:clientId": account.clientId },
+      { "mongodbatlas:clientSecret": account.clientSecret },
+    );
+    const up = await stack.up();
+    await check(await stack.outputs(), stack, up.stdout);
+    await stack.destroy();
+    assert.deepStrictEqual(await stack.restoreJobs(), []);
+    await stack.remove();
+  }
+
+  before(async () => {
+    emulator = await startEmulator();
+    admin = new EmulatorAdmin(emulator.url);
+    home = await e2eHome();
+  });
+
+  after(async () => {
+    await emulator?.close();
+    home?.dispose();
+  });
+
+  it("quickstart (the root Pulumi.yaml)", () =>
+    runExample("quickstart", REPO_ROOT, { groupId: PRODUCTION }, async (outputs) => {
+      assert.strictEqual(outputs.status, "COMPLETED");
+      assert.match(String(outputs.restoreJobId), /^[a-f0-9]{24}$/);
+      assert.ok(outputs.finishedAt);
+    }));
+
+  it("clone-environment", () =>
+    runExample(
+      "clone",
+      join(REPO_ROOT, "examples", "clone-environment"),
+      { productionGroupId: PRODUCTION, stagingGroupId: STAGING, refreshDate: "2026-11-28" },
+      async (outputs) => {
+        assert.deepStrictEqual(outputs.statuses, ["COMPLETED"]);
+        const staging = await admin.cluster(STAGING, "staging-orders");
+        assert.strictEqual(staging.restoredSnapshotId, (outputs.snapshotIds as string[])[0]);
+      },
+    ));
+
+  it("download: the links are secrets in outputs and in state", () =>
+    runExample(
+      "download",
+      join(REPO_ROOT, "examples", "download"),
+      { groupId: PRODUCTION },
+      async (outputs, stack) => {
+        assert.strictEqual(outputs.status, "COMPLETED");
+        assert.strictEqual(outputs.deliveryUrl, "[secret]");
+        const [job] = await stack.restoreJobs();
+        const stored = JSON.stringify(job!.outputs.deliveryUrl);
+        assert.match(stored, /ciphertext/);
+        assert.ok(!stored.includes("http"), "no plain download URL in state");
+      },
+    ));
+
+  it("point-in-time", () =>
+    runExample(
+      "pit",
+      join(REPO_ROOT, "examples", "point-in-time"),
+      { groupId: PRODUCTION },
+      async (outputs) => {
+        assert.strictEqual(outputs.status, "COMPLETED");
+      },
+    ));
+
+  it("flex", () =>
+    runExample("flex", join(REPO_ROOT, "examples", "flex"), { groupId: PRODUCTION }, async (outputs) => {
+      assert.strictEqual(outputs.status, "COMPLETED");
+      assert.strictEqual(outputs.atlasStatus, "COMPLETED");
+      const target = await admin.cluster(PRODUCTION, "staging-orders");
+      assert.strictEqual(target.kind, "flex");
+      assert.strictEqual(target.restoredSnapshotId, outputs.snapshotId);
+    }));
+
+  for (const sunset of ["migrated", "gone"]) {
+    it(`sunset-fallback (serverless API ${sunset})`, () =>
+      runExample(
+        `sunset-${sunset}`,
+        join(REPO_ROOT, "examples", "sunset-fallback"),
+        { groupId: PRODUCTION },
+        async (outputs, _stack, up) => {
+          assert.strictEqual(outputs.api, "flex");
+          assert.strictEqual(outputs.status, "COMPLETED");
+          assert.match(up, /restoring through the Flex API instead \(FlexRestoreJob is the migration path\)/);
+          const { byOperation } = await admin.counters();
+          assert.strictEqual(byOperation.createGroupFlexClusterBackupRestoreJob, 1);
+        },
+        { sunset },
+      ));
+  }
+});
