@@ -123,7 +123,7 @@ export class RestoreJobIncompleteError extends Error {
     hint: string,
   ) {
     super(`${cause.message}; ${hint}`, { cause });
-    this.reasons = [cause.message];
+    this.reasons = [this.message];
   }
 }
 

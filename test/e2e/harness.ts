@@ -42,7 +42,7 @@ export class Stack {
 
   /** Creates the stack and sets its config; values in `secrets` are set with `--secret`. */
   async init(config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
-    await this.run(["stack", "init", this.name]);
+    await this.run(["stack", "init"]);
     for (const [key, value] of Object.entries(config)) await this.setConfig(key, value);
     for (const [key, value] of Object.entries(secrets)) await this.setConfig(key, value, true);
   }
