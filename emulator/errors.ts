@@ -38,7 +38,8 @@ export class ApiError extends Error {
       errorCode: this.errorCode,
       detail: this.detail,
       reason: reasonPhrase(this.status),
-      parameters: this.parameters,
+      // The OpenAPI types `parameters` as an array of objects; the values are already named in `detail`.
+      parameters: [],
     };
     if (this.fields.length > 0) body.badRequestDetail = { fields: this.fields };
     return body;
