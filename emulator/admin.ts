@@ -63,7 +63,8 @@ export function admin(
         return send(res, 200, { now: new Date(emulator.clock.now()).toISOString() });
       }
       default:
-        if (method === "GET" && path.startsWith("/clusters/")) return cluster(emulator, path, now, res);
+        if (method === "GET" && path.startsWith("/clusters/"))
+          return cluster(emulator, path, url.searchParams.get("kind"), now, res);
         return send(res, 404, { error: `no admin endpoint: ${method} ${path}` });
     }
   } catch (error) {
@@ -72,10 +73,19 @@ export function admin(
   }
 }
 
-/** `GET /__emulator/clusters/{groupId}/{name}`: what a serverless instance or flex cluster now holds. */
-function cluster(emulator: Emulator, path: string, now: number, res: ServerResponse): void {
+/**
+ * `GET /__emulator/clusters/{groupId}/{name}[?kind=serverless|flex]`: what a serverless instance or
+ * flex cluster now holds (a name may exist as both; `kind` picks, serverless first).
+ */
+function cluster(
+  emulator: Emulator,
+  path: string,
+  only: string | null,
+  now: number,
+  res: ServerResponse,
+): void {
   const [, , groupId, name] = path.split("/");
-  for (const kind of ["serverless", "flex"] as const) {
+  for (const kind of (["serverless", "flex"] as const).filter((k) => only === null || k === only)) {
     if (!emulator.store.cluster(kind, groupId!, name!)) continue;
     const restores = restoresInto(emulator.store.state.jobs, kind, groupId!, name!, now);
     const last = restores[restores.length - 1];

@@ -24,8 +24,12 @@ export class EmulatorAdmin {
   }
 
   /** What a serverless instance or flex cluster holds after restores. */
-  cluster(groupId: string, name: string): Promise<Record<string, unknown>> {
-    return this.call("GET", `/clusters/${groupId}/${name}`);
+  cluster(
+    groupId: string,
+    name: string,
+    kind: "serverless" | "flex" = "serverless",
+  ): Promise<Record<string, unknown>> {
+    return this.call("GET", `/clusters/${groupId}/${name}?kind=${kind}`);
   }
 
   /** Changes a job as Atlas might (expire it, cancel it). */

@@ -100,7 +100,7 @@ describe("end to end: every example runs", function () {
     runExample("flex", join(REPO_ROOT, "examples", "flex"), { groupId: PRODUCTION }, async (outputs) => {
       assert.strictEqual(outputs.status, "COMPLETED");
       assert.strictEqual(outputs.atlasStatus, "COMPLETED");
-      const target = await admin.cluster(PRODUCTION, "staging-orders");
+      const target = await admin.cluster(PRODUCTION, "staging-orders", "flex");
       assert.strictEqual(target.kind, "flex");
       assert.strictEqual(target.restoredSnapshotId, outputs.snapshotId);
     }));
