@@ -2,7 +2,8 @@
 // a seeded PRNG, so a given seed and request order always give the same faults.
 
 /** What a fault does to one request. `ok` (in sequences) lets it through. */
-export type FaultStep = "ok" | "500" | "503" | "reset" | "drop-response-after-commit" | `latency:${number}`;
+export type FaultStep =
+  "ok" | "429" | "500" | "503" | "reset" | "drop-response-after-commit" | `latency:${number}`;
 
 /** One fault rule (the `faults` option; `--fault` on the command line). */
 export interface FaultRule {
@@ -20,7 +21,7 @@ export interface FaultRule {
   count?: number;
   /** Let this many matching requests through before the rule starts (default: 0). */
   skip?: number;
-  /** `Retry-After` seconds of injected 503s (default: 1). */
+  /** `Retry-After` seconds of injected 429s and 503s (default: 1). */
   retryAfterSeconds?: number;
 }
 
@@ -29,12 +30,12 @@ export interface FaultDecision {
   /** Real milliseconds to wait before handling the request. */
   latencyMs: number;
   /** The failure to inject, if any. */
-  action?: "500" | "503" | "reset" | "drop-response-after-commit";
-  /** `Retry-After` for a 503. */
+  action?: "429" | "500" | "503" | "reset" | "drop-response-after-commit";
+  /** `Retry-After` for a 429 or 503. */
   retryAfterSeconds: number;
 }
 
-const STEP_RE = /^(ok|500|503|reset|drop-response-after-commit|latency:\d+)$/;
+const STEP_RE = /^(ok|429|500|503|reset|drop-response-after-commit|latency:\d+)$/;
 
 /** Whether a string is a {@link FaultStep}. */
 export function isFaultStep(value: unknown): value is FaultStep {
@@ -62,7 +63,9 @@ export function faultRuleProblems(rule: unknown, where: string): string[] {
     problems.push(`${where} needs exactly one of action and sequence`);
   }
   if (r["action"] !== undefined && !isFaultStep(r["action"])) {
-    problems.push(`${where}.action must be ok, 500, 503, reset, drop-response-after-commit or latency:<ms>`);
+    problems.push(
+      `${where}.action must be ok, 429, 500, 503, reset, drop-response-after-commit or latency:<ms>`,
+    );
   }
   if (r["sequence"] !== undefined && (!Array.isArray(r["sequence"]) || !r["sequence"].every(isFaultStep))) {
     problems.push(`${where}.sequence must be an array of fault steps`);

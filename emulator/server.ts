@@ -139,11 +139,13 @@ async function handle(
     req.socket.destroy();
     return;
   }
-  if (fault.action === "500" || fault.action === "503") {
+  if (fault.action === "429" || fault.action === "500" || fault.action === "503") {
     const error =
       fault.action === "500"
         ? unexpectedError("Injected fault.")
-        : serviceUnavailable(fault.retryAfterSeconds);
+        : fault.action === "429"
+          ? rateLimited({ "Retry-After": String(fault.retryAfterSeconds), "RateLimit-Remaining": "0" })
+          : serviceUnavailable(fault.retryAfterSeconds);
     log(error.status);
     return send(res, error.status, error.toBody(), error.headers);
   }

@@ -62,6 +62,7 @@ export function createHttp(options: HttpOptions): Send {
     const mediaType = `application/vnd.atlas.${request.version}+json`;
     const label = `${request.method} ${request.path}`;
     let authRetries = 0;
+    let throttled = 0;
 
     for (let attempt = 1; ; attempt++) {
       const authorization = await options.auth.authorization({ method: request.method, uri });
@@ -104,6 +105,14 @@ export function createHttp(options: HttpOptions): Send {
       }
 
       const retryAfterSeconds = parseRetryAfter(header(response, "retry-after"), options.clock.now());
+      // Throttling says "later", not "broken": it has its own, larger budget, so a burst of parallel
+      // restores waits its turn instead of failing.
+      if (response.status === 429 && throttled < options.retry.maxThrottledRetries) {
+        throttled++;
+        attempt--;
+        await pause(options, label, Math.min(throttled, 6), "429", retryAfterSeconds);
+        continue;
+      }
       if (attempt < options.retry.maxAttempts && isRetryable({ status: response.status }, idempotent)) {
         await pause(options, label, attempt, String(response.status), retryAfterSeconds);
         continue;

@@ -11,10 +11,17 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** Cap of one backoff wait in ms, `Retry-After` included (default: 30_000). */
   readonly maxDelayMs: number;
+  /** Retries after 429 (throttling), beside `maxAttempts` (default: 30). */
+  readonly maxThrottledRetries: number;
 }
 
 /** Defaults, documented in the README's "Retries and polling" section. */
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxThrottledRetries: 30,
+};
 
 /** What happened to one attempt, as far as retrying cares. */
 export interface AttemptOutcome {
@@ -42,8 +49,9 @@ export function isRetryable(outcome: AttemptOutcome, idempotent: boolean): boole
 
 /**
  * The wait before retry number `retry` (1 for the first retry): `Retry-After` when the server gave
- * one, else capped exponential backoff with full jitter (AWS's recommendation for many clients
- * retrying at once).
+ * one, plus up to a second of jitter so that clients told the same time do not return together;
+ * else capped exponential backoff with full jitter (AWS's recommendation for many clients retrying at
+ * once).
  */
 export function retryDelayMs(
   policy: RetryPolicy,
@@ -51,7 +59,9 @@ export function retryDelayMs(
   random: number,
   retryAfterSeconds?: number,
 ): number {
-  if (retryAfterSeconds !== undefined) return Math.min(policy.maxDelayMs, retryAfterSeconds * 1000);
+  if (retryAfterSeconds !== undefined) {
+    return Math.min(policy.maxDelayMs, retryAfterSeconds * 1000 + Math.floor(random * 1000));
+  }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.floor(random * ceiling);
 }

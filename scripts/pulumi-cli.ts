@@ -59,6 +59,8 @@ export async function offlineHome(stateDir: string, extraEnv: NodeJS.ProcessEnv 
     // Types are checked by `npm run typecheck`; the engine only needs to run the program.
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    // The provider's journal of restores in flight stays with these stacks, not in the user's home.
+    ATLAS_RESTORE_JOURNAL_DIR: join(stateDir, "journal"),
     ...extraEnv,
   };
   return { stateDir, env };

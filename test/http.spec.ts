@@ -108,7 +108,17 @@ describe("http transport", () => {
       { status: 200, body: { id: "a" } },
     ]);
     await send({ method: "POST", path: PATH, body: {}, version: "2023-01-01" });
-    assert.deepStrictEqual(clock.sleeps, [7000]);
+    assert.deepStrictEqual(clock.sleeps, [7500]);
+  });
+
+  it("waits out throttling beyond the normal attempt budget", async () => {
+    const throttled = { status: 429, headers: { "retry-after": "1" } };
+    const { send, adapter } = setup([
+      ...Array.from({ length: 7 }, () => throttled),
+      { status: 200, body: {} },
+    ]);
+    await send({ method: "GET", path: PATH, version: "2023-01-01" });
+    assert.strictEqual(adapter.seen.length, 8);
   });
 
   it("does not resend a POST after an ambiguous failure", async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+import { defaultSeed } from "../../emulator";
 import { offlineHome, pulumi, type PulumiHome, type PulumiResult, REPO_ROOT } from "../../scripts/pulumi-cli";
 
 /**
@@ -96,7 +97,8 @@ export class Stack {
     return ["--config-file", this.configFile];
   }
 
-  private async run(args: string[], allowFailure = false): Promise<PulumiResult> {
+  /** Runs any `pulumi` command against this stack. */
+  async run(args: string[], allowFailure = false): Promise<PulumiResult> {
     const result = await pulumi([...args, "--stack", this.name], {
       cwd: this.projectDir,
       env: { ...this.home.env, ...this.extraEnv },
@@ -105,6 +107,33 @@ export class Stack {
     transcript.push(result.stdout, result.stderr);
     return result;
   }
+}
+
+/** Credentials for fixture stacks: the default seed's first service account. */
+const account = defaultSeed().serviceAccounts[0]!;
+
+/**
+ * A new stack of the fixture program with `args` as the resource's inputs and service-account
+ * credentials in stack config (the secret set with `--secret`).
+ */
+export async function fixtureStack(
+  name: string,
+  home: PulumiHome,
+  baseUrl: string,
+  args: Record<string, unknown>,
+  kind = "serverless",
+): Promise<Stack> {
+  const stack = new Stack(name, PROGRAM_DIR, home);
+  await stack.init(
+    {
+      args: JSON.stringify(args),
+      kind,
+      "mongodbatlas:baseUrl": baseUrl,
+      "mongodbatlas:clientId": account.clientId,
+    },
+    { "mongodbatlas:clientSecret": account.clientSecret },
+  );
+  return stack;
 }
 
 /** The stack's config file as written, to show that secrets in it are encrypted. */

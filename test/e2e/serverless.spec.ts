@@ -3,7 +3,7 @@ import assert from "node:assert";
 import { startEmulator } from "../../emulator";
 import { defaultSeed } from "../../emulator/seed";
 import { EmulatorAdmin } from "./emulator-admin";
-import { type E2eHome, e2eHome, PROGRAM_DIR, Stack, transcript } from "./harness";
+import { type E2eHome, e2eHome, fixtureStack, PROGRAM_DIR, Stack, transcript } from "./harness";
 
 /**
  * The real Pulumi CLI against the emulator: what a user runs, checked by what Atlas saw (the
@@ -32,20 +32,10 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
   let home: E2eHome;
   let counter = 0;
 
-  /** A fresh stack of the fixture program with service-account credentials in stack config secrets. */
+  /** A fresh stack of the fixture program, after resetting the emulator. */
   async function stack(args: Record<string, unknown>, kind = "serverless"): Promise<Stack> {
     await admin.reset();
-    const s = new Stack(`s${++counter}`, PROGRAM_DIR, home);
-    await s.init(
-      {
-        args: JSON.stringify(args),
-        kind,
-        "mongodbatlas:baseUrl": emulator.url,
-        "mongodbatlas:clientId": account.clientId,
-      },
-      { "mongodbatlas:clientSecret": account.clientSecret },
-    );
-    return s;
+    return fixtureStack(`s${++counter}`, home, emulator.url, args, kind);
   }
 
   before(async () => {
