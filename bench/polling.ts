@@ -1,3 +1,4 @@
+import { seededRandom } from "../emulator/faults";
 import { nextDelayMs, pollDefaults, pollUntil } from "../provider/poll";
 
 /**
@@ -70,18 +71,6 @@ export function mean(outcomes: readonly Outcome[]): Outcome {
     delayMs: 0,
   });
   return { calls: sum.calls / outcomes.length, delayMs: sum.delayMs / outcomes.length };
-}
-
-/** A small deterministic PRNG (mulberry32), so the jitter of a run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The first waits of the provider's schedule, for the report. */
