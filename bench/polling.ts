@@ -1,5 +1,5 @@
 import { seededRandom } from "../emulator/faults";
-import { nextDelayMs, pollDefaults, pollUntil } from "../provider/poll";
+import { pollDefaults, pollUntil } from "../provider/poll";
 
 /**
  * Polling efficiency in simulated time: the provider's real poller, driven by a fake clock, against
@@ -71,9 +71,4 @@ export function mean(outcomes: readonly Outcome[]): Outcome {
     delayMs: 0,
   });
   return { calls: sum.calls / outcomes.length, delayMs: sum.delayMs / outcomes.length };
-}
-
-/** The first waits of the provider's schedule, for the report. */
-export function scheduleHead(count: number): number[] {
-  return Array.from({ length: count }, (_, i) => nextDelayMs(pollDefaults, i + 1, 0));
 }
