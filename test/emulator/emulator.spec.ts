@@ -307,6 +307,65 @@ describe("Atlas emulator", function () {
     assert.deepStrictEqual(statuses, [503, 500, 200]);
   });
 
+  it("injects connection resets and latency, and logs every request", async () => {
+    await fetch(`${emulator.url}/__emulator/options`, {
+      method: "PATCH",
+      body: JSON.stringify({
+        faults: [{ operationId: "getGroupServerlessInstance", sequence: ["reset", "latency:150"] }],
+      }),
+    });
+    await assert.rejects(fetch(api(`${G}/serverless/prod-orders`), { headers: auth }));
+    const started = Date.now();
+    assert.strictEqual((await fetch(api(`${G}/serverless/prod-orders`), { headers: auth })).status, 200);
+    assert.ok(Date.now() - started >= 150);
+    const { requests } = (await (await fetch(`${emulator.url}/__emulator/requests`)).json()) as {
+      requests: { status: unknown; operationId?: string }[];
+    };
+    assert.deepStrictEqual(
+      requests.map((r) => [r.operationId, r.status]),
+      [
+        ["getGroupServerlessInstance", "reset"],
+        ["getGroupServerlessInstance", 200],
+      ],
+    );
+  });
+
+  it("lets an admin expire a job and reset everything", async () => {
+    const created = await call(
+      api(`${G}/serverless/prod-orders/backup/restoreJobs`),
+      "createGroupServerlessBackupRestoreJob",
+      {
+        method: "POST",
+        headers: auth,
+        body: {
+          deliveryType: "automated",
+          snapshotId: SNAPSHOT,
+          targetClusterName: "staging-orders",
+          targetGroupId: G,
+        },
+      },
+    );
+    const id = (created.body as { id: string }).id;
+    await fetch(`${emulator.url}/__emulator/jobs/${id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ expired: true }),
+    });
+    const job = await call(
+      api(`${G}/serverless/prod-orders/backup/restoreJobs/${id}`),
+      "getGroupServerlessBackupRestoreJob",
+      { headers: auth },
+    );
+    assert.strictEqual((job.body as { expired: boolean }).expired, true);
+    await fetch(`${emulator.url}/__emulator/reset`, { method: "POST" });
+    const jobs = (await (await fetch(`${emulator.url}/__emulator/jobs`)).json()) as { jobs: unknown[] };
+    assert.strictEqual(jobs.jobs.length, 0);
+    const bad = await fetch(`${emulator.url}/__emulator/options`, {
+      method: "PATCH",
+      body: JSON.stringify({ sunset: "later" }),
+    });
+    assert.strictEqual(bad.status, 400);
+  });
+
   it("answers as after the sunset: gone, or migrated to flex", async () => {
     await fetch(`${emulator.url}/__emulator/options`, {
       method: "PATCH",
