@@ -46,6 +46,18 @@ describe("Atlas emulator", function () {
   let emulator: RunningEmulator;
   let auth: Record<string, string>;
   const api = (path: string) => `${emulator.url}/api/atlas/v2/groups/${path}`;
+  /** POSTs the usual automated restore of prod-orders into staging-orders. */
+  const restoreIntoStaging = () =>
+    call(api(`${G}/serverless/prod-orders/backup/restoreJobs`), "createGroupServerlessBackupRestoreJob", {
+      method: "POST",
+      headers: auth,
+      body: {
+        deliveryType: "automated",
+        snapshotId: SNAPSHOT,
+        targetClusterName: "staging-orders",
+        targetGroupId: G,
+      },
+    });
 
   beforeEach(async () => {
     emulator = await startEmulator({ restoreDurationMs: 200 });
@@ -54,20 +66,7 @@ describe("Atlas emulator", function () {
   afterEach(() => emulator.close());
 
   it("runs a serverless restore from POST to finishedAt and fills the target", async () => {
-    const created = await call(
-      api(`${G}/serverless/prod-orders/backup/restoreJobs`),
-      "createGroupServerlessBackupRestoreJob",
-      {
-        method: "POST",
-        headers: auth,
-        body: {
-          deliveryType: "automated",
-          snapshotId: SNAPSHOT,
-          targetClusterName: "staging-orders",
-          targetGroupId: G,
-        },
-      },
-    );
+    const created = await restoreIntoStaging();
     assert.strictEqual(created.status, 200);
     assert.strictEqual(created.headers.get("content-type"), V1);
     const job = created.body as { id: string; finishedAt?: string };
@@ -331,20 +330,7 @@ describe("Atlas emulator", function () {
   });
 
   it("lets an admin expire a job and reset everything", async () => {
-    const created = await call(
-      api(`${G}/serverless/prod-orders/backup/restoreJobs`),
-      "createGroupServerlessBackupRestoreJob",
-      {
-        method: "POST",
-        headers: auth,
-        body: {
-          deliveryType: "automated",
-          snapshotId: SNAPSHOT,
-          targetClusterName: "staging-orders",
-          targetGroupId: G,
-        },
-      },
-    );
+    const created = await restoreIntoStaging();
     const id = (created.body as { id: string }).id;
     await fetch(`${emulator.url}/__emulator/jobs/${id}`, {
       method: "PATCH",
@@ -397,20 +383,7 @@ describe("Atlas emulator", function () {
       const stateFile = join(dir, "state.json");
       emulator = await startEmulator({ stateFile, restoreDurationMs: 400 });
       auth.Authorization = `Bearer ${await token(emulator.url)}`;
-      const created = await call(
-        api(`${G}/serverless/prod-orders/backup/restoreJobs`),
-        "createGroupServerlessBackupRestoreJob",
-        {
-          method: "POST",
-          headers: auth,
-          body: {
-            deliveryType: "automated",
-            snapshotId: SNAPSHOT,
-            targetClusterName: "staging-orders",
-            targetGroupId: G,
-          },
-        },
-      );
+      const created = await restoreIntoStaging();
       const id = (created.body as { id: string }).id;
       await emulator.close();
       emulator = await startEmulator({ stateFile, restoreDurationMs: 400 });
