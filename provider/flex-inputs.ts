@@ -38,7 +38,8 @@ export function checkFlexInputs(
   _nowSeconds: number,
 ): { inputs: Record<string, unknown>; failures: Failure[] } {
   const failures = checkFields(raw, required, optional);
-  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  // Null counts as absent in checkFields; the codec would refuse it, so it is dropped like undefined.
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
   return {
     inputs: { ...given, targetProjectId: raw.targetProjectId ?? raw.groupId, ...commonDefaults(raw, true) },
     failures,

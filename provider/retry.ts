@@ -70,6 +70,9 @@ export function retryDelayMs(
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined || value.trim() === "") return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  // Date.parse reads almost anything with a digit ("1.5", "-1" are dates in 2001), which would mean
+  // "retry now"; every HTTP-date form has a time of day, so require one.
+  if (!/\d{2}:\d{2}:\d{2}/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }

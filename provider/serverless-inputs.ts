@@ -57,13 +57,13 @@ export function checkServerlessInputs(
 ): { inputs: Record<string, unknown>; failures: Failure[] } {
   const failures = [...checkFields(raw, required, optional), ...crossFieldFailures(raw, nowSeconds)];
   const inputs: Record<string, unknown> = {
-    ...withoutUndefined(raw),
+    ...withoutAbsent(raw),
     targetGroupId: raw.targetGroupId ?? raw.groupId,
     apiFallback: raw.apiFallback ?? "flex",
     ...commonDefaults(raw, raw.deliveryType !== "download"),
   };
   // The API requires a target even for downloads; the source instance is the natural one.
-  if (raw.deliveryType === "download" && raw.targetClusterName === undefined) {
+  if (raw.deliveryType === "download" && inputs.targetClusterName === undefined) {
     inputs.targetClusterName = raw.clusterName;
   }
   return { inputs, failures };
@@ -129,6 +129,7 @@ export const serverlessDiffRules: DiffRules = {
   oldInput: (key, olds) => (key === "snapshotId" && olds.snapshotSource !== "input" ? undefined : olds[key]),
 };
 
-function withoutUndefined(raw: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+/** `check` treats null as absent, so it must not reach the checked inputs (the codec refuses it). */
+function withoutAbsent(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
 }
