@@ -1,15 +1,25 @@
 import type { AxiosAdapter, InternalAxiosRequestConfig } from "axios";
 
 import type { AtlasAuth } from "../../provider/auth";
+import type { AtlasClient } from "../../provider/client";
 import type { Clock } from "../../provider/clock";
 import type { ServerlessRestoreJob } from "../../provider/codecs";
 
-/** A clock whose time moves only when something sleeps on it; records every sleep. */
-export function fakeClock(start = Date.UTC(2026, 10, 28, 12), random = 0.5): Clock & { sleeps: number[] } {
+/**
+ * A clock whose time moves only when something sleeps on it or the test advances it (e.g. a slow
+ * request); records every sleep.
+ */
+export function fakeClock(
+  start = Date.UTC(2026, 10, 28, 12),
+  random = 0.5,
+): Clock & { sleeps: number[]; advance(ms: number): void } {
   let now = start;
   const sleeps: number[] = [];
   return {
     sleeps,
+    advance: (ms) => {
+      now += ms;
+    },
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -84,4 +94,30 @@ export function jobFixture(overrides: Partial<ServerlessRestoreJob> = {}): Serve
     timestamp: "2026-11-28T11:00:00Z",
     ...overrides,
   };
+}
+
+/**
+ * An Atlas client whose methods are the given fakes; any other method rejects, so a test notices a
+ * request it did not expect.
+ */
+export function fakeAtlasClient(methods: Partial<AtlasClient> = {}): AtlasClient {
+  const unexpected = (name: string) => () =>
+    Promise.reject(new Error(`fake client: unexpected call: ${name}`));
+  // A record, not a list, so that the type check fails when the client gains a method.
+  const names: Record<keyof AtlasClient, null> = {
+    createServerlessRestoreJob: null,
+    getServerlessRestoreJob: null,
+    listServerlessRestoreJobs: null,
+    listServerlessSnapshots: null,
+    getServerlessInstance: null,
+    createFlexRestoreJob: null,
+    downloadFlexSnapshot: null,
+    getFlexRestoreJob: null,
+    listFlexRestoreJobs: null,
+    listFlexSnapshots: null,
+    getFlexCluster: null,
+  };
+  return Object.fromEntries(
+    (Object.keys(names) as (keyof AtlasClient)[]).map((name) => [name, methods[name] ?? unexpected(name)]),
+  ) as unknown as AtlasClient;
 }
