@@ -7,6 +7,8 @@ import {
   AtlasId,
   AtlasName,
   checkFields,
+  commonDefaults,
+  DEFAULT_WAIT_TIMEOUT_SECONDS,
   known,
   MAX_INT32,
   MIN_TIMESTAMP_SECONDS,
@@ -183,6 +185,40 @@ describe("checkFields", () => {
     assert.deepStrictEqual(
       checkFields({ ...good, __provider: "exports.handler = …", leftover: undefined }, required, optional),
       [],
+    );
+  });
+});
+
+describe("commonDefaults", () => {
+  it("waits three hours for the job and, when the restore writes to a target, for the target", () => {
+    assert.strictEqual(DEFAULT_WAIT_TIMEOUT_SECONDS, 10800);
+    assert.deepStrictEqual(commonDefaults({}, true), {
+      waitForCompletion: true,
+      waitTimeoutSeconds: 10800,
+      waitForTarget: true,
+    });
+    assert.deepStrictEqual(commonDefaults({}, false), {
+      waitForCompletion: true,
+      waitTimeoutSeconds: 10800,
+      waitForTarget: false,
+    });
+  });
+
+  it("keeps what the user gave, false and unknown values included, and nothing else", () => {
+    const raw = { waitForCompletion: false, waitTimeoutSeconds: 60, waitForTarget: false, groupId: "g" };
+    assert.deepStrictEqual(commonDefaults(raw, true), {
+      waitForCompletion: false,
+      waitTimeoutSeconds: 60,
+      waitForTarget: false,
+    });
+    assert.strictEqual(commonDefaults({ waitForTarget: true }, false).waitForTarget, true);
+    assert.strictEqual(commonDefaults({ waitTimeoutSeconds: UNKNOWN }, true).waitTimeoutSeconds, UNKNOWN);
+  });
+
+  it("treats null as absent", () => {
+    assert.deepStrictEqual(
+      commonDefaults({ waitForCompletion: null, waitTimeoutSeconds: null, waitForTarget: null }, true),
+      { waitForCompletion: true, waitTimeoutSeconds: 10800, waitForTarget: true },
     );
   });
 });

@@ -6,26 +6,12 @@ import type { Clock } from "../provider/clock";
 import { systemClock } from "../provider/clock";
 import { nextDelayMs, pollDefaults, pollUntil, validatePollOptions } from "../provider/poll";
 import type { JobClass } from "../provider/restore-job-state";
+import { fakeClock } from "./helpers/fakes";
 
 const settings = { minDelayMs: 1000, maxDelayMs: 10_000, factor: 2 };
 
-/** A clock that moves only when something sleeps on it or the test advances it; records each sleep. */
-function recordingClock(random = 0): Clock & { sleeps: number[]; advance(ms: number): void } {
-  let now = 0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    advance: (ms) => {
-      now += ms;
-    },
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-    random: () => random,
-  };
-}
+/** The shared fake clock (test/helpers/fakes.ts) without jitter, so that waits are exact. */
+const exactClock = () => fakeClock(Date.UTC(2026, 10, 28, 12), 0);
 
 /** A check that returns the given values in turn, then keeps returning the last one. */
 function sequence<T>(...values: T[]): sinon.SinonStub<[], Promise<T>> {
@@ -117,7 +103,7 @@ describe("poller", () => {
     it("refuses bad options in pollUntil before the first check", async () => {
       const check = sinon.fake.resolves("running");
       await assert.rejects(
-        pollUntil({ check, classify: () => "RETRY", clock: recordingClock(), ...settings, maxWaitMs: 0 }),
+        pollUntil({ check, classify: () => "RETRY", clock: exactClock(), ...settings, maxWaitMs: 0 }),
         { name: "RangeError", message: "invalid poll options: maxWaitMs must be greater than 0: 0" },
       );
       sinon.assert.notCalled(check);
@@ -127,7 +113,7 @@ describe("poller", () => {
   describe("pollUntil with a recording clock", () => {
     for (const verdict of ["SUCCESS", "FAILURE"] as const) {
       it(`stops at ${verdict} with the value seen, after growing waits`, async () => {
-        const clock = recordingClock();
+        const clock = exactClock();
         const check = sequence("running", "running", "running", "done");
         const result = await pollUntil({
           check,
@@ -141,8 +127,21 @@ describe("poller", () => {
       });
     }
 
+    it("takes the jitter from the clock's random number", async () => {
+      const clock = fakeClock(Date.UTC(2026, 10, 28, 12), 0.5);
+      const result = await pollUntil({
+        check: sequence("running", "running", "running", "done"),
+        classify: untilDone("SUCCESS"),
+        clock,
+        ...settings,
+        maxWaitMs: 60_000,
+      });
+      assert.deepStrictEqual(clock.sleeps, [900, 1800, 3600]);
+      assert.deepStrictEqual(result, { state: "SUCCESS", value: "done", checks: 4, elapsedMs: 6300 });
+    });
+
     it("checks before the first wait by default, and succeeds at once without sleeping", async () => {
-      const clock = recordingClock();
+      const clock = exactClock();
       const result = await pollUntil({
         check: sinon.fake.resolves("done"),
         classify: untilDone("SUCCESS"),
@@ -154,7 +153,7 @@ describe("poller", () => {
     });
 
     it("waits before the first check with checkFirst false", async () => {
-      const clock = recordingClock();
+      const clock = exactClock();
       const onCheck = sinon.fake();
       const result = await pollUntil({
         check: sequence("running", "done"),
@@ -174,7 +173,7 @@ describe("poller", () => {
     });
 
     it("tells onCheck each value and the time elapsed since the call", async () => {
-      const clock = recordingClock();
+      const clock = exactClock();
       clock.advance(1_000_000);
       const onCheck = sinon.fake();
       await pollUntil({
@@ -193,7 +192,7 @@ describe("poller", () => {
     });
 
     it("times out, shortening the last wait to the time left, with the last value seen", async () => {
-      const clock = recordingClock();
+      const clock = exactClock();
       let n = 0;
       const result = await pollUntil({
         check: async () => `check ${++n}`,
@@ -208,7 +207,7 @@ describe("poller", () => {
     });
 
     it("computes the deadline once, so slow checks count against it", async () => {
-      const clock = recordingClock();
+      const clock = exactClock();
       const result = await pollUntil({
         check: async () => {
           clock.advance(1500);
@@ -230,7 +229,7 @@ describe("poller", () => {
         pollUntil({
           check,
           classify: () => "RETRY",
-          clock: recordingClock(),
+          clock: exactClock(),
           ...settings,
           maxWaitMs: 60_000,
         }),
@@ -247,7 +246,7 @@ describe("poller", () => {
       const result = await pollUntil({
         check,
         classify: () => "RETRY",
-        clock: recordingClock(),
+        clock: exactClock(),
         ...settings,
         maxWaitMs: 60_000,
         signal: controller.signal,
@@ -258,7 +257,7 @@ describe("poller", () => {
 
     it("ends ABORTED with the last value when aborted between checks", async () => {
       const controller = new AbortController();
-      const clock = recordingClock();
+      const clock = exactClock();
       const result = await pollUntil({
         check: async () => {
           controller.abort();

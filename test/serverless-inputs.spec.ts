@@ -57,6 +57,22 @@ describe("serverless restore job inputs", () => {
       });
     });
 
+    const waitsForTarget: [string, Record<string, unknown>, boolean][] = [
+      ["automated", automated, true],
+      ["pointInTime", pointInTime, true],
+      ["download", download, false],
+    ];
+    for (const [type, raw, expected] of waitsForTarget) {
+      it(`${expected ? "waits" : "does not wait"} for the target of a${type === "automated" ? "n" : ""} ${type} restore by default`, () => {
+        const { inputs } = checkServerlessInputs(raw, NOW);
+        assert.strictEqual(inputs.waitForTarget, expected);
+        assert.strictEqual(inputs.waitForCompletion, true);
+        assert.strictEqual(inputs.waitTimeoutSeconds, 10800);
+        assert.strictEqual(inputs.targetGroupId, GROUP);
+        assert.strictEqual(inputs.apiFallback, "flex");
+      });
+    }
+
     it("keeps every value the user gave", () => {
       const given = {
         ...download,
