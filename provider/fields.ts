@@ -120,7 +120,8 @@ export function checkFields(
   const failures: Failure[] = [];
   for (const key of Object.keys(raw)) {
     if (key === "__provider" || raw[key] === undefined) continue;
-    if (!(key in required) && !(key in optional)) {
+    // Own keys only: `in` would also find Object.prototype's, letting `constructor` or `toString` through.
+    if (!Object.hasOwn(required, key) && !Object.hasOwn(optional, key)) {
       failures.push({ property: key, reason: "unknown property" });
     }
   }

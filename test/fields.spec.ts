@@ -135,6 +135,16 @@ describe("checkFields", () => {
     ]);
   });
 
+  it("refuses properties named like members of every object", () => {
+    for (const key of ["constructor", "toString", "hasOwnProperty", "valueOf", "__proto__"]) {
+      // JSON.parse makes even `__proto__` an own, enumerable property, as deserialized inputs are.
+      const raw = { ...good, ...JSON.parse(`{"${key}": "x"}`) };
+      assert.deepStrictEqual(checkFields(raw, required, optional), [
+        { property: key, reason: "unknown property" },
+      ]);
+    }
+  });
+
   it("names missing required properties and what they expect; null counts as missing", () => {
     assert.deepStrictEqual(checkFields({ clusterName: null }, required, optional), [
       { property: "groupId", reason: "required, expected 24-hexadecimal id (^[a-f0-9]{24}$)" },

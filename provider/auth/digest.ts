@@ -21,7 +21,13 @@ export function parseDigestChallenge(header: string | undefined): DigestChalleng
   if (!header || !/^\s*digest\s/i.test(header)) return undefined;
   const params: Record<string, string> = {};
   const pattern = /([a-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/gi;
-  for (const match of header.replace(/^\s*digest\s/i, "").matchAll(pattern)) {
+  const rest = header.replace(/^\s*digest\s/i, "");
+  let end = 0;
+  for (const match of rest.matchAll(pattern)) {
+    // Several challenges may share the header (`Digest …, Basic realm="…"`); the next one starts where
+    // something other than a comma separates two parameters, and its parameters are not ours.
+    if (/[^\s,]/.test(rest.slice(end, match.index))) break;
+    end = match.index + match[0].length;
     params[match[1]!.toLowerCase()] = match[2] !== undefined ? match[2].replace(/\\(.)/g, "$1") : match[3]!;
   }
   if (params.realm === undefined || params.nonce === undefined) return undefined;

@@ -187,6 +187,28 @@ describe("digest auth", () => {
       assert.strictEqual(parseDigestChallenge('Digest realm="r", nonce="n"')?.algorithm, "MD5");
     });
 
+    it("reads only the first challenge when several share the header", () => {
+      // Node joins repeated WWW-Authenticate headers with ", ".
+      assert.deepStrictEqual(
+        parseDigestChallenge('Digest realm="MMS Public API", nonce="n1", qop="auth", Basic realm="proxy"'),
+        {
+          realm: "MMS Public API",
+          nonce: "n1",
+          qop: "auth",
+          algorithm: "MD5",
+          opaque: undefined,
+          stale: false,
+        },
+      );
+      assert.deepStrictEqual(
+        parseDigestChallenge(
+          'Digest realm="r", nonce="n1", algorithm=SHA-256, qop="auth", Digest realm="r", nonce="n2", algorithm=MD5',
+        ),
+        { realm: "r", nonce: "n1", qop: "auth", algorithm: "SHA-256", opaque: undefined, stale: false },
+      );
+      assert.strictEqual(parseDigestChallenge('Digest realm="r", Basic nonce="n"'), undefined);
+    });
+
     it("gives undefined without a realm or a nonce", () => {
       assert.strictEqual(parseDigestChallenge('Digest nonce="n", qop="auth"'), undefined);
       assert.strictEqual(parseDigestChallenge('Digest realm="r", qop="auth"'), undefined);
