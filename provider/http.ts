@@ -94,7 +94,7 @@ export function createHttp(options: HttpOptions): Send {
       }
 
       if (response.status === 401 && authRetries < 2) {
-        if (options.auth.unauthorized(header(response, "www-authenticate"))) {
+        if (options.auth.unauthorized(header(response, "www-authenticate"), authorization)) {
           authRetries++;
           attempt--; // an auth handshake is not a failed attempt
           continue;

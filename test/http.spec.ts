@@ -175,8 +175,9 @@ describe("http transport", () => {
     const auth = {
       describe: () => "API key",
       authorization: async () => (signed ? "Digest signed" : undefined),
-      unauthorized: (header: string | undefined) => {
+      unauthorized: (header: string | undefined, sent: string | undefined) => {
         assert.strictEqual(header, 'Digest realm="MMS Public API", nonce="n1", qop="auth"');
+        assert.strictEqual(sent, signed ? "Digest signed" : undefined);
         const retry = !signed;
         signed = true;
         return retry;

@@ -23,8 +23,11 @@ export interface AtlasAuth {
   describe(): string;
   /** The `Authorization` header for a request, or undefined when none can be made yet. */
   authorization(request: SignableRequest): Promise<string | undefined>;
-  /** Called with a 401's `WWW-Authenticate`; true when one more attempt may succeed. */
-  unauthorized(wwwAuthenticate: string | undefined): boolean;
+  /**
+   * Called with a 401's `WWW-Authenticate` and the `Authorization` the refused request carried
+   * (undefined when it went out bare); true when one more attempt may succeed.
+   */
+  unauthorized(wwwAuthenticate: string | undefined, sentAuthorization: string | undefined): boolean;
 }
 
 /** Fetches an OAuth access token with client credentials. */
@@ -82,7 +85,6 @@ function serviceAccountAuth(clientId: string, clientSecret: string, deps: AuthDe
 function digestAuth(publicKey: string, privateKey: string, cnonce: () => string): AtlasAuth {
   let challenge: DigestChallenge | undefined;
   let nonceCount = 0;
-  let lastSentNonce: string | undefined;
 
   return {
     describe: () => "API key",
@@ -90,7 +92,6 @@ function digestAuth(publicKey: string, privateKey: string, cnonce: () => string)
       // Without a challenge there is nothing to sign: the first request goes out bare and its 401 brings one.
       if (!challenge) return undefined;
       nonceCount += 1;
-      lastSentNonce = challenge.nonce;
       return digestAuthorization({
         challenge,
         username: publicKey,
@@ -101,11 +102,15 @@ function digestAuth(publicKey: string, privateKey: string, cnonce: () => string)
         cnonce: cnonce(),
       });
     },
-    unauthorized(wwwAuthenticate) {
+    unauthorized(wwwAuthenticate, sentAuthorization) {
       const next = parseDigestChallenge(wwwAuthenticate);
       if (!next) return false;
-      // Signed with this very nonce and refused without `stale`: the key itself is wrong.
-      const refused = lastSentNonce === next.nonce || (lastSentNonce !== undefined && !next.stale);
+      // Judge the refused request itself, not the last one signed: requests sent bare at the same time
+      // come back after another has already signed. A signed request refused without `stale`, or with
+      // the nonce it used, means the key itself is wrong.
+      const sentNonce =
+        sentAuthorization === undefined ? undefined : (parseDigestChallenge(sentAuthorization)?.nonce ?? "");
+      const refused = sentNonce !== undefined && (sentNonce === next.nonce || !next.stale);
       challenge = next;
       nonceCount = 0;
       return !refused;

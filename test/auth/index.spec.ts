@@ -98,10 +98,10 @@ describe("auth strategies", () => {
       requestToken.onCall(0).resolves({ access_token: "t1", expires_in: 3600 });
       requestToken.onCall(1).resolves({ access_token: "t2", expires_in: 3600 });
       const auth = createAtlasAuth(credentials, { requestToken, clock: fakeClock() });
-      assert.strictEqual(auth.unauthorized(undefined), false);
-      await auth.authorization(GET);
-      assert.strictEqual(auth.unauthorized('Bearer error="invalid_token"'), true);
-      assert.strictEqual(auth.unauthorized('Bearer error="invalid_token"'), false);
+      assert.strictEqual(auth.unauthorized(undefined, undefined), false);
+      const sent = await auth.authorization(GET);
+      assert.strictEqual(auth.unauthorized('Bearer error="invalid_token"', sent), true);
+      assert.strictEqual(auth.unauthorized('Bearer error="invalid_token"', sent), false);
       assert.strictEqual(await auth.authorization(GET), "Bearer t2");
       sinon.assert.calledTwice(requestToken);
     });
@@ -137,13 +137,13 @@ describe("auth strategies", () => {
 
     it("does not retry a 401 without a digest challenge", () => {
       const { auth } = setup();
-      assert.strictEqual(auth.unauthorized(undefined), false);
-      assert.strictEqual(auth.unauthorized('Basic realm="MMS Public API"'), false);
+      assert.strictEqual(auth.unauthorized(undefined, undefined), false);
+      assert.strictEqual(auth.unauthorized('Basic realm="MMS Public API"', undefined), false);
     });
 
     it("answers the challenge, counting requests on the nonce", async () => {
       const { auth } = setup();
-      assert.strictEqual(auth.unauthorized(CHALLENGE), true);
+      assert.strictEqual(auth.unauthorized(CHALLENGE, undefined), true);
       const first = await auth.authorization(GET);
       assert.strictEqual(
         first,
@@ -165,10 +165,10 @@ describe("auth strategies", () => {
 
     it("retries a stale nonce with the new one, counting from 1 again", async () => {
       const { auth } = setup();
-      auth.unauthorized(CHALLENGE);
+      auth.unauthorized(CHALLENGE, undefined);
       await auth.authorization(GET);
-      await auth.authorization(GET);
-      assert.strictEqual(auth.unauthorized(challenge("n2", true)), true);
+      const sent = await auth.authorization(GET);
+      assert.strictEqual(auth.unauthorized(challenge("n2", true), sent), true);
       const header = await auth.authorization(GET);
       assert.match(header!, /nonce="n2"/);
       assert.strictEqual(nc(header), "00000001");
@@ -176,28 +176,40 @@ describe("auth strategies", () => {
 
     it("gives up when a signed request is refused without stale: the key is wrong", async () => {
       const { auth } = setup();
-      auth.unauthorized(CHALLENGE);
-      await auth.authorization(GET);
-      assert.strictEqual(auth.unauthorized(challenge("n2", false)), false);
+      auth.unauthorized(CHALLENGE, undefined);
+      const sent = await auth.authorization(GET);
+      assert.strictEqual(auth.unauthorized(challenge("n2", false), sent), false);
     });
 
     it("gives up when the nonce it signed with comes back, even marked stale", async () => {
       const { auth } = setup();
-      auth.unauthorized(CHALLENGE);
-      await auth.authorization(GET);
-      assert.strictEqual(auth.unauthorized(challenge("n1", true)), false);
+      auth.unauthorized(CHALLENGE, undefined);
+      const sent = await auth.authorization(GET);
+      assert.strictEqual(auth.unauthorized(challenge("n1", true), sent), false);
     });
 
     it("answers a second challenge to bare requests sent at the same time", async () => {
       const { auth } = setup();
-      assert.strictEqual(auth.unauthorized(CHALLENGE), true);
-      assert.strictEqual(auth.unauthorized(challenge("n2", false)), true);
+      assert.strictEqual(auth.unauthorized(CHALLENGE, undefined), true);
+      assert.strictEqual(auth.unauthorized(challenge("n2", false), undefined), true);
       assert.match((await auth.authorization(GET))!, /nonce="n2".*nc=00000001/);
+    });
+
+    it("answers a bare request refused after another one has already signed", async () => {
+      const { auth } = setup();
+      // Two requests go out bare together; the first 401 is answered and signed before the second arrives.
+      assert.strictEqual(auth.unauthorized(CHALLENGE, undefined), true);
+      const signed = await auth.authorization(GET);
+      assert.match(signed!, /nonce="n1"/);
+      assert.strictEqual(auth.unauthorized(challenge("n2", false), undefined), true);
+      assert.match((await auth.authorization(GET))!, /nonce="n2".*nc=00000001/);
+      // The signed one still counts as signed: refused without stale, the key is wrong.
+      assert.strictEqual(auth.unauthorized(challenge("n3", false), signed), false);
     });
 
     it("never puts the private key in a header, and describes itself without a secret", async () => {
       const { auth } = setup();
-      auth.unauthorized(CHALLENGE);
+      auth.unauthorized(CHALLENGE, undefined);
       const header = await auth.authorization(GET);
       assert.ok(!header!.includes("SECRET"));
       assert.strictEqual(auth.describe(), "API key");
