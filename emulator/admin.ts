@@ -1,6 +1,6 @@
 import type { ServerResponse } from "http";
 
-import { jobProgress, restoresInto } from "./lifecycle";
+import { isBeingRestored, jobProgress, restoresInto } from "./lifecycle";
 import { mergeOptions, OptionsError, type RuntimeOptions } from "./options";
 import { type Emulator, send } from "./server";
 
@@ -41,7 +41,7 @@ export function admin(
           jobs: emulator.store.state.jobs.map((job) => ({ ...job, phase: jobProgress(job, now).phase })),
         });
       case "PATCH /jobs/{id}": {
-        const change = json() as Record<string, unknown>;
+        const change = jobChange(json());
         const updated = emulator.store.updateJob(id!, (job) => ({
           ...job,
           ...(change.expired === true ? { expiredAt: now } : {}),
@@ -50,7 +50,7 @@ export function admin(
             ? { fails: true, durationMs: Math.min(job.durationMs, now - job.createdAt) }
             : {}),
         }));
-        if (!updated) return send(res, 404, { error: "no such job" });
+        if (!updated) return send(res, 404, { error: `no such job: ${id}` });
         return send(res, 200, { ...updated, phase: jobProgress(updated, now).phase });
       }
       case "POST /snapshots/{id}/fail-restores":
@@ -93,6 +93,7 @@ function cluster(
       name,
       groupId,
       kind,
+      stateName: isBeingRestored(emulator.store.state.jobs, kind, groupId!, name!, now) ? "UPDATING" : "IDLE",
       restores,
       restoredSnapshotId: last?.snapshotId ?? null,
       restoredFromJobId: last?.jobId ?? null,
@@ -100,4 +101,29 @@ function cluster(
     });
   }
   send(res, 404, { error: `no cluster: ${groupId}/${name}` });
+}
+
+/** The body of `PATCH /__emulator/jobs/{id}`: any of `expired`, `cancelled`, `failed`, each `true`. */
+export interface JobChange {
+  expired?: true;
+  cancelled?: true;
+  failed?: true;
+}
+
+/** Checks a job change; throws with every problem, so a typo does not silently change nothing. */
+export function jobChange(body: unknown): JobChange {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new OptionsError(["a job change must be a JSON object"]);
+  }
+  const problems: string[] = [];
+  const change: JobChange = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== "expired" && key !== "cancelled" && key !== "failed")
+      problems.push(`unknown job change: ${key}`);
+    else if (value !== true) problems.push(`${key} can only be set to true`);
+    else change[key] = true;
+  }
+  if (Object.keys(body).length === 0) problems.push("a job change needs expired, cancelled or failed");
+  if (problems.length > 0) throw new OptionsError(problems);
+  return change;
 }

@@ -250,7 +250,7 @@ export function sunsetError(
   if (context.options.sunset === "gone") return versionGone(operation.version);
   const name = context.params.clusterName ?? context.params.name;
   const groupId = context.params.groupId!;
-  if (name !== undefined && context.store.cluster("flex", groupId, name))
+  if (name !== undefined && migrated(context, groupId, name))
     return serverlessInstanceNotFound(name, groupId);
   return undefined;
 }
@@ -262,15 +262,23 @@ export function checkProject(store: Store, caller: Caller, groupId: string): voi
 }
 
 function project(c: OperationContext): SeedCluster[] {
-  return c.store.serverlessInstances(c.params.groupId!);
+  return c.store
+    .serverlessInstances(c.params.groupId!)
+    .filter((cluster) => !migrated(c, cluster.groupId, cluster.name));
 }
 
-function source(c: OperationContext, api: "serverless" | "flex", name: string): SeedCluster {
-  const cluster = c.store.cluster(api, c.params.groupId!, name);
-  if (!cluster)
+/** Whether, after a `migrated` sunset, the serverless instance `groupId/name` now exists only as flex. */
+function migrated(c: Pick<OperationContext, "options" | "store">, groupId: string, name: string): boolean {
+  return c.options.sunset === "migrated" && c.store.cluster("flex", groupId, name) !== undefined;
+}
+
+/** The cluster `name` of the request's project, as the API `api` sees it, or its 404. */
+function source(c: OperationContext, api: "serverless" | "flex", name: string, groupId = c.params.groupId!) {
+  const cluster = c.store.cluster(api, groupId, name);
+  if (!cluster || (api === "serverless" && migrated(c, groupId, name)))
     throw api === "serverless"
-      ? serverlessInstanceNotFound(name, c.params.groupId!)
-      : flexClusterNotFound(name, c.params.groupId!);
+      ? serverlessInstanceNotFound(name, groupId)
+      : flexClusterNotFound(name, groupId);
   return cluster;
 }
 
@@ -333,9 +341,7 @@ function createServerlessJob(c: OperationContext): StoredJob {
   const targetGroupId = body.targetGroupId as string;
   const targetClusterName = body.targetClusterName as string;
   checkProject(c.store, c.caller, targetGroupId);
-  if (!c.store.cluster("serverless", targetGroupId, targetClusterName)) {
-    throw serverlessInstanceNotFound(targetClusterName, targetGroupId);
-  }
+  source(c, "serverless", targetClusterName, targetGroupId);
   let snapshot;
   const moment = (body.pointInTimeUTCSeconds ?? body.oplogTs) as number | undefined;
   if (deliveryType === "pointInTime") {
@@ -382,8 +388,7 @@ function createFlexJob(c: OperationContext, download: boolean): StoredJob {
   const targetGroupId = (body.targetProjectId as string | undefined) ?? cluster.groupId;
   const targetClusterName = body.targetDeploymentItemName as string;
   checkProject(c.store, c.caller, targetGroupId);
-  if (!c.store.cluster("flex", targetGroupId, targetClusterName))
-    throw flexClusterNotFound(targetClusterName, targetGroupId);
+  source(c, "flex", targetClusterName, targetGroupId);
   return newJob(c, "flex", cluster, {
     deliveryType: "RESTORE",
     snapshotId: snapshot.id,

@@ -130,6 +130,24 @@ async function handle(
     return send(res, error.status, error.toBody());
   }
   const operation = route.operation;
+  const now = emulator.clock.now();
+  let caller: Caller;
+  try {
+    caller = authenticate(emulator, req, url, now);
+  } catch (error) {
+    // A digest challenge is part of the handshake, not a use of the operation: it is logged but neither
+    // counted nor subject to faults, so "exactly one POST" holds whichever auth a client uses.
+    const apiError = error instanceof ApiError ? error : unexpectedError((error as Error).message);
+    log(apiError.status);
+    return send(
+      res,
+      apiError.status,
+      prettyJson(apiError.toBody(), url.searchParams.get("pretty") === "true"),
+      {
+        ...apiError.headers,
+      },
+    );
+  }
   emulator.count(operation.operationId, method);
 
   const fault = emulator.faults.decide(operation.operationId, method);
@@ -150,7 +168,15 @@ async function handle(
     return send(res, error.status, error.toBody(), error.headers);
   }
 
-  const { status, payload, headers } = answer(emulator, operation, route.match!.groups ?? {}, url, req, body);
+  const { status, payload, headers } = answer(
+    emulator,
+    operation,
+    caller,
+    route.match!.groups ?? {},
+    url,
+    req,
+    body,
+  );
   if (fault.action === "drop-response-after-commit") {
     // The request was carried out (a job may now exist) but its answer never arrives: the case that
     // makes naive clients create duplicates.
@@ -162,10 +188,11 @@ async function handle(
   send(res, status, payload, headers);
 }
 
-/** Runs one Atlas operation through auth, limits, versions and validation. */
+/** Runs one Atlas operation for an authenticated caller through limits, versions and validation. */
 function answer(
   emulator: Emulator,
   operation: Operation,
+  caller: Caller,
   params: Record<string, string>,
   url: URL,
   req: IncomingMessage,
@@ -175,7 +202,6 @@ function answer(
   let headers: Record<string, string> = {};
   let pretty = url.searchParams.get("pretty") === "true";
   try {
-    const caller = authenticate(emulator, req, url, now);
     if (emulator.options.rateLimit) {
       const decision = emulator.limiter.check(caller.id, now, emulator.options.rateLimit);
       headers = decision.headers;
@@ -244,7 +270,8 @@ function authenticate(emulator: Emulator, req: IncomingMessage, url: URL, now: n
     const verdict = verifyDigest(
       header,
       req.method ?? "GET",
-      url.pathname + url.search,
+      // RFC 7616 §3.4.6: the digest covers the request target exactly as sent on the request line.
+      req.url ?? url.pathname + url.search,
       (user) => keys.find((k) => k.publicKey === user)?.privateKey,
       emulator.nonces,
       now,

@@ -114,7 +114,9 @@ export function verifyDigest(
   if (!ALGORITHMS.includes(algorithm)) return fail(`unsupported digest algorithm: ${algorithm}`);
   if (p["qop"] !== "auth") return fail(`unsupported qop: ${p["qop"]}`);
   if (p["realm"] !== DIGEST_REALM) return fail(`wrong realm: ${p["realm"]}`);
-  if (p["uri"] !== requestUri) return fail(`digest uri does not match the request: ${p["uri"]}`);
+  if (!sameRequestTarget(p["uri"] as string, requestUri)) {
+    return fail(`digest uri does not match the request: ${p["uri"]}`);
+  }
   if (!/^[0-9a-fA-F]{8}$/.test(p["nc"] as string)) return fail(`malformed nonce count: ${p["nc"]}`);
   const username = p["username"] as string;
   const password = passwordOf(username);
@@ -125,7 +127,8 @@ export function verifyDigest(
     realm: DIGEST_REALM,
     password,
     method,
-    uri: requestUri,
+    // The client hashed the uri it sent in the header; it was just checked to name this request's target.
+    uri: p["uri"] as string,
     nonce: p["nonce"] as string,
     nc: p["nc"] as string,
     cnonce: p["cnonce"] as string,
@@ -141,4 +144,22 @@ export function verifyDigest(
     return fail(`nonce count reused: ${p["nc"]}`);
   }
   return { ok: true, username };
+}
+
+/**
+ * Whether a digest `uri` names the request target: the same text, or the same path and query once
+ * percent-encoding is normalised (clients differ in what they escape).
+ */
+export function sameRequestTarget(digestUri: string, requestTarget: string): boolean {
+  if (digestUri === requestTarget) return true;
+  const normal = (target: string): string | undefined => {
+    try {
+      const url = new URL(target, "http://emulator.invalid");
+      return decodeURIComponent(url.pathname) + decodeURIComponent(url.search);
+    } catch {
+      return undefined;
+    }
+  };
+  const a = normal(digestUri);
+  return a !== undefined && a === normal(requestTarget);
 }

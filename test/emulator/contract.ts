@@ -1,95 +1,165 @@
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 
 /**
- * Contract checks: every answer an emulator test receives from an Atlas route is validated against
- * the official OpenAPI subset, for its operation and status.
+ * Contract checks: an answer from an Atlas route is validated against the official OpenAPI subset
+ * (copied in ./openapi), for its operation and status. Two rules are stricter than the documents
+ * say, because a client written against the contract must never meet anything else:
+ * - no property the schema does not declare (the subset never sets `additionalProperties`, so plain
+ *   JSON Schema would accept invented fields);
+ * - no `writeOnly` property in an answer.
+ * OpenAPI 3.0 `nullable` is understood by Ajv itself (its `nullable` keyword).
  */
 
-type Spec = {
-  paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
-};
+type Json = Record<string, unknown>;
+type Operation = { operationId?: string; responses: Record<string, Json> };
+type Spec = Json & { paths: Record<string, Record<string, Operation>>; components: Json };
 
 const specs = ["openapi-subset.json", "openapi-subset-extras.json"].map(
-  (file) =>
-    JSON.parse(readFileSync(join(__dirname, "openapi", file), "utf8")) as Spec & Record<string, unknown>,
+  (file) => JSON.parse(readFileSync(join(__dirname, "openapi", file), "utf8")) as Spec,
 );
+
+/** Adds `additionalProperties: false` to every object schema that lists its properties. */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (typeof node !== "object" || node === null) return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    // Examples are free-form data, not schemas.
+    out[key] = key === "example" || key === "examples" ? value : closeObjects(value);
+  }
+  if (out.properties && typeof out.properties === "object" && out.additionalProperties === undefined) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
-specs.forEach((spec, i) => ajv.addSchema(spec, `spec${i}`));
+specs.forEach((spec, i) => ajv.addSchema(closeObjects(spec) as Json, `spec${i}`));
+const compiled = new Map<string, ValidateFunction>();
 
-/** The JSON schema of an operation's answer for a status, as a `$ref` into its spec document. */
-function responseSchemaRef(operationId: string, status: number): { $ref: string } {
-  for (const [i, spec] of specs.entries()) {
-    for (const [path, operations] of Object.entries(spec.paths)) {
-      for (const [method, operation] of Object.entries(operations)) {
-        if (operation.operationId !== operationId) continue;
-        const response = operation.responses[String(status)] as Record<string, unknown> | undefined;
-        // Statuses the subset leaves out (e.g. 410 after the sunset) still answer an ApiError.
-        if (!response && status >= 400) return { $ref: `spec${i}#/components/schemas/ApiError` };
-        if (!response) throw new Error(`${operationId} documents no ${status} answer`);
-        if (typeof response.$ref === "string") {
-          const name = response.$ref.split("/").pop()!;
-          const content = (
-            spec.components as Record<string, Record<string, { content: Record<string, unknown> }>>
-          ).responses[name]!.content;
-          return {
-            $ref: `spec${i}#/components/responses/${name}/content/${escape(Object.keys(content)[0]!)}/schema`,
-          };
-        }
-        const mediaType = Object.keys(response.content as object)[0]!;
-        const pointer = `/paths/${escape(path)}/${method}/responses/${status}/content/${escape(mediaType)}/schema`;
-        return { $ref: `spec${i}#${pointer}` };
-      }
-    }
+/** Where an operation lives: its spec, path template and method. */
+interface Located {
+  spec: number;
+  path: string;
+  method: string;
+  operation: Operation;
+}
+
+const operations: Located[] = specs.flatMap((spec, i) =>
+  Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ spec: i, path, method, operation })),
+  ),
+);
+
+/** Every operationId of the contract. */
+export const CONTRACT_OPERATIONS: readonly string[] = operations.map((o) => o.operation.operationId!);
+
+/** The operationId of a request to the Atlas API, by method and path; undefined for other routes. */
+export function operationOf(method: string, pathname: string): string | undefined {
+  return operations.find(
+    (o) =>
+      o.method.toUpperCase() === method.toUpperCase() &&
+      new RegExp(`^${o.path.replace(/\{\w+\}/g, "[^/]+")}$`).test(pathname),
+  )?.operation.operationId;
+}
+
+/** Whether a path template of the contract matches this path, whatever the method. */
+export function isContractPath(pathname: string): boolean {
+  return operations.some((o) => new RegExp(`^${o.path.replace(/\{\w+\}/g, "[^/]+")}$`).test(pathname));
+}
+
+/** The JSON pointer, within its spec, of an operation's answer schema for a status. */
+function responsePointer(operationId: string, status: number): { ref: string; pointer: string[] } {
+  const located = operations.find((o) => o.operation.operationId === operationId);
+  if (!located) throw new Error(`no such operation in the contract: ${operationId}`);
+  const spec = specs[located.spec]!;
+  const response = located.operation.responses[String(status)];
+  // Statuses the subset leaves out (406, 410 after the sunset, 503) still answer an ApiError.
+  if (!response) {
+    if (status >= 400) return { ref: `spec${located.spec}`, pointer: ["components", "schemas", "ApiError"] };
+    throw new Error(`${operationId} documents no ${status} answer`);
   }
-  throw new Error(`no such operation: ${operationId}`);
+  if (typeof response.$ref === "string") {
+    const name = response.$ref.split("/").pop()!;
+    const shared = (spec.components.responses as Record<string, { content: Json }>)[name]!;
+    const mediaType = Object.keys(shared.content)[0]!;
+    return {
+      ref: `spec${located.spec}`,
+      pointer: ["components", "responses", name, "content", mediaType, "schema"],
+    };
+  }
+  const mediaType = Object.keys(response.content as Json)[0]!;
+  return {
+    ref: `spec${located.spec}`,
+    pointer: [
+      "paths",
+      located.path,
+      located.method,
+      "responses",
+      String(status),
+      "content",
+      mediaType,
+      "schema",
+    ],
+  };
 }
 
-function escape(segment: string): string {
-  return encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
+/** The documented media type of an operation's answer for a status (`application/json` for errors). */
+export function contractMediaType(operationId: string, status: number): string {
+  const { pointer } = responsePointer(operationId, status);
+  return pointer[0] === "paths" ? pointer[6]! : "application/json";
 }
+
+const escapeSegment = (s: string): string => encodeURIComponent(s.replace(/~/g, "~0").replace(/\//g, "~1"));
 
 /** Throws when `body` does not match what the OpenAPI promises for this operation and status. */
 export function assertContract(operationId: string, status: number, body: unknown): void {
-  const validate = ajv.compile(responseSchemaRef(operationId, status));
-  if (!validate(body)) {
-    throw new Error(`${operationId} ${status} breaks the contract: ${ajv.errorsText(validate.errors)}`);
+  const key = `${operationId} ${status}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    const { ref, pointer } = responsePointer(operationId, status);
+    validate = ajv.compile({ $ref: `${ref}#/${pointer.map(escapeSegment).join("/")}` });
+    compiled.set(key, validate);
   }
+  if (!validate(body)) {
+    throw new Error(`${key} breaks the contract: ${ajv.errorsText(validate.errors)}`);
+  }
+  const writeOnly = writeOnlyIn(operationId, status, body);
+  if (writeOnly.length > 0) throw new Error(`${key} answers writeOnly properties: ${writeOnly.join(", ")}`);
 }
 
-/** One answer of the emulator, already checked against the contract. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-/** Sends a request to an Atlas route and checks the answer against the contract of `operationId`. */
-export async function call(
-  url: string,
-  operationId: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Answer> {
-  const response = await fetch(url, {
-    method: init.method ?? "GET",
-    headers: init.headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  const body = text ? (JSON.parse(text) as unknown) : undefined;
-  assertContract(operationId, response.status, body);
-  return { status: response.status, headers: response.headers, body };
-}
-
-/** Runs `curl` and resolves with its stdout (HTTP status on the last line with `-w`). */
-export function curl(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile("curl", ["-s", ...args], (error, stdout) => (error ? reject(error) : resolve(stdout))),
-  );
+/** Paths of writeOnly properties present in an answer (checked one level into results). */
+function writeOnlyIn(operationId: string, status: number, body: unknown): string[] {
+  const { ref, pointer } = responsePointer(operationId, status);
+  const spec = specs[Number(ref.slice(4))]!;
+  const resolve = (schema: Json): Json => {
+    let s = schema;
+    while (typeof s.$ref === "string") {
+      s = (s.$ref as string)
+        .slice(2)
+        .split("/")
+        .reduce<unknown>((node, seg) => (node as Json)[seg], spec) as Json;
+    }
+    return s;
+  };
+  const schema = resolve(pointer.reduce<unknown>((node, seg) => (node as Json)[seg], spec) as Json);
+  const found: string[] = [];
+  const scan = (s: Json, value: unknown, at: string): void => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+    const properties = (s.properties ?? {}) as Record<string, Json>;
+    for (const name of Object.keys(value)) {
+      const property = properties[name] ? resolve(properties[name]) : undefined;
+      if (property?.writeOnly) found.push(`${at}${name}`);
+    }
+  };
+  scan(schema, body, "");
+  const results = (body as { results?: unknown }).results;
+  const items = (schema.properties as Record<string, Json> | undefined)?.results?.items as Json | undefined;
+  if (Array.isArray(results) && items) results.forEach((r, i) => scan(resolve(items), r, `results[${i}].`));
+  return found;
 }
