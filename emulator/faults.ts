@@ -95,7 +95,11 @@ export function faultRuleProblems(rule: unknown, where: string): string[] {
 export function parseFaultSpec(text: string): FaultRule {
   let rule: FaultRule;
   if (text.trim().startsWith("{")) {
-    rule = JSON.parse(text) as FaultRule;
+    try {
+      rule = JSON.parse(text) as FaultRule;
+    } catch {
+      throw new Error(`fault is not valid JSON: ${text}`);
+    }
   } else {
     const m = /^([A-Za-z*]+)(?::([A-Za-z]+))?=([a-z0-9:,-]+)(?:\*(\d+))?(?:%([\d.]+))?(?:\+(\d+))?$/.exec(
       text.trim(),
@@ -113,7 +117,7 @@ export function parseFaultSpec(text: string): FaultRule {
     if (m[6]) rule.skip = Number(m[6]);
   }
   const problems = faultRuleProblems(rule, "fault");
-  if (problems.length > 0) throw new Error(`invalid fault: ${problems.join("; ")}`);
+  if (problems.length > 0) throw new Error(`invalid fault (${problems.join("; ")}): ${text}`);
   return rule;
 }
 

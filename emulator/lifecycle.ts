@@ -67,9 +67,10 @@ export interface JobProgress {
   expired: boolean;
 }
 
-// Shares of the duration spent pending and queued before running: Atlas shows these phases briefly.
-const PENDING_SHARE = 0.1;
-const QUEUED_SHARE = 0.2;
+// Tenths of the duration spent pending, then queued, before running: Atlas shows these phases briefly.
+// Whole tenths keep the boundaries exact (0.1 + 0.2 is not 0.3 in floating point).
+const PENDING_TENTHS = 1;
+const QUEUED_TENTHS = 2;
 
 /** Computes a job's phase, finish and expiry at `now` (epoch ms). */
 export function jobProgress(job: StoredJob, now: number): JobProgress {
@@ -80,9 +81,9 @@ export function jobProgress(job: StoredJob, now: number): JobProgress {
   if (now < endsAt) {
     const elapsed = now - job.createdAt;
     const phase: JobPhase =
-      elapsed < job.durationMs * PENDING_SHARE
+      elapsed * 10 < job.durationMs * PENDING_TENTHS
         ? "PENDING"
-        : elapsed < job.durationMs * (PENDING_SHARE + QUEUED_SHARE)
+        : elapsed * 10 < job.durationMs * (PENDING_TENTHS + QUEUED_TENTHS)
           ? "QUEUED"
           : "RUNNING";
     return { phase, expired: expiredByAdmin };

@@ -73,16 +73,21 @@ export function mergeOptions(current: RuntimeOptions, change: unknown): RuntimeO
     typeof value === "number" && Number.isFinite(value) && value > 0
       ? true
       : (problems.push(`${key} must be a positive number`), false);
+  // A duration of 0 is allowed: the restore is over at the next request.
+  const duration = (key: string, value: unknown): value is number =>
+    typeof value === "number" && Number.isFinite(value) && value >= 0
+      ? true
+      : (problems.push(`${key} must be a number of milliseconds >= 0`), false);
 
   if (c.restoreDurationMs !== undefined) {
     const durations = c.restoreDurationMs;
     if (typeof durations === "number") {
-      if (positive("restoreDurationMs", durations))
+      if (duration("restoreDurationMs", durations))
         for (const k of RESTORE_KINDS) next.restoreDurationMs[k] = durations;
     } else if (typeof durations === "object" && durations !== null) {
       for (const [kind, ms] of Object.entries(durations)) {
         if (!RESTORE_KINDS.includes(kind as RestoreKind)) problems.push(`unknown restore kind: ${kind}`);
-        else if (positive(`restoreDurationMs.${kind}`, ms)) next.restoreDurationMs[kind as RestoreKind] = ms;
+        else if (duration(`restoreDurationMs.${kind}`, ms)) next.restoreDurationMs[kind as RestoreKind] = ms;
       }
     } else problems.push("restoreDurationMs must be a number or an object of numbers");
   }

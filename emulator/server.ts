@@ -6,6 +6,7 @@ import { type Caller, checkProject, type Operation, OPERATIONS, sunsetError } fr
 import { digestChallenge, NonceBook, verifyDigest } from "./auth/digest";
 import { hashToken, newAccessToken, parseBasicAuth, parseForm } from "./auth/oauth";
 import { type Clock, offsetClock, systemClock } from "./clock";
+import { downloadArchive } from "./download";
 import {
   ApiError,
   invalidJson,
@@ -34,6 +35,9 @@ export interface LoggedRequest {
   /** ISO 8601. */
   time: string;
 }
+
+/** How many requests the log keeps (the oldest are dropped first). */
+export const REQUEST_LOG_LIMIT = 10_000;
 
 /** Everything a running emulator holds besides its HTTP server. */
 export class Emulator {
@@ -75,6 +79,15 @@ export class Emulator {
     this.nonces.clear();
   }
 
+  /** Appends to the request log, keeping the newest {@link REQUEST_LOG_LIMIT} entries. */
+  log(entry: LoggedRequest): void {
+    this.requests.push(entry);
+    // A long-running emulator (a user's laptop) must not grow without bound; tests read far fewer.
+    if (this.requests.length > REQUEST_LOG_LIMIT)
+      this.requests.splice(0, this.requests.length - REQUEST_LOG_LIMIT);
+  }
+
+  /** Counts one request to an operation (`method` is absent for the OAuth endpoints). */
   count(operationId: string, method: string | undefined): void {
     this.counters.byOperation[operationId] = (this.counters.byOperation[operationId] ?? 0) + 1;
     if (method) this.counters.byMethod[method] = (this.counters.byMethod[method] ?? 0) + 1;
@@ -112,11 +125,14 @@ async function handle(
   if (url.pathname === "/api/oauth/token" || url.pathname === "/api/oauth/revoke") {
     return oauth(emulator, method, url.pathname, req, body, res);
   }
+  if (url.pathname.startsWith("/download/") && (method === "GET" || method === "HEAD")) {
+    return download(emulator, method, url.pathname, res);
+  }
 
   const matches = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).filter((r) => r.match);
   const route = matches.find((r) => r.operation.method === method);
   const log = (status: LoggedRequest["status"]) =>
-    emulator.requests.push({
+    emulator.log({
       method,
       path: url.pathname,
       status,
@@ -298,21 +314,38 @@ function oauth(
   const operationId = path.endsWith("token") ? "oauthToken" : "oauthRevoke";
   emulator.count(operationId, undefined);
   const now = emulator.clock.now();
+  const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+    emulator.log({ method, path, status, operationId, time: new Date(now).toISOString() });
+    // RFC 6749 §5.1: token answers must not be cached.
+    send(res, status, payload, { "Cache-Control": "no-store", ...headers });
+  };
   const fail = (status: number, error: string, description: string) =>
-    send(res, status, { error, error_description: description });
+    reply(
+      status,
+      { error, error_description: description },
+      status === 401 ? { "WWW-Authenticate": 'Basic realm="MongoDB Atlas"' } : {},
+    );
   if (method !== "POST") return fail(405, "invalid_request", "use POST");
-  const basic = parseBasicAuth(req.headers.authorization);
+  const form = parseForm(body);
+  // RFC 6749 §2.3.1: Basic auth, or (less recommended, still accepted) the form's client_id/client_secret.
+  const basic =
+    parseBasicAuth(req.headers.authorization) ??
+    (form.client_id !== undefined && form.client_secret !== undefined
+      ? { id: form.client_id, secret: form.client_secret }
+      : undefined);
   const account =
     basic &&
     emulator.store.seed.serviceAccounts.find(
       (a) => a.clientId === basic.id && a.clientSecret === basic.secret,
     );
   if (!account) return fail(401, "invalid_client", "unknown client or wrong secret");
-  const form = parseForm(body);
   if (operationId === "oauthRevoke") {
     if (!form.token) return fail(400, "invalid_request", "token is required");
-    emulator.store.revokeToken(hashToken(form.token));
-    return send(res, 200, {});
+    // RFC 7009 §2.1-2.2: only the client a token was issued to may revoke it, and an unknown, foreign or
+    // already revoked token is answered 200 all the same.
+    const tokenHash = hashToken(form.token);
+    if (emulator.store.token(tokenHash)?.clientId === account.clientId) emulator.store.revokeToken(tokenHash);
+    return reply(200, {});
   }
   if (form.grant_type !== "client_credentials")
     return fail(400, "unsupported_grant_type", "only client_credentials");
@@ -322,7 +355,28 @@ function oauth(
     { tokenHash: hashToken(token), clientId: account.clientId, expiresAt: now + ttl * 1000 },
     now,
   );
-  send(res, 200, { access_token: token, expires_in: ttl, token_type: "Bearer" });
+  reply(200, { access_token: token, expires_in: ttl, token_type: "Bearer" });
+}
+
+/**
+ * `GET /download/{jobId}/{name}.tar.gz`: the archive of a finished download job. Like Atlas's
+ * pre-signed links, it needs no credentials; it answers 404 before the job completes and 410 once
+ * the link expired.
+ */
+function download(emulator: Emulator, method: string, path: string, res: ServerResponse): void {
+  const now = emulator.clock.now();
+  const result = downloadArchive(emulator.store.state.jobs, path, now);
+  const status = "archive" in result ? 200 : result.refusal === "expired" ? 410 : 404;
+  emulator.log({ method, path, status, operationId: "download", time: new Date(now).toISOString() });
+  if (!("archive" in result)) {
+    return send(res, status, { error: status, detail: `download link ${result.refusal}: ${path}` });
+  }
+  res.writeHead(200, {
+    "Content-Type": "application/gzip",
+    "Content-Disposition": `attachment; filename="${result.fileName}"`,
+    "Content-Length": result.archive.length,
+  });
+  res.end(method === "HEAD" ? undefined : result.archive);
 }
 
 /** Writes a JSON answer; a string payload is sent as it is (already formatted). */

@@ -1,3 +1,4 @@
+import { downloadPath } from "./download";
 import { isBeingRestored, isDownload, jobProgress, type StoredJob } from "./lifecycle";
 import type { SeedCluster, SeedSnapshot } from "./seed";
 
@@ -34,7 +35,7 @@ export function serverlessJobView(job: StoredJob, now: number, baseUrl: string):
   };
   if (progress.finishedAt !== undefined) view.finishedAt = iso(progress.finishedAt);
   if (isDownload(job) && progress.phase === "COMPLETED" && !progress.expired) {
-    view.deliveryUrl = [`${baseUrl}/download/${job.id}/${job.clusterName}.tar.gz`];
+    view.deliveryUrl = [`${baseUrl}${downloadPath(job)}`];
   }
   if (progress.expiresAt !== undefined) view.expiresAt = iso(progress.expiresAt);
   if (job.pointInTimeUTCSeconds !== undefined) view.pointInTimeUTCSeconds = job.pointInTimeUTCSeconds;
@@ -70,7 +71,7 @@ export function flexJobView(job: StoredJob, now: number, baseUrl: string): Recor
   if (progress.finishedAt !== undefined) view.restoreFinishedDate = iso(progress.finishedAt);
   if (isDownload(job) && progress.phase === "COMPLETED") {
     view.expirationDate = iso(progress.expiresAt ?? now);
-    if (!progress.expired) view.snapshotUrl = `${baseUrl}/download/${job.id}/${job.clusterName}.tar.gz`;
+    if (!progress.expired) view.snapshotUrl = `${baseUrl}${downloadPath(job)}`;
   }
   return view;
 }
