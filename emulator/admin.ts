@@ -57,7 +57,11 @@ export function admin(
         emulator.store.setFailRestores(id!, (json() as { fail?: boolean }).fail ?? true);
         return send(res, 200, { failRestores: true });
       case "POST /clock": {
-        const advanceMs = Number((json() as { advanceMs?: number }).advanceMs ?? 0);
+        const advanceMs = (json() as { advanceMs?: unknown }).advanceMs;
+        // Only forward: jobs and tokens are computed from timestamps, and going back would un-finish them.
+        if (typeof advanceMs !== "number" || !Number.isFinite(advanceMs) || advanceMs < 0) {
+          throw new OptionsError(["advanceMs must be a number of milliseconds >= 0"]);
+        }
         emulator.clock.offsetMs += advanceMs;
         emulator.store.setClockOffset(emulator.clock.offsetMs);
         return send(res, 200, { now: new Date(emulator.clock.now()).toISOString() });

@@ -169,7 +169,7 @@ export class AtlasTestClient {
 
   private async send(method: string, path: string, options: RequestOptions): Promise<Answer> {
     const version = path.includes("/flexClusters/") ? V2 : V1;
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = {};
     const accept = options.accept === undefined ? version : options.accept;
     if (accept !== null) headers.Accept = accept;
     if (options.body !== undefined) headers["Content-Type"] = options.contentType ?? accept ?? version;
@@ -183,6 +183,8 @@ export class AtlasTestClient {
         nc: ++this.nonce.count,
       });
     }
+    // Explicit headers win, so a test can send a wrong credential through the same checks.
+    Object.assign(headers, options.headers);
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
@@ -295,6 +297,8 @@ export class TestAdmin {
 export interface TestEmulator {
   emulator: RunningEmulator;
   clock: ManualClock;
+  /** The OAuth access token {@link TestEmulator.atlas} uses. */
+  token: string;
   /** Bearer-token client (service account allowed on both projects). */
   atlas: AtlasTestClient;
   /** Digest client (API key allowed on both projects). */
@@ -312,6 +316,7 @@ export async function startTestEmulator(
   return {
     emulator,
     clock,
+    token,
     atlas: new AtlasTestClient(emulator.url, { kind: "bearer", token }),
     digest: new AtlasTestClient(emulator.url, {
       kind: "digest",
