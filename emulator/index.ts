@@ -2,13 +2,18 @@ import { type Clock, systemClock } from "./clock";
 import { defaultRuntimeOptions, type EmulatorOptions, mergeOptions } from "./options";
 import { Emulator, listen } from "./server";
 
+/** A controllable clock, for tests that drive restores, nonces and tokens without waiting. */
+export { type Clock, type ManualClock, manualClock } from "./clock";
+/** The options of {@link startEmulator} and of `PATCH /__emulator/options`. */
 export type { EmulatorOptions, RuntimeOptions, SunsetMode } from "./options";
+/** The seed: the built-in one, a file reader and its format. */
 export { defaultSeed, loadSeedFile, type Seed } from "./seed";
 
 /** A running emulator. */
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly url: string;
+  /** The port it bound on 127.0.0.1. */
   readonly port: number;
   /** Stops accepting requests and closes open connections. */
   close(): Promise<void>;
@@ -17,6 +22,8 @@ export interface RunningEmulator {
 /**
  * Starts a local Atlas Admin API emulator on 127.0.0.1 (port 0 by default: any free port). Point a
  * stack at it with `mongodbatlas:baseUrl` or `MONGODB_ATLAS_BASE_URL` and the seed's credentials.
+ * @param clock the emulator's time (default: the wall clock); a {@link manualClock} lets tests move
+ *   restores, nonce and token expiry forward without sleeping
  */
 export async function startEmulator(
   options: EmulatorOptions = {},

@@ -102,7 +102,13 @@ export async function listen(emulator: Emulator, port: number): Promise<Server> 
       if (!res.headersSent) send(res, 500, unexpectedError(String((error as Error).message)).toBody());
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    // Without this, a port already in use would leave the caller waiting forever.
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new Error(`emulator cannot listen on 127.0.0.1 (${error.code ?? error.message}): port ${port}`)),
+    );
+    server.listen(port, "127.0.0.1", resolve);
+  });
   emulator.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return server;
 }

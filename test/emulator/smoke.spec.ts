@@ -12,6 +12,13 @@ describe("emulator smoke test", () => {
     assert.strictEqual(t.emulator.url, `http://127.0.0.1:${t.emulator.port}`);
   });
 
+  it("refuses a port in use, naming it", async () => {
+    await assert.rejects(
+      startTestEmulator({ port: t.emulator.port }),
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1 \\(EADDRINUSE\\): port ${t.emulator.port}$`),
+    );
+  });
+
   it("runs a digest-authenticated restore to its end, counting one POST", async () => {
     const path = group(G, "/serverless/prod-orders/backup/restoreJobs");
     // By hand first, to see the challenge a client must answer.
