@@ -1,8 +1,9 @@
 import type { ServerResponse } from "http";
 
+import type { Emulator } from "./emulator";
 import { isBeingRestored, jobProgress, restoresInto } from "./lifecycle";
 import { mergeOptions, OptionsError, type RuntimeOptions } from "./options";
-import { type Emulator, send } from "./server";
+import { send } from "./respond";
 
 /**
  * The admin endpoints under `/__emulator/` (not part of Atlas, no auth): reset, options, the request

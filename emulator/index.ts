@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "./clock";
+import { Emulator } from "./emulator";
 import { defaultRuntimeOptions, type EmulatorOptions, mergeOptions } from "./options";
-import { Emulator, listen } from "./server";
+import { listen } from "./server";
 
 /** A controllable clock, for tests that drive restores, nonces and tokens without waiting. */
 export { type Clock, type ManualClock, manualClock } from "./clock";
