@@ -6,12 +6,11 @@ import addFormats from "ajv-formats";
 
 /**
  * Contract checks: an answer from an Atlas route is validated against the official OpenAPI subset
- * (copied in ./openapi), for its operation and status. Two rules are stricter than the documents
- * say, because a client written against the contract must never meet anything else:
- * - no property the schema does not declare (the subset never sets `additionalProperties`, so plain
- *   JSON Schema would accept invented fields);
- * - no `writeOnly` property in an answer.
- * OpenAPI 3.0 `nullable` is understood by Ajv itself (its `nullable` keyword).
+ * (copied in ./openapi), for its operation and status. One rule is stricter than the documents say,
+ * because a client written against the contract must never meet anything else: no property the
+ * schema does not declare (the subset never sets `additionalProperties`, so plain JSON Schema would
+ * accept invented fields). OpenAPI 3.0 `nullable` is understood by Ajv itself (its `nullable`
+ * keyword).
  */
 
 type Json = Record<string, unknown>;
@@ -129,37 +128,4 @@ export function assertContract(operationId: string, status: number, body: unknow
   if (!validate(body)) {
     throw new Error(`${key} breaks the contract: ${ajv.errorsText(validate.errors)}`);
   }
-  const writeOnly = writeOnlyIn(operationId, status, body);
-  if (writeOnly.length > 0) throw new Error(`${key} answers writeOnly properties: ${writeOnly.join(", ")}`);
-}
-
-/** Paths of writeOnly properties present in an answer (checked one level into results). */
-function writeOnlyIn(operationId: string, status: number, body: unknown): string[] {
-  const { ref, pointer } = responsePointer(operationId, status);
-  const spec = specs[Number(ref.slice(4))]!;
-  const resolve = (schema: Json): Json => {
-    let s = schema;
-    while (typeof s.$ref === "string") {
-      s = (s.$ref as string)
-        .slice(2)
-        .split("/")
-        .reduce<unknown>((node, seg) => (node as Json)[seg], spec) as Json;
-    }
-    return s;
-  };
-  const schema = resolve(pointer.reduce<unknown>((node, seg) => (node as Json)[seg], spec) as Json);
-  const found: string[] = [];
-  const scan = (s: Json, value: unknown, at: string): void => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return;
-    const properties = (s.properties ?? {}) as Record<string, Json>;
-    for (const name of Object.keys(value)) {
-      const property = properties[name] ? resolve(properties[name]) : undefined;
-      if (property?.writeOnly) found.push(`${at}${name}`);
-    }
-  };
-  scan(schema, body, "");
-  const results = (body as { results?: unknown }).results;
-  const items = (schema.properties as Record<string, Json> | undefined)?.results?.items as Json | undefined;
-  if (Array.isArray(results) && items) results.forEach((r, i) => scan(resolve(items), r, `results[${i}].`));
-  return found;
 }

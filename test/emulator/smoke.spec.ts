@@ -1,6 +1,14 @@
 import assert from "node:assert";
 
-import { automatedRestore, G, group, startTestEmulator, type TestEmulator, V1 } from "./helpers";
+import {
+  automatedRestore,
+  checkedAnswer,
+  G,
+  group,
+  startTestEmulator,
+  type TestEmulator,
+  V1,
+} from "./helpers";
 
 describe("emulator smoke test", () => {
   let t: TestEmulator;
@@ -22,11 +30,15 @@ describe("emulator smoke test", () => {
   it("runs a digest-authenticated restore to its end, counting one POST", async () => {
     const path = group(G, "/serverless/prod-orders/backup/restoreJobs");
     // By hand first, to see the challenge a client must answer.
-    const challenge = await fetch(`${t.emulator.url}${path}`, {
-      method: "POST",
-      headers: { Accept: V1, "Content-Type": V1 },
-      body: JSON.stringify(automatedRestore()),
-    });
+    const challenge = await checkedAnswer(
+      "POST",
+      path,
+      await fetch(`${t.emulator.url}${path}`, {
+        method: "POST",
+        headers: { Accept: V1, "Content-Type": V1 },
+        body: JSON.stringify(automatedRestore()),
+      }),
+    );
     assert.strictEqual(challenge.status, 401);
     assert.match(challenge.headers.get("www-authenticate")!, /^Digest realm="MMS Public API", .*qop="auth"/);
 
