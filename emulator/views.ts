@@ -44,6 +44,8 @@ export function serverlessJobView(job: StoredJob, now: number, baseUrl: string):
     view.oplogInc = job.oplogInc;
   }
   const moment = job.pointInTimeUTCSeconds ?? job.oplogTs;
+  // The OpenAPI gives ApiBSONTimestampView.increment the minimum of a timestamp (1199145600), not of an
+  // oplog increment, so the answer carries the seconds there: an oplogInc of 1 would break the contract.
   if (moment !== undefined)
     view.desiredTimestamp = { date: iso(moment * 1000), increment: Math.max(moment, 1199145600) };
   return view;

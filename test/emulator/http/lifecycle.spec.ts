@@ -159,6 +159,19 @@ describe("emulator restore lifecycle over HTTP (manual clock)", () => {
     );
   });
 
+  it("takes a point in time as an oplog position, which needs its increment", async () => {
+    const oplogTs = Date.parse("2025-11-04T12:00:00Z") / 1000;
+    const body = automatedRestore({ deliveryType: "pointInTime", snapshotId: undefined, oplogTs });
+    const missing = await t.atlas.post(JOBS, body);
+    assert.deepStrictEqual(
+      [missing.status, (missing.body as { errorCode: string }).errorCode],
+      [400, "MISSING_ATTRIBUTE"],
+    );
+    const created = (await t.atlas.post(JOBS, { ...body, oplogInc: 3 })).body as Record<string, unknown>;
+    assert.deepStrictEqual([created.oplogTs, created.oplogInc, created.snapshotId], [oplogTs, 3, SNAPSHOT]);
+    assert.strictEqual((created.desiredTimestamp as { date: string }).date, "2025-11-04T12:00:00.000Z");
+  });
+
   it("moves a flex restore PENDING, QUEUED, RUNNING, COMPLETED with its dates", async () => {
     const created = (
       await t.atlas.post(FLEX_JOBS, { snapshotId: FLEX_SNAPSHOT, targetDeploymentItemName: "staging-orders" })
