@@ -1,5 +1,5 @@
 import { seededRandom } from "../emulator/faults";
-import { pollDefaults, pollUntil } from "../provider/poll";
+import { pollDefaults, pollUntil } from "../provider/waiting/poll";
 
 /**
  * Polling efficiency in simulated time: the provider's real poller, driven by a fake clock, against

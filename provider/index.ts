@@ -1,18 +1,18 @@
 /**
  * pulumi-atlas-restore: MongoDB Atlas backup restores as Pulumi resources.
  */
-export type { AtlasCredentials } from "./auth";
-export type { BackupSnapshot, FlexSnapshot } from "./codecs";
+export type { AtlasCredentials } from "./atlas/auth";
+export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
+export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
+export { ProviderConfigError } from "./pulumi/provider-config";
+export { flexRestoreJobProvider, serverlessRestoreJobProvider } from "./pulumi/serialized-provider";
 export {
-  AtlasApiError,
-  AtlasDecodeError,
-  PollAbortedError,
-  PollTimeoutError,
-  ProviderConfigError,
-  RestoreJobFailedError,
-  RestoreJobIncompleteError,
-  TargetNotReadyError,
-} from "./errors";
+  FlexRestoreJob,
+  type FlexRestoreJobArgs,
+  type RestoreJobWaitArgs,
+  ServerlessRestoreJob,
+  type ServerlessRestoreJobArgs,
+} from "./resources/restore-jobs";
 export {
   getFlexSnapshots,
   getFlexSnapshotsOutput,
@@ -21,14 +21,13 @@ export {
   getServerlessSnapshots,
   getServerlessSnapshotsOutput,
   type SnapshotLookupArgs,
-} from "./lookups";
-export { flexRestoreJobProvider, serverlessRestoreJobProvider } from "./provider";
+} from "./resources/snapshot-lookups";
 export {
-  FlexRestoreJob,
-  type FlexRestoreJobArgs,
-  type RestoreJobWaitArgs,
-  ServerlessRestoreJob,
-  type ServerlessRestoreJobArgs,
-} from "./resource";
-export type { RestoreJobStatus } from "./restore-job-state";
-export type { CompletedSnapshot } from "./snapshots";
+  PollAbortedError,
+  PollTimeoutError,
+  RestoreJobFailedError,
+  RestoreJobIncompleteError,
+  TargetNotReadyError,
+} from "./restore/errors";
+export type { RestoreJobStatus } from "./restore/job-status";
+export type { CompletedSnapshot } from "./restore/snapshot-choice";

@@ -1,9 +1,9 @@
 import type { AxiosAdapter, InternalAxiosRequestConfig } from "axios";
 
-import type { AtlasAuth } from "../../provider/auth";
-import type { AtlasClient } from "../../provider/client";
-import type { Clock } from "../../provider/clock";
-import type { ServerlessRestoreJob } from "../../provider/codecs";
+import type { AtlasAuth } from "../../provider/atlas/auth";
+import type { AtlasClient } from "../../provider/atlas/client";
+import type { ServerlessRestoreJob } from "../../provider/atlas/wire";
+import type { Clock } from "../../provider/waiting/clock";
 
 /**
  * A clock whose time moves only when something sleeps on it or the test advances it (e.g. a slow

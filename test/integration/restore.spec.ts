@@ -1,13 +1,14 @@
 import assert from "node:assert";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
-import { readProviderConfig } from "../../provider/config";
-import { AtlasApiError } from "../../provider/errors";
-import { flexSpec } from "../../provider/flex";
-import { memoryJournal } from "../../provider/journal";
-import { createLifecycle, type Lifecycle } from "../../provider/lifecycle";
-import { createSession } from "../../provider/runtime";
-import { serverlessSpec } from "../../provider/serverless";
+import { AtlasApiError } from "../../provider/atlas/errors";
+import { flexSpec } from "../../provider/kinds/flex/spec";
+import { serverlessSpec } from "../../provider/kinds/serverless/spec";
+import { readProviderConfig } from "../../provider/pulumi/provider-config";
+import { createSession } from "../../provider/pulumi/provider-process";
+import { memoryJournal } from "../../provider/restore/journal";
+import { createLifecycle } from "../../provider/restore/lifecycle";
+import type { Lifecycle } from "../../provider/restore/types";
 
 /**
  * The provider's lifecycle over real HTTP against the emulator, without the engine: both APIs, the

@@ -1,0 +1,143 @@
+import type * as t from "io-ts";
+
+import { formatDecodeErrors } from "./decode-report";
+import { AtlasDecodeError } from "./errors";
+import type { AtlasRequest, Send } from "./transport";
+import {
+  BackupSnapshot,
+  ClusterDescription,
+  type CreateFlexRestoreJobRequest,
+  type CreateServerlessRestoreJobRequest,
+  FlexRestoreJob,
+  FlexSnapshot,
+  page,
+  ServerlessRestoreJob,
+} from "./wire";
+
+/** API version dates, one per family of operations (see the OpenAPI subset). */
+export const SERVERLESS_API_VERSION = "2023-01-01";
+/** API version date of the Flex operations. */
+export const FLEX_API_VERSION = "2024-11-13";
+
+/** Items per page when listing; the API allows up to 500. */
+const PAGE_SIZE = 100;
+
+/**
+ * The Atlas operations we use, each decoding its answer through a codec. No polling, no Pulumi: one
+ * method, one request (or one request per page).
+ */
+export interface AtlasClient {
+  createServerlessRestoreJob(
+    groupId: string,
+    clusterName: string,
+    body: CreateServerlessRestoreJobRequest,
+  ): Promise<ServerlessRestoreJob>;
+  getServerlessRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ServerlessRestoreJob>;
+  listServerlessRestoreJobs(groupId: string, clusterName: string): Promise<ServerlessRestoreJob[]>;
+  listServerlessSnapshots(groupId: string, clusterName: string): Promise<BackupSnapshot[]>;
+  getServerlessInstance(groupId: string, name: string): Promise<ClusterDescription>;
+  createFlexRestoreJob(
+    groupId: string,
+    name: string,
+    body: CreateFlexRestoreJobRequest,
+  ): Promise<FlexRestoreJob>;
+  /** Starts a download of a flex snapshot; the job's `snapshotUrl` appears when it is ready. */
+  downloadFlexSnapshot(groupId: string, name: string, snapshotId: string): Promise<FlexRestoreJob>;
+  getFlexRestoreJob(groupId: string, name: string, jobId: string): Promise<FlexRestoreJob>;
+  listFlexRestoreJobs(groupId: string, name: string): Promise<FlexRestoreJob[]>;
+  listFlexSnapshots(groupId: string, name: string): Promise<FlexSnapshot[]>;
+  getFlexCluster(groupId: string, name: string): Promise<ClusterDescription>;
+}
+
+/** Builds the client over a transport. */
+export function createAtlasClient(send: Send): AtlasClient {
+  const serverless = (groupId: string, rest: string) =>
+    `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/serverless/${rest}`;
+  const jobs = (groupId: string, clusterName: string) =>
+    serverless(groupId, `${encodeURIComponent(clusterName)}/backup/restoreJobs`);
+  const flex = (groupId: string, name: string, rest = "") =>
+    `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/flexClusters/${encodeURIComponent(name)}${rest}`;
+
+  const call = async <C extends t.Mixed>(codec: C, request: AtlasRequest): Promise<t.TypeOf<C>> =>
+    decode(codec, await send(request), `${request.method} ${request.path}`);
+
+  const listAll = async <C extends t.Mixed>(
+    item: C,
+    path: string,
+    version: string,
+  ): Promise<t.TypeOf<C>[]> => {
+    const results: t.TypeOf<C>[] = [];
+    for (let pageNum = 1; ; pageNum++) {
+      const query = { pageNum, itemsPerPage: PAGE_SIZE, includeCount: true };
+      const body = await call(page(item), { method: "GET", path, query, version });
+      results.push(...body.results);
+      const total = body.totalCount ?? 0;
+      if (body.results.length < PAGE_SIZE || results.length >= total) return results;
+    }
+  };
+
+  return {
+    createServerlessRestoreJob: (groupId, clusterName, body) =>
+      call(ServerlessRestoreJob, {
+        method: "POST",
+        path: jobs(groupId, clusterName),
+        body,
+        version: SERVERLESS_API_VERSION,
+        idempotent: false,
+      }),
+    getServerlessRestoreJob: (groupId, clusterName, jobId) =>
+      call(ServerlessRestoreJob, {
+        method: "GET",
+        path: `${jobs(groupId, clusterName)}/${encodeURIComponent(jobId)}`,
+        version: SERVERLESS_API_VERSION,
+      }),
+    listServerlessRestoreJobs: (groupId, clusterName) =>
+      listAll(ServerlessRestoreJob, jobs(groupId, clusterName), SERVERLESS_API_VERSION),
+    listServerlessSnapshots: (groupId, clusterName) =>
+      listAll(
+        BackupSnapshot,
+        serverless(groupId, `${encodeURIComponent(clusterName)}/backup/snapshots`),
+        SERVERLESS_API_VERSION,
+      ),
+    getServerlessInstance: (groupId, name) =>
+      call(ClusterDescription, {
+        method: "GET",
+        path: serverless(groupId, encodeURIComponent(name)),
+        version: SERVERLESS_API_VERSION,
+      }),
+    createFlexRestoreJob: (groupId, name, body) =>
+      call(FlexRestoreJob, {
+        method: "POST",
+        path: flex(groupId, name, "/backup/restoreJobs"),
+        body,
+        version: FLEX_API_VERSION,
+        idempotent: false,
+      }),
+    downloadFlexSnapshot: (groupId, name, snapshotId) =>
+      call(FlexRestoreJob, {
+        method: "POST",
+        path: flex(groupId, name, "/backup/download"),
+        body: { snapshotId },
+        version: FLEX_API_VERSION,
+        idempotent: false,
+      }),
+    getFlexRestoreJob: (groupId, name, jobId) =>
+      call(FlexRestoreJob, {
+        method: "GET",
+        path: flex(groupId, name, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
+        version: FLEX_API_VERSION,
+      }),
+    listFlexRestoreJobs: (groupId, name) =>
+      listAll(FlexRestoreJob, flex(groupId, name, "/backup/restoreJobs"), FLEX_API_VERSION),
+    listFlexSnapshots: (groupId, name) =>
+      listAll(FlexSnapshot, flex(groupId, name, "/backup/snapshots"), FLEX_API_VERSION),
+    getFlexCluster: (groupId, name) =>
+      call(ClusterDescription, { method: "GET", path: flex(groupId, name), version: FLEX_API_VERSION }),
+  };
+}
+
+function decode<C extends t.Mixed>(codec: C, body: unknown, where: string): t.TypeOf<C> {
+  const result = codec.decode(body);
+  if (result._tag === "Left") throw new AtlasDecodeError(where, formatDecodeErrors(result.left));
+  return result.right;
+}

@@ -1,0 +1,126 @@
+import type { FlexRestoreJob } from "../../atlas/wire";
+import { createAtMostOnce } from "../../restore/at-most-once";
+import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
+import { flexJobStatus } from "../../restore/job-status";
+import { latestSnapshot } from "../../restore/snapshot-choice";
+import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "../../restore/types";
+import { checkFlexInputs, flexDiffRules, FlexRestoreJobInputs } from "./inputs";
+
+/** How a flex restore job is started, read and recorded. */
+export const flexSpec: RestoreJobSpec<FlexRestoreJobInputs> = {
+  noun: "flex restore job",
+  inputs: FlexRestoreJobInputs,
+  check: checkFlexInputs,
+  diffRules: flexDiffRules,
+  secretOutputs: ["snapshotUrl"],
+
+  async start(session, inputs) {
+    const { snapshotId, snapshotSource } = await chooseFlexSnapshot(
+      session,
+      inputs.groupId,
+      inputs.name,
+      inputs.snapshotId,
+    );
+    const job = await session.client.createFlexRestoreJob(inputs.groupId, inputs.name, {
+      snapshotId,
+      targetDeploymentItemName: inputs.targetDeploymentItemName,
+      targetProjectId: inputs.targetProjectId,
+    });
+    return flexOutputs(inputs, job, snapshotSource);
+  },
+
+  async adopt(session, inputs, jobId) {
+    const job = await session.client.getFlexRestoreJob(inputs.groupId, inputs.name, jobId);
+    return flexOutputs(inputs, job, inputs.snapshotId ? "input" : "job");
+  },
+
+  async fetch(session, inputs, previous) {
+    const job = await session.client.getFlexRestoreJob(inputs.groupId, inputs.name, previous.restoreJobId);
+    return flexOutputs(inputs, job, previousSnapshot(previous).snapshotSource);
+  },
+
+  target: (session, inputs) => ({
+    name: inputs.targetDeploymentItemName,
+    state: async () =>
+      (await session.client.getFlexCluster(inputs.targetProjectId, inputs.targetDeploymentItemName))
+        .stateName,
+  }),
+};
+
+/**
+ * Starts a flex restore (with a target) or a download (without), at most once per intent: the same
+ * snapshot into the same target, or the same snapshot's download.
+ */
+export function createFlexJobOnce(
+  session: Session,
+  context: StartContext,
+  groupId: string,
+  name: string,
+  request: { snapshotId: string; targetDeploymentItemName?: string; targetProjectId?: string },
+): Promise<FlexRestoreJob> {
+  const { client } = session;
+  const target = request.targetDeploymentItemName;
+  return createAtMostOnce({
+    ...context,
+    clock: session.clock,
+    log: session.log,
+    list: () => client.listFlexRestoreJobs(groupId, name),
+    create: () =>
+      target === undefined
+        ? client.downloadFlexSnapshot(groupId, name, request.snapshotId)
+        : client.createFlexRestoreJob(groupId, name, {
+            snapshotId: request.snapshotId,
+            targetDeploymentItemName: target,
+            ...(request.targetProjectId ? { targetProjectId: request.targetProjectId } : {}),
+          }),
+    matches: (job) =>
+      job.snapshotId === request.snapshotId &&
+      (target === undefined
+        ? job.deliveryType === "DOWNLOAD"
+        : job.deliveryType !== "DOWNLOAD" &&
+          job.targetDeploymentItemName === target &&
+          (job.targetProjectId ?? groupId) === (request.targetProjectId ?? groupId)),
+    running: (job) => flexJobStatus(job) === "RUNNING",
+  });
+}
+
+/** The given snapshot, or the newest completed one of the flex cluster. */
+export async function chooseFlexSnapshot(
+  session: Session,
+  groupId: string,
+  name: string,
+  given: string | undefined,
+): Promise<{ snapshotId: string; snapshotSource: SnapshotSource }> {
+  if (given !== undefined) return { snapshotId: given, snapshotSource: "input" };
+  const newest = await latestSnapshot(session.client, "flex", groupId, name);
+  if (!newest) throw new Error(`no completed snapshot to restore from flex cluster: ${name}`);
+  session.log.info(`restoring the newest completed snapshot of ${name}: ${newest.id}`);
+  return { snapshotId: newest.id, snapshotSource: "latest" };
+}
+
+/** The outputs of a flex restore job: the inputs, the decisions, and every API field one by one. */
+export function flexOutputs(
+  inputs: FlexRestoreJobInputs,
+  job: FlexRestoreJob,
+  snapshotSource: SnapshotSource,
+): JobOutputs {
+  return withoutUndefined({
+    ...inputs,
+    restoreJobId: job.id,
+    status: flexJobStatus(job),
+    atlasStatus: job.status,
+    api: "flex",
+    snapshotId: job.snapshotId ?? inputs.snapshotId,
+    snapshotSource,
+    deliveryType: job.deliveryType,
+    instanceName: job.instanceName,
+    projectId: job.projectId,
+    targetDeploymentItemName: job.targetDeploymentItemName ?? inputs.targetDeploymentItemName,
+    targetProjectId: job.targetProjectId ?? inputs.targetProjectId,
+    expirationDate: job.expirationDate,
+    restoreScheduledDate: job.restoreScheduledDate,
+    restoreFinishedDate: job.restoreFinishedDate,
+    snapshotFinishedDate: job.snapshotFinishedDate,
+    snapshotUrl: job.snapshotUrl,
+  });
+}

@@ -1,0 +1,249 @@
+import { AtlasApiError } from "../../atlas/errors";
+import type { FlexRestoreJob, ServerlessRestoreJob } from "../../atlas/wire";
+import { createAtMostOnce } from "../../restore/at-most-once";
+import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
+import { flexJobStatus, serverlessJobStatus } from "../../restore/job-status";
+import { latestSnapshot } from "../../restore/snapshot-choice";
+import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "../../restore/types";
+import { chooseFlexSnapshot, createFlexJobOnce } from "../flex/spec";
+import { checkServerlessInputs, serverlessDiffRules, ServerlessRestoreJobInputs } from "./inputs";
+
+/**
+ * How a serverless restore job is started, read and recorded. Atlas sunset the serverless endpoints
+ * on 2026-01-22 and migrated each instance to a Flex cluster of the same name; with `apiFallback:
+ * "flex"` (the default) a restore the serverless API refuses that way goes through the Flex API, and
+ * state records which API owns the job.
+ */
+export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
+  noun: "serverless restore job",
+  inputs: ServerlessRestoreJobInputs,
+  check: checkServerlessInputs,
+  diffRules: serverlessDiffRules,
+  secretOutputs: ["deliveryUrl"],
+
+  async start(session, inputs, context) {
+    try {
+      return await startServerless(session, inputs, context);
+    } catch (error) {
+      if (!(await serverlessApiGone(session, inputs, error))) throw error;
+      return startThroughFlex(session, inputs, error as AtlasApiError, context);
+    }
+  },
+
+  async adopt(session, inputs, jobId) {
+    const source: SnapshotSource = inputs.snapshotId ? "input" : "job";
+    try {
+      const job = await session.client.getServerlessRestoreJob(inputs.groupId, inputs.clusterName, jobId);
+      return serverlessOutputs(inputs, job, { snapshotId: inputs.snapshotId, snapshotSource: source });
+    } catch (error) {
+      if (!(await serverlessApiGone(session, inputs, error))) throw error;
+      const job = await session.client.getFlexRestoreJob(inputs.groupId, inputs.clusterName, jobId);
+      return outputsFromFlex(inputs, job, { snapshotId: inputs.snapshotId, snapshotSource: source });
+    }
+  },
+
+  async fetch(session, inputs, previous) {
+    const decisions = previousSnapshot(previous);
+    if (previous.api === "flex") {
+      const job = await session.client.getFlexRestoreJob(
+        inputs.groupId,
+        inputs.clusterName,
+        previous.restoreJobId,
+      );
+      return outputsFromFlex(inputs, job, decisions);
+    }
+    const job = await session.client.getServerlessRestoreJob(
+      inputs.groupId,
+      inputs.clusterName,
+      previous.restoreJobId,
+    );
+    return serverlessOutputs(inputs, job, decisions);
+  },
+
+  target(session, inputs, outs) {
+    if (inputs.deliveryType === "download") return undefined;
+    const name = targetOf(inputs);
+    const read = outs.api === "flex" ? session.client.getFlexCluster : session.client.getServerlessInstance;
+    return { name, state: async () => (await read(inputs.targetGroupId, name)).stateName };
+  },
+};
+
+/** The snapshot the provider decided to restore, kept in state beside the API's fields. */
+interface Decisions {
+  readonly snapshotId: string | undefined;
+  readonly snapshotSource: SnapshotSource;
+}
+
+async function startServerless(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+  context: StartContext,
+): Promise<JobOutputs> {
+  const decisions = await chooseSnapshot(session, inputs);
+  warnIfRollback(session, inputs);
+  const { client } = session;
+  const body = {
+    deliveryType: inputs.deliveryType,
+    targetClusterName: targetOf(inputs),
+    targetGroupId: inputs.targetGroupId,
+    ...(decisions.snapshotId !== undefined ? { snapshotId: decisions.snapshotId } : {}),
+    ...(inputs.pointInTimeUTCSeconds !== undefined
+      ? { pointInTimeUTCSeconds: inputs.pointInTimeUTCSeconds }
+      : {}),
+    ...(inputs.oplogTs !== undefined ? { oplogTs: inputs.oplogTs, oplogInc: inputs.oplogInc } : {}),
+  };
+  const job = await createAtMostOnce({
+    ...context,
+    clock: session.clock,
+    log: session.log,
+    list: () => client.listServerlessRestoreJobs(inputs.groupId, inputs.clusterName),
+    create: () => client.createServerlessRestoreJob(inputs.groupId, inputs.clusterName, body),
+    // Compare only the fields a job reports: Atlas may leave the point in time out of its answer.
+    matches: (candidate) =>
+      Object.entries(body).every(([key, value]) => {
+        const reported = (candidate as Record<string, unknown>)[key];
+        return reported === undefined || reported === value;
+      }),
+    running: (candidate) => serverlessJobStatus(candidate) === "RUNNING",
+  });
+  return serverlessOutputs(inputs, job, decisions);
+}
+
+/** Starts the equivalent restore through the Flex API: `automated` → RESTORE, `download` → download. */
+async function startThroughFlex(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+  gone: AtlasApiError,
+  context: StartContext,
+): Promise<JobOutputs> {
+  const answer = `${gone.status}${gone.errorCode ? ` ${gone.errorCode}` : ""}`;
+  if (inputs.deliveryType === "pointInTime") {
+    throw new Error(
+      `the serverless restore API answered ${answer} and pointInTime restores have no Flex equivalent: ${inputs.clusterName}`,
+    );
+  }
+  session.log.warn(
+    `the serverless restore API answered ${answer}; restoring through the Flex API instead ` +
+      `(FlexRestoreJob is the migration path): ${inputs.clusterName}`,
+  );
+  const decisions = await chooseFlexSnapshot(session, inputs.groupId, inputs.clusterName, inputs.snapshotId);
+  warnIfRollback(session, inputs);
+  const download = inputs.deliveryType === "download";
+  const job = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
+    snapshotId: decisions.snapshotId,
+    ...(download
+      ? {}
+      : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
+  });
+  return outputsFromFlex(inputs, job, decisions);
+}
+
+/**
+ * Whether an error means the serverless API is gone for this instance while a Flex cluster of the same
+ * name serves it: 410 (VERSION_GONE), or a 404 for the instance, confirmed by reading the Flex cluster.
+ * A 404 for an instance that is not a Flex cluster either is the user's error and is reported as such.
+ */
+async function serverlessApiGone(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+  error: unknown,
+): Promise<boolean> {
+  if (inputs.apiFallback !== "flex" || !(error instanceof AtlasApiError)) return false;
+  const instanceGone =
+    error.status === 404 &&
+    (error.errorCode === undefined || error.errorCode === "SERVERLESS_INSTANCE_NOT_FOUND");
+  if (error.status !== 410 && !instanceGone) return false;
+  try {
+    await session.client.getFlexCluster(inputs.groupId, inputs.clusterName);
+    return true;
+  } catch (confirm) {
+    if (confirm instanceof AtlasApiError && confirm.status === 404) return false;
+    throw confirm;
+  }
+}
+
+/** The snapshot to restore: the given one, or the newest completed one for automated and download restores. */
+async function chooseSnapshot(session: Session, inputs: ServerlessRestoreJobInputs): Promise<Decisions> {
+  if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
+  if (inputs.deliveryType === "pointInTime") return { snapshotId: undefined, snapshotSource: "job" };
+  const newest = await latestSnapshot(session.client, "serverless", inputs.groupId, inputs.clusterName);
+  if (!newest)
+    throw new Error(`no completed snapshot to restore from serverless instance: ${inputs.clusterName}`);
+  session.log.info(`restoring the newest completed snapshot of ${inputs.clusterName}: ${newest.id}`);
+  return { snapshotId: newest.id, snapshotSource: "latest" };
+}
+
+function warnIfRollback(session: Session, inputs: ServerlessRestoreJobInputs): void {
+  if (inputs.deliveryType !== "download" && isRollback(inputs)) {
+    session.log.warn(
+      `restoring into the source instance itself; its current data will be replaced: ${inputs.clusterName}`,
+    );
+  }
+}
+
+function targetOf(inputs: ServerlessRestoreJobInputs): string {
+  return inputs.targetClusterName ?? inputs.clusterName;
+}
+
+function isRollback(inputs: ServerlessRestoreJobInputs): boolean {
+  return targetOf(inputs) === inputs.clusterName && inputs.targetGroupId === inputs.groupId;
+}
+
+/**
+ * The outputs recorded in state: the inputs as given, the decisions taken, and the API's fields one by
+ * one (never the payload spread wholesale, so nothing unexpected lands in state).
+ */
+export function serverlessOutputs(
+  inputs: ServerlessRestoreJobInputs,
+  job: ServerlessRestoreJob,
+  decisions: Decisions,
+): JobOutputs {
+  return withoutUndefined({
+    ...inputs,
+    restoreJobId: job.id,
+    status: serverlessJobStatus(job),
+    api: "serverless",
+    snapshotId: job.snapshotId ?? decisions.snapshotId,
+    snapshotSource: decisions.snapshotSource,
+    targetIsSource: isRollback(inputs),
+    targetClusterName: job.targetClusterName ?? targetOf(inputs),
+    targetGroupId: job.targetGroupId ?? inputs.targetGroupId,
+    failed: job.failed ?? false,
+    cancelled: job.cancelled ?? false,
+    expired: job.expired ?? false,
+    finishedAt: job.finishedAt,
+    expiresAt: job.expiresAt,
+    timestamp: job.timestamp,
+    deliveryUrl: job.deliveryUrl ?? [],
+    desiredTimestamp: job.desiredTimestamp
+      ? withoutUndefined({ date: job.desiredTimestamp.date, increment: job.desiredTimestamp.increment })
+      : undefined,
+  });
+}
+
+/** A Flex job that stands in for a serverless one, recorded in the serverless resource's shape. */
+export function outputsFromFlex(
+  inputs: ServerlessRestoreJobInputs,
+  job: FlexRestoreJob,
+  decisions: Decisions,
+): JobOutputs {
+  const status = flexJobStatus(job);
+  return withoutUndefined({
+    ...inputs,
+    restoreJobId: job.id,
+    status,
+    api: "flex",
+    snapshotId: job.snapshotId ?? decisions.snapshotId,
+    snapshotSource: decisions.snapshotSource,
+    targetIsSource: isRollback(inputs),
+    targetClusterName: job.targetDeploymentItemName ?? targetOf(inputs),
+    targetGroupId: job.targetProjectId ?? inputs.targetGroupId,
+    failed: status === "FAILED",
+    cancelled: false,
+    expired: false,
+    finishedAt: job.restoreFinishedDate,
+    expiresAt: job.expirationDate,
+    timestamp: job.snapshotFinishedDate,
+    deliveryUrl: job.snapshotUrl ? [job.snapshotUrl] : [],
+  });
+}

@@ -1,0 +1,72 @@
+import { createAtlasAuth } from "../atlas/auth";
+import { createAtlasClient } from "../atlas/client";
+import { createHttp, createTokenRequester } from "../atlas/transport";
+import { flexSpec } from "../kinds/flex/spec";
+import { serverlessSpec } from "../kinds/serverless/spec";
+import { defaultJournalDir, fileJournal } from "../restore/journal";
+import { createLifecycle } from "../restore/lifecycle";
+import type { Logger, Session } from "../restore/types";
+import { systemClock } from "../waiting/clock";
+import { type ConfigGetter, type ProviderConfig, readProviderConfig } from "./provider-config";
+
+/**
+ * The provider's implementation as it runs inside the dynamic-provider process. The serialized
+ * provider object loads this module by package name, so nothing here is ever serialized into state:
+ * credentials and clients live only in this process.
+ */
+
+let stackConfig: ConfigGetter = () => undefined;
+let session: Session | undefined;
+
+/** Receives the stack config (secrets decrypted) from the provider's `configure` hook. */
+export function configure(get: ConfigGetter): void {
+  stackConfig = get;
+  session = undefined;
+}
+
+/**
+ * The engine shows what the provider process prints as the stack's messages; a plain prefix makes
+ * ours recognisable (Pulumi's own log adds a confusing `[runtime]` outside the program process).
+ */
+const log: Logger = {
+  info: (message) => console.log(`atlas-restore: ${message}`),
+  warn: (message) => console.warn(`warning: atlas-restore: ${message}`),
+};
+
+/** Builds the HTTP stack from config and the environment on first use, after `configure`. */
+function currentSession(): Session {
+  session ??= createSession(readProviderConfig(stackConfig, process.env));
+  return session;
+}
+
+/** Wires one provider configuration into a session: auth, transport and client. */
+export function createSession(
+  config: ProviderConfig,
+  overrides: Partial<Pick<Session, "clock" | "log" | "journal">> = {},
+): Session {
+  const clock = overrides.clock ?? systemClock;
+  const sessionLog = overrides.log ?? log;
+  const requestToken = createTokenRequester({ baseUrl: config.baseUrl, timeoutMs: config.requestTimeoutMs });
+  const auth = createAtlasAuth(config.credentials, { requestToken, clock });
+  const send = createHttp({
+    baseUrl: config.baseUrl,
+    auth,
+    retry: config.retry,
+    clock,
+    timeoutMs: config.requestTimeoutMs,
+    envelope: config.envelope,
+    pretty: config.pretty,
+    onRetry: ({ request, attempt, delayMs, reason }) =>
+      sessionLog.info(
+        `retrying ${request} in ${Math.round(delayMs / 100) / 10} s after ${reason} (attempt ${attempt})`,
+      ),
+  });
+  const journal = overrides.journal ?? fileJournal(defaultJournalDir(process.env));
+  return { client: createAtlasClient(send), clock, poll: config.poll, log: sessionLog, journal };
+}
+
+/** The lifecycle of `ServerlessRestoreJob`. */
+export const serverless = createLifecycle(serverlessSpec, currentSession, systemClock);
+
+/** The lifecycle of `FlexRestoreJob`. */
+export const flex = createLifecycle(flexSpec, currentSession, systemClock);

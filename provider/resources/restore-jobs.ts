@@ -1,0 +1,242 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import { flexRestoreJobProvider, serverlessRestoreJobProvider } from "../pulumi/serialized-provider";
+import type { RestoreJobStatus } from "../restore/job-status";
+
+/** Inputs every restore job resource has: how to wait, and what forces a new restore. */
+export interface RestoreJobWaitArgs {
+  /** Wait until the job ends before the resource is created (default: true). */
+  waitForCompletion?: pulumi.Input<boolean>;
+  /**
+   * Longest wait in seconds (default: 10800, three hours). When it passes, the job is recorded in state
+   * and the next `pulumi up` resumes waiting; Pulumi's `customTimeouts` do not apply to dynamic resources.
+   */
+  waitTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * After the job completes, also wait until the target reports `stateName: IDLE`, so that resources
+   * depending on this one find a usable database (default: true when the restore writes to a target).
+   * Shares `waitTimeoutSeconds`, counted from the job's completion.
+   */
+  waitForTarget?: pulumi.Input<boolean>;
+  /**
+   * Attach the resource to a restore job started elsewhere (console, CLI, an earlier run) and wait for
+   * it instead of starting one. This is how existing jobs come under management, since `pulumi import`
+   * does not work for dynamic resources.
+   */
+  existingRestoreJobId?: pulumi.Input<string>;
+  /** Any change to these values starts a new restore, e.g. a date for a nightly refresh. */
+  triggers?: pulumi.Input<unknown[]>;
+}
+
+/** Inputs of {@link ServerlessRestoreJob}. Checked at preview, before any API call. */
+export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs {
+  /** Project (group) id of the source serverless instance: 24 hexadecimal characters. */
+  groupId: pulumi.Input<string>;
+  /** Name of the serverless instance whose snapshot is restored. */
+  clusterName: pulumi.Input<string>;
+  /**
+   * `automated` restores a snapshot into a target instance, `download` prepares download links,
+   * `pointInTime` restores the target to a moment in time.
+   */
+  deliveryType: pulumi.Input<"automated" | "download" | "pointInTime">;
+  /**
+   * Snapshot to restore (`automated`, `download`). When omitted, the newest completed snapshot at
+   * creation time is restored, and `snapshotId` records which one. Not used with `pointInTime`.
+   */
+  snapshotId?: pulumi.Input<string>;
+  /** `pointInTime` only: the moment to restore, in seconds since the epoch; not in the future. */
+  pointInTimeUTCSeconds?: pulumi.Input<number>;
+  /** `pointInTime` only, with `oplogInc`: the oplog timestamp to restore to, in seconds since the epoch. */
+  oplogTs?: pulumi.Input<number>;
+  /** `pointInTime` only, with `oplogTs`: the oplog operation number within that second (from 1). */
+  oplogInc?: pulumi.Input<number>;
+  /**
+   * Instance that receives the data. Required for `automated` and `pointInTime`; for `download` it
+   * defaults to the source instance. Equal to the source, it rolls the source back (a warning says so).
+   */
+  targetClusterName?: pulumi.Input<string>;
+  /** Project of the target instance (default: `groupId`). */
+  targetGroupId?: pulumi.Input<string>;
+  /**
+   * What to do when the serverless API is gone (410, or 404 for an instance that became a Flex
+   * cluster at the 2026-01-22 sunset): `flex` (default) restores through the Flex API and warns;
+   * `none` fails with Atlas's error. `pointInTime` has no Flex equivalent and always fails then.
+   */
+  apiFallback?: pulumi.Input<"flex" | "none">;
+}
+
+/**
+ * A restore of a MongoDB Atlas serverless instance's backup, through the Admin API v2. Creating it
+ * starts a restore job and, by default, waits for it to finish; deleting it only forgets the job, since
+ * Atlas cannot cancel one.
+ */
+export class ServerlessRestoreJob extends pulumi.dynamic.Resource {
+  /** Atlas's id of the restore job. */
+  declare readonly restoreJobId: pulumi.Output<string>;
+  /** Derived from the job's flags: `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
+  declare readonly status: pulumi.Output<RestoreJobStatus>;
+  /** The snapshot restored: the one given, or the newest completed one chosen at creation. */
+  declare readonly snapshotId: pulumi.Output<string | undefined>;
+  /**
+   * `input` when `snapshotId` was given, `latest` when the provider chose the newest snapshot, `job`
+   * when Atlas chose (point in time, or an adopted job).
+   */
+  declare readonly snapshotSource: pulumi.Output<"input" | "latest" | "job">;
+  /** True when the restore writes into its own source instance. */
+  declare readonly targetIsSource: pulumi.Output<boolean>;
+  /** The API that owns the job: `serverless`, or `flex` after a sunset fallback. */
+  declare readonly api: pulumi.Output<string>;
+  /** Instance that receives the data. */
+  declare readonly targetClusterName: pulumi.Output<string>;
+  /** Project of the target instance. */
+  declare readonly targetGroupId: pulumi.Output<string>;
+  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /** Whether the job failed. */
+  declare readonly failed: pulumi.Output<boolean>;
+  /** Whether someone cancelled the job. */
+  declare readonly cancelled: pulumi.Output<boolean>;
+  /** Whether the job expired. */
+  declare readonly expired: pulumi.Output<boolean>;
+  /** When the job completed (ISO 8601, UTC). */
+  declare readonly finishedAt: pulumi.Output<string | undefined>;
+  /** When the job, and its download links, expire (ISO 8601, UTC). */
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
+  /** Time of the snapshot restored (ISO 8601, UTC). */
+  declare readonly timestamp: pulumi.Output<string | undefined>;
+  /** Download links of a `download` job. A secret: encrypted in state, hidden in output. */
+  declare readonly deliveryUrl: pulumi.Output<string[]>;
+  /** The oplog point restored to, for `pointInTime` jobs. */
+  declare readonly desiredTimestamp: pulumi.Output<{ date?: string; increment?: number } | undefined>;
+
+  /**
+   * @param name The resource's name in the stack.
+   * @param args What to restore and where.
+   * @param opts Pulumi resource options; `deliveryUrl` is always added to `additionalSecretOutputs`.
+   */
+  constructor(name: string, args: ServerlessRestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      serverlessRestoreJobProvider,
+      name,
+      { ...SERVERLESS_OUTPUTS, ...args },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "deliveryUrl"] },
+      "mongodbatlas",
+      "ServerlessRestoreJob",
+    );
+  }
+}
+
+/**
+ * Properties the provider computes, seeded so that Pulumi registers them as outputs even when the
+ * user leaves the input of the same name out.
+ */
+const SERVERLESS_OUTPUTS = {
+  restoreJobId: undefined,
+  targetReady: undefined,
+  snapshotId: undefined,
+  targetClusterName: undefined,
+  targetGroupId: undefined,
+  status: undefined,
+  snapshotSource: undefined,
+  targetIsSource: undefined,
+  api: undefined,
+  failed: undefined,
+  cancelled: undefined,
+  expired: undefined,
+  finishedAt: undefined,
+  expiresAt: undefined,
+  timestamp: undefined,
+  deliveryUrl: undefined,
+  desiredTimestamp: undefined,
+};
+
+/** Inputs of {@link FlexRestoreJob}. Checked at preview, before any API call. */
+export interface FlexRestoreJobArgs extends RestoreJobWaitArgs {
+  /** Project (group) id of the source flex cluster: 24 hexadecimal characters. */
+  groupId: pulumi.Input<string>;
+  /** Name of the flex cluster whose snapshot is restored. */
+  name: pulumi.Input<string>;
+  /** Snapshot to restore; when omitted, the newest completed one at creation, recorded in `snapshotId`. */
+  snapshotId?: pulumi.Input<string>;
+  /** Flex cluster that receives the data. */
+  targetDeploymentItemName: pulumi.Input<string>;
+  /** Project of the target cluster (default: `groupId`). */
+  targetProjectId?: pulumi.Input<string>;
+}
+
+/**
+ * A restore of a MongoDB Atlas Flex cluster's snapshot (the successor of serverless restores). Same
+ * lifecycle as {@link ServerlessRestoreJob}: check at preview, wait with progress, the job recorded even
+ * when the wait fails, resume on the next `up`, refresh, and forget on delete.
+ */
+export class FlexRestoreJob extends pulumi.dynamic.Resource {
+  /** Atlas's id of the restore job. */
+  declare readonly restoreJobId: pulumi.Output<string>;
+  /** `RUNNING` (Atlas's PENDING, QUEUED or RUNNING), `COMPLETED` or `FAILED`. */
+  declare readonly status: pulumi.Output<RestoreJobStatus>;
+  /** The API that owns the job: `flex`. */
+  declare readonly api: pulumi.Output<string>;
+  /** Atlas's own status: PENDING, QUEUED, RUNNING, FAILED or COMPLETED. */
+  declare readonly atlasStatus: pulumi.Output<string | undefined>;
+  /** The snapshot restored: the one given, or the newest completed one chosen at creation. */
+  declare readonly snapshotId: pulumi.Output<string>;
+  /** `input` when `snapshotId` was given, `latest` when the provider chose it, `job` for an adopted job. */
+  declare readonly snapshotSource: pulumi.Output<"input" | "latest" | "job">;
+  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /** `RESTORE` (or `DOWNLOAD` for a download job). */
+  declare readonly deliveryType: pulumi.Output<string | undefined>;
+  /** Name of the source instance, as Atlas reports it. */
+  declare readonly instanceName: pulumi.Output<string | undefined>;
+  /** Project the job belongs to. */
+  declare readonly projectId: pulumi.Output<string | undefined>;
+  /** Flex cluster that receives the data. */
+  declare readonly targetDeploymentItemName: pulumi.Output<string>;
+  /** Project of the target cluster. */
+  declare readonly targetProjectId: pulumi.Output<string>;
+  /** When a download link stops working (ISO 8601, UTC). */
+  declare readonly expirationDate: pulumi.Output<string | undefined>;
+  /** When Atlas scheduled the restore (ISO 8601, UTC). */
+  declare readonly restoreScheduledDate: pulumi.Output<string | undefined>;
+  /** When Atlas finished writing the restore (ISO 8601, UTC). */
+  declare readonly restoreFinishedDate: pulumi.Output<string | undefined>;
+  /** When the snapshot restored was finished (ISO 8601, UTC). */
+  declare readonly snapshotFinishedDate: pulumi.Output<string | undefined>;
+  /** Download link of a download job. A secret: encrypted in state, hidden in output. */
+  declare readonly snapshotUrl: pulumi.Output<string | undefined>;
+
+  /**
+   * @param name The resource's name in the stack.
+   * @param args What to restore and where.
+   * @param opts Pulumi resource options; `snapshotUrl` is always added to `additionalSecretOutputs`.
+   */
+  constructor(name: string, args: FlexRestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      flexRestoreJobProvider,
+      name,
+      { ...FLEX_OUTPUTS, ...args },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "snapshotUrl"] },
+      "mongodbatlas",
+      "FlexRestoreJob",
+    );
+  }
+}
+
+const FLEX_OUTPUTS = {
+  restoreJobId: undefined,
+  api: undefined,
+  status: undefined,
+  atlasStatus: undefined,
+  snapshotId: undefined,
+  snapshotSource: undefined,
+  targetReady: undefined,
+  deliveryType: undefined,
+  instanceName: undefined,
+  projectId: undefined,
+  targetProjectId: undefined,
+  expirationDate: undefined,
+  restoreScheduledDate: undefined,
+  restoreFinishedDate: undefined,
+  snapshotFinishedDate: undefined,
+  snapshotUrl: undefined,
+};

@@ -1,0 +1,248 @@
+import assert from "node:assert";
+
+import { AtlasApiError, AtlasDecodeError } from "../../../provider/atlas/errors";
+import { defaultRetryPolicy } from "../../../provider/atlas/retry-policy";
+import {
+  createHttp,
+  createTokenRequester,
+  type HttpOptions,
+  USER_AGENT,
+} from "../../../provider/atlas/transport";
+import { fakeAdapter, type FakeAnswer, fakeClock, fixedAuth } from "../../helpers/fakes";
+
+const PATH = "/api/atlas/v2/groups/0123456789abcdef01234567/serverless/prod/backup/restoreJobs";
+
+function setup(answers: FakeAnswer[], options: Partial<HttpOptions> = {}) {
+  const adapter = fakeAdapter(answers);
+  const clock = fakeClock();
+  const send = createHttp({
+    baseUrl: "https://atlas.test/",
+    auth: fixedAuth(),
+    retry: defaultRetryPolicy,
+    clock,
+    timeoutMs: 1000,
+    adapter,
+    ...options,
+  });
+  return { send, adapter, clock };
+}
+
+describe("http transport", () => {
+  it("sends the versioned media type, user agent and auth, and parses the body", async () => {
+    const { send, adapter } = setup([{ status: 200, body: { id: "a" } }]);
+    const body = await send({
+      method: "POST",
+      path: PATH,
+      body: { deliveryType: "automated" },
+      version: "2023-01-01",
+    });
+    assert.deepStrictEqual(body, { id: "a" });
+    const [request] = adapter.seen;
+    assert.strictEqual(request!.method, "POST");
+    assert.strictEqual(request!.url, PATH);
+    assert.strictEqual(request!.headers.accept, "application/vnd.atlas.2023-01-01+json");
+    assert.strictEqual(request!.headers["content-type"], "application/vnd.atlas.2023-01-01+json");
+    assert.strictEqual(request!.headers["user-agent"], USER_AGENT);
+    assert.strictEqual(request!.headers.authorization, "Bearer test-token");
+    assert.strictEqual(request!.body, '{"deliveryType":"automated"}');
+  });
+
+  it("adds envelope and pretty flags and unwraps an enveloped resource", async () => {
+    const { send, adapter } = setup([{ status: 200, body: { status: 200, content: { id: "a" } } }], {
+      envelope: true,
+      pretty: true,
+    });
+    const body = await send({ method: "GET", path: PATH, query: { pageNum: 2 }, version: "2023-01-01" });
+    assert.deepStrictEqual(body, { id: "a" });
+    assert.strictEqual(adapter.seen[0]!.url, `${PATH}?pageNum=2&envelope=true&pretty=true`);
+  });
+
+  it("keeps an enveloped page as it is (results stay where they were)", async () => {
+    const page = { status: 200, results: [], totalCount: 0 };
+    const { send } = setup([{ status: 200, body: page }], { envelope: true });
+    assert.deepStrictEqual(await send({ method: "GET", path: PATH, version: "2023-01-01" }), page);
+  });
+
+  it("maps an ApiError body to AtlasApiError with status, code, detail, method and path", async () => {
+    const { send } = setup([
+      {
+        status: 404,
+        body: {
+          error: 404,
+          errorCode: "SERVERLESS_INSTANCE_NOT_FOUND",
+          detail: "No serverless instance named prod.",
+        },
+      },
+    ]);
+    const error = await send({
+      method: "GET",
+      path: PATH,
+      query: { pageNum: 1 },
+      version: "2023-01-01",
+    }).then(
+      () => assert.fail("expected a rejection"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof AtlasApiError);
+    assert.strictEqual(error.name, "AtlasApiError");
+    assert.strictEqual(error.status, 404);
+    assert.strictEqual(error.errorCode, "SERVERLESS_INSTANCE_NOT_FOUND");
+    assert.strictEqual(error.path, PATH);
+    assert.strictEqual(
+      error.message,
+      `Atlas API answered 404 SERVERLESS_INSTANCE_NOT_FOUND (No serverless instance named prod.): GET ${PATH}`,
+    );
+  });
+
+  it("retries idempotent requests on 5xx and network errors with growing waits", async () => {
+    const { send, adapter, clock } = setup([
+      { status: 503 },
+      { networkError: "ECONNRESET" },
+      { status: 500 },
+      { status: 200, body: { ok: true } },
+    ]);
+    assert.deepStrictEqual(await send({ method: "GET", path: PATH, version: "2023-01-01" }), { ok: true });
+    assert.strictEqual(adapter.seen.length, 4);
+    // Full jitter with random 0.5: half of 500, 1000, 2000 ms.
+    assert.deepStrictEqual(clock.sleeps, [250, 500, 1000]);
+  });
+
+  it("honours Retry-After on 429, even for a POST", async () => {
+    const { send, clock } = setup([
+      { status: 429, headers: { "retry-after": "7" }, body: { error: 429, errorCode: "RATE_LIMITED" } },
+      { status: 200, body: { id: "a" } },
+    ]);
+    await send({ method: "POST", path: PATH, body: {}, version: "2023-01-01" });
+    assert.deepStrictEqual(clock.sleeps, [7500]);
+  });
+
+  it("waits out throttling beyond the normal attempt budget", async () => {
+    const throttled = { status: 429, headers: { "retry-after": "1" } };
+    const { send, adapter } = setup([
+      ...Array.from({ length: 7 }, () => throttled),
+      { status: 200, body: {} },
+    ]);
+    await send({ method: "GET", path: PATH, version: "2023-01-01" });
+    assert.strictEqual(adapter.seen.length, 8);
+  });
+
+  it("does not resend a POST after an ambiguous failure", async () => {
+    for (const answer of [
+      { status: 503 },
+      { networkError: "ECONNRESET" },
+      { networkError: "ECONNABORTED" },
+    ]) {
+      const { send, adapter } = setup([answer, { status: 200, body: {} }]);
+      await assert.rejects(
+        send({ method: "POST", path: PATH, body: {}, version: "2023-01-01" }),
+        AtlasApiError,
+      );
+      assert.strictEqual(adapter.seen.length, 1);
+    }
+  });
+
+  it("resends a POST whose connection was refused, since it never reached the server", async () => {
+    const { send, adapter } = setup([{ networkError: "ECONNREFUSED" }, { status: 200, body: { id: "a" } }]);
+    await send({ method: "POST", path: PATH, body: {}, version: "2023-01-01" });
+    assert.strictEqual(adapter.seen.length, 2);
+  });
+
+  it("gives up after maxAttempts and reports the last failure", async () => {
+    const { send, adapter } = setup(
+      Array.from({ length: 5 }, () => ({ status: 500 })),
+      {
+        retry: { ...defaultRetryPolicy, maxAttempts: 3 },
+      },
+    );
+    await assert.rejects(
+      send({ method: "GET", path: PATH, version: "2023-01-01" }),
+      /Atlas API answered 500: GET/,
+    );
+    assert.strictEqual(adapter.seen.length, 3);
+  });
+
+  it("never exposes credentials in a network error", async () => {
+    const { send } = setup([{ networkError: "ECONNRESET" }], {
+      auth: fixedAuth("Bearer super-secret-token"),
+      retry: { ...defaultRetryPolicy, maxAttempts: 1 },
+    });
+    const error = await send({ method: "GET", path: PATH, version: "2023-01-01" }).catch((e: unknown) => e);
+    assert.ok(error instanceof AtlasApiError);
+    assert.strictEqual(error.message, `Atlas API request got no answer (ECONNRESET): GET ${PATH}`);
+    const everything =
+      JSON.stringify(error, Object.getOwnPropertyNames(error)) + String(error.cause) + error.stack;
+    assert.ok(!everything.includes("super-secret-token"));
+    assert.strictEqual(Object.keys(error.cause as object).includes("config"), false);
+  });
+
+  it("asks the auth strategy once more after a 401 it can answer", async () => {
+    let signed = false;
+    const auth = {
+      describe: () => "API key",
+      authorization: async () => (signed ? "Digest signed" : undefined),
+      unauthorized: (header: string | undefined, sent: string | undefined) => {
+        assert.strictEqual(header, 'Digest realm="MMS Public API", nonce="n1", qop="auth"');
+        assert.strictEqual(sent, signed ? "Digest signed" : undefined);
+        const retry = !signed;
+        signed = true;
+        return retry;
+      },
+    };
+    const { send, adapter } = setup(
+      [
+        {
+          status: 401,
+          headers: { "www-authenticate": 'Digest realm="MMS Public API", nonce="n1", qop="auth"' },
+        },
+        { status: 200, body: { id: "a" } },
+      ],
+      { auth },
+    );
+    await send({ method: "POST", path: PATH, body: {}, version: "2023-01-01" });
+    assert.strictEqual(adapter.seen[0]!.headers.authorization, undefined);
+    assert.strictEqual(adapter.seen[1]!.headers.authorization, "Digest signed");
+  });
+
+  it("reports refused credentials by kind, without the secret", async () => {
+    const { send } = setup([{ status: 401, body: { error: 401, errorCode: "UNAUTHORIZED" } }]);
+    await assert.rejects(send({ method: "GET", path: PATH, version: "2023-01-01" }), {
+      name: "AtlasApiError",
+      message: `Atlas API answered 401 UNAUTHORIZED (the service account credentials were refused): GET ${PATH}`,
+    });
+  });
+
+  it("fails clearly on a body that is not JSON", async () => {
+    const { send } = setup([{ status: 200, body: "<html>proxy</html>" }]);
+    await assert.rejects(send({ method: "GET", path: PATH, version: "2023-01-01" }), AtlasDecodeError);
+  });
+});
+
+describe("token requester", () => {
+  it("posts client credentials with Basic auth and decodes the token", async () => {
+    const adapter = fakeAdapter([
+      { status: 200, body: { access_token: "tok", expires_in: 3600, token_type: "Bearer" } },
+    ]);
+    const requestToken = createTokenRequester({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter });
+    assert.deepStrictEqual(await requestToken("id", "secret"), {
+      access_token: "tok",
+      expires_in: 3600,
+      token_type: "Bearer",
+    });
+    const [request] = adapter.seen;
+    assert.strictEqual(request!.url, "/api/oauth/token");
+    assert.strictEqual(
+      request!.headers.authorization,
+      `Basic ${Buffer.from("id:secret").toString("base64")}`,
+    );
+    assert.strictEqual(request!.body, "grant_type=client_credentials");
+  });
+
+  it("reports a refused client without echoing the secret", async () => {
+    const adapter = fakeAdapter([{ status: 401, body: { error: 401, errorCode: "INVALID_CLIENT" } }]);
+    const requestToken = createTokenRequester({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter });
+    const error = await requestToken("id", "very-secret").catch((e: unknown) => e);
+    assert.ok(error instanceof AtlasApiError);
+    assert.strictEqual(error.status, 401);
+    assert.ok(!String(error.message).includes("very-secret"));
+  });
+});

@@ -1,0 +1,107 @@
+import assert from "node:assert";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { serverlessRestoreJobProvider } from "../../../provider";
+
+const requireFromString = require("require-from-string") as (code: string) => { handler: () => unknown };
+
+const CLIENT_SECRET = "mdb_sa_sk_serialization-test-secret";
+const GROUP = "0123456789abcdef01234567";
+
+/** Answers just enough of the Atlas API for one restore, and records what it was asked. */
+function stubAtlas(): Promise<{ server: Server; url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
+    const json = (body: unknown) => {
+      res.writeHead(200, { "Content-Type": "application/vnd.atlas.2023-01-01+json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url === "/api/oauth/token")
+      return json({ access_token: "tok", expires_in: 3600, token_type: "Bearer" });
+    if (req.url?.includes("/backup/snapshots")) {
+      return json({
+        results: [{ id: "aaaaaaaaaaaaaaaaaaaaaaaa", status: "completed", createdAt: "2026-11-28T00:00:00Z" }],
+        totalCount: 1,
+      });
+    }
+    if (req.method === "GET" && req.url?.includes("/backup/restoreJobs?"))
+      return json({ results: [], totalCount: 0 });
+    if (req.url?.includes("/backup/restoreJobs")) {
+      return json({
+        id: "bbbbbbbbbbbbbbbbbbbbbbbb",
+        deliveryType: "automated",
+        finishedAt: "2026-11-28T12:00:00Z",
+      });
+    }
+    if (req.url?.endsWith("/serverless/stage")) return json({ name: "stage", stateName: "IDLE" });
+    res.writeHead(404).end();
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }),
+    ),
+  );
+}
+
+describe("provider serialization", () => {
+  let text: string;
+
+  before(async () => {
+    // Credentials are in this process's environment while serializing, as they are in a user's.
+    process.env.MONGODB_ATLAS_CLIENT_SECRET = CLIENT_SECRET;
+    try {
+      text = (await pulumi.runtime.serializeFunction(() => serverlessRestoreJobProvider)).text;
+    } finally {
+      delete process.env.MONGODB_ATLAS_CLIENT_SECRET;
+    }
+  });
+
+  it("serializes to a small text that names the implementation and holds no credential", () => {
+    console.log(`      serialized provider: ${text.length} bytes`);
+    assert.ok(text.includes('"pulumi-atlas-restore/dist/provider/pulumi/provider-process"'));
+    assert.ok(!text.includes(CLIENT_SECRET));
+    assert.ok(!/axios|io-ts/.test(text), "clients and codecs load in the provider process, not from state");
+    assert.ok(text.length < 4096, `serialized provider is ${text.length} bytes`);
+  });
+
+  it("runs like the engine runs it: loaded from text, configured, then called", async function () {
+    const atlas = await stubAtlas();
+    try {
+      const provider = requireFromString(text).handler() as Required<pulumi.dynamic.ResourceProvider>;
+      const config: Record<string, string> = {
+        "mongodbatlas:baseUrl": atlas.url,
+        "mongodbatlas:clientId": "mdb_sa_id_test",
+        "mongodbatlas:clientSecret": CLIENT_SECRET,
+      };
+      await provider.configure({ config: { get: (key) => config[key], require: (key) => config[key]! } });
+      const news = {
+        groupId: GROUP,
+        clusterName: "prod",
+        deliveryType: "automated",
+        targetClusterName: "stage",
+      };
+      const checked = await provider.check({}, news);
+      assert.deepStrictEqual(checked.failures, []);
+      const created = await provider.create(checked.inputs);
+      assert.strictEqual(created.id, "bbbbbbbbbbbbbbbbbbbbbbbb");
+      assert.strictEqual(created.outs.status, "COMPLETED");
+      assert.deepStrictEqual(
+        atlas.seen.map((line) => line.split(" ").slice(0, 2).join(" ")),
+        [
+          "POST /api/oauth/token",
+          `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/snapshots?pageNum=1&itemsPerPage=100&includeCount=true`,
+          `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs?pageNum=1&itemsPerPage=100&includeCount=true`,
+          `POST /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs`,
+          `GET /api/atlas/v2/groups/${GROUP}/serverless/stage`,
+        ],
+      );
+      assert.ok(atlas.seen.slice(1).every((line) => line.endsWith("Bearer tok")));
+    } finally {
+      atlas.server.close();
+    }
+  });
+});

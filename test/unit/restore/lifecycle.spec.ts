@@ -1,0 +1,407 @@
+import assert from "node:assert";
+
+import sinon from "sinon";
+
+import type { AtlasClient } from "../../../provider/atlas/client";
+import { AtlasApiError } from "../../../provider/atlas/errors";
+import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
+import {
+  PollTimeoutError,
+  RestoreJobFailedError,
+  RestoreJobIncompleteError,
+} from "../../../provider/restore/errors";
+import { memoryJournal } from "../../../provider/restore/journal";
+import { createLifecycle, formatDuration } from "../../../provider/restore/lifecycle";
+import type { Logger } from "../../../provider/restore/types";
+import { fakeClock, jobFixture } from "../../helpers/fakes";
+
+const GROUP = "0123456789abcdef01234567";
+const PROVIDER = "exports.handler = __f0; /* serialized provider */";
+const JOB_ID = "65a1b2c3d4e5f6a7b8c9d0e1";
+
+function fakeClient(overrides: Partial<AtlasClient> = {}): sinon.SinonStubbedInstance<AtlasClient> {
+  return {
+    createServerlessRestoreJob: sinon.stub().resolves(jobFixture({ id: JOB_ID })),
+    getServerlessRestoreJob: sinon
+      .stub()
+      .resolves(jobFixture({ id: JOB_ID, finishedAt: "2026-11-28T12:05:00Z" })),
+    listServerlessRestoreJobs: sinon.stub().resolves([]),
+    listServerlessSnapshots: sinon.stub().resolves([
+      { id: "aaaaaaaaaaaaaaaaaaaaaaaa", createdAt: "2026-11-27T00:00:00Z", status: "completed" },
+      { id: "bbbbbbbbbbbbbbbbbbbbbbbb", createdAt: "2026-11-28T00:00:00Z", status: "completed" },
+      { id: "cccccccccccccccccccccccc", createdAt: "2026-11-28T06:00:00Z", status: "inProgress" },
+    ]),
+    getServerlessInstance: sinon.stub().resolves({ name: "staging-orders", stateName: "IDLE" }),
+    ...overrides,
+  } as sinon.SinonStubbedInstance<AtlasClient>;
+}
+
+function setup(client = fakeClient()) {
+  const clock = fakeClock();
+  const messages: string[] = [];
+  const journal = memoryJournal();
+  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
+  const lifecycle = createLifecycle(
+    serverlessSpec,
+    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
+    clock,
+  );
+  return { lifecycle, client, clock, messages, journal };
+}
+
+/** Inputs as `check` returns them. */
+async function checked(lifecycle: ReturnType<typeof setup>["lifecycle"], raw: Record<string, unknown>) {
+  const result = await lifecycle.check!({}, { ...raw, __provider: PROVIDER });
+  assert.deepStrictEqual(result.failures, []);
+  return result.inputs!;
+}
+
+const automated = {
+  groupId: GROUP,
+  clusterName: "prod-orders",
+  deliveryType: "automated",
+  targetClusterName: "staging-orders",
+};
+
+describe("restore job lifecycle", () => {
+  afterEach(() => sinon.restore());
+
+  describe("create", () => {
+    it("restores the newest completed snapshot, waits, and records the decision", async () => {
+      const { lifecycle, client, messages } = setup();
+      const result = await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(result.id, JOB_ID);
+      sinon.assert.calledOnceWithExactly(client.createServerlessRestoreJob, GROUP, "prod-orders", {
+        deliveryType: "automated",
+        targetClusterName: "staging-orders",
+        targetGroupId: GROUP,
+        snapshotId: "bbbbbbbbbbbbbbbbbbbbbbbb",
+      });
+      assert.strictEqual(result.outs.status, "COMPLETED");
+      assert.strictEqual(result.outs.snapshotSource, "latest");
+      assert.strictEqual(result.outs.finishedAt, "2026-11-28T12:05:00Z");
+      assert.ok(
+        messages.includes(
+          "info: restoring the newest completed snapshot of prod-orders: bbbbbbbbbbbbbbbbbbbbbbbb",
+        ),
+      );
+      assert.ok(!("__provider" in result.outs), "the host adds __provider to outputs itself");
+    });
+
+    it("uses the given snapshot without listing snapshots", async () => {
+      const { lifecycle, client } = setup();
+      const result = await lifecycle.create(
+        await checked(lifecycle, { ...automated, snapshotId: "aaaaaaaaaaaaaaaaaaaaaaaa" }),
+      );
+      sinon.assert.notCalled(client.listServerlessSnapshots);
+      assert.strictEqual(result.outs.snapshotSource, "input");
+    });
+
+    it("returns a running job at once when waitForCompletion is false", async () => {
+      const { lifecycle, client } = setup();
+      const result = await lifecycle.create(
+        await checked(lifecycle, { ...automated, waitForCompletion: false }),
+      );
+      assert.strictEqual(result.outs.status, "RUNNING");
+      sinon.assert.notCalled(client.getServerlessRestoreJob);
+    });
+
+    it("polls with growing waits and prints progress while the job runs", async () => {
+      const client = fakeClient();
+      const running = jobFixture({ id: JOB_ID });
+      client.getServerlessRestoreJob
+        .onCall(0)
+        .resolves(running)
+        .onCall(1)
+        .resolves(running)
+        .onCall(2)
+        .resolves(jobFixture({ id: JOB_ID, finishedAt: "2026-11-28T12:05:00Z" }));
+      const { lifecycle, clock, messages } = setup(client);
+      await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(client.getServerlessRestoreJob.callCount, 3);
+      // Jitter takes up to a fifth of each wait; the fake random is 0.5.
+      assert.deepStrictEqual(clock.sleeps, [900, 1170, 1521]);
+      assert.ok(
+        messages.includes(`info: serverless restore job ${JOB_ID}: COMPLETED, 4s elapsed`),
+        messages.join("\n"),
+      );
+    });
+
+    it("records the job as partial state when it fails, with the way to retry", async () => {
+      const client = fakeClient({
+        getServerlessRestoreJob: sinon.stub().resolves(jobFixture({ id: JOB_ID, failed: true })),
+      });
+      const { lifecycle } = setup(client);
+      const error = await lifecycle.create(await checked(lifecycle, automated)).catch((e: unknown) => e);
+      assert.ok(error instanceof RestoreJobIncompleteError);
+      assert.strictEqual(error.id, JOB_ID);
+      assert.strictEqual(error.properties.status, "FAILED");
+      assert.strictEqual(error.properties.restoreJobId, JOB_ID);
+      assert.strictEqual(error.properties.__provider, PROVIDER, "read and delete need the provider in state");
+      assert.ok(error.cause instanceof RestoreJobFailedError);
+      assert.strictEqual(
+        error.message,
+        `restore job ended FAILED: ${JOB_ID}; the job is recorded in state; ` +
+          "to restore again, run `pulumi up --replace <urn>` or change `triggers`",
+      );
+    });
+
+    it("records a job that outlives the wait, and never puts a download URL in partial state", async () => {
+      const client = fakeClient({
+        getServerlessRestoreJob: sinon
+          .stub()
+          .resolves(jobFixture({ id: JOB_ID, deliveryType: "download", deliveryUrl: [] })),
+      });
+      const { lifecycle, clock } = setup(client);
+      const inputs = await checked(lifecycle, {
+        groupId: GROUP,
+        clusterName: "prod-orders",
+        deliveryType: "download",
+        waitTimeoutSeconds: 30,
+      });
+      const error = await lifecycle.create(inputs).catch((e: unknown) => e);
+      assert.ok(error instanceof RestoreJobIncompleteError);
+      assert.ok(error.cause instanceof PollTimeoutError);
+      assert.strictEqual(error.properties.status, "RUNNING");
+      assert.ok(!("deliveryUrl" in error.properties));
+      assert.match(error.message, /run `pulumi up` again to resume waiting/);
+      assert.strictEqual(
+        clock.sleeps.reduce((a, b) => a + b, 0),
+        30_000,
+      );
+    });
+
+    it("keeps waiting through passing poll failures", async () => {
+      const client = fakeClient();
+      client.getServerlessRestoreJob
+        .onCall(0)
+        .rejects(new AtlasApiError({ status: 503, method: "GET", path: "/api/x" }))
+        .onCall(1)
+        .rejects(new AtlasApiError({ method: "GET", path: "/api/x", networkCode: "ECONNREFUSED" }))
+        .onCall(2)
+        .resolves(jobFixture({ id: JOB_ID, finishedAt: "2026-11-28T12:05:00Z" }));
+      const { lifecycle, messages } = setup(client);
+      const result = await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(result.outs.status, "COMPLETED");
+      assert.ok(
+        messages.some((m) =>
+          m.startsWith(`info: could not read serverless restore job ${JOB_ID}, trying again`),
+        ),
+      );
+    });
+
+    it("records the job when polling itself fails", async () => {
+      const apiError = new AtlasApiError({ status: 403, method: "GET", path: "/api/x" });
+      const client = fakeClient({ getServerlessRestoreJob: sinon.stub().rejects(apiError) });
+      const { lifecycle } = setup(client);
+      const error = await lifecycle.create(await checked(lifecycle, automated)).catch((e: unknown) => e);
+      assert.ok(error instanceof RestoreJobIncompleteError);
+      assert.strictEqual(error.cause, apiError);
+      assert.strictEqual(error.id, JOB_ID);
+    });
+
+    it("warns before restoring into the source instance itself", async () => {
+      const { lifecycle, messages } = setup();
+      await lifecycle.create(await checked(lifecycle, { ...automated, targetClusterName: "prod-orders" }));
+      assert.ok(
+        messages.includes(
+          "warn: restoring into the source instance itself; its current data will be replaced: prod-orders",
+        ),
+      );
+    });
+
+    it("fails before any POST when no snapshot is completed", async () => {
+      const client = fakeClient({ listServerlessSnapshots: sinon.stub().resolves([]) });
+      const { lifecycle } = setup(client);
+      await assert.rejects(
+        lifecycle.create(await checked(lifecycle, automated)),
+        /no completed snapshot to restore from serverless instance: prod-orders/,
+      );
+      sinon.assert.notCalled(client.createServerlessRestoreJob);
+    });
+  });
+
+  describe("at most one restore per intent", () => {
+    const ambiguous = new AtlasApiError({ method: "POST", path: "/api/x", networkCode: "ECONNRESET" });
+    const matching = jobFixture({
+      id: JOB_ID,
+      snapshotId: "bbbbbbbbbbbbbbbbbbbbbbbb",
+      targetClusterName: "staging-orders",
+      targetGroupId: GROUP,
+    });
+
+    it("adopts the job an ambiguous POST created instead of sending it again", async () => {
+      const client = fakeClient({
+        createServerlessRestoreJob: sinon.stub().rejects(ambiguous),
+        listServerlessRestoreJobs: sinon.stub().onCall(0).resolves([]).onCall(1).resolves([matching]),
+      });
+      const { lifecycle, messages } = setup(client);
+      const result = await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(result.id, JOB_ID);
+      sinon.assert.calledOnce(client.createServerlessRestoreJob);
+      assert.ok(messages.some((m) => m.includes(`the job exists; adopting it: ${JOB_ID}`)));
+    });
+
+    it("sends the POST again only when no job appeared", async () => {
+      const client = fakeClient({ listServerlessRestoreJobs: sinon.stub().resolves([]) });
+      client.createServerlessRestoreJob
+        .onCall(0)
+        .rejects(ambiguous)
+        .onCall(1)
+        .resolves(jobFixture({ id: JOB_ID }));
+      const { lifecycle } = setup(client);
+      await lifecycle.create(await checked(lifecycle, automated));
+      sinon.assert.calledTwice(client.createServerlessRestoreJob);
+    });
+
+    it("never resends after a clear refusal", async () => {
+      const refused = new AtlasApiError({
+        status: 400,
+        method: "POST",
+        path: "/api/x",
+        errorCode: "INVALID_PARAMETER",
+      });
+      const client = fakeClient({ createServerlessRestoreJob: sinon.stub().rejects(refused) });
+      const { lifecycle } = setup(client);
+      await assert.rejects(lifecycle.create(await checked(lifecycle, automated)), refused);
+      sinon.assert.calledOnce(client.createServerlessRestoreJob);
+    });
+
+    it("adopts a matching job that is still running rather than restore into the same target twice", async () => {
+      const client = fakeClient({ listServerlessRestoreJobs: sinon.stub().resolves([matching]) });
+      const { lifecycle } = setup(client);
+      const result = await lifecycle.create(await checked(lifecycle, automated));
+      assert.strictEqual(result.id, JOB_ID);
+      sinon.assert.notCalled(client.createServerlessRestoreJob);
+    });
+
+    it("adopts the job a killed run recorded in the journal, then clears the entry", async () => {
+      const { lifecycle, client, journal } = setup();
+      const inputs = await checked(lifecycle, automated);
+      // A run that got the POST's answer and was killed before Pulumi wrote state.
+      const first = setup();
+      first.client.getServerlessRestoreJob.callsFake(() => new Promise(() => {}));
+      void first.lifecycle.create(inputs);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.strictEqual(first.journal.entries.size, 1);
+      for (const [key, intent] of first.journal.entries) journal.put(key, intent);
+
+      const result = await lifecycle.create(inputs);
+      assert.strictEqual(result.id, JOB_ID);
+      sinon.assert.notCalled(client.createServerlessRestoreJob);
+      assert.strictEqual(journal.entries.size, 0);
+    });
+  });
+
+  describe("update", () => {
+    const recorded = (status: string) => ({
+      ...automated,
+      targetGroupId: GROUP,
+      waitForCompletion: true,
+      waitTimeoutSeconds: 10800,
+      restoreJobId: JOB_ID,
+      status,
+      snapshotId: "5f0e1d2c3b4a596877665544",
+      snapshotSource: "latest",
+      __provider: PROVIDER,
+    });
+
+    it("resumes waiting for a job recorded while running, without a new restore", async () => {
+      const client = fakeClient();
+      client.getServerlessRestoreJob
+        .onCall(0)
+        .resolves(jobFixture({ id: JOB_ID }))
+        .onCall(1)
+        .resolves(jobFixture({ id: JOB_ID, finishedAt: "2026-11-28T12:05:00Z" }));
+      const { lifecycle, messages } = setup(client);
+      const news = await checked(lifecycle, automated);
+      const result = await lifecycle.update(JOB_ID, recorded("RUNNING"), news);
+      assert.strictEqual(result.outs!.status, "COMPLETED");
+      assert.strictEqual(result.outs!.snapshotId, "5f0e1d2c3b4a596877665544");
+      sinon.assert.notCalled(client.createServerlessRestoreJob);
+      assert.ok(messages.includes(`info: resuming wait for serverless restore job: ${JOB_ID}`));
+    });
+
+    it("changes only settings of a completed job, without calling Atlas", async () => {
+      const { lifecycle, client } = setup();
+      const news = await checked(lifecycle, { ...automated, waitTimeoutSeconds: 60 });
+      const result = await lifecycle.update(JOB_ID, recorded("COMPLETED"), news);
+      assert.strictEqual(result.outs!.waitTimeoutSeconds, 60);
+      assert.strictEqual(result.outs!.status, "COMPLETED");
+      sinon.assert.notCalled(client.getServerlessRestoreJob);
+      sinon.assert.notCalled(client.createServerlessRestoreJob);
+    });
+
+    it("keeps failing for a failed job and says how to restore again", async () => {
+      const { lifecycle } = setup();
+      await assert.rejects(
+        lifecycle.update(JOB_ID, recorded("FAILED"), await checked(lifecycle, automated)),
+        {
+          name: "RestoreJobIncompleteError",
+          message: /--replace <urn>/,
+        },
+      );
+    });
+  });
+
+  describe("read", () => {
+    it("returns the job's current state", async () => {
+      const client = fakeClient({
+        getServerlessRestoreJob: sinon.stub().resolves(jobFixture({ id: JOB_ID, expired: true })),
+      });
+      const { lifecycle } = setup(client);
+      const inputs = await checked(lifecycle, automated);
+      const result = await lifecycle.read(JOB_ID, {
+        ...inputs,
+        status: "COMPLETED",
+        snapshotSource: "latest",
+      });
+      assert.strictEqual(result.id, JOB_ID);
+      assert.strictEqual(result.props.status, "EXPIRED");
+      assert.strictEqual(result.props.snapshotSource, "latest");
+    });
+
+    it("drops a job that no longer exists from state", async () => {
+      const gone = new AtlasApiError({
+        status: 404,
+        method: "GET",
+        path: "/x",
+        errorCode: "RESTORE_JOB_NOT_FOUND",
+      });
+      const { lifecycle } = setup(fakeClient({ getServerlessRestoreJob: sinon.stub().rejects(gone) }));
+      const inputs = await checked(lifecycle, automated);
+      assert.deepStrictEqual(await lifecycle.read(JOB_ID, { ...inputs, status: "COMPLETED" }), {});
+    });
+  });
+
+  describe("delete", () => {
+    it("forgets a finished job without calling Atlas", async () => {
+      const { lifecycle, client, messages } = setup();
+      const inputs = await checked(lifecycle, automated);
+      await lifecycle.delete(JOB_ID, { ...inputs, status: "COMPLETED" });
+      sinon.assert.notCalled(client.getServerlessRestoreJob);
+      assert.deepStrictEqual(messages, [
+        `info: serverless restore job forgotten (Atlas keeps its record): ${JOB_ID}`,
+      ]);
+    });
+
+    it("says so when the job it forgets is still running", async () => {
+      const client = fakeClient({
+        getServerlessRestoreJob: sinon.stub().resolves(jobFixture({ id: JOB_ID })),
+      });
+      const { lifecycle, messages } = setup(client);
+      const inputs = await checked(lifecycle, automated);
+      await lifecycle.delete(JOB_ID, { ...inputs, status: "RUNNING" });
+      assert.match(
+        messages[0]!,
+        /^warn: serverless restore job is still running in Atlas, which cannot cancel it/,
+      );
+    });
+  });
+
+  it("formats durations for progress lines", () => {
+    assert.strictEqual(formatDuration(7_000), "7s");
+    assert.strictEqual(formatDuration(125_000), "2m 05s");
+    assert.strictEqual(formatDuration(3_723_000), "1h 02m 03s");
+  });
+});
