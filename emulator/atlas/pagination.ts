@@ -1,4 +1,4 @@
-import { invalidParameter } from "./errors";
+import { invalidParameter } from "./api-errors";
 
 // Atlas list pages: `pageNum` (from 1), `itemsPerPage` (1–500, default 100), `includeCount` (default true);
 // the body is `{results, totalCount, links}` with `self`, and `next`/`previous` when those pages exist.

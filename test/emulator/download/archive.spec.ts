@@ -1,8 +1,8 @@
 import assert from "node:assert";
 import { gunzipSync } from "node:zlib";
 
-import { downloadArchive, downloadPath, tar } from "../../emulator/download";
-import type { StoredJob } from "../../emulator/lifecycle";
+import { downloadArchive, downloadPath, tar } from "../../../emulator/download/archive";
+import type { StoredJob } from "../../../emulator/state/restore-jobs";
 
 const job: StoredJob = {
   id: "aaaaaaaaaaaaaaaaaaaaaaaa",

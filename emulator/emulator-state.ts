@@ -1,10 +1,9 @@
 import { NonceBook } from "./auth/digest";
 import { type Clock, offsetClock, systemClock } from "./clock";
-import { FaultInjector } from "./faults";
+import { FaultInjector, RateLimiter } from "./faults";
 import type { EmulatorOptions, RuntimeOptions } from "./options";
-import { RateLimiter } from "./rate-limit";
 import { defaultSeed } from "./seed";
-import { Store } from "./store";
+import { Store } from "./state/store";
 
 /** One request as the log keeps it. */
 export interface LoggedRequest {

@@ -1,7 +1,7 @@
 import assert from "node:assert";
 
-import { ApiError } from "../../emulator/errors";
-import { paginate, parseQueryFlags } from "../../emulator/pagination";
+import { ApiError } from "../../../emulator/atlas/api-errors";
+import { paginate, parseQueryFlags } from "../../../emulator/atlas/pagination";
 
 describe("emulator pagination", () => {
   const flags = (query: string) => parseQueryFlags(new URLSearchParams(query));

@@ -1,6 +1,11 @@
 import assert from "node:assert";
 
-import { FaultInjector, faultRuleProblems, parseFaultSpec, seededRandom } from "../../emulator/faults";
+import {
+  FaultInjector,
+  faultRuleProblems,
+  parseFaultSpec,
+  seededRandom,
+} from "../../../emulator/faults/fault-rules";
 
 describe("emulator faults", () => {
   describe("parseFaultSpec", () => {

@@ -1,6 +1,6 @@
-import { downloadPath } from "./download";
-import { isBeingRestored, isDownload, jobProgress, type StoredJob } from "./lifecycle";
-import type { SeedCluster, SeedSnapshot } from "./seed";
+import { downloadPath } from "../download/archive";
+import type { SeedCluster, SeedSnapshot } from "../seed";
+import { isBeingRestored, isDownload, jobProgress, type StoredJob } from "../state/restore-jobs";
 
 /**
  * How stored facts look on the wire: the Atlas response shapes of the OpenAPI subset, computed for a

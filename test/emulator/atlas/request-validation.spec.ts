@@ -1,8 +1,8 @@
 import assert from "node:assert";
 
-import { ApiError } from "../../emulator/errors";
-import { ServerlessBackupRestoreJob } from "../../emulator/request-schemas";
-import { validateBody, validatePathParams } from "../../emulator/validation";
+import { ApiError } from "../../../emulator/atlas/api-errors";
+import { ServerlessBackupRestoreJob } from "../../../emulator/atlas/request-schemas";
+import { validateBody, validatePathParams } from "../../../emulator/atlas/request-validation";
 
 /** The error a call throws, as its body. */
 function refusal(run: () => unknown) {

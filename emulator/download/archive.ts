@@ -1,6 +1,6 @@
 import { gzipSync } from "zlib";
 
-import { isDownload, jobProgress, type StoredJob } from "./lifecycle";
+import { isDownload, jobProgress, type StoredJob } from "../state/restore-jobs";
 
 // What a download link serves: a real, small .tar.gz, so a user's pipeline can fetch and unpack it
 // (`curl -o backup.tar.gz <deliveryUrl> && tar xzf backup.tar.gz`). Atlas serves the snapshot's data

@@ -1,4 +1,4 @@
-import { invalidVersionDate, invalidVersionNotAcceptable, unsupportedMediaType } from "./errors";
+import { invalidVersionDate, invalidVersionNotAcceptable, unsupportedMediaType } from "./api-errors";
 
 // Atlas Admin API v2 resource versions: the client names one in `Accept: application/vnd.atlas.<date>+json`,
 // the answer echoes it in `Content-Type`. A missing or unoffered version answers 406 INVALID_VERSION_DATE

@@ -1,12 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "http";
-import type { AddressInfo } from "net";
+import type { IncomingMessage, ServerResponse } from "http";
 
-import { admin } from "./admin";
-import { type Caller, checkProject, type Operation, OPERATIONS, sunsetError } from "./atlas";
-import { digestChallenge, verifyDigest } from "./auth/digest";
-import { hashToken } from "./auth/oauth";
-import { Emulator, type LoggedRequest } from "./emulator";
-import { download, oauth } from "./endpoints";
 import {
   ApiError,
   invalidJson,
@@ -14,56 +7,36 @@ import {
   rateLimited,
   resourceNotFound,
   serviceUnavailable,
-  unauthorized,
   unexpectedError,
-} from "./errors";
-import type { RuntimeOptions } from "./options";
-import { parseQueryFlags } from "./pagination";
-import { prettyJson, readBody, send } from "./respond";
-import { validatePathParams } from "./validation";
-import { checkContentType, negotiateVersion, versionedMediaType } from "./versioning";
-
-/** Starts the HTTP server of an emulator on 127.0.0.1. */
-export async function listen(emulator: Emulator, port: number): Promise<Server> {
-  const initial = emulator.options;
-  const server = createServer((req, res) => {
-    void handle(emulator, initial, req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, unexpectedError(String((error as Error).message)).toBody());
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    // Without this, a port already in use would leave the caller waiting forever.
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new Error(`emulator cannot listen on 127.0.0.1 (${error.code ?? error.message}): port ${port}`)),
-    );
-    server.listen(port, "127.0.0.1", resolve);
-  });
-  emulator.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return server;
-}
+} from "../atlas/api-errors";
+import { checkProject } from "../atlas/lookups";
+import type { Caller, Operation } from "../atlas/operation-context";
+import { OPERATIONS } from "../atlas/operations";
+import { parseQueryFlags } from "../atlas/pagination";
+import { validatePathParams } from "../atlas/request-validation";
+import { sunsetError } from "../atlas/sunset";
+import { checkContentType, negotiateVersion, versionedMediaType } from "../atlas/versioning";
+import { authenticate } from "../auth/authenticate";
+import type { Emulator, LoggedRequest } from "../emulator-state";
+import { prettyJson, send } from "./json-io";
 
 const ROUTES = OPERATIONS.map((operation) => ({
   operation,
   pattern: new RegExp(`^${operation.path.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`),
 }));
 
-async function handle(
+/**
+ * One request to the Atlas API: route, authentication, faults, then {@link answer}. Every answer is
+ * logged; a digest challenge is logged but not counted.
+ */
+export async function atlasRoute(
   emulator: Emulator,
-  initial: RuntimeOptions,
+  method: string,
+  url: URL,
   req: IncomingMessage,
+  body: string,
   res: ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? "/", emulator.baseUrl);
-  const method = req.method ?? "GET";
-  const body = await readBody(req);
-  if (url.pathname.startsWith("/__emulator/")) return admin(emulator, initial, method, url, body, res);
-  if (url.pathname === "/api/oauth/token" || url.pathname === "/api/oauth/revoke") {
-    return oauth(emulator, method, url.pathname, req, body, res);
-  }
-  if (url.pathname.startsWith("/download/") && (method === "GET" || method === "HEAD")) {
-    return download(emulator, method, url.pathname, res);
-  }
-
   const matches = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).filter((r) => r.match);
   const route = matches.find((r) => r.operation.method === method);
   const log = (status: LoggedRequest["status"]) =>
@@ -201,38 +174,4 @@ function answer(
       headers: { ...headers, ...apiError.headers, "Content-Type": "application/json" },
     };
   }
-}
-
-/** Digest (API keys) or Bearer (service accounts); a 401 with a fresh challenge otherwise. */
-function authenticate(emulator: Emulator, req: IncomingMessage, url: URL, now: number): Caller {
-  const header = req.headers.authorization ?? "";
-  const challenge = (stale: boolean) => ({
-    "WWW-Authenticate": digestChallenge(emulator.nonces.issue(now, emulator.options.nonceTtlMs), stale),
-  });
-  if (/^Bearer\s+/i.test(header)) {
-    const token = emulator.store.token(hashToken(header.replace(/^Bearer\s+/i, "").trim()));
-    const account = token && emulator.store.seed.serviceAccounts.find((a) => a.clientId === token.clientId);
-    if (!token || !account || token.expiresAt <= now)
-      throw unauthorized(challenge(false), "Invalid or expired access token.");
-    return { id: account.clientId, projects: account.projects };
-  }
-  if (/^Digest\s+/i.test(header)) {
-    const keys = emulator.store.seed.apiKeys;
-    const verdict = verifyDigest(
-      header,
-      req.method ?? "GET",
-      // RFC 7616 §3.4.6: the digest covers the request target exactly as sent on the request line.
-      req.url ?? url.pathname + url.search,
-      (user) => keys.find((k) => k.publicKey === user)?.privateKey,
-      emulator.nonces,
-      now,
-      emulator.options.nonceTtlMs,
-    );
-    if (verdict.ok) {
-      const key = keys.find((k) => k.publicKey === verdict.username)!;
-      return { id: key.publicKey, projects: key.projects };
-    }
-    throw unauthorized(challenge(verdict.stale));
-  }
-  throw unauthorized(challenge(false));
 }

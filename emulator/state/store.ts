@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "fs";
 
-import type { StoredJob } from "./lifecycle";
-import type { Seed, SeedCluster, SeedSnapshot } from "./seed";
+import type { Seed, SeedCluster, SeedSnapshot } from "../seed";
+import type { StoredJob } from "./restore-jobs";
 
 /** An issued OAuth access token; only its SHA-256 is kept, so a state file never holds a usable token. */
 export interface StoredToken {

@@ -6,7 +6,7 @@ import {
   FlexBackupRestoreJobCreate20241113,
   FlexBackupSnapshotDownloadCreate20241113,
   ServerlessBackupRestoreJob,
-} from "../../emulator/request-schemas";
+} from "../../../emulator/atlas/request-schemas";
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +41,7 @@ function reduce(schema: Json, spec: Json): Json {
 }
 
 const specOf = (file: string): Json =>
-  JSON.parse(readFileSync(join(__dirname, "openapi", file), "utf8")) as Json;
+  JSON.parse(readFileSync(join(__dirname, "..", "openapi", file), "utf8")) as Json;
 const component = (spec: Json, name: string): Json =>
   reduce(((spec.components as Json).schemas as Json)[name] as Json, spec);
 

@@ -1,6 +1,11 @@
 import assert from "node:assert";
 
-import { isBeingRestored, jobProgress, restoresInto, type StoredJob } from "../../emulator/lifecycle";
+import {
+  isBeingRestored,
+  jobProgress,
+  restoresInto,
+  type StoredJob,
+} from "../../../emulator/state/restore-jobs";
 
 const job = (over: Partial<StoredJob> = {}): StoredJob => ({
   id: "aaaaaaaaaaaaaaaaaaaaaaaa",

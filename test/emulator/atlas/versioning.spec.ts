@@ -1,7 +1,7 @@
 import assert from "node:assert";
 
-import { ApiError } from "../../emulator/errors";
-import { checkContentType, negotiateVersion, versionedMediaType } from "../../emulator/versioning";
+import { ApiError } from "../../../emulator/atlas/api-errors";
+import { checkContentType, negotiateVersion, versionedMediaType } from "../../../emulator/atlas/versioning";
 
 const refused = (run: () => unknown) => {
   try {

@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 
-import { NAME_PATTERN, OBJECT_ID_PATTERN } from "./ids";
-import defaultSeedJson from "./seed.default.json";
+import { NAME_PATTERN, OBJECT_ID_PATTERN } from "../atlas/ids";
+import defaultSeedJson from "./default-seed.json";
 
 /** Status of a seeded snapshot, in the serverless vocabulary; flex snapshots map it to upper case. */
 export type SeedSnapshotStatus = "queued" | "inProgress" | "completed" | "failed";
@@ -72,7 +72,7 @@ export interface SeedServiceAccount {
   description?: string;
 }
 
-/** Everything the emulator serves at start: the format of `--seed` files and `emulator/seed.default.json`. */
+/** Everything the emulator serves at start: the format of `--seed` files and `emulator/seed/default-seed.json`. */
 export interface Seed {
   projects: SeedProject[];
   serverlessInstances: SeedCluster[];

@@ -2,6 +2,9 @@
 // timers, so a restarted emulator (same state file) shows the same job further along, and a test's manual
 // clock moves jobs forward deterministically.
 
+/** The APIs whose restore jobs the emulator keeps. */
+export type ClusterApi = "serverless" | "flex";
+
 /** Delivery types of serverless restore jobs (Atlas spelling). */
 export type ServerlessDeliveryType = "automated" | "download" | "pointInTime";
 
@@ -25,7 +28,7 @@ export interface StoredJob {
   /** 24-hex job id. */
   id: string;
   /** Which API created it. */
-  api: "serverless" | "flex";
+  api: ClusterApi;
   /** Source project. */
   groupId: string;
   /** Source serverless instance or flex cluster. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { defaultSeed, loadSeedFile, parseSeed, SeedError } from "../../emulator/seed";
+import { defaultSeed, loadSeedFile, parseSeed, SeedError } from "../../../emulator/seed/seed-format";
 
 describe("emulator seed", () => {
   it("ships a valid default seed, fresh on each call", () => {

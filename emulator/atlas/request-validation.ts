@@ -1,4 +1,4 @@
-import { ApiError, type FieldViolation, invalidParameter } from "./errors";
+import { ApiError, type FieldViolation, invalidParameter } from "./api-errors";
 import { NAME_PATTERN, OBJECT_ID_PATTERN } from "./ids";
 import type { Schema } from "./request-schemas";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert";
 
-import { parseRateLimit, RateLimiter, takeToken } from "../../emulator/rate-limit";
+import { parseRateLimit, RateLimiter, takeToken } from "../../../emulator/faults/rate-limit";
 
 describe("emulator rate limit", () => {
   const limits = { capacity: 2, refillPerSecond: 0.5 };
