@@ -68,6 +68,27 @@ describe("Atlas client", () => {
     assert.strictEqual(adapter.seen.length, 1);
   });
 
+  it("keeps paging while pages are full when the answer gives no totalCount", async () => {
+    const all = Array.from({ length: 230 }, (_, n) => snapshot(n));
+    const { client, adapter } = setup([
+      { status: 200, body: { results: all.slice(0, 100) } },
+      { status: 200, body: { results: all.slice(100, 200) } },
+      { status: 200, body: { results: all.slice(200) } },
+    ]);
+    assert.deepStrictEqual(await client.listServerlessSnapshots(GROUP, "prod"), all);
+    assert.strictEqual(adapter.seen.length, 3);
+  });
+
+  it("stops at an empty page when there is no totalCount", async () => {
+    const all = Array.from({ length: 100 }, (_, n) => snapshot(n));
+    const { client, adapter } = setup([
+      { status: 200, body: { results: all } },
+      { status: 200, body: { results: [] } },
+    ]);
+    assert.strictEqual((await client.listServerlessSnapshots(GROUP, "prod")).length, 100);
+    assert.strictEqual(adapter.seen.length, 2);
+  });
+
   it("lists restore jobs and reads an instance", async () => {
     const { client, adapter } = setup([
       { status: 200, body: { results: [jobFixture()], totalCount: 1 } },
