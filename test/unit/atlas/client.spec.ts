@@ -3,7 +3,7 @@ import assert from "node:assert";
 import { createAtlasClient } from "../../../provider/atlas/client";
 import { AtlasDecodeError } from "../../../provider/atlas/errors";
 import { defaultRetryPolicy } from "../../../provider/atlas/retry-policy";
-import { createHttp } from "../../../provider/atlas/transport";
+import { createExchange, createHttp } from "../../../provider/atlas/transport";
 import { fakeAdapter, type FakeAnswer, fakeClock, fixedAuth, jobFixture } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -12,12 +12,10 @@ const BASE = `/api/atlas/v2/groups/${GROUP}/serverless`;
 function setup(answers: FakeAnswer[]) {
   const adapter = fakeAdapter(answers);
   const send = createHttp({
-    baseUrl: "https://atlas.test",
+    exchange: createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter }),
     auth: fixedAuth(),
     retry: defaultRetryPolicy,
     clock: fakeClock(),
-    timeoutMs: 1000,
-    adapter,
   });
   return { client: createAtlasClient(send), adapter };
 }
