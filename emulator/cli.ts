@@ -1,6 +1,6 @@
 import { parseFaultSpec, parseRateLimit } from "./faults";
 import { startEmulator } from "./index";
-import type { EmulatorOptions, SunsetMode } from "./options";
+import { type EmulatorOptions, SUNSET_MODES, type SunsetMode } from "./options";
 import { loadSeedFile } from "./seed";
 
 const USAGE = `Usage: npm run emulator -- [options]
@@ -11,7 +11,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --restore-duration <ms>            duration of every kind of restore (default: 3000)
   --restore-duration-<kind> <ms>     one kind: automated, download, point-in-time, flex, flex-download
   --rate-limit <capacity>/<perSec>   token bucket per credential
-  --sunset gone|migrated             serverless endpoints as after the 2026-01-22 sunset
+  --sunset auto|off|gone|migrated    serverless endpoints around their 2026-01-22 sunset (default auto:
+                                     by the emulator's clock, i.e. migrated from that date; off: as before)
   --fault-seed <n>                   seed of probabilistic faults (default: 1)
   --fault <spec>                     repeatable; e.g. '*=503%0.3' or 'createGroupServerlessBackupRestoreJob=drop-response-after-commit*1'
 `;
@@ -63,8 +64,8 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
     else if (kind) durations[kind] = number(flag, value);
     else if (flag === "--rate-limit") options.rateLimit = parseRateLimit(value);
     else if (flag === "--sunset") {
-      if (value !== "gone" && value !== "migrated" && value !== "off")
-        throw new Error(`--sunset must be gone, migrated or off: ${value}`);
+      if (!SUNSET_MODES.includes(value as SunsetMode))
+        throw new Error(`--sunset must be auto, off, gone or migrated: ${value}`);
       options.sunset = value as SunsetMode;
     } else if (flag === "--fault") faults.push(parseFaultSpec(value));
     else if (flag === "--fault-seed") options.faultSeed = number(flag, value, true);

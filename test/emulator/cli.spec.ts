@@ -60,7 +60,10 @@ describe("emulator CLI", () => {
     assert.throws(() => parseArgs(["--colour", "red"]), /^Error: unknown option: --colour\n/);
     assert.throws(() => parseArgs(["--port"]), /^Error: missing value: --port\n/);
     assert.throws(() => parseArgs(["--port", "http"]), /--port needs a non-negative integer: http/);
-    assert.throws(() => parseArgs(["--sunset", "soon"]), /--sunset must be gone, migrated or off: soon$/);
+    assert.throws(
+      () => parseArgs(["--sunset", "soon"]),
+      /--sunset must be auto, off, gone or migrated: soon$/,
+    );
   });
 
   it("prints one line with its URL, serves, and exits 0 on SIGTERM", async function () {
