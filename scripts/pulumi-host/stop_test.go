@@ -63,14 +63,22 @@ func exitCode(t *testing.T, err error) int {
 	return exitErr.ExitCode()
 }
 
-func TestStopperInterruptsAndLetsTheProgramExit(t *testing.T) {
+// stoppedHelper runs a helper program in mode under a stopper with a manual grace timer, and stops
+// it once the program is ready.
+func stoppedHelper(t *testing.T, mode string) (*manualTimer, <-chan error) {
+	t.Helper()
 	timer := newManualTimer()
 	s := stopper{grace: stopGracePeriod, after: timer.after}
-	cmd, ready := helperCommand(t, "exits-on-interrupt")
+	cmd, ready := helperCommand(t, mode)
 	stop := make(chan struct{})
 	done := start(func() error { return s.run(cmd, stop) })
 	<-ready
 	close(stop)
+	return timer, done
+}
+
+func TestStopperInterruptsAndLetsTheProgramExit(t *testing.T) {
+	timer, done := stoppedHelper(t, "exits-on-interrupt")
 	if code := exitCode(t, <-done); code != 3 {
 		t.Fatalf("exit code %d, want 3 (the program's interrupt handler)", code)
 	}
@@ -80,13 +88,7 @@ func TestStopperInterruptsAndLetsTheProgramExit(t *testing.T) {
 }
 
 func TestStopperKillsAProgramThatIgnoresTheInterruptAfterTheGracePeriod(t *testing.T) {
-	timer := newManualTimer()
-	s := stopper{grace: stopGracePeriod, after: timer.after}
-	cmd, ready := helperCommand(t, "ignores-interrupt")
-	stop := make(chan struct{})
-	done := start(func() error { return s.run(cmd, stop) })
-	<-ready
-	close(stop)
+	timer, done := stoppedHelper(t, "ignores-interrupt")
 	<-timer.asked
 	select {
 	case err := <-done:
