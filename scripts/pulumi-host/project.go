@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -39,14 +42,51 @@ func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumir
 	}
 	metadata := map[string]string{"packagemanager": pm.Name()}
 	// Versions are informative: a tool that cannot say its version leaves it out, as in Pulumi's host.
-	if v, err := pm.Version(); err == nil {
-		metadata["packagemanagerVersion"] = v.String()
+	if v := h.packageManagerVersion(pm); v != "" {
+		metadata["packagemanagerVersion"] = v
 	}
 	var nodeVersion string
 	if out, err := exec.CommandContext(ctx, node, "--version").Output(); err == nil {
 		nodeVersion = strings.TrimSpace(string(out))
 	}
 	return &pulumirpc.AboutResponse{Executable: node, Version: nodeVersion, Metadata: metadata}, nil
+}
+
+// packageManagerVersion reads npm's version from the package.json of the npm that is on PATH: the
+// engine asks About for every up and preview, and `npm --version` starts node and npm (half a second,
+// more on a busy machine). Other package managers, or an npm laid out otherwise, are asked.
+func (h *host) packageManagerVersion(pm npm.PackageManager) string {
+	if pm.Name() == "npm" {
+		if v := npmVersionFromPackage(h.lookPath); v != "" {
+			return v
+		}
+	}
+	v, err := pm.Version()
+	if err != nil {
+		return ""
+	}
+	return v.String()
+}
+
+func npmVersionFromPackage(lookPath func(string) (string, error)) string {
+	exe, err := lookPath("npm")
+	if err != nil {
+		return ""
+	}
+	cli, err := filepath.EvalSymlinks(exe)
+	if err != nil {
+		return ""
+	}
+	// npm's bin/npm-cli.js sits one folder below its package.json.
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(cli)), "package.json"))
+	if err != nil {
+		return ""
+	}
+	var pkg struct{ Name, Version string }
+	if json.Unmarshal(data, &pkg) != nil || pkg.Name != "npm" {
+		return ""
+	}
+	return pkg.Version
 }
 
 // GetProgramDependencies lists the packages the project's lock file resolves: the direct dependencies

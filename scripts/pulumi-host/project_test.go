@@ -48,6 +48,35 @@ func TestAboutNamesNodeAndThePackageManager(t *testing.T) {
 	}
 }
 
+func TestAboutReadsNpmsVersionWithoutRunningIt(t *testing.T) {
+	bin, record := fakeTools(t, "node")
+	// npm as installed with Node.js: bin/npm links to npm-cli.js inside the npm package.
+	pkg := filepath.Join(t.TempDir(), "lib", "node_modules", "npm")
+	if err := os.MkdirAll(filepath.Join(pkg, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pkg, "package.json"), []byte(`{"name":"npm","version":"11.19.1"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := filepath.Join(pkg, "bin", "npm-cli.js")
+	if err := os.WriteFile(cli, []byte("#!/bin/sh\necho ran >> \"$"+recordVar+"\"\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(cli, filepath.Join(bin, "npm")); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := newHost("").About(context.Background(), &pulumirpc.AboutRequest{Info: programInfo(t, t.TempDir(), nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"packagemanager": "npm", "packagemanagerVersion": "11.19.1"}; !reflect.DeepEqual(resp.GetMetadata(), want) {
+		t.Fatalf("metadata: got %v, want %v", resp.GetMetadata(), want)
+	}
+	if data, _ := os.ReadFile(record); len(data) != 0 {
+		t.Fatalf("npm ran: %s", data)
+	}
+}
+
 func TestAboutRefusesInvalidOptions(t *testing.T) {
 	fakeTools(t, "node", "npm")
 	_, err := newHost("").About(context.Background(), &pulumirpc.AboutRequest{
