@@ -2,7 +2,7 @@ import assert from "node:assert";
 
 import sinon from "sinon";
 
-import { type Bucket, takeToken } from "../../../emulator/rate-limit";
+import { type Bucket, takeToken } from "../../../emulator/faults/rate-limit";
 import { createRateLimiter, type LimiterAnswer } from "../../../provider/atlas/rate-limiter";
 import { parseRetryAfter } from "../../../provider/atlas/retry-policy";
 import { systemClock } from "../../../provider/waiting/clock";
