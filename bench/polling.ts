@@ -1,18 +1,13 @@
 import { seededRandom } from "../emulator/faults";
 import { pollUntil } from "../provider/waiting/poll";
-import {
-  defaultSchedule,
-  geometricSchedule,
-  type PollSchedule,
-  predictDuration,
-  predictedSchedule,
-} from "../provider/waiting/schedule";
+import { defaultSchedule, geometricSchedule, type PollSchedule } from "../provider/waiting/schedule";
 import {
   finishTimes,
   fixedPoller,
   lowerBound,
   meanOutcome,
   meanOver,
+  meanWithHistory,
   type Outcome,
   simulate,
 } from "../provider/waiting/simulate";
@@ -64,23 +59,6 @@ async function previousOutcome(finishMs: number, seed: number): Promise<Outcome>
   return { calls: result.checks, delayMs: now - finishMs };
 }
 
-/**
- * Mean outcome when each job is predicted from five earlier jobs of the same source, their lengths
- * spread like this one's (what Flex `restoreScheduledDate`/`restoreFinishedDate` give).
- */
-export function withHistory(nominalMs: number, seed = 7): Outcome {
-  const random = seededRandom(seed);
-  return meanOutcome(
-    finishTimes(nominalMs).map((finish) => {
-      const earlier = Array.from({ length: 5 }, () => ({
-        startedAt: 0,
-        finishedAt: nominalMs * (0.8 + 0.4 * random()),
-      }));
-      return simulate(predictedSchedule(predictDuration(earlier)!), finish);
-    }),
-  );
-}
-
 /** One row of the polling table. */
 export interface PollingRow {
   readonly label: string;
@@ -98,7 +76,7 @@ export async function polling() {
   const rows: PollingRow[] = [];
   for (const { label, ms } of LENGTHS) {
     const ours = meanOver(defaultSchedule, ms);
-    const history = withHistory(ms);
+    const history = meanWithHistory(ms);
     const previous = meanOutcome(await Promise.all(finishTimes(ms).map((t, i) => previousOutcome(t, i + 1))));
     rows.push({
       label,

@@ -1,4 +1,4 @@
-import { plannedSchedule, type PollSchedule } from "./schedule";
+import { plannedSchedule, type PollSchedule, predictDuration, predictedSchedule } from "./schedule";
 
 /**
  * Schedules judged in simulated time: how many checks each makes and how late it notices a job
@@ -61,5 +61,35 @@ export function lowerBound(nominalMs: number, meanCalls: number): PollSchedule {
   return plannedSchedule(
     Array.from({ length: checks }, (_, i) => Math.round(low + gap * (i + 1))),
     gap,
+  );
+}
+
+/** A small seeded generator (mulberry32), so that simulated histories repeat from run to run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Mean outcome of {@link predictedSchedule} when each job is predicted from `earlier` earlier jobs of
+ * the same source whose lengths are spread like its own (±20 % around the nominal length), as Flex
+ * `restoreScheduledDate`/`restoreFinishedDate` give them.
+ */
+export function meanWithHistory(nominalMs: number, earlier = 5, seed = 7): Outcome {
+  const random = seeded(seed);
+  return meanOutcome(
+    finishTimes(nominalMs).map((finish) => {
+      const history = Array.from({ length: earlier }, () => ({
+        startedAt: 0,
+        finishedAt: nominalMs * (0.8 + 0.4 * random()),
+      }));
+      return simulate(predictedSchedule(predictDuration(history)!), finish);
+    }),
   );
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert";
 
-import { seededRandom } from "../../../emulator/faults";
 import { pollUntil } from "../../../provider/waiting/poll";
 import {
   DEFAULT_CHECK_TIMES_MS,
@@ -8,15 +7,13 @@ import {
   geometricSchedule,
   plannedSchedule,
   predictDuration,
-  predictedSchedule,
   scheduleFor,
 } from "../../../provider/waiting/schedule";
 import {
-  finishTimes,
   fixedPoller,
   lowerBound,
-  meanOutcome,
   meanOver,
+  meanWithHistory,
   simulate,
 } from "../../../provider/waiting/simulate";
 import { fakeClock } from "../../helpers/fakes";
@@ -158,20 +155,6 @@ describe("poll schedules (simulated time)", () => {
       assert.strictEqual(predictDuration([...unusable, { startedAt: at(0), finishedAt: at(60) }]), undefined);
     });
 
-    /** Mean outcome when each job is predicted from five earlier jobs of the same length spread. */
-    function withHistory(length: number) {
-      const random = seededRandom(7);
-      return meanOutcome(
-        finishTimes(length).map((finish) => {
-          const earlier = Array.from({ length: 5 }, () => ({
-            startedAt: 0,
-            finishedAt: length * (0.8 + 0.4 * random()),
-          }));
-          return simulate(predictedSchedule(predictDuration(earlier)!), finish);
-        }),
-      );
-    }
-
     const lengths: [string, number][] = [
       ["5 min", 5 * MIN],
       ["30 min", 30 * MIN],
@@ -180,7 +163,7 @@ describe("poll schedules (simulated time)", () => {
     ];
     for (const [label, length] of lengths) {
       it(`cuts the delay of a ${label} job by a third or more, with at most one call more than the default`, () => {
-        const predicted = withHistory(length);
+        const predicted = meanWithHistory(length);
         const plain = meanOver(defaultSchedule, length);
         assert.ok(predicted.delayMs <= plain.delayMs / 1.5, `${predicted.delayMs} against ${plain.delayMs}`);
         assert.ok(predicted.calls <= plain.calls + 1, `${predicted.calls} calls against ${plain.calls}`);
@@ -189,7 +172,7 @@ describe("poll schedules (simulated time)", () => {
 
     it("stays within 3 × the lower bound for its calls from 30 min up", () => {
       for (const length of [30 * MIN, 2 * HOUR, 6 * HOUR]) {
-        const predicted = withHistory(length);
+        const predicted = meanWithHistory(length);
         const bound = meanOver(lowerBound(length, predicted.calls), length);
         assert.ok(predicted.delayMs <= 3 * bound.delayMs, `${predicted.delayMs} against ${bound.delayMs}`);
       }
