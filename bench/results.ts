@@ -15,6 +15,8 @@ export interface EngineRun {
    * out, a component's children counted with it); read in the first repetition only.
    */
   readonly stateBytesPerResource?: number;
+  /** Resources in state per user-facing resource (more than 1 for a component); first repetition only. */
+  readonly stateResourcesPerResource?: number;
   /** Characters of one serialized provider (`__provider`); first repetition only. */
   readonly providerChars?: number;
   /** Atlas API requests the emulator logged, 429s among them, and create POSTs refused. */

@@ -168,6 +168,7 @@ async function engine(deadline: number) {
       ...(exported
         ? {
             stateBytesPerResource: resources.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / count,
+            stateResourcesPerResource: resources.length / count,
             providerChars: typeof provider === "string" ? provider.length : 0,
           }
         : {}),
