@@ -86,7 +86,19 @@ export class SnapshotLookupError extends pulumi.RunError {
     cause?: unknown,
   ) {
     super(`cannot look up ${lookup}: ${reason}`, cause === undefined ? undefined : { cause });
+    // Pulumi also passes every unhandled error, a RunError too, to util.inspect with colours. On
+    // Node 20 that spins for about a minute, then throws, on a stack frame under
+    // `node_modules/@pulumi/output.ts` (where source maps put the SDK's own frames, and an error
+    // raised inside an apply has one), so the program hung before it failed. The message says it all.
+    dropFrames(this);
   }
+}
+
+/** Replaces the stacks of an error and of its causes (at most five deep) by their first line. */
+function dropFrames(error: Error): void {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++, current = current.cause)
+    current.stack = `${current.name}: ${current.message}`;
 }
 
 /** One line saying why a call failed: Atlas's status, error code and detail, or the error's message. */

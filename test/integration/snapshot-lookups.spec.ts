@@ -1,4 +1,5 @@
 import assert from "node:assert";
+import { inspect } from "node:util";
 
 import * as pulumi from "@pulumi/pulumi";
 
@@ -50,6 +51,8 @@ describe("integration: snapshot look-ups", function () {
     assert.ok(!error.message.includes("\n"), `one line: ${error.message}`);
     assert.ok(!/\.ts\b|\bat \w/.test(error.message), `no source path or frame: ${error.message}`);
     assert.ok(!error.message.includes(key.privateKey), "no credential");
+    // What Pulumi's handler formats, besides printing the message: no frames, so no frame paths.
+    assert.ok(!/\n\s+at /.test(inspect(error, { colors: true })), "no stack frames, the cause's included");
     return error;
   };
 
