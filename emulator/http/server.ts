@@ -6,6 +6,7 @@ import { unexpectedError } from "../atlas/api-errors";
 import { oauth } from "../auth/oauth-endpoint";
 import { download } from "../download/endpoint";
 import type { Emulator } from "../emulator-state";
+import { hooksAdmin } from "../hooks";
 import type { RuntimeOptions } from "../options";
 import { atlasRoute } from "./atlas-route";
 import { readBody, send } from "./json-io";
@@ -39,6 +40,7 @@ async function handle(
   const url = new URL(req.url ?? "/", emulator.baseUrl);
   const method = req.method ?? "GET";
   const body = await readBody(req);
+  if (url.pathname.startsWith("/__emulator/hooks")) return hooksAdmin(emulator, method, url, body, res);
   if (url.pathname.startsWith("/__emulator/")) return admin(emulator, initial, method, url, body, res);
   if (url.pathname === "/api/oauth/token" || url.pathname === "/api/oauth/revoke") {
     return oauth(emulator, method, url.pathname, req, body, res);
