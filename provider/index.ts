@@ -5,7 +5,14 @@ export type { AtlasCredentials } from "./atlas/auth";
 export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
 export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
 export { ProviderConfigError } from "./pulumi/provider-config";
-export { flexRestoreJobProvider, serverlessRestoreJobProvider } from "./pulumi/serialized-provider";
+export {
+  flexRestoreJobProvider,
+  restoreJobProvider,
+  restoreJobProviders,
+  type RestoreRole,
+  serverlessRestoreJobProvider,
+} from "./pulumi/serialized-provider";
+export type { RestoreJobOptions } from "./resources/restore-component";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,

@@ -1,4 +1,9 @@
-import type { Lifecycle, RestoreLifecycles } from "../../provider/restore/types";
+import type { AtlasClient } from "../../provider/atlas/client";
+import { serverlessSpec } from "../../provider/kinds/serverless/spec";
+import { memoryJournal } from "../../provider/restore/journal";
+import { createLifecycles } from "../../provider/restore/lifecycle";
+import type { Lifecycle, Logger, RestoreLifecycles } from "../../provider/restore/types";
+import { fakeClock } from "./fakes";
 
 /**
  * One restore as the engine runs it: check and create the starter, then check and create the waiter
@@ -23,4 +28,21 @@ export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
     },
     delete: start.delete,
   };
+}
+
+/**
+ * The serverless lifecycles over a fake client, with a fake clock, a memory journal and the
+ * messages recorded (`info: …`, `warn: …`).
+ */
+export function serverlessHarness(client: AtlasClient) {
+  const clock = fakeClock();
+  const messages: string[] = [];
+  const journal = memoryJournal();
+  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
+  const lifecycles = createLifecycles(
+    serverlessSpec,
+    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
+    clock,
+  );
+  return { lifecycles, both: asTheEngineRunsIt(lifecycles), clock, messages, journal };
 }

@@ -4,17 +4,15 @@ import sinon from "sinon";
 
 import type { AtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
-import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
 import {
   PollTimeoutError,
   RestoreJobFailedError,
   RestoreJobIncompleteError,
 } from "../../../provider/restore/errors";
-import { memoryJournal } from "../../../provider/restore/journal";
-import { createLifecycles, formatDuration } from "../../../provider/restore/lifecycle";
-import type { Lifecycle, Logger } from "../../../provider/restore/types";
-import { asTheEngineRunsIt } from "../../helpers/engine";
-import { fakeClock, jobFixture } from "../../helpers/fakes";
+import { formatDuration } from "../../../provider/restore/lifecycle";
+import type { Lifecycle } from "../../../provider/restore/types";
+import { serverlessHarness } from "../../helpers/engine";
+import { jobFixture } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
 const PROVIDER = "exports.handler = __f0; /* serialized provider */";
@@ -38,17 +36,8 @@ function fakeClient(overrides: Partial<AtlasClient> = {}): sinon.SinonStubbedIns
 }
 
 function setup(client = fakeClient()) {
-  const clock = fakeClock();
-  const messages: string[] = [];
-  const journal = memoryJournal();
-  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
-  const lifecycles = createLifecycles(
-    serverlessSpec,
-    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
-    clock,
-  );
-  const lifecycle = asTheEngineRunsIt(lifecycles);
-  return { lifecycle, lifecycles, client, clock, messages, journal };
+  const { both, ...rest } = serverlessHarness(client);
+  return { lifecycle: both, client, ...rest };
 }
 
 /** Inputs as `check` returns them. */

@@ -4,12 +4,9 @@ import sinon from "sinon";
 
 import type { AtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
-import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
-import { memoryJournal } from "../../../provider/restore/journal";
-import { createLifecycles } from "../../../provider/restore/lifecycle";
-import type { Lifecycle, Logger } from "../../../provider/restore/types";
-import { asTheEngineRunsIt } from "../../helpers/engine";
-import { fakeAtlasClient, fakeClock, jobFixture } from "../../helpers/fakes";
+import type { Lifecycle } from "../../../provider/restore/types";
+import { serverlessHarness } from "../../helpers/engine";
+import { fakeAtlasClient, jobFixture } from "../../helpers/fakes";
 
 /**
  * The two children of a restore: the starter returns as soon as Atlas answers, the waiter waits; and
@@ -45,16 +42,8 @@ function setup(methods: Partial<AtlasClient> = {}) {
     getServerlessInstance: sinon.fake.resolves({ name: "staging-orders", stateName: "IDLE" }),
     ...methods,
   });
-  const clock = fakeClock();
-  const messages: string[] = [];
-  const journal = memoryJournal();
-  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
-  const lifecycles = createLifecycles(
-    serverlessSpec,
-    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
-    clock,
-  );
-  return { ...lifecycles, both: asTheEngineRunsIt(lifecycles), client, clock, messages, journal };
+  const { lifecycles, ...rest } = serverlessHarness(client);
+  return { ...lifecycles, ...rest, client };
 }
 
 async function checked(lifecycle: Pick<Lifecycle, "check">, raw: Record<string, unknown>) {
