@@ -85,6 +85,19 @@ export function createLifecycles<I extends CommonInputs>(
   /** State holds the job now: the journal's entry for it has done its work. */
   const forget = (s: Session, raw: Record<string, unknown>, fromOutputs: boolean) =>
     s.journal.delete(keyOf(raw, fromOutputs));
+  /**
+   * The same from `diff`, which also runs at preview: without credentials there is no session yet,
+   * and the entry then simply expires.
+   */
+  const forgetIfConfigured = (raw: Record<string, unknown>) => {
+    let s: Session;
+    try {
+      s = session();
+    } catch {
+      return;
+    }
+    forget(s, raw, true);
+  };
 
   const check: Lifecycle["check"] = async (_olds, news) => {
     const internal = Object.fromEntries(INTERNAL_INPUTS.filter((k) => k in news).map((k) => [k, news[k]]));
@@ -110,7 +123,7 @@ export function createLifecycles<I extends CommonInputs>(
     check,
 
     async diff(_id, olds, news) {
-      forget(session(), olds, true);
+      forgetIfConfigured(olds);
       return diffInputs(olds, news, { ...rules, updateOnChange: [] });
     },
 

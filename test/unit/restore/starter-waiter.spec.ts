@@ -4,6 +4,8 @@ import sinon from "sinon";
 
 import type { AtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
+import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
+import { createLifecycles } from "../../../provider/restore/lifecycle";
 import type { Lifecycle } from "../../../provider/restore/types";
 import { serverlessHarness } from "../../helpers/engine";
 import { fakeAtlasClient, jobFixture } from "../../helpers/fakes";
@@ -93,6 +95,20 @@ describe("a restore's starter and waiter", () => {
       assert.strictEqual(t.journal.entries.size, 0);
     });
   }
+
+  it("diff works at preview without credentials (no session yet)", async () => {
+    const t = setup();
+    const noSession = createLifecycles(
+      serverlessSpec,
+      () => {
+        throw new Error("missing credentials");
+      },
+      t.clock,
+    );
+    const news = await checked(noSession.start, automated);
+    const olds = { ...news, restoreJobId: JOB_ID, status: "COMPLETED", snapshotSource: "input" };
+    assert.strictEqual((await noSession.start.diff(JOB_ID, olds, news)).changes, false);
+  });
 
   it("a second up changes nothing: same job, same settings", async () => {
     const t = setup();
