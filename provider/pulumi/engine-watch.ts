@@ -24,6 +24,16 @@ export interface EngineWatchProbes {
   every(ms: number, run: () => void): { stop(): void };
 }
 
+/** A running watch. */
+export interface EngineWatch {
+  stop(): void;
+  /**
+   * Looks at once (parent and ancestors, no I/O) and reports whether the engine still seems there,
+   * so that a call about to be sent between two periodic looks is not sent to a dead engine's end.
+   */
+  checkNow(): boolean;
+}
+
 /** How often the watch looks (ms). */
 export const WATCH_EVERY_MS = 500;
 
@@ -31,7 +41,7 @@ export const WATCH_EVERY_MS = 500;
  * Calls `onGone` once, with the reason, when the engine is gone: an output stream broke, an
  * ancestor died or the process was reparented, or the engine's address refuses connections.
  */
-export function watchEngine(probes: EngineWatchProbes, onGone: (reason: string) => void): { stop(): void } {
+export function watchEngine(probes: EngineWatchProbes, onGone: (reason: string) => void): EngineWatch {
   let done = false;
   const firstParent = probes.ppid();
   const gone = (reason: string) => {
@@ -49,10 +59,18 @@ export function watchEngine(probes: EngineWatchProbes, onGone: (reason: string) 
   }
   let probing = false;
   let ticks = 0;
+  /** The cheap, synchronous looks; also run right before each Atlas call (see `checkNow`). */
+  const look = (): boolean => {
+    if (done) return false;
+    if (probes.ppid() !== firstParent) gone("parent process changed");
+    else {
+      const dead = probes.ancestors.find((pid) => !probes.alive(pid));
+      if (dead !== undefined) gone(`ancestor process exited: ${dead}`);
+    }
+    return !done;
+  };
   const timer = probes.every(WATCH_EVERY_MS, () => {
-    if (probes.ppid() !== firstParent) return gone("parent process changed");
-    const dead = probes.ancestors.find((pid) => !probes.alive(pid));
-    if (dead !== undefined) return gone(`ancestor process exited: ${dead}`);
+    if (!look()) return;
     // A connection costs the engine a little; every fourth look is enough.
     if (!probes.engine || probing || ticks++ % 4 !== 0) return;
     probing = true;
@@ -61,7 +79,7 @@ export function watchEngine(probes: EngineWatchProbes, onGone: (reason: string) 
       if (answer === "refused") gone("engine connection refused");
     });
   });
-  return { stop: () => ((done = true), timer.stop()) };
+  return { stop: () => ((done = true), timer.stop()), checkNow: look };
 }
 
 /** The probes of the real process: /proc for the grandparent (Linux), a TCP connect for the engine. */

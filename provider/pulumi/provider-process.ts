@@ -17,7 +17,7 @@ import type {
   Session,
 } from "../restore/types";
 import { systemClock } from "../waiting/clock";
-import { processProbes, watchEngine } from "./engine-watch";
+import { type EngineWatch, processProbes, watchEngine } from "./engine-watch";
 import { type ConfigGetter, type ProviderConfig, readProviderConfig } from "./provider-config";
 
 /**
@@ -118,6 +118,8 @@ export function guarded(s: Session): Session {
     get(target, key: keyof AtlasClient) {
       const method = target[key] as (...args: unknown[]) => Promise<unknown>;
       return async (...args: unknown[]) => {
+        // Polls may be shorter than the watch's period: look right before each call as well.
+        watch?.checkNow();
         if (engine.gone !== undefined) throw new EngineGoneError(engine.gone);
         engine.inFlight++;
         try {
@@ -138,13 +140,12 @@ export function guarded(s: Session): Session {
   return { ...s, client, journal };
 }
 
-let watching = false;
+let watch: EngineWatch | undefined;
 
 /** Starts the engine watch once, and only inside Pulumi's dynamic-provider process. */
 function watchOnce(): void {
-  if (watching || !/dynamic-provider/.test(require.main?.filename ?? "")) return;
-  watching = true;
-  watchEngine(processProbes(process.argv[2]), (reason) => engineGone(reason));
+  if (watch || !/dynamic-provider/.test(require.main?.filename ?? "")) return;
+  watch = watchEngine(processProbes(process.argv[2]), (reason) => engineGone(reason));
 }
 
 const build = <I extends CommonInputs>(spec: RestoreJobSpec<I>) =>

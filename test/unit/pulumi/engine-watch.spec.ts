@@ -50,6 +50,16 @@ describe("engine watch", () => {
     assert.deepStrictEqual(reasons, ["ancestor process exited: 5"]);
   });
 
+  it("looks at once when asked (before an Atlas call), between two periodic looks", () => {
+    const t = probes();
+    const reasons: string[] = [];
+    const watch = watchEngine(t.p, (r) => reasons.push(r));
+    assert.strictEqual(watch.checkNow(), true);
+    t.state.alive.delete(5);
+    assert.strictEqual(watch.checkNow(), false);
+    assert.deepStrictEqual(reasons, ["ancestor process exited: 5"]);
+  });
+
   it("notices being reparented", () => {
     const t = probes();
     const reasons: string[] = [];
