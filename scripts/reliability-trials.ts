@@ -10,6 +10,7 @@ import { REPO_ROOT } from "./pulumi-cli";
  * Prints the markdown table; every figure is counted from the emulator's jobs and Pulumi's state.
  *
  *   node -r ts-node/register/transpile-only scripts/reliability-trials.ts --trials 15 --storms 10
+ *   (`--modes group` or `--modes tree` for one kill mode, `--storms 0` for none)
  */
 
 const flag = (name: string, fallback: number) => {
@@ -17,6 +18,8 @@ const flag = (name: string, fallback: number) => {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const TRIALS = flag("trials", 15);
+const at = process.argv.indexOf("--modes");
+const MODES = (at >= 0 ? process.argv[at + 1]!.split(",") : ["group", "tree"]) as ("group" | "tree")[];
 const STORMS = flag("storms", 10);
 const [D0, D1] = defaultSeed().projects.map((p) => p.id) as [string, string];
 
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
   const admin = new EmulatorAdmin(emulator.url);
   const rows: Row[] = [];
   try {
-    for (const mode of ["group", "tree"] as const) {
+    for (const mode of MODES) {
       const outcomes: KillOutcome[] = [];
       for (let i = 0; i < TRIALS; i++) {
         const trial: KillTrial = {
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
           `Atlas requests after the kill: ${outcomes.reduce((n, o) => n + o.orphanRequests, 0)}`,
       });
     }
-    rows.push(await storms(admin, home, emulator.url));
+    if (STORMS > 0) rows.push(await storms(admin, home, emulator.url));
   } finally {
     await emulator.close();
     home.dispose();
