@@ -5,7 +5,10 @@ import { componentType, type RestoreJobOptions, startAndWait } from "./restore-c
 
 /** Inputs every restore job resource has: how to wait, and what forces a new restore. */
 export interface RestoreJobWaitArgs {
-  /** Wait until the job ends before the resource is created (default: true). */
+  /**
+   * Wait until the job ends before the resource is created (default: true). The job id is in state
+   * either way as soon as Atlas accepts the restore.
+   */
   waitForCompletion?: pulumi.Input<boolean>;
   /**
    * Longest wait in seconds (default: 10800, three hours). When it passes, the job is recorded in state
@@ -176,8 +179,9 @@ export interface FlexRestoreJobArgs extends RestoreJobWaitArgs {
 
 /**
  * A restore of a MongoDB Atlas Flex cluster's snapshot (the successor of serverless restores). Same
- * lifecycle as {@link ServerlessRestoreJob}: check at preview, wait with progress, the job recorded even
- * when the wait fails, resume on the next `up`, refresh, and forget on delete.
+ * lifecycle as {@link ServerlessRestoreJob}, and the same two children (a starter that records the job
+ * at once, a waiter): check at preview, wait with progress, the job recorded even when the wait fails,
+ * resume on the next `up`, refresh, and forget on delete.
  */
 export class FlexRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
