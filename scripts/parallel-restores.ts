@@ -1,4 +1,4 @@
-import { defaultSeed, startEmulator } from "../emulator";
+import { defaultSeed, type Seed, startEmulator } from "../emulator";
 import { EmulatorAdmin } from "../test/e2e/emulator-admin";
 import { e2eHome, Stack } from "../test/e2e/harness";
 import { REPO_ROOT } from "./pulumi-cli";
@@ -51,9 +51,23 @@ async function timeUp(
   return { wallMs, jobs };
 }
 
+/** The default seed plus one serverless instance per restore to receive it. */
+function seedWithTargets(): Seed {
+  const seed = defaultSeed();
+  for (let i = 0; i < COUNT; i++) {
+    seed.serverlessInstances.push({
+      id: `6650a1b2c3d4e5f6a7b8${(0xe000 + i).toString(16)}`,
+      groupId: D0,
+      name: `parallel-target-${i}`,
+      snapshots: [],
+    });
+  }
+  return seed;
+}
+
 async function main(): Promise<void> {
   const home = await e2eHome();
-  const emulator = await startEmulator({});
+  const emulator = await startEmulator({ seed: seedWithTargets() });
   const admin = new EmulatorAdmin(emulator.url);
   try {
     const one = await timeUp(admin, emulator.url, home, 1);

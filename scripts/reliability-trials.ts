@@ -136,6 +136,7 @@ async function storms(
   let duplicates = 0;
   let lost = 0;
   let converged = 0;
+  const injected = { dropped: 0, reset: 0, "5xx": 0, "429": 0 };
   for (let round = 1; round <= STORMS; round++) {
     await admin.reset();
     await admin.setOptions({
@@ -171,6 +172,12 @@ async function storms(
     await stack.setConfig("mongodbatlas:clientSecret", defaultSeed().serviceAccounts[0]!.clientSecret, true);
     const first = await stack.up([], true);
     if (first.code !== 0) failures++;
+    for (const r of await admin.requests()) {
+      if (r.status === "dropped") injected.dropped++;
+      else if (r.status === "reset") injected.reset++;
+      else if (r.status === 429) injected["429"]++;
+      else if (typeof r.status === "number" && r.status >= 500) injected["5xx"]++;
+    }
     await admin.setOptions({ faults: [] });
     // A failed first `up` (faults beyond the retries) is what a user retries; the retry must converge.
     if (first.code !== 0) await stack.up([], true);
@@ -198,7 +205,10 @@ async function storms(
     duplicates,
     lost,
     converged,
-    note: `${STORM_STACK.length}-restore stack: 3 serverless (automated into two projects, download), 2 Flex; a failed first \`up\` is retried once before counting`,
+    note:
+      `${STORM_STACK.length}-restore stack: 3 serverless (automated into two projects, download), 2 Flex; ` +
+      `faults that fired: ${injected.dropped} create answers dropped after commit, ${injected["5xx"]} 5xx, ` +
+      `${injected["429"]} 429, ${injected.reset} resets; a failed first \`up\` would be retried once before counting`,
   };
 }
 

@@ -42,6 +42,17 @@ export class EmulatorAdmin {
     return this.call("PATCH", "/options", options);
   }
 
+  /** The request log: method, path, status (a number, `reset` or `dropped`), operation id. */
+  async requests(): Promise<
+    { method: string; path: string; status: number | string; operationId?: string }[]
+  > {
+    return (
+      await this.call<{
+        requests: { method: string; path: string; status: number | string; operationId?: string }[];
+      }>("GET", "/requests")
+    ).requests;
+  }
+
   /** Every restore job Atlas holds, as the admin API lists it. */
   async jobs(): Promise<{ id: string; api: string; clusterName: string; phase: string }[]> {
     return (
