@@ -3,10 +3,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 
-import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
+import { type RunningEmulator, startEmulator } from "../../emulator";
 import { REPO_ROOT } from "../../scripts/pulumi-cli";
 import { EmulatorAdmin } from "./emulator-admin";
 import { type E2eHome, e2eHome, fixtureStack, PROGRAM_DIR, Stack } from "./harness";
+import { TRIAL_KINDS } from "./kill-trial";
 
 /**
  * A stack written by version 0.1 (one `pulumi-nodejs:dynamic/mongodbatlas:ServerlessRestoreJob` at
@@ -14,13 +15,7 @@ import { type E2eHome, e2eHome, fixtureStack, PROGRAM_DIR, Stack } from "./harne
  */
 
 const V01_COMMIT = "8bdd2cd";
-const PROJECT = defaultSeed().projects[0]!.id;
-const automated = {
-  groupId: PROJECT,
-  clusterName: "prod-orders",
-  deliveryType: "automated",
-  targetClusterName: "staging-orders",
-};
+const automated = TRIAL_KINDS.serverless.args;
 
 /** Builds 0.1's provider from git into the e2e folder, once. */
 function buildV01(dir: string): string {
