@@ -6,7 +6,14 @@ export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
 export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
 export { inlineProjectSettings } from "./automation/inline-program";
 export { ProviderConfigError } from "./pulumi/provider-config";
-export { flexRestoreJobProvider, serverlessRestoreJobProvider } from "./pulumi/serialized-provider";
+export {
+  flexRestoreJobProvider,
+  restoreJobProvider,
+  restoreJobProviders,
+  type RestoreRole,
+  serverlessRestoreJobProvider,
+} from "./pulumi/serialized-provider";
+export type { RestoreJobOptions } from "./resources/restore-component";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,

@@ -9,14 +9,19 @@ import type * as runtime from "./provider-process";
  */
 const IMPLEMENTATION = "pulumi-atlas-restore/dist/provider/pulumi/provider-process";
 
-/** The dynamic provider behind {@link ServerlessRestoreJob}, exported for tests and advanced users. */
-export const serverlessRestoreJobProvider = providerFor("serverless");
+/** Which of a restore's two dynamic resources: the one that starts the job, or the one that waits. */
+export type RestoreRole = "start" | "wait";
 
-/** The dynamic provider behind {@link FlexRestoreJob}, exported for tests and advanced users. */
-export const flexRestoreJobProvider = providerFor("flex");
-
-function providerFor(kind: "serverless" | "flex"): pulumi.dynamic.ResourceProvider {
-  const lifecycle = () => implementation()[kind];
+/**
+ * The dynamic provider of one role of one kind of restore (`serverless`, `flex`, …), exported for
+ * tests and advanced users.
+ */
+export function restoreJobProvider(kind: string, role: RestoreRole): pulumi.dynamic.ResourceProvider {
+  const lifecycle = () => {
+    const found = implementation().lifecycles[kind];
+    if (!found) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind}`);
+    return found[role];
+  };
   return {
     configure: async (req) => implementation().configure((key) => req.config.get(key)),
     check: (olds, news) => lifecycle().check(olds, news),
@@ -27,6 +32,24 @@ function providerFor(kind: "serverless" | "flex"): pulumi.dynamic.ResourceProvid
     delete: (id, props) => lifecycle().delete(id, props),
   };
 }
+
+/**
+ * One provider object per kind and role, made once: the SDK serializes each object once, however many
+ * resources use it.
+ */
+export const restoreJobProviders: Record<string, Record<RestoreRole, pulumi.dynamic.ResourceProvider>> = {
+  serverless: {
+    start: restoreJobProvider("serverless", "start"),
+    wait: restoreJobProvider("serverless", "wait"),
+  },
+  flex: { start: restoreJobProvider("flex", "start"), wait: restoreJobProvider("flex", "wait") },
+};
+
+/** The dynamic provider that starts a {@link ServerlessRestoreJob}'s job. */
+export const serverlessRestoreJobProvider = restoreJobProviders.serverless!.start;
+
+/** The dynamic provider that starts a {@link FlexRestoreJob}'s job. */
+export const flexRestoreJobProvider = restoreJobProviders.flex!.start;
 
 function implementation(): typeof runtime {
   return require(IMPLEMENTATION);
