@@ -104,6 +104,13 @@ describe("end to end: the installed package in a project of the user's own", fun
       "tsconfig.json",
     ]);
     assert.ok(relative(REPO_ROOT, project).startsWith(".."), "outside the repository");
+    // The README's offline commands are the ones these stacks run.
+    for (const line of [
+      `pulumi config set groupId ${PRODUCTION}`,
+      `pulumi config set mongodbatlas:clientId ${account.clientId}`,
+      `pulumi config set --secret mongodbatlas:clientSecret ${account.clientSecret}`,
+    ])
+      assert.ok(section.includes(`\n${line}\n`), line);
     const fromProject = createRequire(join(project, "index.js"));
     const typescript = fromProject("typescript/package.json") as { version: string };
     const sdk = fromProject("@pulumi/pulumi/package.json") as { version: string };
