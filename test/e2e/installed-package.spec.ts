@@ -51,9 +51,9 @@ const REQUIRED = [
   "dist/emulator/index.js",
   "dist/emulator/index.d.ts",
   "dist/emulator/cli.js",
-  "dist/emulator/seed.default.json",
+  "dist/emulator/seed/default-seed.json",
   "emulator/README.md",
-  "emulator/seed.default.json",
+  "emulator/seed/default-seed.json",
 ];
 
 describe("end to end: the installed package in a project of the user's own", function () {

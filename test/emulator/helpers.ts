@@ -1,10 +1,11 @@
 import assert from "node:assert";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { connect } from "node:net";
 
 import { defaultSeed, type EmulatorOptions, type RunningEmulator, startEmulator } from "../../emulator";
 import { type Clock, type ManualClock, manualClock } from "../../emulator/clock";
-import { assertContract, contractMediaType, operationOf } from "./contract";
+import { assertContract, contractMediaTypes, operationOf } from "./contract";
 
 /**
  * Shared helpers of the emulator tests. Every answer from an Atlas route that goes through
@@ -30,6 +31,20 @@ export const RESTRICTED_ACCOUNT = seed.serviceAccounts[1]!;
 export const V1 = "application/vnd.atlas.2023-01-01+json";
 /** Media type of the flex operations. */
 export const V2 = "application/vnd.atlas.2024-11-13+json";
+/** Media type of the dedicated cluster's GET. */
+export const V_CLUSTER = "application/vnd.atlas.2024-08-05+json";
+/** Media type of collection-level restores. */
+export const V_COLLECTIONS = "application/vnd.atlas.2025-03-12+json";
+
+/** The media type a path's operations take by default. */
+export function versionOf(path: string): string {
+  const pathname = path.split("?")[0]!;
+  if (pathname.includes("/flexClusters/")) return V2;
+  if (pathname.includes("/collectionRestoreJobs")) return V_COLLECTIONS;
+  if (/\/clusters\/[^/]+$/.test(pathname)) return V_CLUSTER;
+  return V1;
+}
+
 /** A completed snapshot of the serverless prod-orders. */
 export const SNAPSHOT = "6650a1b2c3d4e5f6a7b8cb03";
 /** A completed snapshot of prod-orders whose restores fail (seed `failRestores`). */
@@ -38,8 +53,33 @@ export const FAILING_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cb00";
 export const IN_PROGRESS_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cb04";
 /** A completed snapshot of the flex prod-orders. */
 export const FLEX_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cd02";
+/** A completed snapshot of the dedicated replica set prod-cluster (the newest). */
+export const CLUSTER_SNAPSHOT = "6650a1b2c3d4e5f6a7b8ce02";
+/** The in-progress snapshot of prod-cluster. */
+export const CLUSTER_IN_PROGRESS_SNAPSHOT = "6650a1b2c3d4e5f6a7b8ce03";
+/** A completed snapshot of the dedicated sharded cluster prod-sharded (the newest). */
+export const SHARDED_SNAPSHOT = "6650a1b2c3d4e5f6a7b8ce12";
+/** Media type of the dedicated backup operations (same date as serverless). */
+export const V_BACKUP = "application/vnd.atlas.2023-01-01+json";
+
 /** A completed snapshot of the flex analytics-flex whose restores fail. */
 export const FLEX_FAILING_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cd11";
+
+/** When {@link startTestEmulator}'s manual clock starts (before the sunset); the seed's times count back from it. */
+export const START = Date.parse("2026-01-10T12:00:00Z");
+/** One hour in ms. */
+export const HOUR = 3_600_000;
+/** The ISO time `hours` before {@link START}, as a relative seed time resolves. */
+export const beforeStart = (hours: number): string => new Date(START - hours * HOUR).toISOString();
+
+/** Resolves once `check` holds, asking again on each turn of the event loop (no timer, no fixed wait). */
+export async function until(check: () => Promise<boolean>, what = "the condition"): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
 
 /** Path of an Atlas resource under a project. */
 export const group = (groupId: string, rest: string): string => `/api/atlas/v2/groups/${groupId}${rest}`;
@@ -168,7 +208,7 @@ export class AtlasTestClient {
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<Answer> {
-    const version = path.includes("/flexClusters/") ? V2 : V1;
+    const version = versionOf(path);
     const headers: Record<string, string> = {};
     const accept = options.accept === undefined ? version : options.accept;
     if (accept !== null) headers.Accept = accept;
@@ -207,8 +247,16 @@ export async function checkedAnswer(method: string, path: string, response: Resp
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   const url = new URL(path, "http://emulator.invalid");
-  const operationId = operationOf(method, url.pathname);
-  if (operationId && response.status !== 405) {
+  // A HEAD answer is the GET's without its body: same status and media type, nothing to decode.
+  const operationId = operationOf(method === "HEAD" ? "GET" : method, url.pathname);
+  if (operationId && method === "HEAD") {
+    assert.strictEqual(text, "", "a HEAD answer has no body");
+    const type = response.headers.get("content-type");
+    if (response.status < 400)
+      assert.ok(contractMediaTypes(operationId, response.status).includes(type!), `${type}`);
+    else assert.strictEqual(type, "application/json");
+    assert.ok(Number(response.headers.get("content-length")) > 0, "a HEAD answer gives the GET's length");
+  } else if (operationId && response.status !== 405) {
     let content = body;
     if (url.searchParams.get("envelope") === "true" && response.status < 400) {
       const wrapped = body as { status?: number; content?: unknown };
@@ -216,9 +264,11 @@ export async function checkedAnswer(method: string, path: string, response: Resp
       if ("content" in wrapped) content = wrapped.content;
       else content = Object.fromEntries(Object.entries(wrapped).filter(([k]) => k !== "status"));
     }
-    assertContract(operationId, response.status, content);
     const type = response.headers.get("content-type");
-    if (response.status < 400) assert.strictEqual(type, contractMediaType(operationId, response.status));
+    if (response.status === 204) assert.strictEqual(text, "", "a 204 has no body");
+    else assertContract(operationId, response.status, content, type ?? undefined);
+    if (response.status < 400)
+      assert.ok(contractMediaTypes(operationId, response.status).includes(type!), `${type}`);
     else assert.strictEqual(type, "application/json");
   }
   return { status: response.status, headers: response.headers, text, body };
@@ -288,7 +338,11 @@ export class TestAdmin {
   }
 
   /** `GET /__emulator/clusters/{groupId}/{name}`. */
-  cluster(groupId: string, name: string, kind?: "serverless" | "flex"): Promise<Record<string, unknown>> {
+  cluster(
+    groupId: string,
+    name: string,
+    kind?: "serverless" | "flex" | "cluster",
+  ): Promise<Record<string, unknown>> {
     return this.ok("GET", `/clusters/${groupId}/${name}${kind ? `?kind=${kind}` : ""}`);
   }
 }
@@ -309,7 +363,7 @@ export interface TestEmulator {
 /** Starts an emulator on a manual clock (restores of 1000 emulated ms unless told otherwise). */
 export async function startTestEmulator(
   options: EmulatorOptions = {},
-  clock: ManualClock = manualClock(Date.parse("2026-01-10T12:00:00Z")),
+  clock: ManualClock = manualClock(START),
 ): Promise<TestEmulator> {
   const emulator = await startEmulator({ restoreDurationMs: 1000, ...options }, clock as Clock);
   const token = await fetchToken(emulator.url);
@@ -325,6 +379,40 @@ export async function startTestEmulator(
     }),
     admin: new TestAdmin(emulator.url),
   };
+}
+
+/** One raw HTTP exchange, for requests `fetch` refuses to send (bad targets, oversized or non-UTF-8 lines). */
+export function rawRequest(
+  port: number,
+  request: Buffer | string,
+): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(request));
+    let data = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => (data = Buffer.concat([data, chunk])));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = data.toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, headers: text.slice(0, split), body: text.slice(split + 4) });
+    });
+  });
+}
+
+/** Asserts that a body is Atlas's error shape (`ApiError`) for `status`. */
+export function assertAtlasError(status: number, body: unknown, where: string): void {
+  const error = body as Record<string, unknown>;
+  assert.strictEqual(error?.error, status, `${where}: error is the status`);
+  assert.strictEqual(typeof error.errorCode, "string", `${where}: errorCode`);
+  assert.strictEqual(typeof error.detail, "string", `${where}: detail`);
+  assert.ok(Array.isArray(error.parameters), `${where}: parameters`);
+  assert.ok(
+    Object.keys(error).every((k) =>
+      ["error", "errorCode", "detail", "reason", "parameters", "badRequestDetail"].includes(k),
+    ),
+    `${where}: only ApiError's fields`,
+  );
 }
 
 /** Runs `curl` and resolves with its stdout. */

@@ -57,7 +57,7 @@ describe("integration: snapshot look-ups", function () {
   };
 
   before(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ sunset: "off" });
     process.env.ATLAS_RESTORE_MAX_ATTEMPTS = "1";
   });
   beforeEach(() => useCredentials(key.publicKey, key.privateKey));

@@ -1,0 +1,270 @@
+import { downloadPath } from "../download/archive";
+import { replicaSetNames, type SeedCluster, type SeedSnapshot } from "../seed";
+import { type ClusterApi, isBeingRestored, jobProgress, type StoredJob } from "../state/restore-jobs";
+import { snapshotExpiresAt } from "./backup-policy";
+
+/**
+ * How stored facts look on the wire: the Atlas response shapes of the OpenAPI subset, computed for a
+ * given instant. Pure.
+ */
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A link to the resource itself, as every Atlas object carries. */
+function selfLink(baseUrl: string, path: string): { rel: string; href: string }[] {
+  return [{ rel: "self", href: `${baseUrl}${path}` }];
+}
+
+/** `ServerlessBackupRestoreJob`. */
+export function serverlessJobView(job: StoredJob, now: number, baseUrl: string): Record<string, unknown> {
+  return backupJobView("serverless", job, now, baseUrl);
+}
+
+/**
+ * `DiskBackupSnapshotRestoreJob`: the serverless shape, plus `components` (one per replica set) for a
+ * sharded cluster, each with its own download link once a download is ready.
+ */
+export function clusterJobView(
+  job: StoredJob,
+  cluster: SeedCluster | undefined,
+  now: number,
+  baseUrl: string,
+): Record<string, unknown> {
+  const view = backupJobView("clusters", job, now, baseUrl);
+  if (cluster?.clusterType === "SHARDED") {
+    const links = view.deliveryUrl as string[];
+    view.components = replicaSetNames(cluster).map((replicaSetName) => ({
+      replicaSetName,
+      ...(links.length > 0 ? { downloadUrl: `${links[0]}?replicaSet=${replicaSetName}` } : {}),
+    }));
+  }
+  return view;
+}
+
+function backupJobView(
+  segment: "serverless" | "clusters",
+  job: StoredJob,
+  now: number,
+  baseUrl: string,
+): Record<string, unknown> {
+  const progress = jobProgress(job, now);
+  const view: Record<string, unknown> = {
+    id: job.id,
+    deliveryType: job.deliveryType,
+    snapshotId: job.snapshotId,
+    targetClusterName: job.targetClusterName,
+    targetGroupId: job.targetGroupId,
+    timestamp: job.snapshotCreatedAt,
+    failed: progress.phase === "FAILED",
+    cancelled: progress.phase === "CANCELLED",
+    expired: progress.expired,
+    deliveryUrl: [],
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${job.groupId}/${segment}/${job.clusterName}/backup/restoreJobs/${job.id}`,
+    ),
+  };
+  if (progress.finishedAt !== undefined) view.finishedAt = iso(progress.finishedAt);
+  if (progress.linkServes) view.deliveryUrl = [`${baseUrl}${downloadPath(job)}`];
+  if (progress.expiresAt !== undefined) view.expiresAt = iso(progress.expiresAt);
+  if (job.pointInTimeUTCSeconds !== undefined) view.pointInTimeUTCSeconds = job.pointInTimeUTCSeconds;
+  if (job.oplogTs !== undefined) {
+    view.oplogTs = job.oplogTs;
+    view.oplogInc = job.oplogInc;
+  }
+  const moment = job.pointInTimeUTCSeconds ?? job.oplogTs;
+  // The OpenAPI gives ApiBSONTimestampView.increment the minimum of a timestamp (1199145600), not of an
+  // oplog increment, so the answer carries the seconds there: an oplogInc of 1 would break the contract.
+  if (moment !== undefined)
+    view.desiredTimestamp = { date: iso(moment * 1000), increment: Math.max(moment, 1199145600) };
+  return view;
+}
+
+/** `FlexBackupRestoreJob20241113`. */
+export function flexJobView(job: StoredJob, now: number, baseUrl: string): Record<string, unknown> {
+  const progress = jobProgress(job, now);
+  const view: Record<string, unknown> = {
+    id: job.id,
+    deliveryType: job.deliveryType,
+    instanceName: job.clusterName,
+    projectId: job.groupId,
+    snapshotId: job.snapshotId,
+    snapshotFinishedDate: job.snapshotCreatedAt,
+    restoreScheduledDate: iso(job.createdAt),
+    status: progress.phase === "CANCELLED" ? "FAILED" : progress.phase,
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${job.groupId}/flexClusters/${job.clusterName}/backup/restoreJobs/${job.id}`,
+    ),
+  };
+  if (job.targetClusterName !== undefined) view.targetDeploymentItemName = job.targetClusterName;
+  if (job.targetGroupId !== undefined) view.targetProjectId = job.targetGroupId;
+  if (progress.finishedAt !== undefined) view.restoreFinishedDate = iso(progress.finishedAt);
+  if (progress.expiresAt !== undefined) view.expirationDate = iso(progress.expiresAt);
+  if (progress.linkServes) view.snapshotUrl = `${baseUrl}${downloadPath(job)}`;
+  return view;
+}
+
+/** `ServerlessBackupSnapshot`. */
+export function serverlessSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+): Record<string, unknown> {
+  return {
+    id: snapshot.id,
+    createdAt: snapshot.createdAt,
+    expiresAt: iso(snapshotExpiresAt(snapshot)),
+    frequencyType: "daily",
+    mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    serverlessInstanceName: cluster.name,
+    snapshotType: "scheduled",
+    status: snapshot.status,
+    storageSizeBytes: snapshot.storageSizeBytes ?? 1_073_741_824,
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/serverless/${cluster.name}/backup/snapshots/${snapshot.id}`,
+    ),
+  };
+}
+
+/** `FlexBackupSnapshot20241113`: upper-case statuses and start/finish times instead of `createdAt`. */
+export function flexSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+): Record<string, unknown> {
+  const created = Date.parse(snapshot.createdAt);
+  const status = { queued: "QUEUED", inProgress: "RUNNING", completed: "COMPLETED", failed: "FAILED" }[
+    snapshot.status
+  ];
+  const view: Record<string, unknown> = {
+    id: snapshot.id,
+    mongoDBVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    scheduledTime: snapshot.createdAt,
+    startTime: snapshot.createdAt,
+    expiration: iso(snapshotExpiresAt(snapshot)),
+    status,
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}/backup/snapshots/${snapshot.id}`,
+    ),
+  };
+  if (snapshot.status === "completed") view.finishTime = iso(created + 5 * 60_000);
+  return view;
+}
+
+/** `DiskBackupReplicaSet` (what lists and gets answer) or `DiskBackupSnapshot` (what a take answers). */
+export function clusterSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+  shape: "replicaSet" | "taken" = "replicaSet",
+): Record<string, unknown> {
+  const sharded = cluster.clusterType === "SHARDED";
+  const view: Record<string, unknown> = {
+    id: snapshot.id,
+    createdAt: snapshot.createdAt,
+    expiresAt: iso(snapshotExpiresAt(snapshot)),
+    mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    snapshotType: snapshot.snapshotType ?? "scheduled",
+    status: snapshot.status,
+    storageSizeBytes: snapshot.storageSizeBytes ?? 1_073_741_824,
+    type: sharded ? "shardedCluster" : "replicaSet",
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}/backup/snapshots/${snapshot.id}`,
+    ),
+  };
+  // Atlas answers `ondemand` for on-demand snapshots, which the enum lacks: the field is left out.
+  if (snapshot.snapshotType !== "onDemand") view.frequencyType = "daily";
+  if (snapshot.description !== undefined) view.description = snapshot.description;
+  if (shape === "replicaSet") {
+    view.cloudProvider = cluster.backingProviderName ?? "AWS";
+    if (!sharded) view.replicaSetName = replicaSetNames(cluster)[0];
+  }
+  return view;
+}
+
+/** `DiskBackupShardedClusterSnapshot`: one member snapshot per shard (ids derived from the snapshot's). */
+export function shardedSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+): Record<string, unknown> {
+  const { cloudProvider, type, links: _links, ...common } = clusterSnapshotView(cluster, snapshot, baseUrl);
+  const members = replicaSetNames(cluster).map((replicaSetName, i) => ({
+    cloudProvider,
+    id: `${snapshot.id.slice(0, 20)}${(0xf000 + i).toString(16)}`,
+    replicaSetName,
+  }));
+  return {
+    ...common,
+    type,
+    configServerType: "EMBEDDED",
+    members,
+    snapshotIds: members.map((m) => m.id),
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}/backup/snapshots/shardedCluster/${snapshot.id}`,
+    ),
+  };
+}
+
+/**
+ * `ServerlessInstanceDescription`, `FlexClusterDescription20241113` or `ClusterDescription20240805`,
+ * `stateName` from running restores.
+ */
+export function clusterView(
+  api: ClusterApi,
+  cluster: SeedCluster,
+  jobs: readonly StoredJob[],
+  now: number,
+  baseUrl: string,
+): Record<string, unknown> {
+  const host = `${cluster.name.toLowerCase()}.emulator.mongodb.net`;
+  const common = {
+    id: cluster.id,
+    groupId: cluster.groupId,
+    name: cluster.name,
+    createDate: cluster.createDate ?? "2025-01-01T00:00:00Z",
+    mongoDBVersion: cluster.mongoDBVersion ?? "8.0.4",
+    stateName: isBeingRestored(jobs, api, cluster.groupId, cluster.name, now) ? "UPDATING" : "IDLE",
+    terminationProtectionEnabled: false,
+  };
+  const provider = {
+    backingProviderName: cluster.backingProviderName ?? "AWS",
+    regionName: cluster.regionName ?? "US_EAST_1",
+  };
+  if (api === "cluster") {
+    return {
+      ...common,
+      clusterType: cluster.clusterType ?? "REPLICASET",
+      backupEnabled: true,
+      pitEnabled: cluster.pitEnabled ?? true,
+      paused: false,
+      mongoDBMajorVersion: (cluster.mongoDBVersion ?? "8.0.4").split(".")[0] + ".0",
+      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      versionReleaseSystem: "LTS",
+      links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}`),
+    };
+  }
+  if (api === "serverless") {
+    return {
+      ...common,
+      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      providerSettings: { ...provider, providerName: "SERVERLESS" },
+      serverlessBackupOptions: { serverlessContinuousBackupEnabled: true },
+      links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/serverless/${cluster.name}`),
+    };
+  }
+  return {
+    ...common,
+    clusterType: "REPLICASET",
+    backupSettings: { enabled: true },
+    connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+    providerSettings: { ...provider, providerName: "FLEX", diskSizeGB: 5 },
+    versionReleaseSystem: "LTS",
+    links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}`),
+  };
+}

@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from "http";
+
+// The HTTP edge shared by every route: JSON answers and request bodies.
+
+/**
+ * Writes a JSON answer; a string payload is sent as it is (already formatted). The answer to a `HEAD`
+ * has the same headers, `Content-Length` included, and no body (RFC 9110 §9.3.2).
+ */
+export function send(
+  res: ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    ...headers,
+    "Content-Length": Buffer.byteLength(text),
+  });
+  res.end(res.req?.method === "HEAD" ? undefined : text);
+}
+
+/** JSON text, indented when `pretty=true` was asked. */
+export function prettyJson(payload: unknown, pretty: boolean): string {
+  return JSON.stringify(payload, null, pretty ? 2 : undefined);
+}
+
+/** Reads a request body as UTF-8 text. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (text += chunk));
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
+}

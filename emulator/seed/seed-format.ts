@@ -1,0 +1,407 @@
+import { readFileSync } from "fs";
+
+import { NAME_PATTERN, OBJECT_ID_PATTERN } from "../atlas/ids";
+import defaultSeedJson from "./default-seed.json";
+
+/** Status of a seeded snapshot, in the serverless vocabulary; flex snapshots map it to upper case. */
+export type SeedSnapshotStatus = "queued" | "inProgress" | "completed" | "failed";
+
+/** A snapshot of a serverless instance or flex cluster. */
+export interface SeedSnapshot {
+  /** 24-hex snapshot id. */
+  id: string;
+  /** When the snapshot was taken: ISO 8601, or before the emulator's first start ({@link SeedTime}). */
+  createdAt: string;
+  /** Backup stage; only `completed` snapshots can be restored. */
+  status: SeedSnapshotStatus;
+  /** When set, every restore of this snapshot fails (default: false). */
+  failRestores?: boolean;
+  /** Snapshot size in bytes (default: 1 GiB). */
+  storageSizeBytes?: number;
+  /** MongoDB version of the snapshot (default: the cluster's). */
+  mongoDBVersion?: string;
+  /** Free text, ignored. */
+  description?: string;
+  /** `onDemand` for snapshots taken through the API (default: `scheduled`). */
+  snapshotType?: "onDemand" | "scheduled";
+  /** Days the snapshot is kept (default: 30, the default policy's daily snapshots). */
+  retentionDays?: number;
+}
+
+/** A serverless instance, flex cluster or dedicated cluster. */
+export interface SeedCluster {
+  /** 24-hex id. */
+  id: string;
+  /** 24-hex id of the project holding it. */
+  groupId: string;
+  /** Name (`^[a-zA-Z0-9][a-zA-Z0-9-]*$`), unique per project and kind. */
+  name: string;
+  /** Creation date: ISO 8601 or a {@link SeedTime} (default: 2025-01-01T00:00:00Z). */
+  createDate?: string;
+  /** MongoDB version (default: 8.0.4). */
+  mongoDBVersion?: string;
+  /** AWS, AZURE or GCP (default: AWS). */
+  backingProviderName?: "AWS" | "AZURE" | "GCP";
+  /** Region (default: US_EAST_1). */
+  regionName?: string;
+  /** Its snapshots, any order. */
+  snapshots: SeedSnapshot[];
+  /** Dedicated clusters only: `REPLICASET` (default) or `SHARDED`. */
+  clusterType?: "REPLICASET" | "SHARDED";
+  /** Dedicated sharded clusters only: how many shards (default 2); replica sets `<name>-shard-<i>`. */
+  shardCount?: number;
+  /** Dedicated clusters only: whether continuous backup allows point-in-time restores (default true). */
+  pitEnabled?: boolean;
+  /** Dedicated clusters only: what collection-level restores find in its snapshots. */
+  databases?: SeedDatabase[];
+  /** Free text, ignored. */
+  description?: string;
+}
+
+/** A database of a dedicated cluster, for collection-level restores. */
+export interface SeedDatabase {
+  name: string;
+  collections: Array<{
+    name: string;
+    /** Documents it holds. */
+    documents: number;
+    /** Forces how a restore of it ends (default: restored). */
+    restoreOutcome?: "NOT_FOUND" | "INDEX_BUILD_FAILED";
+  }>;
+}
+
+/** A project. */
+export interface SeedProject {
+  /** 24-hex project (group) id. */
+  id: string;
+  /** Display name. */
+  name: string;
+}
+
+/** A programmatic API key (HTTP Digest: public key is the user, private key the password). */
+export interface SeedApiKey {
+  publicKey: string;
+  privateKey: string;
+  /** Project ids it may use; other existing projects answer 403. */
+  projects: string[];
+  description?: string;
+}
+
+/** A service account (OAuth 2.0 client credentials). */
+export interface SeedServiceAccount {
+  clientId: string;
+  clientSecret: string;
+  /** Project ids it may use; other existing projects answer 403. */
+  projects: string[];
+  description?: string;
+}
+
+/** Everything the emulator serves at start: the format of `--seed` files and `emulator/seed/default-seed.json`. */
+export interface Seed {
+  projects: SeedProject[];
+  serverlessInstances: SeedCluster[];
+  flexClusters: SeedCluster[];
+  /** Dedicated clusters (the clusters API); optional in a seed file. */
+  clusters: SeedCluster[];
+  apiKeys: SeedApiKey[];
+  serviceAccounts: SeedServiceAccount[];
+  description?: string;
+}
+
+/**
+ * A seed time: an ISO 8601 date, or a time before the emulator's first start such as `-36h`, `-2d` or
+ * `-90m`, so a seed's snapshots stay recent (and inside their restore windows) whenever it runs.
+ */
+export type SeedTime = string;
+
+const RELATIVE_TIME = /^-(\d+)([mhd])$/;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Whether a string is a {@link SeedTime}. */
+export function isSeedTime(value: string): boolean {
+  return RELATIVE_TIME.test(value) || !Number.isNaN(Date.parse(value));
+}
+
+/** A {@link SeedTime} as ISO 8601, relative ones counted back from `startMs`. */
+export function resolveSeedTime(value: SeedTime, startMs: number): string {
+  const m = RELATIVE_TIME.exec(value);
+  return m ? new Date(startMs - Number(m[1]) * UNIT_MS[m[2]!]!).toISOString() : value;
+}
+
+/** The seed with every time absolute: snapshots' `createdAt` and clusters' `createDate`. */
+export function resolveSeedTimes(seed: Seed, startMs: number): Seed {
+  const cluster = (c: SeedCluster): SeedCluster => ({
+    ...c,
+    ...(c.createDate !== undefined ? { createDate: resolveSeedTime(c.createDate, startMs) } : {}),
+    snapshots: c.snapshots.map((s) => ({ ...s, createdAt: resolveSeedTime(s.createdAt, startMs) })),
+  });
+  return {
+    ...seed,
+    serverlessInstances: seed.serverlessInstances.map(cluster),
+    flexClusters: seed.flexClusters.map(cluster),
+    clusters: seed.clusters.map(cluster),
+  };
+}
+
+/** Thrown when a seed does not follow the format; lists every problem, never a credential value. */
+export class SeedError extends Error {
+  override readonly name = "SeedError";
+  constructor(readonly problems: string[]) {
+    super(`invalid emulator seed: ${problems.join("; ")}`);
+  }
+}
+
+/** Returns a fresh copy of the built-in seed (the quickstart's projects, clusters and credentials). */
+export function defaultSeed(): Seed {
+  return parseSeed(JSON.parse(JSON.stringify(defaultSeedJson)));
+}
+
+/** Reads and checks a seed file. */
+export function loadSeedFile(path: string): Seed {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new SeedError([`cannot read seed file as JSON: ${path} (${(err as Error).message})`]);
+  }
+  return parseSeed(json);
+}
+
+const SNAPSHOT_STATUSES: readonly string[] = ["queued", "inProgress", "completed", "failed"];
+const PROVIDERS: readonly string[] = ["AWS", "AZURE", "GCP"];
+
+/** Checks an untrusted JSON value against the seed format and returns it typed; throws {@link SeedError}. */
+export function parseSeed(json: unknown): Seed {
+  const problems: string[] = [];
+  const root = asObject(json, "seed", problems);
+  const projects = asArray(root["projects"], "projects", problems).map((p, i) => {
+    const o = asObject(p, `projects[${i}]`, problems);
+    return {
+      id: str(o, "id", `projects[${i}]`, problems, OBJECT_ID_PATTERN),
+      name: str(o, "name", `projects[${i}]`, problems),
+    };
+  });
+  const projectIds = new Set(projects.map((p) => p.id));
+  const checkProjectRef = (id: string, where: string): void => {
+    if (id && !projectIds.has(id)) problems.push(`${where} names an unknown project: ${id}`);
+  };
+
+  const clusters = (key: "serverlessInstances" | "flexClusters" | "clusters"): SeedCluster[] => {
+    const seen = new Set<string>();
+    const list = key === "clusters" ? (root[key] ?? []) : root[key];
+    return asArray(list, key, problems).map((c, i) => {
+      const where = `${key}[${i}]`;
+      const o = asObject(c, where, problems);
+      const cluster: SeedCluster = {
+        id: str(o, "id", where, problems, OBJECT_ID_PATTERN),
+        groupId: str(o, "groupId", where, problems, OBJECT_ID_PATTERN),
+        name: str(o, "name", where, problems, NAME_PATTERN),
+        snapshots: asArray(o["snapshots"] ?? [], `${where}.snapshots`, problems).map((s, j) =>
+          parseSnapshot(s, `${where}.snapshots[${j}]`, problems),
+        ),
+      };
+      copyOptionalString(o, cluster, "createDate", where, problems, true);
+      copyOptionalString(o, cluster, "mongoDBVersion", where, problems);
+      copyOptionalString(o, cluster, "regionName", where, problems);
+      copyOptionalString(o, cluster, "description", where, problems);
+      if (o["backingProviderName"] !== undefined) {
+        if (!PROVIDERS.includes(o["backingProviderName"] as string)) {
+          problems.push(`${where}.backingProviderName must be one of ${PROVIDERS.join(", ")}`);
+        } else cluster.backingProviderName = o["backingProviderName"] as "AWS";
+      }
+      if (key === "clusters") copyDedicatedFields(o, cluster, where, problems);
+      checkProjectRef(cluster.groupId, `${where}.groupId`);
+      const key2 = `${cluster.groupId}/${cluster.name}`;
+      if (seen.has(key2)) problems.push(`${where} repeats a name in its project: ${cluster.name}`);
+      seen.add(key2);
+      return cluster;
+    });
+  };
+  const serverlessInstances = clusters("serverlessInstances");
+  const flexClusters = clusters("flexClusters");
+  const dedicated = clusters("clusters");
+
+  const snapshotIds = new Set<string>();
+  for (const c of [...serverlessInstances, ...flexClusters, ...dedicated]) {
+    for (const s of c.snapshots) {
+      if (snapshotIds.has(s.id)) problems.push(`snapshot id is not unique: ${s.id}`);
+      snapshotIds.add(s.id);
+    }
+  }
+
+  const credentials = <K extends "publicKey" | "clientId", S extends "privateKey" | "clientSecret">(
+    key: "apiKeys" | "serviceAccounts",
+    idKey: K,
+    secretKey: S,
+  ): Array<Record<K | S, string> & { projects: string[]; description?: string }> =>
+    asArray(root[key] ?? [], key, problems).map((c, i) => {
+      const where = `${key}[${i}]`;
+      const o = asObject(c, where, problems);
+      const id = str(o, idKey, where, problems);
+      // The secret is checked for presence and type only: a message must never print it.
+      const secret = typeof o[secretKey] === "string" && o[secretKey] !== "" ? (o[secretKey] as string) : "";
+      if (!secret) problems.push(`${where}.${secretKey} must be a non-empty string`);
+      const projectsOf = asArray(o["projects"], `${where}.projects`, problems).map((p, j) => {
+        if (typeof p !== "string") {
+          problems.push(`${where}.projects[${j}] must be a string`);
+          return "";
+        }
+        checkProjectRef(p, `${where}.projects[${j}]`);
+        return p;
+      });
+      const out = { [idKey]: id, [secretKey]: secret, projects: projectsOf } as Record<K | S, string> & {
+        projects: string[];
+        description?: string;
+      };
+      if (typeof o["description"] === "string") out.description = o["description"];
+      return out;
+    });
+
+  const apiKeys = credentials("apiKeys", "publicKey", "privateKey");
+  const serviceAccounts = credentials("serviceAccounts", "clientId", "clientSecret");
+  if (problems.length > 0) throw new SeedError(problems);
+  const seed: Seed = {
+    projects,
+    serverlessInstances,
+    flexClusters,
+    clusters: dedicated,
+    apiKeys,
+    serviceAccounts,
+  };
+  if (typeof root["description"] === "string") seed.description = root["description"];
+  return seed;
+}
+
+function parseSnapshot(json: unknown, where: string, problems: string[]): SeedSnapshot {
+  const o = asObject(json, where, problems);
+  const status = o["status"];
+  if (!SNAPSHOT_STATUSES.includes(status as string)) {
+    problems.push(`${where}.status must be one of ${SNAPSHOT_STATUSES.join(", ")}`);
+  }
+  const snapshot: SeedSnapshot = {
+    id: str(o, "id", where, problems, OBJECT_ID_PATTERN),
+    createdAt: str(o, "createdAt", where, problems),
+    status: status as SeedSnapshotStatus,
+  };
+  if (snapshot.createdAt && !isSeedTime(snapshot.createdAt)) {
+    problems.push(`${where}.createdAt must be an ISO 8601 date or -<n>m|h|d: ${snapshot.createdAt}`);
+  }
+  if (o["failRestores"] !== undefined) {
+    if (typeof o["failRestores"] !== "boolean") problems.push(`${where}.failRestores must be a boolean`);
+    else snapshot.failRestores = o["failRestores"];
+  }
+  if (o["storageSizeBytes"] !== undefined) {
+    if (!Number.isInteger(o["storageSizeBytes"]))
+      problems.push(`${where}.storageSizeBytes must be an integer`);
+    else snapshot.storageSizeBytes = o["storageSizeBytes"] as number;
+  }
+  copyOptionalString(o, snapshot, "mongoDBVersion", where, problems);
+  copyOptionalString(o, snapshot, "description", where, problems);
+  return snapshot;
+}
+
+function copyDedicatedFields(
+  o: Record<string, unknown>,
+  cluster: SeedCluster,
+  where: string,
+  problems: string[],
+): void {
+  const type = o["clusterType"];
+  if (type !== undefined) {
+    if (type !== "REPLICASET" && type !== "SHARDED")
+      problems.push(`${where}.clusterType must be REPLICASET or SHARDED`);
+    else cluster.clusterType = type;
+  }
+  const shards = o["shardCount"];
+  if (shards !== undefined) {
+    if (!Number.isInteger(shards) || (shards as number) < 1 || (shards as number) > 50)
+      problems.push(`${where}.shardCount must be an integer from 1 to 50`);
+    else cluster.shardCount = shards as number;
+  }
+  if (o["databases"] !== undefined)
+    cluster.databases = parseDatabases(o["databases"], `${where}.databases`, problems);
+  if (o["pitEnabled"] !== undefined) {
+    if (typeof o["pitEnabled"] !== "boolean") problems.push(`${where}.pitEnabled must be a boolean`);
+    else cluster.pitEnabled = o["pitEnabled"];
+  }
+}
+
+function parseDatabases(json: unknown, where: string, problems: string[]): SeedDatabase[] {
+  return asArray(json, where, problems).map((d, i) => {
+    const o = asObject(d, `${where}[${i}]`, problems);
+    return {
+      name: str(o, "name", `${where}[${i}]`, problems, /^[^./\s"$]+$/),
+      collections: asArray(o["collections"], `${where}[${i}].collections`, problems).map((c, j) => {
+        const at = `${where}[${i}].collections[${j}]`;
+        const co = asObject(c, at, problems);
+        const collection: SeedDatabase["collections"][number] = {
+          name: str(co, "name", at, problems, /^[^/\s"$]+$/),
+          documents: 0,
+        };
+        if (!Number.isInteger(co["documents"]) || (co["documents"] as number) < 0)
+          problems.push(`${at}.documents must be an integer >= 0`);
+        else collection.documents = co["documents"] as number;
+        const outcome = co["restoreOutcome"];
+        if (outcome !== undefined) {
+          if (outcome !== "NOT_FOUND" && outcome !== "INDEX_BUILD_FAILED")
+            problems.push(`${at}.restoreOutcome must be NOT_FOUND or INDEX_BUILD_FAILED`);
+          else collection.restoreOutcome = outcome;
+        }
+        return collection;
+      }),
+    };
+  });
+}
+
+/** The replica sets of a dedicated cluster: one, or one per shard. */
+export function replicaSetNames(cluster: SeedCluster): string[] {
+  if (cluster.clusterType !== "SHARDED") return [`${cluster.name}-shard-0`];
+  return Array.from({ length: cluster.shardCount ?? 2 }, (_, i) => `${cluster.name}-shard-${i}`);
+}
+
+function asObject(value: unknown, where: string, problems: string[]): Record<string, unknown> {
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  problems.push(`${where} must be an object`);
+  return {};
+}
+
+function asArray(value: unknown, where: string, problems: string[]): unknown[] {
+  if (Array.isArray(value)) return value;
+  problems.push(`${where} must be an array`);
+  return [];
+}
+
+function str(
+  o: Record<string, unknown>,
+  key: string,
+  where: string,
+  problems: string[],
+  pattern?: RegExp,
+): string {
+  const value = o[key];
+  if (typeof value !== "string" || value === "") {
+    problems.push(`${where}.${key} must be a non-empty string`);
+    return "";
+  }
+  if (pattern && !pattern.test(value))
+    problems.push(`${where}.${key} must match ${pattern.source}: ${value}`);
+  return value;
+}
+
+function copyOptionalString<T extends object>(
+  o: Record<string, unknown>,
+  target: T,
+  key: string,
+  where: string,
+  problems: string[],
+  isDate = false,
+): void {
+  const value = o[key];
+  if (value === undefined) return;
+  if (typeof value !== "string" || (isDate && !isSeedTime(value))) {
+    problems.push(`${where}.${key} must be ${isDate ? "an ISO 8601 date or -<n>m|h|d" : "a string"}`);
+    return;
+  }
+  (target as Record<string, unknown>)[key] = value;
+}
