@@ -86,7 +86,8 @@ describe("end to end: the installed package in a project of the user's own", fun
       p === "pulumi-atlas-restore" ? packed.tarball : p === "@pulumi/pulumi" && SDK ? `${p}@${SDK}` : p,
     );
     await run(npm!, [install!, "--no-audit", "--no-fund", ...args], { cwd: project });
-    emulator = await startInstalledEmulator(project);
+    // As the README starts it: the serverless API as before the sunset, which the program uses.
+    emulator = await startInstalledEmulator(project, ["--sunset", "off"]);
     home = await e2eHome();
   });
 
