@@ -150,7 +150,8 @@ export function observe(
 ): void {
   state.inFlight = Math.max(0, state.inFlight - 1);
   if (answer.status === 429) {
-    state.mode = state.mode === "unknown" ? "limited" : state.mode;
+    // Whatever the answers said before, there is a limit.
+    state.mode = "limited";
     state.blockedUntil = Math.max(state.blockedUntil, now + (retryAfterMs ?? 1_000));
     state.tokens = Math.min(state.tokens, 0);
     state.at = now;
@@ -159,9 +160,16 @@ export function observe(
   const limit = integerHeader(answer, "ratelimit-limit");
   const remaining = integerHeader(answer, "ratelimit-remaining");
   if (remaining === undefined) {
-    // A first answer without headers: this API does not report a budget, so do not invent one. Later
-    // answers without them (the token endpoint, a network error) change nothing.
+    // A 401 (digest's first, bare request) or a lost answer says nothing about the budget.
+    if (answer.status === undefined || answer.status === 401) return;
+    // A first answer without headers: this API does not report a budget, so do not invent one.
     if (state.mode === "unknown") state.mode = "unlimited";
+    // Limited (a 429 came) but told nothing more: each success lets two more go, doubling the pace
+    // every round trip until the next 429, as TCP's slow start does.
+    else if (state.mode === "limited" && state.ratePerMs === undefined) {
+      state.tokens = Math.max(state.tokens, 0) + 2;
+      state.at = now;
+    }
     return;
   }
   state.mode = "limited";
