@@ -4,6 +4,7 @@
 export type { AtlasCredentials } from "./atlas/auth";
 export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
 export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
+export { inlineProjectSettings } from "./automation/inline-program";
 export { ProviderConfigError } from "./pulumi/provider-config";
 export { flexRestoreJobProvider, serverlessRestoreJobProvider } from "./pulumi/serialized-provider";
 export {
@@ -21,6 +22,7 @@ export {
   getServerlessSnapshots,
   getServerlessSnapshotsOutput,
   type SnapshotLookupArgs,
+  SnapshotLookupError,
 } from "./resources/snapshot-lookups";
 export {
   PollAbortedError,

@@ -22,9 +22,13 @@ export interface SeedSnapshot {
   mongoDBVersion?: string;
   /** Free text, ignored. */
   description?: string;
+  /** `onDemand` for snapshots taken through the API (default: `scheduled`). */
+  snapshotType?: "onDemand" | "scheduled";
+  /** Days the snapshot is kept (default: 30, the default policy's daily snapshots). */
+  retentionDays?: number;
 }
 
-/** A serverless instance or flex cluster. */
+/** A serverless instance, flex cluster or dedicated cluster. */
 export interface SeedCluster {
   /** 24-hex id. */
   id: string;
@@ -42,8 +46,28 @@ export interface SeedCluster {
   regionName?: string;
   /** Its snapshots, any order. */
   snapshots: SeedSnapshot[];
+  /** Dedicated clusters only: `REPLICASET` (default) or `SHARDED`. */
+  clusterType?: "REPLICASET" | "SHARDED";
+  /** Dedicated sharded clusters only: how many shards (default 2); replica sets `<name>-shard-<i>`. */
+  shardCount?: number;
+  /** Dedicated clusters only: whether continuous backup allows point-in-time restores (default true). */
+  pitEnabled?: boolean;
+  /** Dedicated clusters only: what collection-level restores find in its snapshots. */
+  databases?: SeedDatabase[];
   /** Free text, ignored. */
   description?: string;
+}
+
+/** A database of a dedicated cluster, for collection-level restores. */
+export interface SeedDatabase {
+  name: string;
+  collections: Array<{
+    name: string;
+    /** Documents it holds. */
+    documents: number;
+    /** Forces how a restore of it ends (default: restored). */
+    restoreOutcome?: "NOT_FOUND" | "INDEX_BUILD_FAILED";
+  }>;
 }
 
 /** A project. */
@@ -77,6 +101,8 @@ export interface Seed {
   projects: SeedProject[];
   serverlessInstances: SeedCluster[];
   flexClusters: SeedCluster[];
+  /** Dedicated clusters (the clusters API); optional in a seed file. */
+  clusters: SeedCluster[];
   apiKeys: SeedApiKey[];
   serviceAccounts: SeedServiceAccount[];
   description?: string;
@@ -113,6 +139,7 @@ export function resolveSeedTimes(seed: Seed, startMs: number): Seed {
     ...seed,
     serverlessInstances: seed.serverlessInstances.map(cluster),
     flexClusters: seed.flexClusters.map(cluster),
+    clusters: seed.clusters.map(cluster),
   };
 }
 
@@ -159,9 +186,10 @@ export function parseSeed(json: unknown): Seed {
     if (id && !projectIds.has(id)) problems.push(`${where} names an unknown project: ${id}`);
   };
 
-  const clusters = (key: "serverlessInstances" | "flexClusters"): SeedCluster[] => {
+  const clusters = (key: "serverlessInstances" | "flexClusters" | "clusters"): SeedCluster[] => {
     const seen = new Set<string>();
-    return asArray(root[key], key, problems).map((c, i) => {
+    const list = key === "clusters" ? (root[key] ?? []) : root[key];
+    return asArray(list, key, problems).map((c, i) => {
       const where = `${key}[${i}]`;
       const o = asObject(c, where, problems);
       const cluster: SeedCluster = {
@@ -181,6 +209,7 @@ export function parseSeed(json: unknown): Seed {
           problems.push(`${where}.backingProviderName must be one of ${PROVIDERS.join(", ")}`);
         } else cluster.backingProviderName = o["backingProviderName"] as "AWS";
       }
+      if (key === "clusters") copyDedicatedFields(o, cluster, where, problems);
       checkProjectRef(cluster.groupId, `${where}.groupId`);
       const key2 = `${cluster.groupId}/${cluster.name}`;
       if (seen.has(key2)) problems.push(`${where} repeats a name in its project: ${cluster.name}`);
@@ -190,9 +219,10 @@ export function parseSeed(json: unknown): Seed {
   };
   const serverlessInstances = clusters("serverlessInstances");
   const flexClusters = clusters("flexClusters");
+  const dedicated = clusters("clusters");
 
   const snapshotIds = new Set<string>();
-  for (const c of [...serverlessInstances, ...flexClusters]) {
+  for (const c of [...serverlessInstances, ...flexClusters, ...dedicated]) {
     for (const s of c.snapshots) {
       if (snapshotIds.has(s.id)) problems.push(`snapshot id is not unique: ${s.id}`);
       snapshotIds.add(s.id);
@@ -230,7 +260,14 @@ export function parseSeed(json: unknown): Seed {
   const apiKeys = credentials("apiKeys", "publicKey", "privateKey");
   const serviceAccounts = credentials("serviceAccounts", "clientId", "clientSecret");
   if (problems.length > 0) throw new SeedError(problems);
-  const seed: Seed = { projects, serverlessInstances, flexClusters, apiKeys, serviceAccounts };
+  const seed: Seed = {
+    projects,
+    serverlessInstances,
+    flexClusters,
+    clusters: dedicated,
+    apiKeys,
+    serviceAccounts,
+  };
   if (typeof root["description"] === "string") seed.description = root["description"];
   return seed;
 }
@@ -261,6 +298,65 @@ function parseSnapshot(json: unknown, where: string, problems: string[]): SeedSn
   copyOptionalString(o, snapshot, "mongoDBVersion", where, problems);
   copyOptionalString(o, snapshot, "description", where, problems);
   return snapshot;
+}
+
+function copyDedicatedFields(
+  o: Record<string, unknown>,
+  cluster: SeedCluster,
+  where: string,
+  problems: string[],
+): void {
+  const type = o["clusterType"];
+  if (type !== undefined) {
+    if (type !== "REPLICASET" && type !== "SHARDED")
+      problems.push(`${where}.clusterType must be REPLICASET or SHARDED`);
+    else cluster.clusterType = type;
+  }
+  const shards = o["shardCount"];
+  if (shards !== undefined) {
+    if (!Number.isInteger(shards) || (shards as number) < 1 || (shards as number) > 50)
+      problems.push(`${where}.shardCount must be an integer from 1 to 50`);
+    else cluster.shardCount = shards as number;
+  }
+  if (o["databases"] !== undefined)
+    cluster.databases = parseDatabases(o["databases"], `${where}.databases`, problems);
+  if (o["pitEnabled"] !== undefined) {
+    if (typeof o["pitEnabled"] !== "boolean") problems.push(`${where}.pitEnabled must be a boolean`);
+    else cluster.pitEnabled = o["pitEnabled"];
+  }
+}
+
+function parseDatabases(json: unknown, where: string, problems: string[]): SeedDatabase[] {
+  return asArray(json, where, problems).map((d, i) => {
+    const o = asObject(d, `${where}[${i}]`, problems);
+    return {
+      name: str(o, "name", `${where}[${i}]`, problems, /^[^./\s"$]+$/),
+      collections: asArray(o["collections"], `${where}[${i}].collections`, problems).map((c, j) => {
+        const at = `${where}[${i}].collections[${j}]`;
+        const co = asObject(c, at, problems);
+        const collection: SeedDatabase["collections"][number] = {
+          name: str(co, "name", at, problems, /^[^/\s"$]+$/),
+          documents: 0,
+        };
+        if (!Number.isInteger(co["documents"]) || (co["documents"] as number) < 0)
+          problems.push(`${at}.documents must be an integer >= 0`);
+        else collection.documents = co["documents"] as number;
+        const outcome = co["restoreOutcome"];
+        if (outcome !== undefined) {
+          if (outcome !== "NOT_FOUND" && outcome !== "INDEX_BUILD_FAILED")
+            problems.push(`${at}.restoreOutcome must be NOT_FOUND or INDEX_BUILD_FAILED`);
+          else collection.restoreOutcome = outcome;
+        }
+        return collection;
+      }),
+    };
+  });
+}
+
+/** The replica sets of a dedicated cluster: one, or one per shard. */
+export function replicaSetNames(cluster: SeedCluster): string[] {
+  if (cluster.clusterType !== "SHARDED") return [`${cluster.name}-shard-0`];
+  return Array.from({ length: cluster.shardCount ?? 2 }, (_, i) => `${cluster.name}-shard-${i}`);
 }
 
 function asObject(value: unknown, where: string, problems: string[]): Record<string, unknown> {
