@@ -93,6 +93,9 @@ export function initialLimiterState(now: number): LimiterState {
   };
 }
 
+/** Tokens that only urgent requests (restore creates) may spend. */
+const URGENT_RESERVE = 1;
+
 /** Shortest span between two answers that gives a rate sample: `Remaining` is rounded down. */
 const MIN_SAMPLE_MS = 1_000;
 
@@ -104,6 +107,7 @@ export function admit(
   state: LimiterState,
   now: number,
   options: Required<RateLimiterOptions>,
+  urgent = false,
 ): { go: true } | { go: false; waitMs: number | undefined } {
   if (now < state.blockedUntil) return { go: false, waitMs: state.blockedUntil - now };
   if (state.mode === "unlimited") return take(state);
@@ -111,14 +115,17 @@ export function admit(
   // burst blind is what gets it refused.
   if (state.mode === "unknown") return state.inFlight === 0 ? take(state) : { go: false, waitMs: undefined };
   refill(state, now, options.headroom);
-  if (state.tokens >= 1) {
+  // Where the server reports its budget, other requests leave one token spare, so that a restore's
+  // create finds one even when the estimate of the server's bucket is a little high.
+  const needed = urgent || state.limit === Infinity ? 1 : 1 + URGENT_RESERVE;
+  if (state.tokens >= needed) {
     state.tokens -= 1;
     return take(state);
   }
   if (state.ratePerMs !== undefined) {
     return {
       go: false,
-      waitMs: Math.max(1, Math.ceil((1 - state.tokens) / (state.ratePerMs * options.headroom))),
+      waitMs: Math.max(1, Math.ceil((needed - state.tokens) / (state.ratePerMs * options.headroom))),
     };
   }
   // Spent and the rate unknown: wait for answers in flight, then probe with one request after a pause.
@@ -216,7 +223,7 @@ export function createRateLimiter(
 
   const pump = (): void => {
     while (urgent.length + normal.length > 0) {
-      const decision = admit(state, clock.now(), options);
+      const decision = admit(state, clock.now(), options, urgent.length > 0);
       if (!decision.go) {
         if (decision.waitMs !== undefined) schedule(decision.waitMs);
         return;

@@ -79,12 +79,17 @@ describe("rate limiter", () => {
     assert.deepStrictEqual(granted, [0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it("lets through exactly what RateLimit-Remaining allows, then waits", async () => {
+  it("lets through what RateLimit-Remaining allows, keeping the last token for a create, then waits", async () => {
     const limiter = createRateLimiter(systemClock);
-    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "3", "RateLimit-Remaining": "2" }));
+    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "3", "RateLimit-Remaining": "3" }));
     let granted = 0;
     for (let i = 0; i < 5; i++) void limiter.acquire().then(() => granted++);
     await settle();
+    assert.strictEqual(granted, 2);
+    let create = false;
+    void limiter.acquire({ urgent: true }).then(() => (create = true));
+    await settle();
+    assert.strictEqual(create, true);
     assert.strictEqual(granted, 2);
   });
 
