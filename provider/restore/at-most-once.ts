@@ -1,4 +1,5 @@
 import { AtlasApiError } from "../atlas/errors";
+import { neverSent } from "../atlas/retry-policy";
 import type { Clock } from "../waiting/clock";
 import { sameValue } from "./input-diff";
 import type { JobSource, Logger, PendingIntent, StartContext, StartOutcome } from "./types";
@@ -193,8 +194,7 @@ function createdSince<J extends { id: string }>(source: JobSource<J>, job: J, si
  */
 export function isAmbiguous(error: unknown): boolean {
   if (!(error instanceof AtlasApiError)) return false;
-  if (error.status === undefined)
-    return !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"].includes(error.networkCode ?? "");
+  if (error.status === undefined) return !neverSent(error.networkCode);
   return error.status >= 500;
 }
 

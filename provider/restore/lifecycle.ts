@@ -2,6 +2,7 @@ import { formatDecodeErrors } from "../atlas/decode-report";
 import { AtlasApiError, AtlasDecodeError } from "../atlas/errors";
 import type { Clock } from "../waiting/clock";
 import { type PollResult, pollUntil } from "../waiting/poll";
+import { scheduleFor } from "../waiting/schedule";
 import { isTransient } from "./at-most-once";
 import {
   PollAbortedError,
@@ -350,8 +351,7 @@ async function waitForJob<I extends CommonInputs>(
     },
     classify: (job) => classifyStatus(job.status),
     clock: s.clock,
-    minDelayMs: s.poll.minDelayMs,
-    maxDelayMs: s.poll.maxDelayMs,
+    schedule: scheduleFor(s.poll),
     maxWaitMs: inputs.waitTimeoutSeconds * 1000,
     checkFirst: false,
     onCheck: (job, elapsedMs) => {

@@ -3,6 +3,7 @@ import type * as t from "io-ts";
 
 import type { AtlasClient } from "../atlas/client";
 import type { Clock } from "../waiting/clock";
+import type { PollSettings } from "../waiting/schedule";
 import type { DiffRules } from "./input-diff";
 import type { Failure } from "./input-fields";
 import type { RestoreJobStatus } from "./job-status";
@@ -49,7 +50,8 @@ export interface Logger {
 export interface Session {
   readonly client: AtlasClient;
   readonly clock: Clock;
-  readonly poll: { readonly minDelayMs: number; readonly maxDelayMs: number };
+  /** How to wait: the planned schedule, or the geometric one the settings ask for. */
+  readonly poll: PollSettings;
   readonly log: Logger;
   /** Restores being started, so that a killed run's job is adopted, not started again. */
   readonly journal: Journal;

@@ -22,6 +22,9 @@ export async function e2eHome(): Promise<E2eHome> {
   mkdirSync(join(REPO_ROOT, ".pulumi-local"), { recursive: true });
   const dir = mkdtempSync(join(REPO_ROOT, ".pulumi-local", "e2e-"));
   const home = await offlineHome(dir);
+  // The emulator's restores take seconds, not the minutes the planned default schedule is made for:
+  // the geometric poller from 1.5 s keeps these runs short. The installed-package spec runs defaults.
+  home.env.ATLAS_RESTORE_POLL_MIN_DELAY_MS ??= "1500";
   return { ...home, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

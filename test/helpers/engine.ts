@@ -3,6 +3,7 @@ import { serverlessSpec } from "../../provider/kinds/serverless/spec";
 import { memoryJournal } from "../../provider/restore/journal";
 import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Lifecycle, Logger, RestoreLifecycles } from "../../provider/restore/types";
+import type { PollSettings } from "../../provider/waiting/schedule";
 import { fakeClock } from "./fakes";
 
 /**
@@ -34,15 +35,14 @@ export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
  * The serverless lifecycles over a fake client, with a fake clock, a memory journal and the
  * messages recorded (`info: …`, `warn: …`).
  */
-export function serverlessHarness(client: AtlasClient) {
+export function serverlessHarness(
+  client: AtlasClient,
+  poll: PollSettings = { minDelayMs: 1000, maxDelayMs: 60_000 },
+) {
   const clock = fakeClock();
   const messages: string[] = [];
   const journal = memoryJournal();
   const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
-  const lifecycles = createLifecycles(
-    serverlessSpec,
-    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
-    clock,
-  );
+  const lifecycles = createLifecycles(serverlessSpec, () => ({ client, clock, log, journal, poll }), clock);
   return { lifecycles, both: asTheEngineRunsIt(lifecycles), clock, messages, journal };
 }

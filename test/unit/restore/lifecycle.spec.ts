@@ -58,6 +58,30 @@ describe("restore job lifecycle", () => {
   afterEach(() => sinon.restore());
 
   describe("create", () => {
+    it("waits on the planned default schedule, not the geometric one, unless the settings ask for it", async () => {
+      const runningOnce = () =>
+        fakeClient({
+          getServerlessRestoreJob: sinon
+            .stub()
+            .onFirstCall()
+            .resolves(jobFixture({ id: JOB_ID }))
+            .resolves(jobFixture({ id: JOB_ID, finishedAt: "2026-11-28T12:05:00Z" })),
+        });
+      const settings = { minDelayMs: 1500, maxDelayMs: 105_000 };
+      const planned = serverlessHarness(runningOnce(), { ...settings, mode: "planned" });
+      assert.strictEqual(
+        (await planned.both.create(await checked(planned.both, automated))).outs.status,
+        "COMPLETED",
+      );
+      // The planned schedule's first check comes 12 s after the start.
+      assert.deepStrictEqual(planned.clock.sleeps, [12_000]);
+
+      const geometric = serverlessHarness(runningOnce(), { ...settings, mode: "geometric" });
+      await geometric.both.create(await checked(geometric.both, automated));
+      assert.strictEqual(geometric.clock.sleeps.length, 1);
+      assert.ok(geometric.clock.sleeps[0]! <= 1500, `geometric first wait: ${geometric.clock.sleeps[0]}`);
+    });
+
     it("restores the newest completed snapshot, waits, and records the decision", async () => {
       const { lifecycle, client, messages } = setup();
       const result = await lifecycle.create(await checked(lifecycle, automated));
