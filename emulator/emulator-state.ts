@@ -28,6 +28,9 @@ export interface HeldRequest {
   since: string;
 }
 
+/** How a held request goes on: answered as usual, or its connection destroyed without an answer. */
+export type ReleaseMode = "answer" | "drop";
+
 /** How many requests the log keeps (the oldest are dropped first). */
 export const REQUEST_LOG_LIMIT = 10_000;
 
@@ -42,9 +45,10 @@ export class Emulator {
   requests: LoggedRequest[] = [];
   counters = { byOperation: {} as Record<string, number>, byMethod: {} as Record<string, number> };
   baseUrl = "";
-  private readonly held = new Map<string, { request: HeldRequest; release: () => void }>();
+  private readonly held = new Map<string, { request: HeldRequest; release: (how: ReleaseMode) => void }>();
   private heldCount = 0;
   private readonly arrivalWaiters: Array<{ operationId: string; count: number; wake: () => void }> = [];
+  private readonly holdWaiters: Array<{ operationId?: string; count: number; wake: () => void }> = [];
 
   constructor(
     options: Pick<EmulatorOptions, "seed" | "stateFile">,
@@ -113,27 +117,47 @@ export class Emulator {
     return new Promise((wake) => this.arrivalWaiters.push({ operationId, count, wake }));
   }
 
-  /** Keeps a request waiting until {@link release}; resolves then. */
-  hold(request: Omit<HeldRequest, "id" | "since">): Promise<void> {
+  /** Keeps a request waiting until {@link release}; resolves then with how it was released. */
+  hold(request: Omit<HeldRequest, "id" | "since">): Promise<ReleaseMode> {
     const id = String(++this.heldCount);
-    return new Promise((release) =>
+    const released = new Promise<ReleaseMode>((release) =>
       this.held.set(id, {
         request: { id, ...request, since: new Date(this.clock.now()).toISOString() },
         release,
       }),
     );
+    for (const waiter of [...this.holdWaiters]) {
+      if (this.heldRequests(waiter.operationId).length >= waiter.count) {
+        this.holdWaiters.splice(this.holdWaiters.indexOf(waiter), 1);
+        waiter.wake();
+      }
+    }
+    return released;
   }
 
-  /** The requests held now, oldest first. */
-  heldRequests(): HeldRequest[] {
-    return [...this.held.values()].map((h) => h.request);
+  /** The requests held now (of `operationId` when given), oldest first. */
+  heldRequests(operationId?: string): HeldRequest[] {
+    return [...this.held.values()]
+      .map((h) => h.request)
+      .filter((request) => operationId === undefined || request.operationId === operationId);
   }
 
-  /** Lets held requests go on (all when `id` is undefined); answers which were released. */
-  release(id?: string): string[] {
+  /** Resolves once `count` requests (of `operationId` when given) are held at once (at once if they are). */
+  holding(operationId: string | undefined, count: number): Promise<void> {
+    if (this.heldRequests(operationId).length >= count) return Promise.resolve();
+    return new Promise((wake) =>
+      this.holdWaiters.push({ ...(operationId ? { operationId } : {}), count, wake }),
+    );
+  }
+
+  /**
+   * Lets held requests go on (all when `id` is undefined): with their answer, or by dropping their
+   * connection (`drop`); answers which were released.
+   */
+  release(id?: string, how: ReleaseMode = "answer"): string[] {
     const ids = id === undefined ? [...this.held.keys()] : this.held.has(id) ? [id] : [];
     for (const key of ids) {
-      this.held.get(key)!.release();
+      this.held.get(key)!.release(how);
       this.held.delete(key);
     }
     return ids;

@@ -3,7 +3,7 @@ import type { ServerResponse } from "http";
 import { ApiError, invalidParameter } from "../atlas/api-errors";
 import { OBJECT_ID_PATTERN } from "../atlas/ids";
 import { MAX_DATE_MS } from "../clock";
-import type { Emulator } from "../emulator-state";
+import type { Emulator, ReleaseMode } from "../emulator-state";
 import { send } from "../http/json-io";
 import { mergeOptions, OptionsError, type RuntimeOptions } from "../options";
 import { collectionJobProgress } from "../state/collection-restores";
@@ -103,14 +103,13 @@ export function admin(
         return send(res, 200, { ...updated, state: collectionJobProgress(updated, now).state });
       }
       case "GET /held":
-        return send(res, 200, { held: emulator.heldRequests() });
+        return held(emulator, url, res);
       case "POST /held/release":
-        adminBody(body, []);
-        return send(res, 200, { released: emulator.release() });
+        return send(res, 200, { released: emulator.release(undefined, releaseMode(body)) });
       default:
         if (method === "POST" && /^\/held\/[^/]+\/release$/.test(path)) {
           const heldId = path.split("/")[2]!;
-          const released = emulator.release(heldId);
+          const released = emulator.release(heldId, releaseMode(body));
           if (released.length === 0)
             throw new ApiError(404, "RESOURCE_NOT_FOUND", `No held request with ID: ${heldId}`, [heldId]);
           return send(res, 200, { released });
@@ -179,29 +178,80 @@ function applyJobChange(job: StoredJob, change: JobChange, now: number): StoredJ
  */
 function arrivals(emulator: Emulator, path: string, url: URL, res: ServerResponse): void {
   const operationId = path.slice("/arrivals/".length);
-  const count = Number(url.searchParams.get("count") ?? "1");
+  const { count, timeoutMs } = waitParams(url, operationId, "1");
+  const answer = () => ({ operationId, count: emulator.counters.byOperation[operationId] ?? 0 });
+  answerWhen(
+    res,
+    emulator.arrival(operationId, count),
+    timeoutMs,
+    `No ${count} requests arrived`,
+    operationId,
+    answer,
+  );
+}
+
+/**
+ * `GET /__emulator/held[?operationId=X&count=N&timeoutMs=T]`: the requests held now (of one operation
+ * when given); with `count`, answers once that many are held at once, or 408 after T real ms.
+ */
+function held(emulator: Emulator, url: URL, res: ServerResponse): void {
+  const operationId = url.searchParams.get("operationId") ?? undefined;
+  const { count, timeoutMs } = waitParams(url, operationId, "0");
+  const answer = () => ({ held: emulator.heldRequests(operationId) });
+  if (count === 0) return send(res, 200, answer());
+  const what = operationId ?? "any operation";
+  answerWhen(res, emulator.holding(operationId, count), timeoutMs, `No ${count} requests held`, what, answer);
+}
+
+/** The `count` and `timeoutMs` of a waiting admin call, checked with its `operationId` (if any). */
+function waitParams(
+  url: URL,
+  operationId: string | undefined,
+  defaultCount: string,
+): { count: number; timeoutMs: number } {
+  const count = Number(url.searchParams.get("count") ?? defaultCount);
   const timeoutMs = Number(url.searchParams.get("timeoutMs") ?? "10000");
+  const least = Number(defaultCount);
   const problems = [
-    ...(!/^[A-Za-z]+$/.test(operationId) ? ["operationId must be an operationId"] : []),
-    ...(!Number.isInteger(count) || count < 1 ? ["count must be an integer >= 1"] : []),
+    ...(operationId !== undefined && !/^[A-Za-z]+$/.test(operationId)
+      ? ["operationId must be an operationId"]
+      : []),
+    ...(!Number.isInteger(count) || count < least ? [`count must be an integer >= ${least}`] : []),
     ...(!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 600_000
       ? ["timeoutMs must be an integer from 0 to 600000"]
       : []),
   ];
-  if (problems.length > 0) {
-    const error = adminProblems(problems);
-    return send(res, error.status, error.toBody());
-  }
-  const answer = () => ({ operationId, count: emulator.counters.byOperation[operationId] ?? 0 });
-  // A safety net on the wall clock, so a test that waits for a request that never comes ends.
+  if (problems.length > 0) throw adminProblems(problems);
+  return { count, timeoutMs };
+}
+
+/**
+ * Answers `answer()` once `ready` resolves, or a 408 TIMEOUT after `timeoutMs` real ms: a safety net
+ * on the wall clock, so a test that waits for something that never comes ends.
+ */
+function answerWhen(
+  res: ServerResponse,
+  ready: Promise<void>,
+  timeoutMs: number,
+  message: string,
+  subject: string,
+  answer: () => unknown,
+): void {
   const timer = setTimeout(() => {
-    const error = new ApiError(408, "TIMEOUT", `No ${count} requests arrived: ${operationId}`, [operationId]);
+    const error = new ApiError(408, "TIMEOUT", `${message}: ${subject}`, [subject]);
     send(res, 408, error.toBody());
   }, timeoutMs);
-  void emulator.arrival(operationId, count).then(() => {
+  void ready.then(() => {
     clearTimeout(timer);
     if (!res.headersSent) send(res, 200, answer());
   });
+}
+
+/** The `mode` of a release body: `answer` (the default) or `drop`. */
+function releaseMode(body: string): ReleaseMode {
+  const { mode = "answer" } = adminBody(body, ["mode"]);
+  if (mode !== "answer" && mode !== "drop") throw adminProblems(["mode must be answer or drop"]);
+  return mode;
 }
 
 /** A 400 listing every problem of an admin request in `parameters`. */

@@ -17,7 +17,6 @@ import { sunsetError } from "../atlas/sunset";
 import { checkContentType, negotiateVersion, versionedMediaType } from "../atlas/versioning";
 import { authenticate } from "../auth/authenticate";
 import type { Emulator, LoggedRequest } from "../emulator-state";
-import { hookAnswer } from "../hooks";
 import { prettyJson, send } from "./json-io";
 
 const ROUTES = OPERATIONS.map((operation) => ({
@@ -82,8 +81,9 @@ export async function atlasRoute(
   // On the emulator's clock, so a test on a manual clock decides when the delay is over.
   if (fault.latencyMs > 0) await emulator.clock.sleep(fault.latencyMs);
   const held = { operationId: operation.operationId, method, path: url.pathname };
-  if (fault.action === "hold") await emulator.hold({ ...held, committed: false });
-  if (fault.action === "reset") {
+  // Dropped before it is carried out, a held request is a reset: nothing was done.
+  const heldBefore = fault.action === "hold" ? await emulator.hold({ ...held, committed: false }) : "answer";
+  if (fault.action === "reset" || heldBefore === "drop") {
     log("reset");
     req.socket.destroy();
     return;
@@ -108,13 +108,11 @@ export async function atlasRoute(
     req,
     body,
   );
-  if (fault.action === "hold-response-after-commit") await emulator.hold({ ...held, committed: true });
-  if ((await hookAnswer(emulator, operation.operationId, method)) === "drop") {
-    log("dropped");
-    req.socket.destroy();
-    return;
-  }
-  if (fault.action === "drop-response-after-commit") {
+  const heldAfter =
+    fault.action === "hold-response-after-commit"
+      ? await emulator.hold({ ...held, committed: true })
+      : "answer";
+  if (fault.action === "drop-response-after-commit" || heldAfter === "drop") {
     // The request was carried out (a job may now exist) but its answer never arrives: the case that
     // makes naive clients create duplicates.
     log("dropped");

@@ -1,8 +1,15 @@
 /**
  * The emulator's admin endpoints, as the end-to-end suite uses them: counters, the request log, a
- * cluster's restored state, job changes, run-time options.
+ * cluster's restored state, job changes, run-time options, and watches built on its arrivals and
+ * held requests.
  */
 export class EmulatorAdmin {
+  private readonly watches = new Map<
+    string,
+    { operationId: string; from: number; hold: number; rule: Record<string, unknown> | undefined }
+  >();
+  private watchCount = 0;
+
   constructor(readonly url: string) {}
 
   /** Requests served per Atlas operation id. */
@@ -63,35 +70,56 @@ export class EmulatorAdmin {
     ).jobs;
   }
 
-  /** Watches an operation from now on; the answers of the first `hold` requests are held (hooks). */
+  /**
+   * Watches an operation from now on; the answers of the first `hold` requests are held once they
+   * were carried out (a `hold-response-after-commit` fault rule, added to the rules in force).
+   */
   async watch(operationId: string, hold = 0, method?: string): Promise<string> {
-    return (
-      await this.call<{ id: string }>("POST", "/hooks/watches", {
-        operationId,
-        hold,
-        ...(method ? { method } : {}),
-      })
-    ).id;
+    const { byOperation } = await this.counters();
+    const rule =
+      hold > 0
+        ? { operationId, ...(method ? { method } : {}), action: "hold-response-after-commit", count: hold }
+        : undefined;
+    if (rule) await this.setOptions({ faults: [...(await this.faults()), rule] });
+    const id = String(++this.watchCount);
+    this.watches.set(id, { operationId, from: byOperation[operationId] ?? 0, hold, rule });
+    return id;
   }
 
-  /** Waits (on the emulator's side, no sleeping here) until `count` requests of a watch arrived. */
+  /**
+   * Waits (on the emulator's side, no sleeping here) until `count` requests of a watch arrived and,
+   * when it holds answers, until they are held.
+   */
   async arrived(watch: string, count = 1, timeoutMs = 120_000): Promise<number> {
-    const { arrived } = await this.call<{ arrived: number }>(
+    const { operationId, from, hold } = this.watched(watch);
+    const { count: total } = await this.call<{ count: number }>(
       "GET",
-      `/hooks/watches/${watch}?arrived=${count}&timeoutMs=${timeoutMs}`,
+      `/arrivals/${operationId}?count=${from + count}&timeoutMs=${timeoutMs}`,
     );
-    if (arrived < count) throw new Error(`emulator watch ${watch}: ${arrived} of ${count} requests arrived`);
-    return arrived;
+    const holding = Math.min(hold, count);
+    if (holding > 0)
+      await this.call("GET", `/held?operationId=${operationId}&count=${holding}&timeoutMs=${timeoutMs}`);
+    return total - from;
   }
 
-  /** Sends (or drops) the answers a watch holds, and ends it. */
-  release(watch: string, mode: "answer" | "drop" = "answer"): Promise<unknown> {
-    return this.call("POST", `/hooks/watches/${watch}/release`, { mode });
+  /** Sends (or drops) the answers held for a watch's operation, and ends the watch. */
+  async release(watch: string, mode: "answer" | "drop" = "answer"): Promise<number> {
+    const { operationId, rule } = this.watched(watch);
+    this.watches.delete(watch);
+    if (rule) await this.setOptions({ faults: (await this.faults()).filter((r) => !sameRule(r, rule)) });
+    const { held } = await this.call<{ held: { id: string }[] }>("GET", `/held?operationId=${operationId}`);
+    for (const { id } of held) await this.call("POST", `/held/${id}/release`, { mode });
+    return held.length;
   }
 
-  /** Ends every watch, answering what they hold. */
-  clearHooks(): Promise<unknown> {
-    return this.call("DELETE", "/hooks");
+  /** Ends every watch, answering every held request. */
+  async clearHooks(): Promise<void> {
+    const rules = [...this.watches.values()].flatMap((w) => (w.rule ? [w.rule] : []));
+    this.watches.clear();
+    const faults = await this.faults();
+    const left = faults.filter((r) => !rules.some((rule) => sameRule(r, rule)));
+    if (left.length < faults.length) await this.setOptions({ faults: left });
+    await this.call("POST", "/held/release");
   }
 
   /** Moves the emulator's time forward, so that long restores finish now. */
@@ -102,6 +130,16 @@ export class EmulatorAdmin {
   /** Back to the seed, counters cleared. */
   reset(): Promise<unknown> {
     return this.call("POST", "/reset");
+  }
+
+  private async faults(): Promise<Record<string, unknown>[]> {
+    return (await this.call<{ faults: Record<string, unknown>[] }>("GET", "/options")).faults;
+  }
+
+  private watched(watch: string) {
+    const watched = this.watches.get(watch);
+    if (!watched) throw new Error(`no emulator watch: ${watch}`);
+    return watched;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -115,4 +153,10 @@ export class EmulatorAdmin {
       throw new Error(`emulator admin ${method} ${path} answered ${response.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+/** Whether two fault rules say the same (the emulator answers its rules as JSON, not as given). */
+function sameRule(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }

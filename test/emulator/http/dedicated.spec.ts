@@ -17,7 +17,6 @@ import {
   startTestEmulator,
   TestAdmin,
   type TestEmulator,
-  until,
 } from "../helpers";
 
 // Issue 12 item 6: dedicated clusters (the clusters API), every answer checked against
@@ -258,11 +257,9 @@ describe("emulator dedicated clusters over HTTP", () => {
       operationId: "createGroupClusterBackupRestoreJob",
       count: 1,
     });
-    await until(
-      async () => (await t.admin.call<{ held: unknown[] }>("GET", "/held")).body.held.length === 1,
-      "the hold",
-    );
-    const { held } = (await t.admin.call<{ held: Array<Record<string, unknown>> }>("GET", "/held")).body;
+    const { held } = (
+      await t.admin.call<{ held: Array<Record<string, unknown>> }>("GET", "/held?count=1&timeoutMs=5000")
+    ).body;
     assert.deepStrictEqual(
       [held[0]!.operationId, held[0]!.committed],
       ["createGroupClusterBackupRestoreJob", true],

@@ -108,6 +108,89 @@ describe("emulator faults and rate limits over HTTP", () => {
     );
   });
 
+  describe("held requests", () => {
+    const CREATE = "createGroupServerlessBackupRestoreJob";
+    const holdCreate = (action: "hold" | "hold-response-after-commit") =>
+      t.admin.setOptions({ faults: [{ operationId: CREATE, method: "POST", action, count: 1 }] });
+    const heldOnce = async () =>
+      (
+        await t.admin.call<{ held: { id: string; committed: boolean }[] }>(
+          "GET",
+          `/held?operationId=${CREATE}&count=1&timeoutMs=5000`,
+        )
+      ).body.held;
+
+    it("holds a create POST's answer after the job exists, until released", async () => {
+      await holdCreate("hold-response-after-commit");
+      let answered = false;
+      const post = t.atlas.post(JOBS, automatedRestore()).then((a) => ((answered = true), a));
+      const held = await heldOnce();
+      assert.deepStrictEqual(
+        held.map((h) => h.committed),
+        [true],
+      );
+      assert.strictEqual((await t.admin.jobs()).length, 1, "carried out before its answer");
+      assert.strictEqual(answered, false);
+      assert.deepStrictEqual((await t.admin.call("POST", `/held/${held[0]!.id}/release`)).body, {
+        released: [held[0]!.id],
+      });
+      assert.strictEqual((await post).status, 200);
+    });
+
+    it("drops a held answer like drop-response-after-commit", async () => {
+      await holdCreate("hold-response-after-commit");
+      const post = t.atlas.post(JOBS, automatedRestore()).catch((error: unknown) => error);
+      const [held] = await heldOnce();
+      await t.admin.call("POST", `/held/${held!.id}/release`, { mode: "drop" });
+      assert.ok((await post) instanceof Error);
+      assert.strictEqual((await t.admin.jobs()).length, 1);
+      assert.strictEqual((await t.admin.requests()).at(-1)!.status, "dropped");
+    });
+
+    it("drops a request held before it was carried out like a reset: no job", async () => {
+      await holdCreate("hold");
+      const post = t.atlas.post(JOBS, automatedRestore()).catch((error: unknown) => error);
+      assert.deepStrictEqual(
+        (await heldOnce()).map((h) => h.committed),
+        [false],
+      );
+      assert.strictEqual((await t.admin.call("POST", "/held/release", { mode: "drop" })).status, 200);
+      assert.ok((await post) instanceof Error);
+      assert.strictEqual((await t.admin.jobs()).length, 0);
+      assert.strictEqual((await t.admin.requests()).at(-1)!.status, "reset");
+    });
+
+    it("counts arrivals without holding, and answers a wait that times out with 408", async () => {
+      assert.strictEqual((await t.atlas.post(JOBS, automatedRestore())).status, 200);
+      const once = await t.admin.call("GET", `/arrivals/${CREATE}?count=1`);
+      assert.deepStrictEqual(once.body, { operationId: CREATE, count: 1 });
+      const twice = await t.admin.call<{ errorCode: string }>(
+        "GET",
+        `/arrivals/${CREATE}?count=2&timeoutMs=50`,
+      );
+      assert.deepStrictEqual([twice.status, twice.body.errorCode], [408, "TIMEOUT"]);
+      const held = await t.admin.call<{ errorCode: string }>("GET", `/held?count=1&timeoutMs=50`);
+      assert.deepStrictEqual([held.status, held.body.errorCode], [408, "TIMEOUT"]);
+      assert.deepStrictEqual((await t.admin.call("GET", `/held?operationId=${CREATE}`)).body, { held: [] });
+    });
+
+    it("refuses bad waits and releases in Atlas's error shape, and an unknown held request", async () => {
+      const refused = [
+        await t.admin.call("GET", "/held?operationId=not-an-id"),
+        await t.admin.call("GET", "/held?count=-1"),
+        await t.admin.call("GET", `/arrivals/${CREATE}?timeoutMs=forever`),
+        await t.admin.call("POST", "/held/release", { mode: "later" }),
+        await t.admin.call("POST", "/held/release", { how: "drop" }),
+      ];
+      for (const answer of refused) {
+        assert.strictEqual(answer.status, 400);
+        assert.strictEqual((answer.body as { errorCode: string }).errorCode, "INVALID_ADMIN_REQUEST");
+      }
+      const unknown = await t.admin.call<{ errorCode: string }>("POST", "/held/99/release", { mode: "drop" });
+      assert.deepStrictEqual([unknown.status, unknown.body.errorCode], [404, "RESOURCE_NOT_FOUND"]);
+    });
+  });
+
   it("does not spend a fault on a digest challenge", async () => {
     await t.admin.setOptions({
       faults: [{ operationId: "createGroupServerlessBackupRestoreJob", action: "500", count: 1 }],
