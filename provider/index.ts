@@ -2,10 +2,28 @@
  * pulumi-atlas-restore: MongoDB Atlas backup restores as Pulumi resources.
  */
 export type { AtlasCredentials } from "./atlas/auth";
+export type { ClusterSnapshot } from "./atlas/cluster-wire";
 export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
 export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
+export { RestoreJobNotCancelledError, SnapshotNotCompletedError } from "./kinds/cluster/errors";
 export { ProviderConfigError } from "./pulumi/provider-config";
-export { flexRestoreJobProvider, serverlessRestoreJobProvider } from "./pulumi/serialized-provider";
+export {
+  clusterRestoreJobProvider,
+  flexRestoreJobProvider,
+  serverlessRestoreJobProvider,
+} from "./pulumi/serialized-provider";
+export {
+  type ClusterRestoreComponent,
+  ClusterRestoreJob,
+  type ClusterRestoreJobArgs,
+  type PrivateDownloadUrl,
+} from "./resources/cluster-restore-job";
+export {
+  getClusterSnapshots,
+  getClusterSnapshotsOutput,
+  getLatestClusterSnapshot,
+  getLatestClusterSnapshotOutput,
+} from "./resources/cluster-snapshot-lookups";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,

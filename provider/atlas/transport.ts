@@ -16,7 +16,7 @@ import { ApiErrorBody, TokenResponse } from "./wire";
 
 /** One Atlas Admin API call. */
 export interface AtlasRequest {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "DELETE";
   /** Path under the base URL, starting with `/api/`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | boolean>>;

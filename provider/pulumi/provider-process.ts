@@ -1,6 +1,8 @@
 import { createAtlasAuth } from "../atlas/auth";
 import { createAtlasClient } from "../atlas/client";
 import { createHttp, createTokenRequester } from "../atlas/transport";
+import { withCancelOnDestroy } from "../kinds/cluster/destroy";
+import { clusterSpec } from "../kinds/cluster/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
@@ -70,3 +72,9 @@ export const serverless = createLifecycle(serverlessSpec, currentSession, system
 
 /** The lifecycle of `FlexRestoreJob`. */
 export const flex = createLifecycle(flexSpec, currentSession, systemClock);
+
+/** The lifecycle of `ClusterRestoreJob`, whose destroy can cancel (`onDestroy`). */
+export const cluster = withCancelOnDestroy(
+  createLifecycle(clusterSpec, currentSession, systemClock),
+  currentSession,
+);

@@ -65,6 +65,6 @@ export function getLatestSnapshotOutput(
 }
 
 /** A session for the program's own process, from the stack's config (secrets included) and the environment. */
-function programSession() {
+export function programSession() {
   return createSession(readProviderConfig((key) => pulumi.runtime.getConfig(key), process.env));
 }
