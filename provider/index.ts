@@ -5,11 +5,13 @@ export type { AtlasCredentials } from "./atlas/auth";
 export type { ClusterSnapshot } from "./atlas/cluster-wire";
 export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
 export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
+export type { SourceKind } from "./detection/source-kind";
 export { RestoreJobNotCancelledError, SnapshotNotCompletedError } from "./kinds/cluster/errors";
 export { ProviderConfigError } from "./pulumi/provider-config";
 export {
   clusterRestoreJobProvider,
   flexRestoreJobProvider,
+  restoreJobProvider,
   serverlessRestoreJobProvider,
 } from "./pulumi/serialized-provider";
 export {
@@ -24,6 +26,7 @@ export {
   getLatestClusterSnapshot,
   getLatestClusterSnapshotOutput,
 } from "./resources/cluster-snapshot-lookups";
+export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,

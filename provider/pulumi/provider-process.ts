@@ -1,6 +1,7 @@
 import { createAtlasAuth } from "../atlas/auth";
 import { createAtlasClient } from "../atlas/client";
 import { createHttp, createTokenRequester } from "../atlas/transport";
+import { detectingSpec, noCancelFor } from "../detection/spec";
 import { withCancelOnDestroy } from "../kinds/cluster/destroy";
 import { clusterSpec } from "../kinds/cluster/spec";
 import { flexSpec } from "../kinds/flex/spec";
@@ -77,4 +78,11 @@ export const flex = createLifecycle(flexSpec, currentSession, systemClock);
 export const cluster = withCancelOnDestroy(
   createLifecycle(clusterSpec, currentSession, systemClock),
   currentSession,
+);
+
+/** The lifecycle of `RestoreJob`, which reads the source to pick the kind. */
+export const detecting = withCancelOnDestroy(
+  createLifecycle(detectingSpec, currentSession, systemClock),
+  currentSession,
+  noCancelFor,
 );

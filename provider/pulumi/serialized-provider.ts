@@ -18,7 +18,10 @@ export const flexRestoreJobProvider = providerFor("flex");
 /** The dynamic provider behind {@link ClusterRestoreJob}, exported for tests and advanced users. */
 export const clusterRestoreJobProvider = providerFor("cluster");
 
-function providerFor(kind: "serverless" | "flex" | "cluster"): pulumi.dynamic.ResourceProvider {
+/** The dynamic provider behind {@link RestoreJob}, exported for tests and advanced users. */
+export const restoreJobProvider = providerFor("detecting");
+
+function providerFor(kind: "serverless" | "flex" | "cluster" | "detecting"): pulumi.dynamic.ResourceProvider {
   const lifecycle = () => implementation()[kind];
   return {
     configure: async (req) => implementation().configure((key) => req.config.get(key)),

@@ -13,11 +13,21 @@ import { clusterJobStatus } from "./status";
  * job reports `cancelled`. It never deletes a cluster or a snapshot. A job that already ended, or one
  * Atlas will not cancel (405 for sharded clusters), is only forgotten, with a message saying why.
  */
-export function withCancelOnDestroy(lifecycle: Lifecycle, session: () => Session): Lifecycle {
+export function withCancelOnDestroy(
+  lifecycle: Lifecycle,
+  session: () => Session,
+  /** Why a recorded job cannot be cancelled (e.g. a Flex job), or undefined when it can. */
+  noCancel: (props: Record<string, unknown>) => string | undefined = () => undefined,
+): Lifecycle {
   return {
     ...lifecycle,
     async delete(id, props) {
       if (props.onDestroy !== "cancel") return lifecycle.delete(id, props);
+      const reason = noCancel(props);
+      if (reason !== undefined) {
+        session().log.warn(`onDestroy is cancel, but ${reason}; forgetting the job instead: ${id}`);
+        return lifecycle.delete(id, props);
+      }
       const { __provider: _ignored, ...raw } = props;
       const decoded = ClusterRestoreJobInputs.decode(raw);
       if (decoded._tag === "Left")
