@@ -1,12 +1,11 @@
-import { parseFaultSpec } from "./faults";
+import { parseFaultSpec, parseRateLimit } from "./faults";
 import { startEmulator } from "./index";
 import type { EmulatorOptions, SunsetMode } from "./options";
-import { parseRateLimit } from "./rate-limit";
 import { loadSeedFile } from "./seed";
 
 const USAGE = `Usage: npm run emulator -- [options]
   --port <n>                         port on 127.0.0.1 (default: any free port)
-  --seed <file>                      seed file (default: the built-in seed, emulator/seed.default.json)
+  --seed <file>                      seed file (default: the built-in seed, emulator/seed/default-seed.json)
   --state-file <file>                keep jobs and tokens across restarts
   --time-scale <n>                   restores run n times faster (default: 1)
   --restore-duration <ms>            duration of every kind of restore (default: 3000)

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from "./clock";
-import { Emulator } from "./emulator";
+import { Emulator } from "./emulator-state";
+import { listen } from "./http/server";
 import { defaultRuntimeOptions, type EmulatorOptions, mergeOptions } from "./options";
-import { listen } from "./server";
 
 /** A controllable clock, for tests that drive restores, nonces and tokens without waiting. */
 export { type Clock, type ManualClock, manualClock } from "./clock";

@@ -1,7 +1,6 @@
-import { type FaultRule, faultRuleProblems } from "./faults";
-import { RESTORE_KINDS, type RestoreKind } from "./lifecycle";
-import type { RateLimitOptions } from "./rate-limit";
+import { type FaultRule, faultRuleProblems, type RateLimitOptions } from "./faults";
 import type { Seed } from "./seed";
+import { RESTORE_KINDS, type RestoreKind } from "./state/restore-jobs";
 
 /** How the serverless endpoints behave: as before the 2026-01-22 sunset, or after it. */
 export type SunsetMode = "off" | "gone" | "migrated";

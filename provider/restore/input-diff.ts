@@ -12,6 +12,14 @@ export interface DiffRules {
 }
 
 /**
+ * `oldInput` for kinds that choose a snapshot when none is given: the outputs hold the snapshot
+ * actually restored, which the user gave only when `snapshotSource` says so.
+ */
+export function snapshotIdAsGiven(key: string, olds: Record<string, unknown>): unknown {
+  return key === "snapshotId" && olds.snapshotSource !== "input" ? undefined : olds[key];
+}
+
+/**
  * Compares old outputs with new inputs. Any change to what is restored or where is a replacement (a
  * new restore job); the rest are in-place updates that never start one.
  */

@@ -62,20 +62,18 @@ export const WaitSeconds = integerIn(`integer of seconds from 1 to ${MAX_WAIT_SE
 /** Values whose change forces a new restore, as in `@pulumi/command`. */
 export const Triggers = t.array(t.unknown, "array");
 
-/** Inputs every kind of restore job has, beside what is restored and where. */
-export const commonOptional = {
+/** Inputs every kind of restore job has that `check` always fills in (see {@link commonDefaults}). */
+export const commonDefaulted = {
   waitForCompletion: t.boolean,
   waitTimeoutSeconds: WaitSeconds,
   waitForTarget: t.boolean,
+};
+
+/** Inputs every kind of restore job has that may stay absent. */
+export const commonOptional = {
   existingRestoreJobId: AtlasId,
   triggers: Triggers,
 };
-
-/** The same inputs once `check` filled in their defaults. */
-export const CommonInputs = t.intersection([
-  t.type({ waitForCompletion: t.boolean, waitTimeoutSeconds: WaitSeconds, waitForTarget: t.boolean }),
-  t.partial({ existingRestoreJobId: AtlasId, triggers: Triggers }),
-]);
 
 /** Default of `waitTimeoutSeconds`: three hours, since real restores can take over an hour. */
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 10800;
@@ -122,7 +120,7 @@ export function checkFields(
     if (key === "__provider" || raw[key] === undefined) continue;
     // Own keys only: `in` would also find Object.prototype's, letting `constructor` or `toString` through.
     if (!Object.hasOwn(required, key) && !Object.hasOwn(optional, key)) {
-      failures.push({ property: key, reason: "unknown property" });
+      failures.push({ property: printableName(key), reason: "unknown property" });
     }
   }
   for (const [key, codec] of Object.entries({ ...required, ...optional })) {
@@ -137,6 +135,24 @@ export function checkFields(
     }
   }
   return failures;
+}
+
+/** Longest property name a message repeats; a longer one is cut, since it can be any size. */
+export const MAX_PRINTED_NAME_LENGTH = 64;
+
+/**
+ * A property name as a message may show it: control characters escaped (they would reach the
+ * terminal), and cut to {@link MAX_PRINTED_NAME_LENGTH} characters.
+ */
+export function printableName(name: string): string {
+  const escaped = name.replace(
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return escaped.length <= MAX_PRINTED_NAME_LENGTH
+    ? escaped
+    : `${escaped.slice(0, MAX_PRINTED_NAME_LENGTH)}… (${name.length} characters)`;
 }
 
 /** Whether a value is present and known. */

@@ -1,16 +1,8 @@
 import * as t from "io-ts";
 
-import type { DiffRules } from "../../restore/input-diff";
-import {
-  AtlasId,
-  AtlasName,
-  checkFields,
-  commonDefaults,
-  commonDiffRules,
-  CommonInputs,
-  commonOptional,
-  type Failure,
-} from "../../restore/input-fields";
+import { type DiffRules, snapshotIdAsGiven } from "../../restore/input-diff";
+import { AtlasId, AtlasName, commonDiffRules } from "../../restore/input-fields";
+import { defineInputs } from "../../restore/input-schema";
 
 /** Flex target names allow any letter or digit and some punctuation (`targetDeploymentItemName`'s pattern). */
 export const DeploymentItemName = new t.Type<string, string, unknown>(
@@ -21,30 +13,21 @@ export const DeploymentItemName = new t.Type<string, string, unknown>(
   t.identity,
 );
 
-const required = { groupId: AtlasId, name: AtlasName, targetDeploymentItemName: DeploymentItemName };
-const optional = { snapshotId: AtlasId, targetProjectId: AtlasId, ...commonOptional };
+/** The one definition of a flex restore job's inputs: `check` and `create` both use it. */
+const flexInputs = defineInputs({
+  required: { groupId: AtlasId, name: AtlasName, targetDeploymentItemName: DeploymentItemName },
+  defaulted: { targetProjectId: AtlasId },
+  optional: { snapshotId: AtlasId },
+  writesToTarget: () => true,
+  defaults: (raw) => ({ targetProjectId: raw.targetProjectId ?? raw.groupId }),
+});
 
 /** Inputs of a flex restore job after `check`. */
-export const FlexRestoreJobInputs = t.intersection([
-  t.type({ ...required, targetProjectId: AtlasId }),
-  t.partial({ snapshotId: AtlasId }),
-  CommonInputs,
-]);
+export const FlexRestoreJobInputs = flexInputs.codec;
 export type FlexRestoreJobInputs = t.TypeOf<typeof FlexRestoreJobInputs>;
 
-/** Validates raw inputs and fills in defaults; pure. */
-export function checkFlexInputs(
-  raw: Record<string, unknown>,
-  _nowSeconds: number,
-): { inputs: Record<string, unknown>; failures: Failure[] } {
-  const failures = checkFields(raw, required, optional);
-  // Null counts as absent in checkFields; the codec would refuse it, so it is dropped like undefined.
-  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
-  return {
-    inputs: { ...given, targetProjectId: raw.targetProjectId ?? raw.groupId, ...commonDefaults(raw, true) },
-    failures,
-  };
-}
+/** Validates raw flex inputs and fills in defaults (see {@link defineInputs}). */
+export const checkFlexInputs = flexInputs.check;
 
 /** How `diff` treats each input of a flex restore job. */
 export const flexDiffRules: DiffRules = {
@@ -57,5 +40,5 @@ export const flexDiffRules: DiffRules = {
     ...commonDiffRules.replaceOnChange,
   ],
   updateOnChange: [...commonDiffRules.updateOnChange],
-  oldInput: (key, olds) => (key === "snapshotId" && olds.snapshotSource !== "input" ? undefined : olds[key]),
+  oldInput: snapshotIdAsGiven,
 };

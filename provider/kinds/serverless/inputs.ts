@@ -1,73 +1,52 @@
 import * as t from "io-ts";
 
 import { ServerlessDeliveryType } from "../../atlas/wire";
-import type { DiffRules } from "../../restore/input-diff";
+import { type DiffRules, snapshotIdAsGiven } from "../../restore/input-diff";
 import {
   AtlasId,
   AtlasName,
-  checkFields,
-  commonDefaults,
   commonDiffRules,
-  CommonInputs,
-  commonOptional,
   type Failure,
   known,
   OplogIncrement,
   TimestampSeconds,
 } from "../../restore/input-fields";
+import { defineInputs } from "../../restore/input-schema";
 
 /** What `ServerlessRestoreJob` does when the serverless API is gone: use the Flex API, or fail. */
 export const ApiFallback = t.keyof({ flex: null, none: null });
 
-const required = { groupId: AtlasId, clusterName: AtlasName, deliveryType: ServerlessDeliveryType };
-const optional = {
-  snapshotId: AtlasId,
-  pointInTimeUTCSeconds: TimestampSeconds,
-  oplogTs: TimestampSeconds,
-  oplogInc: OplogIncrement,
-  targetClusterName: AtlasName,
-  targetGroupId: AtlasId,
-  apiFallback: ApiFallback,
-  ...commonOptional,
-};
+const POINT_IN_TIME_FIELDS = ["pointInTimeUTCSeconds", "oplogTs", "oplogInc"] as const;
 
-/** The inputs after `check`: validated, defaults filled in. This is what `create` and `diff` see. */
-export const ServerlessRestoreJobInputs = t.intersection([
-  t.type({ ...required, targetGroupId: AtlasId, apiFallback: ApiFallback }),
-  t.partial({
+/** The one definition of a serverless restore job's inputs: `check` and `create` both use it. */
+const serverlessInputs = defineInputs({
+  required: { groupId: AtlasId, clusterName: AtlasName, deliveryType: ServerlessDeliveryType },
+  defaulted: { targetGroupId: AtlasId, apiFallback: ApiFallback },
+  optional: {
     snapshotId: AtlasId,
     pointInTimeUTCSeconds: TimestampSeconds,
     oplogTs: TimestampSeconds,
     oplogInc: OplogIncrement,
     targetClusterName: AtlasName,
-  }),
-  CommonInputs,
-]);
-export type ServerlessRestoreJobInputs = t.TypeOf<typeof ServerlessRestoreJobInputs>;
-
-const POINT_IN_TIME_FIELDS = ["pointInTimeUTCSeconds", "oplogTs", "oplogInc"] as const;
-
-/**
- * Validates raw inputs and fills in defaults. Pure: no network, the time passed in. Returns every
- * failure at once, each naming its property.
- */
-export function checkServerlessInputs(
-  raw: Record<string, unknown>,
-  nowSeconds: number,
-): { inputs: Record<string, unknown>; failures: Failure[] } {
-  const failures = [...checkFields(raw, required, optional), ...crossFieldFailures(raw, nowSeconds)];
-  const inputs: Record<string, unknown> = {
-    ...withoutAbsent(raw),
+  },
+  writesToTarget: (raw) => raw.deliveryType !== "download",
+  defaults: (raw) => ({
     targetGroupId: raw.targetGroupId ?? raw.groupId,
     apiFallback: raw.apiFallback ?? "flex",
-    ...commonDefaults(raw, raw.deliveryType !== "download"),
-  };
-  // The API requires a target even for downloads; the source instance is the natural one.
-  if (raw.deliveryType === "download" && inputs.targetClusterName === undefined) {
-    inputs.targetClusterName = raw.clusterName;
-  }
-  return { inputs, failures };
-}
+    // The API requires a target even for downloads; the source instance is the natural one.
+    ...(raw.deliveryType === "download"
+      ? { targetClusterName: raw.targetClusterName ?? raw.clusterName }
+      : {}),
+  }),
+  crossField: crossFieldFailures,
+});
+
+/** The inputs after `check`: validated, defaults filled in. This is what `create` and `diff` see. */
+export const ServerlessRestoreJobInputs = serverlessInputs.codec;
+export type ServerlessRestoreJobInputs = t.TypeOf<typeof ServerlessRestoreJobInputs>;
+
+/** Validates raw serverless inputs and fills in defaults (see {@link defineInputs}). */
+export const checkServerlessInputs = serverlessInputs.check;
 
 function crossFieldFailures(raw: Record<string, unknown>, nowSeconds: number): Failure[] {
   const failures: Failure[] = [];
@@ -125,11 +104,5 @@ export const serverlessDiffRules: DiffRules = {
     ...commonDiffRules.replaceOnChange,
   ],
   updateOnChange: ["apiFallback", ...commonDiffRules.updateOnChange],
-  // The outputs hold the snapshot actually restored; the user gave one only when snapshotSource says so.
-  oldInput: (key, olds) => (key === "snapshotId" && olds.snapshotSource !== "input" ? undefined : olds[key]),
+  oldInput: snapshotIdAsGiven,
 };
-
-/** `check` treats null as absent, so it must not reach the checked inputs (the codec refuses it). */
-function withoutAbsent(raw: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
-}

@@ -11,8 +11,10 @@ import {
   DEFAULT_WAIT_TIMEOUT_SECONDS,
   known,
   MAX_INT32,
+  MAX_PRINTED_NAME_LENGTH,
   MIN_TIMESTAMP_SECONDS,
   OplogIncrement,
+  printableName,
   TimestampSeconds,
   Triggers,
   UNKNOWN,
@@ -230,5 +232,32 @@ describe("commonDefaults", () => {
       commonDefaults({ waitForCompletion: null, waitTimeoutSeconds: null, waitForTarget: null }, true),
       { waitForCompletion: true, waitTimeoutSeconds: 10800, waitForTarget: true },
     );
+  });
+});
+
+describe("printableName", () => {
+  it("keeps an ordinary name as it is", () => {
+    assert.strictEqual(printableName("clustername"), "clustername");
+  });
+
+  it("escapes control characters, which would reach the terminal", () => {
+    assert.strictEqual(printableName("a\u001b[2Jb\nc"), "a\\u001b[2Jb\\u000ac");
+  });
+
+  it("cuts a huge name and says how long it was", () => {
+    const name = "k".repeat(1_000_000);
+    const printed = printableName(name);
+    assert.strictEqual(printed, `${"k".repeat(MAX_PRINTED_NAME_LENGTH)}… (1000000 characters)`);
+  });
+
+  it("is what checkFields reports for an unknown property", () => {
+    const failures = checkFields({ ["x".repeat(1_000_000)]: 1, "e\u0007vil": 2 }, {}, {});
+    assert.deepStrictEqual(failures, [
+      {
+        property: `${"x".repeat(MAX_PRINTED_NAME_LENGTH)}… (1000000 characters)`,
+        reason: "unknown property",
+      },
+      { property: "e\\u0007vil", reason: "unknown property" },
+    ]);
   });
 });

@@ -1,0 +1,38 @@
+import type { RuntimeOptions } from "../options";
+import type { ClusterApi } from "../state/restore-jobs";
+import type { Store } from "../state/store";
+import type { QueryFlags } from "./pagination";
+
+/** The caller, once authenticated. */
+export interface Caller {
+  /** Public key or client id. */
+  readonly id: string;
+  /** Projects it may use. */
+  readonly projects: readonly string[];
+}
+
+/** What a handler gets. */
+export interface OperationContext {
+  readonly store: Store;
+  readonly options: RuntimeOptions;
+  readonly now: number;
+  readonly baseUrl: string;
+  readonly caller: Caller;
+  readonly params: Record<string, string>;
+  readonly flags: QueryFlags;
+  readonly url: URL;
+  readonly body: unknown;
+}
+
+/** One operation of the OpenAPI subset. */
+export interface Operation {
+  readonly operationId: string;
+  readonly method: "GET" | "POST";
+  /** Path template, e.g. `/api/atlas/v2/groups/{groupId}/serverless/{name}`. */
+  readonly path: string;
+  readonly version: string;
+  readonly api: ClusterApi;
+  /** Whether the answer is a page (gets `status` beside `results` with `envelope=true`). */
+  readonly paged?: boolean;
+  handle(context: OperationContext): unknown;
+}

@@ -1,0 +1,171 @@
+import { downloadPath } from "../download/archive";
+import type { SeedCluster, SeedSnapshot } from "../seed";
+import { isBeingRestored, isDownload, jobProgress, type StoredJob } from "../state/restore-jobs";
+
+/**
+ * How stored facts look on the wire: the Atlas response shapes of the OpenAPI subset, computed for a
+ * given instant. Pure.
+ */
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A link to the resource itself, as every Atlas object carries. */
+function selfLink(baseUrl: string, path: string): { rel: string; href: string }[] {
+  return [{ rel: "self", href: `${baseUrl}${path}` }];
+}
+
+/** `ServerlessBackupRestoreJob`. */
+export function serverlessJobView(job: StoredJob, now: number, baseUrl: string): Record<string, unknown> {
+  const progress = jobProgress(job, now);
+  const view: Record<string, unknown> = {
+    id: job.id,
+    deliveryType: job.deliveryType,
+    snapshotId: job.snapshotId,
+    targetClusterName: job.targetClusterName,
+    targetGroupId: job.targetGroupId,
+    timestamp: job.snapshotCreatedAt,
+    failed: progress.phase === "FAILED",
+    cancelled: progress.phase === "CANCELLED",
+    expired: progress.expired,
+    deliveryUrl: [],
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${job.groupId}/serverless/${job.clusterName}/backup/restoreJobs/${job.id}`,
+    ),
+  };
+  if (progress.finishedAt !== undefined) view.finishedAt = iso(progress.finishedAt);
+  if (isDownload(job) && progress.phase === "COMPLETED" && !progress.expired) {
+    view.deliveryUrl = [`${baseUrl}${downloadPath(job)}`];
+  }
+  if (progress.expiresAt !== undefined) view.expiresAt = iso(progress.expiresAt);
+  if (job.pointInTimeUTCSeconds !== undefined) view.pointInTimeUTCSeconds = job.pointInTimeUTCSeconds;
+  if (job.oplogTs !== undefined) {
+    view.oplogTs = job.oplogTs;
+    view.oplogInc = job.oplogInc;
+  }
+  const moment = job.pointInTimeUTCSeconds ?? job.oplogTs;
+  // The OpenAPI gives ApiBSONTimestampView.increment the minimum of a timestamp (1199145600), not of an
+  // oplog increment, so the answer carries the seconds there: an oplogInc of 1 would break the contract.
+  if (moment !== undefined)
+    view.desiredTimestamp = { date: iso(moment * 1000), increment: Math.max(moment, 1199145600) };
+  return view;
+}
+
+/** `FlexBackupRestoreJob20241113`. */
+export function flexJobView(job: StoredJob, now: number, baseUrl: string): Record<string, unknown> {
+  const progress = jobProgress(job, now);
+  const view: Record<string, unknown> = {
+    id: job.id,
+    deliveryType: job.deliveryType,
+    instanceName: job.clusterName,
+    projectId: job.groupId,
+    snapshotId: job.snapshotId,
+    snapshotFinishedDate: job.snapshotCreatedAt,
+    restoreScheduledDate: iso(job.createdAt),
+    status: progress.phase === "CANCELLED" ? "FAILED" : progress.phase,
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${job.groupId}/flexClusters/${job.clusterName}/backup/restoreJobs/${job.id}`,
+    ),
+  };
+  if (job.targetClusterName !== undefined) view.targetDeploymentItemName = job.targetClusterName;
+  if (job.targetGroupId !== undefined) view.targetProjectId = job.targetGroupId;
+  if (progress.finishedAt !== undefined) view.restoreFinishedDate = iso(progress.finishedAt);
+  if (isDownload(job) && progress.phase === "COMPLETED") {
+    view.expirationDate = iso(progress.expiresAt ?? now);
+    if (!progress.expired) view.snapshotUrl = `${baseUrl}${downloadPath(job)}`;
+  }
+  return view;
+}
+
+/** `ServerlessBackupSnapshot`. */
+export function serverlessSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+): Record<string, unknown> {
+  const created = Date.parse(snapshot.createdAt);
+  return {
+    id: snapshot.id,
+    createdAt: snapshot.createdAt,
+    expiresAt: iso(created + 30 * 86_400_000),
+    frequencyType: "daily",
+    mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    serverlessInstanceName: cluster.name,
+    snapshotType: "scheduled",
+    status: snapshot.status,
+    storageSizeBytes: snapshot.storageSizeBytes ?? 1_073_741_824,
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/serverless/${cluster.name}/backup/snapshots/${snapshot.id}`,
+    ),
+  };
+}
+
+/** `FlexBackupSnapshot20241113`: upper-case statuses and start/finish times instead of `createdAt`. */
+export function flexSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+): Record<string, unknown> {
+  const created = Date.parse(snapshot.createdAt);
+  const status = { queued: "QUEUED", inProgress: "RUNNING", completed: "COMPLETED", failed: "FAILED" }[
+    snapshot.status
+  ];
+  const view: Record<string, unknown> = {
+    id: snapshot.id,
+    mongoDBVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    scheduledTime: snapshot.createdAt,
+    startTime: snapshot.createdAt,
+    expiration: iso(created + 30 * 86_400_000),
+    status,
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}/backup/snapshots/${snapshot.id}`,
+    ),
+  };
+  if (snapshot.status === "completed") view.finishTime = iso(created + 5 * 60_000);
+  return view;
+}
+
+/** `ServerlessInstanceDescription` or `FlexClusterDescription20241113`, `stateName` from running restores. */
+export function clusterView(
+  api: "serverless" | "flex",
+  cluster: SeedCluster,
+  jobs: readonly StoredJob[],
+  now: number,
+  baseUrl: string,
+): Record<string, unknown> {
+  const host = `${cluster.name.toLowerCase()}.emulator.mongodb.net`;
+  const common = {
+    id: cluster.id,
+    groupId: cluster.groupId,
+    name: cluster.name,
+    createDate: cluster.createDate ?? "2025-01-01T00:00:00Z",
+    mongoDBVersion: cluster.mongoDBVersion ?? "8.0.4",
+    stateName: isBeingRestored(jobs, api, cluster.groupId, cluster.name, now) ? "UPDATING" : "IDLE",
+    terminationProtectionEnabled: false,
+  };
+  const provider = {
+    backingProviderName: cluster.backingProviderName ?? "AWS",
+    regionName: cluster.regionName ?? "US_EAST_1",
+  };
+  if (api === "serverless") {
+    return {
+      ...common,
+      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      providerSettings: { ...provider, providerName: "SERVERLESS" },
+      serverlessBackupOptions: { serverlessContinuousBackupEnabled: true },
+      links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/serverless/${cluster.name}`),
+    };
+  }
+  return {
+    ...common,
+    clusterType: "REPLICASET",
+    backupSettings: { enabled: true },
+    connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+    providerSettings: { ...provider, providerName: "FLEX", diskSizeGB: 5 },
+    versionReleaseSystem: "LTS",
+    links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}`),
+  };
+}

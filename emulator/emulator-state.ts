@@ -1,0 +1,74 @@
+import { NonceBook } from "./auth/digest";
+import { type Clock, offsetClock, systemClock } from "./clock";
+import { FaultInjector, RateLimiter } from "./faults";
+import type { EmulatorOptions, RuntimeOptions } from "./options";
+import { defaultSeed } from "./seed";
+import { Store } from "./state/store";
+
+/** One request as the log keeps it. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number | "dropped" | "reset";
+  operationId?: string;
+  /** ISO 8601. */
+  time: string;
+}
+
+/** How many requests the log keeps (the oldest are dropped first). */
+export const REQUEST_LOG_LIMIT = 10_000;
+
+/** Everything a running emulator holds besides its HTTP server. */
+export class Emulator {
+  readonly store: Store;
+  options: RuntimeOptions;
+  readonly clock: Clock & { offsetMs: number };
+  readonly nonces = new NonceBook();
+  readonly limiter = new RateLimiter();
+  faults: FaultInjector;
+  requests: LoggedRequest[] = [];
+  counters = { byOperation: {} as Record<string, number>, byMethod: {} as Record<string, number> };
+  baseUrl = "";
+
+  constructor(
+    options: Pick<EmulatorOptions, "seed" | "stateFile">,
+    runtime: RuntimeOptions,
+    clock: Clock = systemClock,
+  ) {
+    this.store = new Store(options.seed ?? defaultSeed(), options.stateFile);
+    this.options = runtime;
+    this.clock = offsetClock(clock, this.store.state.clockOffsetMs);
+    this.faults = new FaultInjector(this.options.faults, this.options.faultSeed);
+  }
+
+  /** Replaces the runtime options; fault rules start counting again. */
+  setOptions(options: RuntimeOptions): void {
+    this.options = options;
+    this.faults = new FaultInjector(options.faults, options.faultSeed);
+    this.limiter.clear();
+  }
+
+  /** Back to the seed and the start options: no jobs, no log, no counters. */
+  reset(initial: RuntimeOptions): void {
+    this.store.reset();
+    this.clock.offsetMs = 0;
+    this.setOptions(initial);
+    this.requests = [];
+    this.counters = { byOperation: {}, byMethod: {} };
+    this.nonces.clear();
+  }
+
+  /** Appends to the request log, keeping the newest {@link REQUEST_LOG_LIMIT} entries. */
+  log(entry: LoggedRequest): void {
+    this.requests.push(entry);
+    // A long-running emulator (a user's laptop) must not grow without bound; tests read far fewer.
+    if (this.requests.length > REQUEST_LOG_LIMIT)
+      this.requests.splice(0, this.requests.length - REQUEST_LOG_LIMIT);
+  }
+
+  /** Counts one request to an operation (`method` is absent for the OAuth endpoints). */
+  count(operationId: string, method: string | undefined): void {
+    this.counters.byOperation[operationId] = (this.counters.byOperation[operationId] ?? 0) + 1;
+    if (method) this.counters.byMethod[method] = (this.counters.byMethod[method] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,277 @@
+import { readFileSync } from "fs";
+
+import { NAME_PATTERN, OBJECT_ID_PATTERN } from "../atlas/ids";
+import defaultSeedJson from "./default-seed.json";
+
+/** Status of a seeded snapshot, in the serverless vocabulary; flex snapshots map it to upper case. */
+export type SeedSnapshotStatus = "queued" | "inProgress" | "completed" | "failed";
+
+/** A snapshot of a serverless instance or flex cluster. */
+export interface SeedSnapshot {
+  /** 24-hex snapshot id. */
+  id: string;
+  /** When the snapshot was taken (ISO 8601). */
+  createdAt: string;
+  /** Backup stage; only `completed` snapshots can be restored. */
+  status: SeedSnapshotStatus;
+  /** When set, every restore of this snapshot fails (default: false). */
+  failRestores?: boolean;
+  /** Snapshot size in bytes (default: 1 GiB). */
+  storageSizeBytes?: number;
+  /** MongoDB version of the snapshot (default: the cluster's). */
+  mongoDBVersion?: string;
+  /** Free text, ignored. */
+  description?: string;
+}
+
+/** A serverless instance or flex cluster. */
+export interface SeedCluster {
+  /** 24-hex id. */
+  id: string;
+  /** 24-hex id of the project holding it. */
+  groupId: string;
+  /** Name (`^[a-zA-Z0-9][a-zA-Z0-9-]*$`), unique per project and kind. */
+  name: string;
+  /** Creation date (ISO 8601, default: 2025-01-01T00:00:00Z). */
+  createDate?: string;
+  /** MongoDB version (default: 8.0.4). */
+  mongoDBVersion?: string;
+  /** AWS, AZURE or GCP (default: AWS). */
+  backingProviderName?: "AWS" | "AZURE" | "GCP";
+  /** Region (default: US_EAST_1). */
+  regionName?: string;
+  /** Its snapshots, any order. */
+  snapshots: SeedSnapshot[];
+  /** Free text, ignored. */
+  description?: string;
+}
+
+/** A project. */
+export interface SeedProject {
+  /** 24-hex project (group) id. */
+  id: string;
+  /** Display name. */
+  name: string;
+}
+
+/** A programmatic API key (HTTP Digest: public key is the user, private key the password). */
+export interface SeedApiKey {
+  publicKey: string;
+  privateKey: string;
+  /** Project ids it may use; other existing projects answer 403. */
+  projects: string[];
+  description?: string;
+}
+
+/** A service account (OAuth 2.0 client credentials). */
+export interface SeedServiceAccount {
+  clientId: string;
+  clientSecret: string;
+  /** Project ids it may use; other existing projects answer 403. */
+  projects: string[];
+  description?: string;
+}
+
+/** Everything the emulator serves at start: the format of `--seed` files and `emulator/seed/default-seed.json`. */
+export interface Seed {
+  projects: SeedProject[];
+  serverlessInstances: SeedCluster[];
+  flexClusters: SeedCluster[];
+  apiKeys: SeedApiKey[];
+  serviceAccounts: SeedServiceAccount[];
+  description?: string;
+}
+
+/** Thrown when a seed does not follow the format; lists every problem, never a credential value. */
+export class SeedError extends Error {
+  override readonly name = "SeedError";
+  constructor(readonly problems: string[]) {
+    super(`invalid emulator seed: ${problems.join("; ")}`);
+  }
+}
+
+/** Returns a fresh copy of the built-in seed (the quickstart's projects, clusters and credentials). */
+export function defaultSeed(): Seed {
+  return parseSeed(JSON.parse(JSON.stringify(defaultSeedJson)));
+}
+
+/** Reads and checks a seed file. */
+export function loadSeedFile(path: string): Seed {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new SeedError([`cannot read seed file as JSON: ${path} (${(err as Error).message})`]);
+  }
+  return parseSeed(json);
+}
+
+const SNAPSHOT_STATUSES: readonly string[] = ["queued", "inProgress", "completed", "failed"];
+const PROVIDERS: readonly string[] = ["AWS", "AZURE", "GCP"];
+
+/** Checks an untrusted JSON value against the seed format and returns it typed; throws {@link SeedError}. */
+export function parseSeed(json: unknown): Seed {
+  const problems: string[] = [];
+  const root = asObject(json, "seed", problems);
+  const projects = asArray(root["projects"], "projects", problems).map((p, i) => {
+    const o = asObject(p, `projects[${i}]`, problems);
+    return {
+      id: str(o, "id", `projects[${i}]`, problems, OBJECT_ID_PATTERN),
+      name: str(o, "name", `projects[${i}]`, problems),
+    };
+  });
+  const projectIds = new Set(projects.map((p) => p.id));
+  const checkProjectRef = (id: string, where: string): void => {
+    if (id && !projectIds.has(id)) problems.push(`${where} names an unknown project: ${id}`);
+  };
+
+  const clusters = (key: "serverlessInstances" | "flexClusters"): SeedCluster[] => {
+    const seen = new Set<string>();
+    return asArray(root[key], key, problems).map((c, i) => {
+      const where = `${key}[${i}]`;
+      const o = asObject(c, where, problems);
+      const cluster: SeedCluster = {
+        id: str(o, "id", where, problems, OBJECT_ID_PATTERN),
+        groupId: str(o, "groupId", where, problems, OBJECT_ID_PATTERN),
+        name: str(o, "name", where, problems, NAME_PATTERN),
+        snapshots: asArray(o["snapshots"] ?? [], `${where}.snapshots`, problems).map((s, j) =>
+          parseSnapshot(s, `${where}.snapshots[${j}]`, problems),
+        ),
+      };
+      copyOptionalString(o, cluster, "createDate", where, problems, true);
+      copyOptionalString(o, cluster, "mongoDBVersion", where, problems);
+      copyOptionalString(o, cluster, "regionName", where, problems);
+      copyOptionalString(o, cluster, "description", where, problems);
+      if (o["backingProviderName"] !== undefined) {
+        if (!PROVIDERS.includes(o["backingProviderName"] as string)) {
+          problems.push(`${where}.backingProviderName must be one of ${PROVIDERS.join(", ")}`);
+        } else cluster.backingProviderName = o["backingProviderName"] as "AWS";
+      }
+      checkProjectRef(cluster.groupId, `${where}.groupId`);
+      const key2 = `${cluster.groupId}/${cluster.name}`;
+      if (seen.has(key2)) problems.push(`${where} repeats a name in its project: ${cluster.name}`);
+      seen.add(key2);
+      return cluster;
+    });
+  };
+  const serverlessInstances = clusters("serverlessInstances");
+  const flexClusters = clusters("flexClusters");
+
+  const snapshotIds = new Set<string>();
+  for (const c of [...serverlessInstances, ...flexClusters]) {
+    for (const s of c.snapshots) {
+      if (snapshotIds.has(s.id)) problems.push(`snapshot id is not unique: ${s.id}`);
+      snapshotIds.add(s.id);
+    }
+  }
+
+  const credentials = <K extends "publicKey" | "clientId", S extends "privateKey" | "clientSecret">(
+    key: "apiKeys" | "serviceAccounts",
+    idKey: K,
+    secretKey: S,
+  ): Array<Record<K | S, string> & { projects: string[]; description?: string }> =>
+    asArray(root[key] ?? [], key, problems).map((c, i) => {
+      const where = `${key}[${i}]`;
+      const o = asObject(c, where, problems);
+      const id = str(o, idKey, where, problems);
+      // The secret is checked for presence and type only: a message must never print it.
+      const secret = typeof o[secretKey] === "string" && o[secretKey] !== "" ? (o[secretKey] as string) : "";
+      if (!secret) problems.push(`${where}.${secretKey} must be a non-empty string`);
+      const projectsOf = asArray(o["projects"], `${where}.projects`, problems).map((p, j) => {
+        if (typeof p !== "string") {
+          problems.push(`${where}.projects[${j}] must be a string`);
+          return "";
+        }
+        checkProjectRef(p, `${where}.projects[${j}]`);
+        return p;
+      });
+      const out = { [idKey]: id, [secretKey]: secret, projects: projectsOf } as Record<K | S, string> & {
+        projects: string[];
+        description?: string;
+      };
+      if (typeof o["description"] === "string") out.description = o["description"];
+      return out;
+    });
+
+  const apiKeys = credentials("apiKeys", "publicKey", "privateKey");
+  const serviceAccounts = credentials("serviceAccounts", "clientId", "clientSecret");
+  if (problems.length > 0) throw new SeedError(problems);
+  const seed: Seed = { projects, serverlessInstances, flexClusters, apiKeys, serviceAccounts };
+  if (typeof root["description"] === "string") seed.description = root["description"];
+  return seed;
+}
+
+function parseSnapshot(json: unknown, where: string, problems: string[]): SeedSnapshot {
+  const o = asObject(json, where, problems);
+  const status = o["status"];
+  if (!SNAPSHOT_STATUSES.includes(status as string)) {
+    problems.push(`${where}.status must be one of ${SNAPSHOT_STATUSES.join(", ")}`);
+  }
+  const snapshot: SeedSnapshot = {
+    id: str(o, "id", where, problems, OBJECT_ID_PATTERN),
+    createdAt: str(o, "createdAt", where, problems),
+    status: status as SeedSnapshotStatus,
+  };
+  if (snapshot.createdAt && Number.isNaN(Date.parse(snapshot.createdAt))) {
+    problems.push(`${where}.createdAt must be an ISO 8601 date: ${snapshot.createdAt}`);
+  }
+  if (o["failRestores"] !== undefined) {
+    if (typeof o["failRestores"] !== "boolean") problems.push(`${where}.failRestores must be a boolean`);
+    else snapshot.failRestores = o["failRestores"];
+  }
+  if (o["storageSizeBytes"] !== undefined) {
+    if (!Number.isInteger(o["storageSizeBytes"]))
+      problems.push(`${where}.storageSizeBytes must be an integer`);
+    else snapshot.storageSizeBytes = o["storageSizeBytes"] as number;
+  }
+  copyOptionalString(o, snapshot, "mongoDBVersion", where, problems);
+  copyOptionalString(o, snapshot, "description", where, problems);
+  return snapshot;
+}
+
+function asObject(value: unknown, where: string, problems: string[]): Record<string, unknown> {
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  problems.push(`${where} must be an object`);
+  return {};
+}
+
+function asArray(value: unknown, where: string, problems: string[]): unknown[] {
+  if (Array.isArray(value)) return value;
+  problems.push(`${where} must be an array`);
+  return [];
+}
+
+function str(
+  o: Record<string, unknown>,
+  key: string,
+  where: string,
+  problems: string[],
+  pattern?: RegExp,
+): string {
+  const value = o[key];
+  if (typeof value !== "string" || value === "") {
+    problems.push(`${where}.${key} must be a non-empty string`);
+    return "";
+  }
+  if (pattern && !pattern.test(value))
+    problems.push(`${where}.${key} must match ${pattern.source}: ${value}`);
+  return value;
+}
+
+function copyOptionalString<T extends object>(
+  o: Record<string, unknown>,
+  target: T,
+  key: string,
+  where: string,
+  problems: string[],
+  isDate = false,
+): void {
+  const value = o[key];
+  if (value === undefined) return;
+  if (typeof value !== "string" || (isDate && Number.isNaN(Date.parse(value)))) {
+    problems.push(`${where}.${key} must be ${isDate ? "an ISO 8601 date" : "a string"}`);
+    return;
+  }
+  (target as Record<string, unknown>)[key] = value;
+}

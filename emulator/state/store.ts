@@ -1,0 +1,182 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from "fs";
+
+import type { Seed, SeedCluster, SeedSnapshot } from "../seed";
+import type { StoredJob } from "./restore-jobs";
+
+/** An issued OAuth access token; only its SHA-256 is kept, so a state file never holds a usable token. */
+export interface StoredToken {
+  tokenHash: string;
+  clientId: string;
+  /** Emulator-clock epoch ms. */
+  expiresAt: number;
+}
+
+/** What the state file holds: everything that changes while the emulator runs, except logs and counters. */
+export interface PersistedState {
+  version: 1;
+  /** Offset added to the clock by `POST /__emulator/clock`, kept so a restart does not move jobs back. */
+  clockOffsetMs: number;
+  jobs: StoredJob[];
+  tokens: StoredToken[];
+  /** Snapshot id → whether its restores fail, set through the admin endpoint (overrides the seed). */
+  failRestores: Record<string, boolean>;
+}
+
+/** A snapshot with the cluster and API it belongs to. */
+export interface SnapshotRef {
+  api: "serverless" | "flex";
+  cluster: SeedCluster;
+  snapshot: SeedSnapshot;
+}
+
+/** Builds the empty state. */
+export function emptyState(): PersistedState {
+  return { version: 1, clockOffsetMs: 0, jobs: [], tokens: [], failRestores: {} };
+}
+
+/** Thrown when the state file cannot be read. */
+export class StateFileError extends Error {
+  override readonly name = "StateFileError";
+}
+
+/**
+ * The emulator's data: the seed (read-only) and the mutable state, written to the state file (temp file then
+ * rename, so a crash never leaves half a file) after every mutation.
+ */
+export class Store {
+  state: PersistedState;
+  private readonly snapshots = new Map<string, SnapshotRef>();
+
+  constructor(
+    readonly seed: Seed,
+    private readonly stateFile?: string,
+  ) {
+    for (const [api, clusters] of [
+      ["serverless", seed.serverlessInstances],
+      ["flex", seed.flexClusters],
+    ] as const) {
+      for (const cluster of clusters) {
+        for (const snapshot of cluster.snapshots) this.snapshots.set(snapshot.id, { api, cluster, snapshot });
+      }
+    }
+    this.state = stateFile && existsSync(stateFile) ? readState(stateFile) : emptyState();
+  }
+
+  /** The project with this id, if seeded. */
+  project(groupId: string): Seed["projects"][number] | undefined {
+    return this.seed.projects.find((p) => p.id === groupId);
+  }
+
+  /** Serverless instances of a project, in seed order. */
+  serverlessInstances(groupId: string): SeedCluster[] {
+    return this.seed.serverlessInstances.filter((c) => c.groupId === groupId);
+  }
+
+  /** The serverless instance or flex cluster `name` in `groupId`. */
+  cluster(api: "serverless" | "flex", groupId: string, name: string): SeedCluster | undefined {
+    const list = api === "serverless" ? this.seed.serverlessInstances : this.seed.flexClusters;
+    return list.find((c) => c.groupId === groupId && c.name === name);
+  }
+
+  /** The snapshot with this id, wherever it lives. */
+  snapshot(snapshotId: string): SnapshotRef | undefined {
+    return this.snapshots.get(snapshotId);
+  }
+
+  /** Whether restores of this snapshot fail (admin override, else the seed flag). */
+  failsRestores(snapshotId: string): boolean {
+    return (
+      this.state.failRestores[snapshotId] ?? this.snapshots.get(snapshotId)?.snapshot.failRestores ?? false
+    );
+  }
+
+  /** Marks a snapshot's future restores as failing (or not). */
+  setFailRestores(snapshotId: string, fail: boolean): void {
+    this.state.failRestores[snapshotId] = fail;
+    this.persist();
+  }
+
+  /** Jobs whose source is `api`'s cluster `groupId/name`, oldest first. */
+  jobsOf(api: StoredJob["api"], groupId: string, clusterName: string): StoredJob[] {
+    return this.state.jobs.filter(
+      (j) => j.api === api && j.groupId === groupId && j.clusterName === clusterName,
+    );
+  }
+
+  /** The job with this id. */
+  job(jobId: string): StoredJob | undefined {
+    return this.state.jobs.find((j) => j.id === jobId);
+  }
+
+  /** Records a new job and persists it before the caller answers (the "commit"). */
+  addJob(job: StoredJob): void {
+    this.state.jobs.push(job);
+    this.persist();
+  }
+
+  /** Replaces a job with `change(job)` and persists. */
+  updateJob(jobId: string, change: (job: StoredJob) => StoredJob): StoredJob | undefined {
+    const index = this.state.jobs.findIndex((j) => j.id === jobId);
+    if (index < 0) return undefined;
+    const updated = change(this.state.jobs[index] as StoredJob);
+    this.state.jobs[index] = updated;
+    this.persist();
+    return updated;
+  }
+
+  /** Records an issued token (hash only). */
+  addToken(token: StoredToken, now: number): void {
+    // Expired tokens are dropped here so the state file does not grow without bound.
+    this.state.tokens = this.state.tokens.filter((t) => t.expiresAt > now);
+    this.state.tokens.push(token);
+    this.persist();
+  }
+
+  /** The token with this hash, expired or not. */
+  token(tokenHash: string): StoredToken | undefined {
+    return this.state.tokens.find((t) => t.tokenHash === tokenHash);
+  }
+
+  /** Forgets a token; returns whether it existed. */
+  revokeToken(tokenHash: string): boolean {
+    const before = this.state.tokens.length;
+    this.state.tokens = this.state.tokens.filter((t) => t.tokenHash !== tokenHash);
+    if (this.state.tokens.length === before) return false;
+    this.persist();
+    return true;
+  }
+
+  /** Sets the clock offset and persists it. */
+  setClockOffset(offsetMs: number): void {
+    this.state.clockOffsetMs = offsetMs;
+    this.persist();
+  }
+
+  /** Drops jobs, failure marks and the clock offset; keeps issued tokens (they are sessions, not data). */
+  reset(): void {
+    this.state = { ...emptyState(), tokens: this.state.tokens };
+    this.persist();
+  }
+
+  /** Writes the state file, if there is one. */
+  persist(): void {
+    if (!this.stateFile) return;
+    const tmp = `${this.stateFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state, null, 2));
+    renameSync(tmp, this.stateFile);
+  }
+}
+
+function readState(file: string): PersistedState {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new StateFileError(`cannot read emulator state file: ${file} (${(err as Error).message})`);
+  }
+  const state = json as Partial<PersistedState>;
+  if (state.version !== 1 || !Array.isArray(state.jobs) || !Array.isArray(state.tokens)) {
+    throw new StateFileError(`not an emulator state file (version 1): ${file}`);
+  }
+  return { ...emptyState(), ...state } as PersistedState;
+}
