@@ -1,21 +1,19 @@
 import * as t from "io-ts";
 
 import { ClusterDeliveryType } from "../../atlas/cluster-wire";
-import type { DiffRules } from "../../restore/input-diff";
+import { type DiffRules, snapshotIdAsGiven } from "../../restore/input-diff";
 import {
   AtlasId,
   AtlasName,
-  checkFields,
-  commonDefaults,
   commonDiffRules,
-  CommonInputs,
-  commonOptional,
   type Failure,
   known,
   MAX_INT32,
   OplogIncrement,
+  printableName,
   TimestampSeconds,
 } from "../../restore/input-fields";
+import { defineInputs } from "../../restore/input-schema";
 
 /** What `pulumi destroy` does with a job: only forget it, or cancel it in Atlas while it runs. */
 export const OnDestroy = t.keyof({ forget: null, cancel: null });
@@ -41,28 +39,32 @@ const Description = new t.Type<string, string, unknown>(
 
 const takeSnapshotFields = { retentionInDays: RetentionDays, description: Description };
 
-/** `takeSnapshot`: take an on-demand snapshot of the source first, and restore exactly that one. */
-export const TakeSnapshot = t.partial(takeSnapshotFields, "object with retentionInDays and description");
+// A field not known until apply (preview) is judged when it is.
+const isTakeSnapshot = (u: unknown): u is { retentionInDays?: number; description?: string } =>
+  t.UnknownRecord.is(u) &&
+  Object.entries(u).every(
+    ([key, value]) =>
+      Object.hasOwn(takeSnapshotFields, key) &&
+      (!known(value) || takeSnapshotFields[key as keyof typeof takeSnapshotFields].is(value)),
+  );
+
+/**
+ * `takeSnapshot`: take an on-demand snapshot of the source first, and restore exactly that one. Each
+ * wrong field also gets a failure of its own path (`takeSnapshot.retentionInDays`).
+ */
+export const TakeSnapshot = new t.Type<{ retentionInDays?: number; description?: string }, unknown, unknown>(
+  "object of retentionInDays and description",
+  isTakeSnapshot,
+  (u, c) => (isTakeSnapshot(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
 export type TakeSnapshot = t.TypeOf<typeof TakeSnapshot>;
 
-const required = { groupId: AtlasId, clusterName: AtlasName, deliveryType: ClusterDeliveryType };
-const optional = {
-  snapshotId: AtlasId,
-  // Its fields are checked one by one, each failure naming its own path.
-  takeSnapshot: new t.Type("object", t.UnknownRecord.is, t.UnknownRecord.validate, t.identity),
-  pointInTimeUTCSeconds: TimestampSeconds,
-  oplogTs: TimestampSeconds,
-  oplogInc: OplogIncrement,
-  targetClusterName: AtlasName,
-  targetGroupId: AtlasId,
-  onDestroy: OnDestroy,
-  ...commonOptional,
-};
-
-/** The inputs of a dedicated-cluster restore job after `check`: validated, defaults filled in. */
-export const ClusterRestoreJobInputs = t.intersection([
-  t.type({ ...required, onDestroy: OnDestroy }),
-  t.partial({
+/** The one definition of a dedicated-cluster restore job's inputs: `check` and `create` both use it. */
+const clusterInputs = defineInputs({
+  required: { groupId: AtlasId, clusterName: AtlasName, deliveryType: ClusterDeliveryType },
+  defaulted: { onDestroy: OnDestroy },
+  optional: {
     snapshotId: AtlasId,
     takeSnapshot: TakeSnapshot,
     pointInTimeUTCSeconds: TimestampSeconds,
@@ -70,35 +72,30 @@ export const ClusterRestoreJobInputs = t.intersection([
     oplogInc: OplogIncrement,
     targetClusterName: AtlasName,
     targetGroupId: AtlasId,
+  },
+  writesToTarget: (raw) => raw.deliveryType !== "download",
+  defaults: (raw) => ({
+    onDestroy: raw.onDestroy ?? "forget",
+    // A download writes to no cluster, so only the other types get a target project.
+    ...(raw.deliveryType !== "download" ? { targetGroupId: raw.targetGroupId ?? raw.groupId } : {}),
   }),
-  CommonInputs,
-]);
-export type ClusterRestoreJobInputs = t.TypeOf<typeof ClusterRestoreJobInputs>;
-
-const POINT_IN_TIME_FIELDS = ["pointInTimeUTCSeconds", "oplogTs", "oplogInc"] as const;
-
-/**
- * Validates raw inputs and fills in defaults. Pure: no network, the time passed in. Returns every
- * failure at once, each naming its property, so that a request Atlas would refuse is never sent.
- */
-export function checkClusterInputs(
-  raw: Record<string, unknown>,
-  nowSeconds: number,
-): { inputs: Record<string, unknown>; failures: Failure[] } {
-  const failures = [
-    ...checkFields(raw, required, optional),
+  crossField: (raw, nowSeconds) => [
     ...takeSnapshotFailures(raw.takeSnapshot),
     ...crossFieldFailures(raw, nowSeconds),
-  ];
-  const download = raw.deliveryType === "download";
-  const inputs: Record<string, unknown> = {
-    ...withoutAbsent(raw),
-    onDestroy: raw.onDestroy ?? "forget",
-    ...commonDefaults(raw, !download),
-  };
-  if (!download) inputs.targetGroupId = raw.targetGroupId ?? raw.groupId;
-  return { inputs, failures };
-}
+  ],
+});
+
+/** The inputs of a dedicated-cluster restore job after `check`: validated, defaults filled in. */
+export const ClusterRestoreJobInputs = clusterInputs.codec;
+export type ClusterRestoreJobInputs = t.TypeOf<typeof ClusterRestoreJobInputs>;
+
+/**
+ * Validates raw inputs and fills in defaults (see {@link defineInputs}), so that a request Atlas
+ * would refuse is never sent.
+ */
+export const checkClusterInputs = clusterInputs.check;
+
+const POINT_IN_TIME_FIELDS = ["pointInTimeUTCSeconds", "oplogTs", "oplogInc"] as const;
 
 /** The rules of `dedicated-facts.md` (as Terraform and the Atlas CLI enforce them), and ours. */
 function crossFieldFailures(raw: Record<string, unknown>, nowSeconds: number): Failure[] {
@@ -160,7 +157,7 @@ function takeSnapshotFailures(value: unknown): Failure[] {
   if (!known(value) || typeof value !== "object" || Array.isArray(value)) return [];
   const failures: Failure[] = [];
   for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-    const property = `takeSnapshot.${key}`;
+    const property = `takeSnapshot.${printableName(key)}`;
     if (!Object.hasOwn(takeSnapshotFields, key)) {
       failures.push({ property, reason: "unknown property" });
     } else if (known(field)) {
@@ -185,11 +182,5 @@ export const clusterDiffRules: DiffRules = {
     ...commonDiffRules.replaceOnChange,
   ],
   updateOnChange: ["onDestroy", ...commonDiffRules.updateOnChange],
-  // The outputs hold the snapshot actually restored; the user gave one only when snapshotSource says so.
-  oldInput: (key, olds) => (key === "snapshotId" && olds.snapshotSource !== "input" ? undefined : olds[key]),
+  oldInput: snapshotIdAsGiven,
 };
-
-/** `check` treats null as absent, so it must not reach the checked inputs (the codec refuses it). */
-function withoutAbsent(raw: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
-}

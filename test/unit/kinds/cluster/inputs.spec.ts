@@ -70,7 +70,11 @@ describe("cluster restore job inputs", () => {
     });
 
     it("values not known until apply (preview) are not judged", async () => {
-      const { reasons } = await check({ ...AUTOMATED, targetClusterName: UNKNOWN, snapshotId: UNKNOWN });
+      const { reasons } = await check({
+        ...AUTOMATED,
+        targetClusterName: UNKNOWN,
+        takeSnapshot: { retentionInDays: UNKNOWN, description: UNKNOWN },
+      });
       assert.deepStrictEqual(reasons, []);
     });
   });
