@@ -4,6 +4,8 @@ import type { AtlasAuth } from "../../provider/atlas/auth";
 import type { AtlasClient } from "../../provider/atlas/client";
 import type { ClusterRestoreJob, ClusterSnapshot } from "../../provider/atlas/cluster-wire";
 import type { ServerlessRestoreJob } from "../../provider/atlas/wire";
+import { memoryJournal } from "../../provider/restore/journal";
+import type { Logger, Session } from "../../provider/restore/types";
 import type { Clock } from "../../provider/waiting/clock";
 
 /**
@@ -160,4 +162,17 @@ export function clusterSnapshotFixture(overrides: Partial<ClusterSnapshot> = {})
     createdAt: "2026-11-28T00:00:00Z",
     ...overrides,
   };
+}
+
+/**
+ * A session over the given client, with a fake clock, an in-memory journal and a log that records
+ * each message as `info: …` or `warn: …`.
+ */
+export function fakeSession(client: AtlasClient) {
+  const clock = fakeClock();
+  const messages: string[] = [];
+  const journal = memoryJournal();
+  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
+  const session: Session = { client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } };
+  return { session, clock, messages, journal };
 }

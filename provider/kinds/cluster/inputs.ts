@@ -14,6 +14,7 @@ import {
   TimestampSeconds,
 } from "../../restore/input-fields";
 import { defineInputs } from "../../restore/input-schema";
+import { POINT_IN_TIME_FIELDS, pointInTimeFailures } from "../../restore/point-in-time-rules";
 
 /** What `pulumi destroy` does with a job: only forget it, or cancel it in Atlas while it runs. */
 export const OnDestroy = t.keyof({ forget: null, cancel: null });
@@ -95,8 +96,6 @@ export type ClusterRestoreJobInputs = t.TypeOf<typeof ClusterRestoreJobInputs>;
  */
 export const checkClusterInputs = clusterInputs.check;
 
-const POINT_IN_TIME_FIELDS = ["pointInTimeUTCSeconds", "oplogTs", "oplogInc"] as const;
-
 /** The rules of `dedicated-facts.md` (as Terraform and the Atlas CLI enforce them), and ours. */
 function crossFieldFailures(raw: Record<string, unknown>, nowSeconds: number): Failure[] {
   const failures: Failure[] = [];
@@ -116,39 +115,7 @@ function crossFieldFailures(raw: Record<string, unknown>, nowSeconds: number): F
     failures.push({ property: "takeSnapshot", reason: "give either snapshotId or takeSnapshot, not both" });
   }
 
-  if (type === "pointInTime") {
-    const byTime = has("pointInTimeUTCSeconds");
-    const byOplog = has("oplogTs") || has("oplogInc");
-    if (byTime && byOplog) {
-      failures.push({
-        property: "pointInTimeUTCSeconds",
-        reason: "give either pointInTimeUTCSeconds or oplogTs with oplogInc, not both",
-      });
-    } else if (!byTime && !byOplog) {
-      failures.push({
-        property: "pointInTimeUTCSeconds",
-        reason: "required for deliveryType pointInTime, unless oplogTs and oplogInc are given",
-      });
-    } else if (byOplog && !has("oplogTs")) {
-      failures.push({ property: "oplogTs", reason: "required with oplogInc" });
-    } else if (byOplog && !has("oplogInc")) {
-      failures.push({ property: "oplogInc", reason: "required with oplogTs" });
-    }
-    // Atlas picks the snapshot a point in time starts from; a snapshot of our choosing would conflict.
-    for (const key of ["snapshotId", "takeSnapshot"]) {
-      if (has(key)) failures.push({ property: key, reason: "not used with deliveryType pointInTime" });
-    }
-    for (const key of ["pointInTimeUTCSeconds", "oplogTs"]) {
-      const value = raw[key];
-      if (known(value) && typeof value === "number" && value > nowSeconds) {
-        failures.push({ property: key, reason: "must not be in the future" });
-      }
-    }
-  } else if (known(type)) {
-    for (const key of POINT_IN_TIME_FIELDS) {
-      if (has(key)) failures.push({ property: key, reason: "only used with deliveryType pointInTime" });
-    }
-  }
+  failures.push(...pointInTimeFailures(raw, nowSeconds, ["snapshotId", "takeSnapshot"]));
   return failures;
 }
 

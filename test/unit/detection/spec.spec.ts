@@ -7,14 +7,13 @@ import { AtlasApiError } from "../../../provider/atlas/errors";
 import { detectSourceKind } from "../../../provider/detection/source-kind";
 import { detectingSpec, noCancelFor } from "../../../provider/detection/spec";
 import { withCancelOnDestroy } from "../../../provider/kinds/cluster/destroy";
-import { memoryJournal } from "../../../provider/restore/journal";
 import { createLifecycle } from "../../../provider/restore/lifecycle";
-import type { Logger } from "../../../provider/restore/types";
 import {
   clusterJobFixture,
   clusterSnapshotFixture,
   fakeAtlasClient,
   fakeClock,
+  fakeSession,
   jobFixture,
 } from "../../helpers/fakes";
 
@@ -30,24 +29,18 @@ const FLEX_REFUSAL = apiError(400, "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API");
 type Stubs = Partial<Record<keyof AtlasClient, sinon.SinonStub>>;
 
 function setup(methods: Stubs) {
-  const clock = fakeClock();
-  const messages: string[] = [];
-  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
-  const client = fakeAtlasClient(methods as Partial<AtlasClient>);
-  const session = () => ({
-    client,
-    clock,
-    log,
-    journal: memoryJournal(),
-    poll: { minDelayMs: 1000, maxDelayMs: 60_000 },
-  });
-  const lifecycle = withCancelOnDestroy(createLifecycle(detectingSpec, session, clock), session, noCancelFor);
+  const { session, clock, messages } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
+  const lifecycle = withCancelOnDestroy(
+    createLifecycle(detectingSpec, () => session, clock),
+    () => session,
+    noCancelFor,
+  );
   const checked = async (raw: Record<string, unknown>) => {
     const result = await lifecycle.check!({}, { ...raw, __provider: PROVIDER });
     assert.deepStrictEqual(result.failures, []);
     return result.inputs!;
   };
-  return { lifecycle, checked, messages, client };
+  return { lifecycle, checked, messages };
 }
 
 const automated = {

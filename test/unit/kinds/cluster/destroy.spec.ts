@@ -7,10 +7,8 @@ import { AtlasApiError } from "../../../../provider/atlas/errors";
 import { withCancelOnDestroy } from "../../../../provider/kinds/cluster/destroy";
 import { RestoreJobNotCancelledError } from "../../../../provider/kinds/cluster/errors";
 import { clusterSpec } from "../../../../provider/kinds/cluster/spec";
-import { memoryJournal } from "../../../../provider/restore/journal";
 import { createLifecycle } from "../../../../provider/restore/lifecycle";
-import type { Logger } from "../../../../provider/restore/types";
-import { clusterJobFixture, fakeAtlasClient, fakeClock } from "../../../helpers/fakes";
+import { clusterJobFixture, fakeAtlasClient, fakeSession } from "../../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
 const JOB = "65a1b2c3d4e5f6a7b8c9d0e2";
@@ -33,19 +31,12 @@ const props = (overrides: Record<string, unknown> = {}) => ({
 });
 
 function setup(methods: Partial<Record<keyof AtlasClient, sinon.SinonStub>>) {
-  const clock = fakeClock();
-  const messages: string[] = [];
-  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
-  const client = fakeAtlasClient(methods as Partial<AtlasClient>);
-  const session = () => ({
-    client,
-    clock,
-    log,
-    journal: memoryJournal(),
-    poll: { minDelayMs: 1000, maxDelayMs: 60_000 },
-  });
-  const lifecycle = withCancelOnDestroy(createLifecycle(clusterSpec, session, clock), session);
-  return { lifecycle, messages, clock };
+  const { session, clock, messages } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
+  const lifecycle = withCancelOnDestroy(
+    createLifecycle(clusterSpec, () => session, clock),
+    () => session,
+  );
+  return { lifecycle, messages };
 }
 
 const running = clusterJobFixture({ id: JOB });

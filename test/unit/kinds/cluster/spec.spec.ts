@@ -9,14 +9,12 @@ import { snapshotIntentKey } from "../../../../provider/kinds/cluster/fresh-snap
 import type { ClusterRestoreJobInputs } from "../../../../provider/kinds/cluster/inputs";
 import { clusterSpec } from "../../../../provider/kinds/cluster/spec";
 import { RestoreJobIncompleteError } from "../../../../provider/restore/errors";
-import { memoryJournal } from "../../../../provider/restore/journal";
 import { createLifecycle } from "../../../../provider/restore/lifecycle";
-import type { Logger } from "../../../../provider/restore/types";
 import {
   clusterJobFixture,
   clusterSnapshotFixture,
   fakeAtlasClient,
-  fakeClock,
+  fakeSession,
 } from "../../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -51,16 +49,8 @@ function stubs(overrides: Partial<Stubs> = {}): Stubs {
 }
 
 function setup(methods: Partial<Stubs> = stubs()) {
-  const clock = fakeClock();
-  const messages: string[] = [];
-  const journal = memoryJournal();
-  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
-  const client = fakeAtlasClient(methods as Partial<AtlasClient>);
-  const lifecycle = createLifecycle(
-    clusterSpec,
-    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
-    clock,
-  );
+  const { session, clock, messages, journal } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
+  const lifecycle = createLifecycle(clusterSpec, () => session, clock);
   const checked = async (raw: Record<string, unknown>) => {
     const result = await lifecycle.check!({}, { ...raw, __provider: PROVIDER });
     assert.deepStrictEqual(result.failures, []);
