@@ -110,8 +110,9 @@ export function createAtlasClient(send: Send): AtlasClient {
       const query = { pageNum, itemsPerPage: PAGE_SIZE, includeCount: true };
       const body = await call(page(item), { method: "GET", path, query, version });
       results.push(...body.results);
-      const total = body.totalCount ?? 0;
-      if (body.results.length < PAGE_SIZE || results.length >= total) return results;
+      // `totalCount` is optional in the answer; without it only a short page proves the end.
+      if (body.results.length < PAGE_SIZE) return results;
+      if (body.totalCount !== undefined && results.length >= body.totalCount) return results;
     }
   };
 

@@ -31,8 +31,20 @@ export interface AttemptOutcome {
   readonly networkCode?: string;
 }
 
-/** Network errors that prove the request never reached the server, so even a POST may be resent. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+/**
+ * Network errors that prove the request never reached the server, so even a POST may be resent.
+ * The one list: retries and the at-most-once logic both read it.
+ */
+export const NOT_SENT_NETWORK_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/** Whether a request that got no answer, with this network code, certainly never reached the server. */
+export function neverSent(networkCode: string | undefined): boolean {
+  return NOT_SENT_NETWORK_CODES.has(networkCode ?? "");
+}
 
 /**
  * Whether an attempt may be repeated. Idempotent requests retry on any network error, 429 and 5xx.
@@ -42,7 +54,7 @@ const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 export function isRetryable(outcome: AttemptOutcome, idempotent: boolean): boolean {
   if (outcome.status === 429) return true;
   if (outcome.status === undefined) {
-    return idempotent || NOT_SENT.has(outcome.networkCode ?? "");
+    return idempotent || neverSent(outcome.networkCode);
   }
   return idempotent && [500, 502, 503, 504].includes(outcome.status);
 }

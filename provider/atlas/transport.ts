@@ -1,12 +1,12 @@
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 
 import type { Clock } from "../waiting/clock";
-import type { AtlasAuth, TokenRequester } from "./auth";
-import { formatDecodeErrors } from "./decode-report";
+import type { AtlasAuth } from "./auth";
 import { AtlasApiError, AtlasDecodeError } from "./errors";
+import type { AcquireOptions, RequestLimiter } from "./rate-limiter";
 import { isRetryable, parseRetryAfter, retryDelayMs, type RetryPolicy } from "./retry-policy";
 import { VERSION } from "./version";
-import { ApiErrorBody, TokenResponse } from "./wire";
+import { ApiErrorBody } from "./wire";
 
 /**
  * The transport: the only module that imports axios. It adds the versioned media type, the user
@@ -30,21 +30,102 @@ export interface AtlasRequest {
 /** Sends one request and resolves with the parsed, unwrapped body. */
 export type Send = (request: AtlasRequest) => Promise<unknown>;
 
-/** Transport settings. */
-export interface HttpOptions {
+/** One HTTP exchange as the transport sees it: no axios types leave this module. */
+export interface RawRequest {
+  readonly method: AtlasRequest["method"];
+  /** Path without the query, for errors. */
+  readonly path: string;
+  /** Path and query, exactly as sent. */
+  readonly uri: string;
+  readonly body?: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** How the rate limiter paces it (see {@link AcquireOptions}). */
+  readonly pacing?: AcquireOptions;
+}
+
+/** An answer of any status. */
+export interface RawResponse {
+  readonly status: number;
+  readonly body: string;
+  /** A response header by its lower-case name. */
+  header(name: string): string | undefined;
+}
+
+/**
+ * Sends one request once, over the provider's single HTTP client, and resolves with any answer; a
+ * request that got no answer rejects with an {@link AtlasApiError} carrying the network code. API
+ * calls and the OAuth token request both go through it, so they share one connection pool and one
+ * rate limiter.
+ */
+export type Exchange = (request: RawRequest) => Promise<RawResponse>;
+
+/** Settings of the one HTTP client. */
+export interface ExchangeOptions {
   /** e.g. `https://cloud.mongodb.com` */
   readonly baseUrl: string;
+  /** Per-attempt timeout in ms. */
+  readonly timeoutMs: number;
+  /** Replaces axios's network adapter; tests use it to answer without a server. */
+  readonly adapter?: AxiosInstance["defaults"]["adapter"];
+  /** Paces every request of the process (see {@link RequestLimiter}); none by default. */
+  readonly limiter?: RequestLimiter;
+}
+
+/** Builds the provider's one HTTP client. */
+export function createExchange(options: ExchangeOptions): Exchange {
+  const instance = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ""),
+    timeout: options.timeoutMs,
+    // Statuses and bodies are ours to judge: no throwing on 4xx/5xx, no silent JSON parsing.
+    validateStatus: () => true,
+    responseType: "text",
+    transformResponse: [(data: unknown) => data],
+    headers: { "User-Agent": USER_AGENT },
+    maxRedirects: 0,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
+  });
+  return async (request) => {
+    const release = await options.limiter?.acquire(request.pacing);
+    let response: AxiosResponse<string>;
+    try {
+      response = await instance.request<string>({
+        method: request.method,
+        url: request.uri,
+        data: request.body,
+        headers: { ...request.headers },
+      });
+    } catch (error) {
+      release?.({ status: undefined, header: () => undefined });
+      throw new AtlasApiError({
+        method: request.method,
+        path: request.path,
+        networkCode: networkCodeOf(error),
+        cause: redacted(error),
+      });
+    }
+    const answer: RawResponse = {
+      status: response.status,
+      body: response.data,
+      header: (name) => {
+        const value = response.headers[name];
+        return value === undefined || value === null ? undefined : String(value);
+      },
+    };
+    release?.(answer);
+    return answer;
+  };
+}
+
+/** API-call settings on top of the {@link Exchange}. */
+export interface HttpOptions {
+  readonly exchange: Exchange;
   readonly auth: AtlasAuth;
   readonly retry: RetryPolicy;
   readonly clock: Clock;
-  /** Per-attempt timeout in ms. */
-  readonly timeoutMs: number;
   /** Ask Atlas to wrap bodies (`envelope=true`); we unwrap them. */
   readonly envelope?: boolean;
   /** Ask Atlas for indented JSON (`pretty=true`), handy when reading the request log. */
   readonly pretty?: boolean;
-  /** Replaces axios's network adapter; tests use it to answer without a server. */
-  readonly adapter?: AxiosInstance["defaults"]["adapter"];
   /** Called before each retry, e.g. to log it. */
   readonly onRetry?: (info: { request: string; attempt: number; delayMs: number; reason: string }) => void;
 }
@@ -54,8 +135,6 @@ export const USER_AGENT = `pulumi-atlas-restore/${VERSION}`;
 
 /** Builds the {@link Send} function for one provider configuration. */
 export function createHttp(options: HttpOptions): Send {
-  const instance = newAxios(options.baseUrl, options.timeoutMs, options.adapter);
-
   return async function send(request) {
     const uri = requestUri(request, options);
     const idempotent = request.idempotent ?? request.method === "GET";
@@ -66,12 +145,14 @@ export function createHttp(options: HttpOptions): Send {
 
     for (let attempt = 1; ; attempt++) {
       const authorization = await options.auth.authorization({ method: request.method, uri });
-      let response: AxiosResponse<string>;
+      let response: RawResponse;
       try {
-        response = await instance.request<string>({
+        response = await options.exchange({
           method: request.method,
-          url: uri,
-          data: request.body === undefined ? undefined : JSON.stringify(request.body),
+          path: request.path,
+          uri,
+          pacing: { urgent: !idempotent },
+          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
           headers: {
             Accept: mediaType,
             ...(request.body === undefined ? {} : { "Content-Type": mediaType }),
@@ -79,32 +160,27 @@ export function createHttp(options: HttpOptions): Send {
           },
         });
       } catch (error) {
-        const networkCode = networkCodeOf(error);
-        const failure = new AtlasApiError({
-          method: request.method,
-          path: request.path,
-          networkCode,
-          cause: redacted(error),
-        });
+        const networkCode = error instanceof AtlasApiError ? error.networkCode : undefined;
         if (attempt < options.retry.maxAttempts && isRetryable({ networkCode }, idempotent)) {
           await pause(options, label, attempt, networkCode);
           continue;
         }
-        throw failure;
+        throw error;
       }
 
       if (response.status === 401 && authRetries < 2) {
-        if (options.auth.unauthorized(header(response, "www-authenticate"), authorization)) {
+        if (options.auth.unauthorized(response.header("www-authenticate"), authorization)) {
           authRetries++;
           attempt--; // an auth handshake is not a failed attempt
           continue;
         }
       }
+      if (response.status !== 401) options.auth.accepted?.(authorization);
       if (response.status >= 200 && response.status < 300) {
-        return unwrap(parseJson(response.data, label), options.envelope === true);
+        return unwrap(parseJsonBody(response.body, label), options.envelope === true);
       }
 
-      const retryAfterSeconds = parseRetryAfter(header(response, "retry-after"), options.clock.now());
+      const retryAfterSeconds = parseRetryAfter(response.header("retry-after"), options.clock.now());
       // Throttling says "later", not "broken": it has its own, larger budget, so a burst of parallel
       // restores waits its turn instead of failing.
       if (response.status === 429 && throttled < options.retry.maxThrottledRetries) {
@@ -117,63 +193,13 @@ export function createHttp(options: HttpOptions): Send {
         await pause(options, label, attempt, String(response.status), retryAfterSeconds);
         continue;
       }
-      throw apiError(request, response, retryAfterSeconds, options.auth.describe());
+      throw apiErrorOf(request, response, options.auth.describe(), retryAfterSeconds);
     }
   };
-}
-
-/** Builds the OAuth client-credentials token request (`POST /api/oauth/token`). */
-export function createTokenRequester(
-  options: Pick<HttpOptions, "baseUrl" | "timeoutMs" | "adapter">,
-): TokenRequester {
-  const instance = newAxios(options.baseUrl, options.timeoutMs, options.adapter);
-  const path = "/api/oauth/token";
-  return async (clientId, clientSecret) => {
-    let response: AxiosResponse<string>;
-    try {
-      response = await instance.request<string>({
-        method: "POST",
-        url: path,
-        data: "grant_type=client_credentials",
-        headers: {
-          Accept: "application/json",
-          "Content-Type": "application/x-www-form-urlencoded",
-          Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-        },
-      });
-    } catch (error) {
-      throw new AtlasApiError({
-        method: "POST",
-        path,
-        networkCode: networkCodeOf(error),
-        cause: redacted(error),
-      });
-    }
-    if (response.status !== 200) {
-      throw apiError({ method: "POST", path }, response, undefined, "service account");
-    }
-    const decoded = TokenResponse.decode(parseJson(response.data, `POST ${path}`));
-    if (decoded._tag === "Left") throw new AtlasDecodeError(`POST ${path}`, formatDecodeErrors(decoded.left));
-    return decoded.right;
-  };
-}
-
-function newAxios(baseUrl: string, timeoutMs: number, adapter: HttpOptions["adapter"]): AxiosInstance {
-  return axios.create({
-    baseURL: baseUrl.replace(/\/+$/, ""),
-    timeout: timeoutMs,
-    // Statuses and bodies are ours to judge: no throwing on 4xx/5xx, no silent JSON parsing.
-    validateStatus: () => true,
-    responseType: "text",
-    transformResponse: [(data: unknown) => data],
-    headers: { "User-Agent": USER_AGENT },
-    maxRedirects: 0,
-    ...(adapter ? { adapter } : {}),
-  });
 }
 
 /** Path plus query, exactly as sent: digest signs this string. */
-function requestUri(request: AtlasRequest, options: HttpOptions): string {
+function requestUri(request: AtlasRequest, options: Pick<HttpOptions, "envelope" | "pretty">): string {
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.query ?? {})) query[key] = String(value);
   if (options.envelope) query.envelope = "true";
@@ -194,13 +220,14 @@ async function pause(
   await options.clock.sleep(delayMs);
 }
 
-function apiError(
+/** The {@link AtlasApiError} of an error answer, with Atlas's code and detail when the body has them. */
+export function apiErrorOf(
   request: Pick<AtlasRequest, "method" | "path">,
-  response: AxiosResponse<string>,
-  retryAfterSeconds: number | undefined,
+  response: RawResponse,
   authKind: string,
+  retryAfterSeconds?: number,
 ): AtlasApiError {
-  const body = ApiErrorBody.decode(safeJson(response.data));
+  const body = ApiErrorBody.decode(safeJson(response.body));
   const error = body._tag === "Right" ? body.right : {};
   const detail =
     error.detail ??
@@ -223,7 +250,8 @@ function unwrap(body: unknown, envelope: boolean): unknown {
   return body;
 }
 
-function parseJson(text: string, where: string): unknown {
+/** Parses an answer's JSON body; an empty body is undefined. */
+export function parseJsonBody(text: string, where: string): unknown {
   if (text === "" || text === undefined) return undefined;
   try {
     return JSON.parse(text);
@@ -238,11 +266,6 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function header(response: AxiosResponse, name: string): string | undefined {
-  const value = response.headers[name];
-  return value === undefined || value === null ? undefined : String(value);
 }
 
 function networkCodeOf(error: unknown): string | undefined {

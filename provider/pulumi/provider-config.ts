@@ -50,24 +50,21 @@ type Setting = keyof typeof SETTINGS;
 
 /**
  * Builds the provider configuration. Pure: the caller passes the stack config and the environment.
- * Service accounts win when both kinds of credentials are set. All problems are reported at once,
- * naming keys, never values.
+ * Each setting prefers stack config to the environment; credentials are taken as a pair from one
+ * source (see {@link readCredentials}). All problems are reported at once, naming keys, never values.
  */
 export function readProviderConfig(
   get: ConfigGetter,
   env: Record<string, string | undefined>,
 ): ProviderConfig {
   const problems: string[] = [];
-  const read = (setting: Setting): string | undefined => {
+  const readFrom = (setting: Setting, from: CredentialSource): string | undefined => {
     const source = SETTINGS[setting];
-    const fromConfig = get(source.config);
-    if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
-    for (const name of source.env) {
-      const value = env[name];
-      if (value !== undefined && value !== "") return value;
-    }
-    return undefined;
+    const values = from === "stack config" ? [get(source.config)] : source.env.map((name) => env[name]);
+    return values.find((value) => value !== undefined && value !== "");
   };
+  const read = (setting: Setting): string | undefined =>
+    readFrom(setting, "stack config") ?? readFrom(setting, "environment");
   const names = (setting: Setting) => [SETTINGS[setting].config, ...SETTINGS[setting].env].join(" or ");
   const integer = (setting: Setting, fallback: number, min: number): number => {
     const text = read(setting);
@@ -86,9 +83,10 @@ export function readProviderConfig(
     return text === "true";
   };
 
-  const credentials = readCredentials(read, names, problems);
+  const credentials = readCredentials(readFrom, names, problems);
   const baseUrl = read("baseUrl") ?? DEFAULT_BASE_URL;
-  if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) problems.push(`${names("baseUrl")} must be an http(s) URL`);
+  const badBaseUrl = baseUrlProblem(baseUrl);
+  if (badBaseUrl !== undefined) problems.push(`${names("baseUrl")} ${badBaseUrl}`);
   const minDelayMs = integer("pollMinDelayMs", pollDefaults.minDelayMs, 1);
   const maxDelayMs = integer("pollMaxDelayMs", Math.max(pollDefaults.maxDelayMs, minDelayMs), minDelayMs);
   const config = {
@@ -103,34 +101,81 @@ export function readProviderConfig(
   return { ...config, credentials };
 }
 
+type CredentialSetting = "clientId" | "clientSecret" | "publicKey" | "privateKey";
+
+/** The two places credentials come from, in the order they are consulted. */
+type CredentialSource = "stack config" | "environment";
+
+/**
+ * Chooses the source first, then the kind: a complete pair in stack config wins over anything in the
+ * environment (CI runners often export a service account that must not override a stack's API key),
+ * and within one source a service account wins over an API key. Halves from different sources are
+ * never combined: half a pair in stack config is an error, not something the environment completes.
+ */
 function readCredentials(
-  read: (setting: Setting) => string | undefined,
+  read: (setting: Setting, from: CredentialSource) => string | undefined,
   names: (setting: Setting) => string,
   problems: string[],
 ): AtlasCredentials | undefined {
-  const clientId = read("clientId");
-  const clientSecret = read("clientSecret");
-  const publicKey = read("publicKey");
-  const privateKey = read("privateKey");
-  if (clientId && clientSecret) return { kind: "serviceAccount", clientId, clientSecret };
-  if (publicKey && privateKey) return { kind: "apiKey", publicKey, privateKey };
-
-  const halves: [Setting, string | undefined, Setting][] = [
-    ["clientId", clientId, "clientSecret"],
-    ["clientSecret", clientSecret, "clientId"],
-    ["publicKey", publicKey, "privateKey"],
-    ["privateKey", privateKey, "publicKey"],
+  const halves: [CredentialSetting, CredentialSetting][] = [
+    ["clientId", "clientSecret"],
+    ["clientSecret", "clientId"],
+    ["publicKey", "privateKey"],
+    ["privateKey", "publicKey"],
   ];
-  const incomplete = halves.filter(([, value]) => value !== undefined);
-  if (incomplete.length > 0) {
-    for (const [given, , missing] of incomplete)
-      problems.push(`${names(missing)} is missing (${given} is set)`);
-  } else {
-    problems.push(
-      "no Atlas credentials: set a service account (" +
-        `${names("clientId")}, and ${names("clientSecret")}) or an API key (` +
-        `${names("publicKey")}, and ${names("privateKey")})`,
-    );
+  for (const from of ["stack config", "environment"] as const) {
+    const clientId = read("clientId", from);
+    const clientSecret = read("clientSecret", from);
+    const publicKey = read("publicKey", from);
+    const privateKey = read("privateKey", from);
+    if (clientId && clientSecret) return { kind: "serviceAccount", clientId, clientSecret };
+    if (publicKey && privateKey) return { kind: "apiKey", publicKey, privateKey };
+
+    const incomplete = halves.filter(([given]) => read(given, from) !== undefined);
+    if (incomplete.length === 0) continue;
+    for (const [given, missing] of incomplete) {
+      problems.push(
+        from === "stack config"
+          ? `${SETTINGS[missing].config} is missing (${SETTINGS[given].config} is set in stack config, ` +
+              "and a pair is never completed from the environment)"
+          : `${names(missing)} is missing (${given} is set)`,
+      );
+    }
+    return undefined;
+  }
+  problems.push(
+    "no Atlas credentials: set a service account (" +
+      `${names("clientId")}, and ${names("clientSecret")}) or an API key (` +
+      `${names("publicKey")}, and ${names("privateKey")})`,
+  );
+  return undefined;
+}
+
+/** Hosts for which plain `http://` is allowed: nothing leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return (
+    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+/**
+ * Why a base URL is refused, or undefined when it is fine. The URL itself is never echoed: it may
+ * carry a password.
+ */
+function baseUrlProblem(baseUrl: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = /^https?:\/\/[^/\s]+/.test(baseUrl) ? new URL(baseUrl) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.hostname === "") return "must be an http(s) URL";
+  if (url.username !== "" || url.password !== "") {
+    return "must not carry credentials (user:pass@); set a service account or API key instead";
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    return `must use https unless it is a loopback address (the credentials would travel in clear): ${url.hostname}`;
   }
   return undefined;
 }

@@ -1,6 +1,8 @@
 import { createAtlasAuth } from "../atlas/auth";
+import { createTokenRequester } from "../atlas/auth/oauth-token";
 import { createAtlasClient } from "../atlas/client";
-import { createHttp, createTokenRequester } from "../atlas/transport";
+import { processRateLimiter, type RequestLimiter } from "../atlas/rate-limiter";
+import { createExchange, createHttp } from "../atlas/transport";
 import { detectingSpec, noCancelFor } from "../detection/spec";
 import { withCancelOnDestroy } from "../kinds/cluster/destroy";
 import { clusterSpec } from "../kinds/cluster/spec";
@@ -45,18 +47,21 @@ function currentSession(): Session {
 /** Wires one provider configuration into a session: auth, transport and client. */
 export function createSession(
   config: ProviderConfig,
-  overrides: Partial<Pick<Session, "clock" | "log" | "journal">> = {},
+  overrides: Partial<Pick<Session, "clock" | "log" | "journal"> & { limiter: RequestLimiter }> = {},
 ): Session {
   const clock = overrides.clock ?? systemClock;
   const sessionLog = overrides.log ?? log;
-  const requestToken = createTokenRequester({ baseUrl: config.baseUrl, timeoutMs: config.requestTimeoutMs });
-  const auth = createAtlasAuth(config.credentials, { requestToken, clock });
+  // One HTTP client and one rate limiter for the whole process: every resource of a stack shares them.
+  const who =
+    config.credentials.kind === "serviceAccount" ? config.credentials.clientId : config.credentials.publicKey;
+  const limiter = overrides.limiter ?? processRateLimiter(`${config.baseUrl} ${who}`);
+  const exchange = createExchange({ baseUrl: config.baseUrl, timeoutMs: config.requestTimeoutMs, limiter });
+  const auth = createAtlasAuth(config.credentials, { requestToken: createTokenRequester(exchange), clock });
   const send = createHttp({
-    baseUrl: config.baseUrl,
+    exchange,
     auth,
     retry: config.retry,
     clock,
-    timeoutMs: config.requestTimeoutMs,
     envelope: config.envelope,
     pretty: config.pretty,
     onRetry: ({ request, attempt, delayMs, reason }) =>

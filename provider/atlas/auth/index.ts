@@ -28,6 +28,8 @@ export interface AtlasAuth {
    * (undefined when it went out bare); true when one more attempt may succeed.
    */
   unauthorized(wwwAuthenticate: string | undefined, sentAuthorization: string | undefined): boolean;
+  /** Called with the `Authorization` of a request that was answered with anything but 401. */
+  accepted?(sentAuthorization: string | undefined): void;
 }
 
 /** Fetches an OAuth access token with client credentials. */
@@ -52,7 +54,7 @@ export function createAtlasAuth(credentials: AtlasCredentials, deps: AuthDeps): 
 }
 
 function serviceAccountAuth(clientId: string, clientSecret: string, deps: AuthDeps): AtlasAuth {
-  let token: { value: string; expiresAt: number } | undefined;
+  let token: { header: string; expiresAt: number; accepted: boolean } | undefined;
   let pending: Promise<string> | undefined;
 
   // Concurrent requests share one token request instead of each fetching their own.
@@ -60,22 +62,32 @@ function serviceAccountAuth(clientId: string, clientSecret: string, deps: AuthDe
     const answer = await deps.requestToken(clientId, clientSecret);
     const lifetimeMs = (answer.expires_in ?? 3600) * 1000;
     token = {
-      value: answer.access_token,
+      header: `Bearer ${answer.access_token}`,
       expiresAt: deps.clock.now() + Math.max(0, lifetimeMs - TOKEN_EXPIRY_MARGIN_MS),
+      accepted: false,
     };
-    return token.value;
+    return token.header;
   };
 
   return {
     describe: () => "service account",
     async authorization() {
-      if (token && deps.clock.now() < token.expiresAt) return `Bearer ${token.value}`;
+      if (token && deps.clock.now() < token.expiresAt) return token.header;
       pending ??= fetchToken().finally(() => (pending = undefined));
-      return `Bearer ${await pending}`;
+      return await pending;
     },
-    unauthorized() {
-      // A revoked or expired token: fetch a new one once. A second 401 means the account itself is refused.
-      if (token === undefined) return false;
+    accepted(sent) {
+      if (token && sent === token.header) token.accepted = true;
+    },
+    unauthorized(_wwwAuthenticate, sent) {
+      // Refused with a token that is no longer current: another request has already replaced it (or
+      // is fetching its replacement), so retry with that one and keep it.
+      if (token === undefined) return pending !== undefined;
+      if (sent !== token.header) return true;
+      // A token Atlas never accepted means the account itself is refused: another fetch would cost
+      // a token request and get the same answer.
+      if (!token.accepted) return false;
+      // A token that worked before was revoked or expired early: fetch a new one once.
       token = undefined;
       return true;
     },

@@ -3,7 +3,7 @@ import assert from "node:assert";
 import { createAtlasClient } from "../../../provider/atlas/client";
 import { AtlasDecodeError } from "../../../provider/atlas/errors";
 import { defaultRetryPolicy } from "../../../provider/atlas/retry-policy";
-import { createHttp } from "../../../provider/atlas/transport";
+import { createExchange, createHttp } from "../../../provider/atlas/transport";
 import { fakeAdapter, type FakeAnswer, fakeClock, fixedAuth, jobFixture } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -12,12 +12,10 @@ const BASE = `/api/atlas/v2/groups/${GROUP}/serverless`;
 function setup(answers: FakeAnswer[]) {
   const adapter = fakeAdapter(answers);
   const send = createHttp({
-    baseUrl: "https://atlas.test",
+    exchange: createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter }),
     auth: fixedAuth(),
     retry: defaultRetryPolicy,
     clock: fakeClock(),
-    timeoutMs: 1000,
-    adapter,
   });
   return { client: createAtlasClient(send), adapter };
 }
@@ -66,6 +64,27 @@ describe("Atlas client", () => {
     const { client, adapter } = setup([{ status: 200, body: { results: all, totalCount: 100 } }]);
     assert.strictEqual((await client.listServerlessSnapshots(GROUP, "prod")).length, 100);
     assert.strictEqual(adapter.seen.length, 1);
+  });
+
+  it("keeps paging while pages are full when the answer gives no totalCount", async () => {
+    const all = Array.from({ length: 230 }, (_, n) => snapshot(n));
+    const { client, adapter } = setup([
+      { status: 200, body: { results: all.slice(0, 100) } },
+      { status: 200, body: { results: all.slice(100, 200) } },
+      { status: 200, body: { results: all.slice(200) } },
+    ]);
+    assert.deepStrictEqual(await client.listServerlessSnapshots(GROUP, "prod"), all);
+    assert.strictEqual(adapter.seen.length, 3);
+  });
+
+  it("stops at an empty page when there is no totalCount", async () => {
+    const all = Array.from({ length: 100 }, (_, n) => snapshot(n));
+    const { client, adapter } = setup([
+      { status: 200, body: { results: all } },
+      { status: 200, body: { results: [] } },
+    ]);
+    assert.strictEqual((await client.listServerlessSnapshots(GROUP, "prod")).length, 100);
+    assert.strictEqual(adapter.seen.length, 2);
   });
 
   it("lists restore jobs and reads an instance", async () => {

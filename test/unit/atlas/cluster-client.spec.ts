@@ -3,7 +3,7 @@ import assert from "node:assert";
 import { createAtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
 import { defaultRetryPolicy } from "../../../provider/atlas/retry-policy";
-import { createHttp } from "../../../provider/atlas/transport";
+import { createExchange, createHttp } from "../../../provider/atlas/transport";
 import { fakeAdapter, type FakeAnswer, fakeClock, fixedAuth } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -14,12 +14,10 @@ const BACKUP = "application/vnd.atlas.2023-01-01+json";
 function setup(answers: FakeAnswer[]) {
   const adapter = fakeAdapter(answers);
   const send = createHttp({
-    baseUrl: "https://atlas.test",
+    exchange: createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter }),
     auth: fixedAuth(),
     retry: defaultRetryPolicy,
     clock: fakeClock(),
-    timeoutMs: 1000,
-    adapter,
   });
   return { client: createAtlasClient(send), adapter };
 }

@@ -4,6 +4,8 @@ import {
   type AttemptOutcome,
   defaultRetryPolicy,
   isRetryable,
+  neverSent,
+  NOT_SENT_NETWORK_CODES,
   parseRetryAfter,
   retryDelayMs,
 } from "../../../provider/atlas/retry-policy";
@@ -56,6 +58,13 @@ describe("retry policy", () => {
         assert.strictEqual(isRetryable(outcome, false), notIdempotent);
       });
     }
+  });
+
+  it("keeps the never-sent network codes in one exported list", () => {
+    assert.deepStrictEqual([...NOT_SENT_NETWORK_CODES], ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+    assert.strictEqual(neverSent("ECONNREFUSED"), true);
+    assert.strictEqual(neverSent("ECONNRESET"), false);
+    assert.strictEqual(neverSent(undefined), false);
   });
 
   describe("retryDelayMs", () => {

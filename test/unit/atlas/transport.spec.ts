@@ -1,13 +1,11 @@
 import assert from "node:assert";
 
+import sinon from "sinon";
+
+import { createAtlasAuth } from "../../../provider/atlas/auth";
 import { AtlasApiError, AtlasDecodeError } from "../../../provider/atlas/errors";
 import { defaultRetryPolicy } from "../../../provider/atlas/retry-policy";
-import {
-  createHttp,
-  createTokenRequester,
-  type HttpOptions,
-  USER_AGENT,
-} from "../../../provider/atlas/transport";
+import { createExchange, createHttp, type HttpOptions, USER_AGENT } from "../../../provider/atlas/transport";
 import { fakeAdapter, type FakeAnswer, fakeClock, fixedAuth } from "../../helpers/fakes";
 
 const PATH = "/api/atlas/v2/groups/0123456789abcdef01234567/serverless/prod/backup/restoreJobs";
@@ -16,12 +14,10 @@ function setup(answers: FakeAnswer[], options: Partial<HttpOptions> = {}) {
   const adapter = fakeAdapter(answers);
   const clock = fakeClock();
   const send = createHttp({
-    baseUrl: "https://atlas.test/",
+    exchange: createExchange({ baseUrl: "https://atlas.test/", timeoutMs: 1000, adapter }),
     auth: fixedAuth(),
     retry: defaultRetryPolicy,
     clock,
-    timeoutMs: 1000,
-    adapter,
     ...options,
   });
   return { send, adapter, clock };
@@ -215,34 +211,39 @@ describe("http transport", () => {
     const { send } = setup([{ status: 200, body: "<html>proxy</html>" }]);
     await assert.rejects(send({ method: "GET", path: PATH, version: "2023-01-01" }), AtlasDecodeError);
   });
-});
 
-describe("token requester", () => {
-  it("posts client credentials with Basic auth and decodes the token", async () => {
-    const adapter = fakeAdapter([
-      { status: 200, body: { access_token: "tok", expires_in: 3600, token_type: "Bearer" } },
-    ]);
-    const requestToken = createTokenRequester({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter });
-    assert.deepStrictEqual(await requestToken("id", "secret"), {
-      access_token: "tok",
-      expires_in: 3600,
-      token_type: "Bearer",
-    });
-    const [request] = adapter.seen;
-    assert.strictEqual(request!.url, "/api/oauth/token");
-    assert.strictEqual(
-      request!.headers.authorization,
-      `Basic ${Buffer.from("id:secret").toString("base64")}`,
+  it("costs a refused service account exactly one token fetch", async () => {
+    const requestToken = sinon.fake.resolves({ access_token: "t1", expires_in: 3600 });
+    const auth = createAtlasAuth(
+      { kind: "serviceAccount", clientId: "id", clientSecret: "secret" },
+      { requestToken, clock: fakeClock() },
     );
-    assert.strictEqual(request!.body, "grant_type=client_credentials");
+    const refused = { status: 401, body: { error: 401, errorCode: "UNAUTHORIZED" } };
+    const { send, adapter } = setup([refused, refused, refused, refused], { auth });
+    await assert.rejects(send({ method: "GET", path: PATH, version: "2023-01-01" }), { status: 401 });
+    await assert.rejects(send({ method: "GET", path: PATH, version: "2023-01-01" }), { status: 401 });
+    sinon.assert.calledOnce(requestToken);
+    assert.strictEqual(adapter.seen.length, 2);
   });
 
-  it("reports a refused client without echoing the secret", async () => {
-    const adapter = fakeAdapter([{ status: 401, body: { error: 401, errorCode: "INVALID_CLIENT" } }]);
-    const requestToken = createTokenRequester({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter });
-    const error = await requestToken("id", "very-secret").catch((e: unknown) => e);
-    assert.ok(error instanceof AtlasApiError);
-    assert.strictEqual(error.status, 401);
-    assert.ok(!String(error.message).includes("very-secret"));
+  it("fetches a new token once when one that worked is refused", async () => {
+    const requestToken = sinon.stub();
+    requestToken.onCall(0).resolves({ access_token: "t1", expires_in: 3600 });
+    requestToken.onCall(1).resolves({ access_token: "t2", expires_in: 3600 });
+    const auth = createAtlasAuth(
+      { kind: "serviceAccount", clientId: "id", clientSecret: "secret" },
+      { requestToken, clock: fakeClock() },
+    );
+    const { send, adapter } = setup(
+      [{ status: 200, body: {} }, { status: 401 }, { status: 200, body: { id: "a" } }],
+      { auth },
+    );
+    await send({ method: "GET", path: PATH, version: "2023-01-01" });
+    assert.deepStrictEqual(await send({ method: "GET", path: PATH, version: "2023-01-01" }), { id: "a" });
+    assert.deepStrictEqual(
+      adapter.seen.map((r) => r.headers.authorization),
+      ["Bearer t1", "Bearer t1", "Bearer t2"],
+    );
+    sinon.assert.calledTwice(requestToken);
   });
 });

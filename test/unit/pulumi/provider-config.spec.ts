@@ -48,7 +48,6 @@ describe("provider config", () => {
     it("prefers stack config to the environment, setting by setting", () => {
       const config = readProviderConfig(
         stack({
-          "mongodbatlas:clientId": "config-id",
           "mongodbatlas:baseUrl": "https://config.example",
           "atlasRestore:maxAttempts": "2",
         }),
@@ -59,14 +58,29 @@ describe("provider config", () => {
           ATLAS_RESTORE_REQUEST_TIMEOUT_MS: "1234",
         },
       );
-      assert.deepStrictEqual(config.credentials, {
-        kind: "serviceAccount",
-        clientId: "config-id",
-        clientSecret: CLIENT_SECRET,
-      });
       assert.strictEqual(config.baseUrl, "https://config.example");
       assert.strictEqual(config.retry.maxAttempts, 2);
       assert.strictEqual(config.requestTimeoutMs, 1234);
+    });
+
+    it("never completes half a pair in stack config from the environment", () => {
+      const error = configError(stack({ "mongodbatlas:clientId": "config-id" }), serviceAccountEnv);
+      assert.deepStrictEqual(error.problems, [
+        "mongodbatlas:clientSecret is missing (mongodbatlas:clientId is set in stack config, " +
+          "and a pair is never completed from the environment)",
+      ]);
+    });
+
+    it("uses a complete stack-config pair over a complete environment pair of the same kind", () => {
+      const config = readProviderConfig(
+        stack({ "mongodbatlas:clientId": "config-id", "mongodbatlas:clientSecret": "config-secret" }),
+        serviceAccountEnv,
+      );
+      assert.deepStrictEqual(config.credentials, {
+        kind: "serviceAccount",
+        clientId: "config-id",
+        clientSecret: "config-secret",
+      });
     });
 
     it("falls back to the environment when a stack value is empty", () => {
@@ -114,12 +128,31 @@ describe("provider config", () => {
       });
     });
 
-    it("uses the service account when both kinds of credentials are set", () => {
+    it("uses a stack-config API key over a service account in the environment (a CI runner's)", () => {
       const config = readProviderConfig(
         stack({ "mongodbatlas:publicKey": "pub", "mongodbatlas:privateKey": PRIVATE_KEY }),
         serviceAccountEnv,
       );
-      assert.strictEqual(config.credentials.kind, "serviceAccount");
+      assert.deepStrictEqual(config.credentials, {
+        kind: "apiKey",
+        publicKey: "pub",
+        privateKey: PRIVATE_KEY,
+      });
+    });
+
+    it("uses the service account when one source holds both kinds of credentials", () => {
+      const both = { "mongodbatlas:publicKey": "pub", "mongodbatlas:privateKey": PRIVATE_KEY };
+      const fromStack = readProviderConfig(
+        stack({ ...both, "mongodbatlas:clientId": "id", "mongodbatlas:clientSecret": CLIENT_SECRET }),
+        {},
+      );
+      assert.strictEqual(fromStack.credentials.kind, "serviceAccount");
+      const fromEnv = readProviderConfig(noConfig, {
+        ...serviceAccountEnv,
+        MONGODB_ATLAS_PUBLIC_API_KEY: "pub",
+        MONGODB_ATLAS_PRIVATE_API_KEY: PRIVATE_KEY,
+      });
+      assert.strictEqual(fromEnv.credentials.kind, "serviceAccount");
     });
   });
 
@@ -163,7 +196,8 @@ describe("provider config", () => {
     }
 
     it("names both missing halves when one of each kind is set", () => {
-      const error = configError(stack({ "mongodbatlas:clientSecret": CLIENT_SECRET }), {
+      const error = configError(noConfig, {
+        MONGODB_ATLAS_CLIENT_SECRET: CLIENT_SECRET,
         MONGODB_ATLAS_PRIVATE_KEY: PRIVATE_KEY,
       });
       assert.deepStrictEqual(error.problems, [
@@ -252,6 +286,36 @@ describe("provider config", () => {
       }
     });
 
+    it("refuses plain http to a host that is not loopback, naming the key", () => {
+      for (const [url, host] of [
+        ["http://cloud.mongodb.com", "cloud.mongodb.com"],
+        ["http://10.0.0.5:8080/", "10.0.0.5"],
+        ["http://proxy.corp", "proxy.corp"],
+      ]) {
+        const error = configError(noConfig, { ...serviceAccountEnv, MONGODB_ATLAS_BASE_URL: url! });
+        assert.deepStrictEqual(error.problems, [
+          "mongodbatlas:baseUrl or MONGODB_ATLAS_BASE_URL must use https unless it is a loopback address " +
+            `(the credentials would travel in clear): ${host}`,
+        ]);
+      }
+      for (const url of ["http://localhost:9000", "http://[::1]:9000", "http://127.0.0.2"]) {
+        assert.strictEqual(
+          readProviderConfig(stack({ "mongodbatlas:baseUrl": url }), serviceAccountEnv).baseUrl,
+          url,
+        );
+      }
+    });
+
+    it("refuses a base URL carrying user:pass@, without echoing it", () => {
+      for (const url of ["https://user:s3cr3t@cloud.mongodb.com", "http://s3cr3t@127.0.0.1:9000"]) {
+        const error = configError(stack({ "mongodbatlas:baseUrl": url }), serviceAccountEnv);
+        assert.deepStrictEqual(error.problems, [
+          "mongodbatlas:baseUrl or MONGODB_ATLAS_BASE_URL must not carry credentials (user:pass@); " +
+            "set a service account or API key instead",
+        ]);
+      }
+    });
+
     it("refuses anything else, naming the key and not the value", () => {
       for (const url of ["ftp://s3cr3t@x", "cloud.mongodb.com", "https://", "https:///path", "s3cr3t"]) {
         const error = configError(noConfig, { ...serviceAccountEnv, MONGODB_ATLAS_BASE_URL: url });
@@ -263,7 +327,8 @@ describe("provider config", () => {
   });
 
   it("reports every problem at once and never a secret value", () => {
-    const error = configError(stack({ "mongodbatlas:clientSecret": CLIENT_SECRET }), {
+    const error = configError(noConfig, {
+      MONGODB_ATLAS_CLIENT_SECRET: CLIENT_SECRET,
       MONGODB_ATLAS_PRIVATE_API_KEY: PRIVATE_KEY,
       MONGODB_ATLAS_BASE_URL: "ftp://user:s3cr3t@x",
       ATLAS_RESTORE_POLL_MIN_DELAY_MS: "s3cr3t",

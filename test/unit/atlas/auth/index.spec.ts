@@ -100,8 +100,38 @@ describe("auth strategies", () => {
       const auth = createAtlasAuth(credentials, { requestToken, clock: fakeClock() });
       assert.strictEqual(auth.unauthorized(undefined, undefined), false);
       const sent = await auth.authorization(GET);
+      auth.accepted!(sent);
       assert.strictEqual(auth.unauthorized('Bearer error="invalid_token"', sent), true);
       assert.strictEqual(auth.unauthorized('Bearer error="invalid_token"', sent), false);
+      assert.strictEqual(await auth.authorization(GET), "Bearer t2");
+      sinon.assert.calledTwice(requestToken);
+    });
+
+    it("does not fetch again when a token Atlas never accepted is refused: the account is", async () => {
+      const requestToken = sinon.stub();
+      requestToken.onCall(0).resolves({ access_token: "t1", expires_in: 3600 });
+      requestToken.onCall(1).resolves({ access_token: "t2", expires_in: 3600 });
+      const auth = createAtlasAuth(credentials, { requestToken, clock: fakeClock() });
+      const sent = await auth.authorization(GET);
+      assert.strictEqual(auth.unauthorized('Bearer error="invalid_token"', sent), false);
+      assert.strictEqual(await auth.authorization(GET), "Bearer t1");
+      sinon.assert.calledOnce(requestToken);
+    });
+
+    it("keeps a token a concurrent request just fetched when an older one is refused", async () => {
+      const requestToken = sinon.stub();
+      requestToken.onCall(0).resolves({ access_token: "t1", expires_in: 3600 });
+      requestToken.onCall(1).resolves({ access_token: "t2", expires_in: 3600 });
+      requestToken.onCall(2).resolves({ access_token: "t3", expires_in: 3600 });
+      const auth = createAtlasAuth(credentials, { requestToken, clock: fakeClock() });
+      const [a, b] = await Promise.all([auth.authorization(GET), auth.authorization(GET)]);
+      auth.accepted!(a);
+      // A's 401 drops t1 and A fetches t2; B's 401 for t1 arrives while that fetch runs, then after it.
+      assert.strictEqual(auth.unauthorized(undefined, a), true);
+      const refreshed = auth.authorization(GET);
+      assert.strictEqual(auth.unauthorized(undefined, b), true);
+      assert.strictEqual(await refreshed, "Bearer t2");
+      assert.strictEqual(auth.unauthorized(undefined, b), true);
       assert.strictEqual(await auth.authorization(GET), "Bearer t2");
       sinon.assert.calledTwice(requestToken);
     });

@@ -1,0 +1,276 @@
+import { type Clock, systemClock } from "../waiting/clock";
+import { parseRetryAfter } from "./retry-policy";
+
+/**
+ * The client-side rate limiter: one per provider process, shared by every request, so that a burst
+ * of parallel restores queues here instead of being refused by Atlas. It learns the budget from what
+ * Atlas says (`RateLimit-Limit`, `RateLimit-Remaining`, `Retry-After`) and from nothing else: when
+ * answers carry no such headers, it lets everything through.
+ */
+
+/** What the limiter needs of an answer; `status` is undefined when none came back. */
+export interface LimiterAnswer {
+  readonly status: number | undefined;
+  header(name: string): string | undefined;
+}
+
+/** Call once with the answer (or its absence) of the request that was let through. */
+export type Release = (answer: LimiterAnswer) => void;
+
+/** How one request is paced. */
+export interface AcquireOptions {
+  /** Goes ahead of queued requests (restore-job creates). */
+  readonly urgent?: boolean;
+  /**
+   * Whether the answer reports the API's budget (default: true). The OAuth token endpoint's does
+   * not: its request waits only for a `Retry-After` and teaches the limiter nothing, so it cannot
+   * make the limiter believe there is no limit.
+   */
+  readonly budgeted?: boolean;
+}
+
+/** Paces requests. */
+export interface RequestLimiter {
+  /**
+   * Resolves when one more request may go out. `urgent` requests (restore-job creates) go ahead of
+   * queued ones, so a queue of polls never delays a restore's start.
+   */
+  acquire(options?: AcquireOptions): Promise<Release>;
+}
+
+/** Tuning of {@link createRateLimiter}. */
+export interface RateLimiterOptions {
+  /** Wait before probing again when the budget is spent and its refill rate is unknown, in ms (default: 1_000). */
+  readonly probeMs?: number;
+  /** Share of the learned refill rate actually used, below 1 to absorb rounding (default: 0.95). */
+  readonly headroom?: number;
+}
+
+/** One answer's view of the server's bucket. */
+interface Observation {
+  readonly at: number;
+  readonly remaining: number;
+  /** Answers that consumed a token so far, this one included. */
+  readonly consumed: number;
+}
+
+/** The limiter's knowledge, updated by answers; pure functions below read and change it. */
+export interface LimiterState {
+  /** `unknown` until the first answer; `unlimited` when answers carry no rate-limit headers. */
+  mode: "unknown" | "unlimited" | "limited";
+  /** Requests the server's bucket holds after every request in flight is counted. */
+  tokens: number;
+  /** Time of `tokens`, ms. */
+  at: number;
+  /** Bucket size from `RateLimit-Limit`. */
+  limit: number;
+  /** Learned refill, tokens per ms; undefined until two answers far enough apart. */
+  ratePerMs: number | undefined;
+  /** Nothing goes out before this time (a 429's `Retry-After`), ms. */
+  blockedUntil: number;
+  inFlight: number;
+  consumed: number;
+  anchor: Observation | undefined;
+  /** Sums over every rate sample: refilled tokens and the time they took. */
+  refilled: number;
+  refillMs: number;
+}
+
+/** A fresh state: nothing known yet. */
+export function initialLimiterState(now: number): LimiterState {
+  return {
+    mode: "unknown",
+    tokens: 0,
+    at: now,
+    limit: Infinity,
+    ratePerMs: undefined,
+    blockedUntil: 0,
+    inFlight: 0,
+    consumed: 0,
+    anchor: undefined,
+    refilled: 0,
+    refillMs: 0,
+  };
+}
+
+/** Shortest span between two answers that gives a rate sample: `Remaining` is rounded down. */
+const MIN_SAMPLE_MS = 1_000;
+
+/**
+ * Whether one request may go out at `now`, and if not, how long until it may be asked again
+ * (undefined: wait for an answer in flight). Takes the request's token when it says yes.
+ */
+export function admit(
+  state: LimiterState,
+  now: number,
+  options: Required<RateLimiterOptions>,
+): { go: true } | { go: false; waitMs: number | undefined } {
+  if (now < state.blockedUntil) return { go: false, waitMs: state.blockedUntil - now };
+  if (state.mode === "unlimited") return take(state);
+  // Until the first answer says whether there is a limit, one request at a time: sending a whole
+  // burst blind is what gets it refused.
+  if (state.mode === "unknown") return state.inFlight === 0 ? take(state) : { go: false, waitMs: undefined };
+  refill(state, now, options.headroom);
+  if (state.tokens >= 1) {
+    state.tokens -= 1;
+    return take(state);
+  }
+  if (state.ratePerMs !== undefined) {
+    return {
+      go: false,
+      waitMs: Math.max(1, Math.ceil((1 - state.tokens) / (state.ratePerMs * options.headroom))),
+    };
+  }
+  // Spent and the rate unknown: wait for answers in flight, then probe with one request after a pause.
+  if (state.inFlight > 0) return { go: false, waitMs: undefined };
+  if (now - state.at >= options.probeMs) {
+    state.at = now;
+    return take(state);
+  }
+  return { go: false, waitMs: options.probeMs - (now - state.at) };
+}
+
+function take(state: LimiterState): { go: true } {
+  state.inFlight += 1;
+  return { go: true };
+}
+
+function refill(state: LimiterState, now: number, headroom: number): void {
+  if (state.ratePerMs === undefined || now <= state.at) return;
+  state.tokens = Math.min(state.limit, state.tokens + (now - state.at) * state.ratePerMs * headroom);
+  state.at = now;
+}
+
+/** Learns from one answer of a request that {@link admit} let through. */
+export function observe(
+  state: LimiterState,
+  answer: LimiterAnswer,
+  now: number,
+  retryAfterMs?: number,
+): void {
+  state.inFlight = Math.max(0, state.inFlight - 1);
+  if (answer.status === 429) {
+    state.mode = state.mode === "unknown" ? "limited" : state.mode;
+    state.blockedUntil = Math.max(state.blockedUntil, now + (retryAfterMs ?? 1_000));
+    state.tokens = Math.min(state.tokens, 0);
+    state.at = now;
+    return;
+  }
+  const limit = integerHeader(answer, "ratelimit-limit");
+  const remaining = integerHeader(answer, "ratelimit-remaining");
+  if (remaining === undefined) {
+    // A first answer without headers: this API does not report a budget, so do not invent one. Later
+    // answers without them (the token endpoint, a network error) change nothing.
+    if (state.mode === "unknown") state.mode = "unlimited";
+    return;
+  }
+  state.mode = "limited";
+  if (limit !== undefined) state.limit = limit;
+  if (answer.status !== undefined) state.consumed += 1;
+  learnRate(state, { at: now, remaining, consumed: state.consumed });
+  // Requests still in flight will take their tokens from what this answer reports.
+  state.tokens = remaining - state.inFlight;
+  state.at = now;
+}
+
+function learnRate(state: LimiterState, seen: Observation): void {
+  const anchor = state.anchor;
+  // A full bucket stops refilling, so a span that touched it says nothing about the rate.
+  if (anchor === undefined || seen.remaining >= state.limit - 1 || anchor.remaining >= state.limit - 1) {
+    state.anchor = seen;
+    return;
+  }
+  const spanMs = seen.at - anchor.at;
+  if (spanMs < MIN_SAMPLE_MS) return;
+  const gained = seen.remaining - anchor.remaining + (seen.consumed - anchor.consumed);
+  state.refilled += Math.max(0, gained);
+  state.refillMs += spanMs;
+  if (state.refilled > 0) state.ratePerMs = state.refilled / state.refillMs;
+  state.anchor = seen;
+}
+
+function integerHeader(answer: LimiterAnswer, name: string): number | undefined {
+  const text = answer.header(name)?.trim();
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** Builds a limiter over a clock. */
+export function createRateLimiter(
+  clock: Clock,
+  retryAfterMs: (answer: LimiterAnswer, nowMs: number) => number | undefined = retryAfterOf,
+  tuning: RateLimiterOptions = {},
+): RequestLimiter {
+  const options = { probeMs: tuning.probeMs ?? 1_000, headroom: tuning.headroom ?? 0.95 };
+  const state = initialLimiterState(clock.now());
+  const urgent: (() => void)[] = [];
+  const normal: (() => void)[] = [];
+  let timer: { due: number } | undefined;
+
+  const pump = (): void => {
+    while (urgent.length + normal.length > 0) {
+      const decision = admit(state, clock.now(), options);
+      if (!decision.go) {
+        if (decision.waitMs !== undefined) schedule(decision.waitMs);
+        return;
+      }
+      (urgent.shift() ?? normal.shift())!();
+    }
+  };
+  const schedule = (waitMs: number): void => {
+    const due = clock.now() + waitMs;
+    if (timer !== undefined && timer.due <= due) return;
+    const mine = { due };
+    timer = mine;
+    void clock.sleep(waitMs).then(() => {
+      if (timer === mine) timer = undefined;
+      pump();
+    });
+  };
+
+  return {
+    async acquire(request = {}) {
+      if (request.budgeted === false) {
+        while (clock.now() < state.blockedUntil) await clock.sleep(state.blockedUntil - clock.now());
+        return (answer) => {
+          if (answer.status !== 429) return;
+          const now = clock.now();
+          state.blockedUntil = Math.max(state.blockedUntil, now + (retryAfterMs(answer, now) ?? 1_000));
+        };
+      }
+      return new Promise<Release>((resolve) => {
+        let released = false;
+        const release: Release = (answer) => {
+          if (released) return;
+          released = true;
+          const now = clock.now();
+          observe(state, answer, now, answer.status === 429 ? retryAfterMs(answer, now) : undefined);
+          pump();
+        };
+        (request.urgent ? urgent : normal).push(() => resolve(release));
+        pump();
+      });
+    },
+  };
+}
+
+/** A 429's `Retry-After` in ms, when it has a readable one. */
+function retryAfterOf(answer: LimiterAnswer, nowMs: number): number | undefined {
+  const seconds = parseRetryAfter(answer.header("retry-after"), nowMs);
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+const shared = new Map<string, RequestLimiter>();
+
+/**
+ * The limiter of this process for one API endpoint and credential (Atlas counts requests per
+ * credential), created on first use: every session and every request of the process that talk to
+ * it share it. The key names the credential by its public id, never its secret.
+ */
+export function processRateLimiter(key: string): RequestLimiter {
+  let limiter = shared.get(key);
+  if (limiter === undefined) {
+    limiter = createRateLimiter(systemClock, retryAfterOf);
+    shared.set(key, limiter);
+  }
+  return limiter;
+}

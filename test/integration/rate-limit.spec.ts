@@ -1,0 +1,90 @@
+import assert from "node:assert";
+
+import { defaultSeed, type RunningEmulator, type Seed, startEmulator } from "../../emulator";
+import { serverlessSpec } from "../../provider/kinds/serverless/spec";
+import { readProviderConfig } from "../../provider/pulumi/provider-config";
+import { createSession } from "../../provider/pulumi/provider-process";
+import { memoryJournal } from "../../provider/restore/journal";
+import { createLifecycle } from "../../provider/restore/lifecycle";
+
+/**
+ * The client-side rate limiter against the emulator's token bucket (20 burst, 10/s): parallel
+ * restores in one process queue on the client instead of being refused. Only counts are asserted,
+ * never times, so the result does not depend on the machine's load.
+ */
+
+const RESTORES = 15;
+
+function seedWithTargets(): Seed {
+  const seed = defaultSeed();
+  const groupId = seed.projects[0]!.id;
+  for (let i = 1; i <= RESTORES; i++) {
+    seed.serverlessInstances.push({
+      id: `6650a1b2c3d4e5f6a7b8${(0xf000 + i).toString(16)}`,
+      groupId,
+      name: `limit-target-${String(i).padStart(2, "0")}`,
+      snapshots: [],
+    });
+  }
+  return seed;
+}
+
+describe("integration: client-side rate limiting against the emulator's limit", function () {
+  this.timeout(120_000);
+  let emulator: RunningEmulator;
+  afterEach(() => emulator.close());
+
+  it(`runs ${RESTORES} parallel restores with at most 5 % of requests refused and no create refused`, async () => {
+    const seed = seedWithTargets();
+    emulator = await startEmulator({
+      seed,
+      restoreDurationMs: 500,
+      rateLimit: { capacity: 20, refillPerSecond: 10 },
+    });
+    const account = seed.serviceAccounts[0]!;
+    const config = readProviderConfig(() => undefined, {
+      MONGODB_ATLAS_BASE_URL: emulator.url,
+      MONGODB_ATLAS_CLIENT_ID: account.clientId,
+      MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
+      ATLAS_RESTORE_POLL_MIN_DELAY_MS: "200",
+    });
+    const session = createSession(config, {
+      journal: memoryJournal(),
+      log: { info: () => {}, warn: () => {} },
+    });
+    const serverless = createLifecycle(serverlessSpec, () => session, session.clock);
+
+    const results = await Promise.all(
+      Array.from({ length: RESTORES }, async (_, i) => {
+        const checked = await serverless.check(
+          {},
+          {
+            __provider: "provider",
+            groupId: seed.projects[0]!.id,
+            clusterName: "prod-orders",
+            deliveryType: "automated",
+            targetClusterName: `limit-target-${String(i + 1).padStart(2, "0")}`,
+          },
+        );
+        assert.deepStrictEqual(checked.failures, []);
+        return serverless.create(checked.inputs!);
+      }),
+    );
+    assert.deepStrictEqual(
+      results.map((r) => r.outs.status),
+      results.map(() => "COMPLETED"),
+    );
+
+    const { requests } = (await (await fetch(`${emulator.url}/__emulator/requests`)).json()) as {
+      requests: { method: string; path: string; status: number }[];
+    };
+    const api = requests.filter((r) => r.path.startsWith("/api/atlas/"));
+    const refused = api.filter((r) => r.status === 429);
+    assert.ok(api.length >= RESTORES * 3, `only ${api.length} API requests`);
+    assert.ok(refused.length <= 0.05 * api.length, `${refused.length} of ${api.length} requests refused`);
+    assert.deepStrictEqual(
+      refused.filter((r) => r.method === "POST"),
+      [],
+    );
+  });
+});

@@ -1,0 +1,128 @@
+import assert from "node:assert";
+
+import sinon from "sinon";
+
+import { type Bucket, takeToken } from "../../../emulator/faults/rate-limit";
+import { createRateLimiter, type LimiterAnswer } from "../../../provider/atlas/rate-limiter";
+import { parseRetryAfter } from "../../../provider/atlas/retry-policy";
+import { systemClock } from "../../../provider/waiting/clock";
+
+const answer = (status: number | undefined, headers: Record<string, string> = {}): LimiterAnswer => ({
+  status,
+  header: (name) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1],
+});
+
+/** Lets every settled promise run its callbacks without moving time. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe("rate limiter", () => {
+  let timers: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    timers = sinon.useFakeTimers({ now: Date.UTC(2026, 11, 1), toFake: ["setTimeout", "Date"] });
+  });
+  afterEach(() => sinon.restore());
+
+  it("sends one request until an answer says whether there is a limit, then lets all through when none", async () => {
+    const limiter = createRateLimiter(systemClock);
+    const first = await limiter.acquire();
+    let second = false;
+    const waiting = limiter.acquire().then((release) => {
+      second = true;
+      return release;
+    });
+    await settle();
+    assert.strictEqual(second, false);
+    first(answer(200));
+    (await waiting)(answer(200));
+    const rest = await Promise.all(Array.from({ length: 50 }, () => limiter.acquire()));
+    assert.strictEqual(rest.length, 50);
+  });
+
+  it("learns nothing from the token request, whose answer reports no budget", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire({ budgeted: false }))(answer(200));
+    await limiter.acquire();
+    let second = false;
+    void limiter.acquire().then(() => (second = true));
+    await settle();
+    assert.strictEqual(second, false, "the first API request is still the only one in flight");
+  });
+
+  it("lets through exactly what RateLimit-Remaining allows, then waits", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "3", "RateLimit-Remaining": "2" }));
+    let granted = 0;
+    for (let i = 0; i < 5; i++) void limiter.acquire().then(() => granted++);
+    await settle();
+    assert.strictEqual(granted, 2);
+  });
+
+  it("holds every request until a 429's Retry-After has passed", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire())(answer(200));
+    const release = await limiter.acquire();
+    release(answer(429, { "Retry-After": "3", "RateLimit-Remaining": "0" }));
+    let granted = false;
+    void limiter.acquire().then(() => (granted = true));
+    await timers.tickAsync(2_999);
+    assert.strictEqual(granted, false);
+    await timers.tickAsync(1);
+    assert.strictEqual(granted, true);
+  });
+
+  it("serves urgent requests (restore creates) before queued polls", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "0" }));
+    const order: string[] = [];
+    for (let i = 0; i < 3; i++) void limiter.acquire().then((r) => (order.push(`poll${i}`), r(answer(200))));
+    void limiter.acquire({ urgent: true }).then((r) => (order.push("create"), r(answer(200))));
+    await timers.tickAsync(1_000);
+    assert.strictEqual(order[0], "create");
+  });
+
+  /**
+   * Drives `count` requests through the limiter against the emulator's own token bucket, each
+   * retried after `Retry-After` on a 429 as the transport does. Returns 429s and the simulated time.
+   */
+  async function burst(count: number, capacity: number, refillPerSecond: number, latencyMs: number) {
+    const limiter = createRateLimiter(systemClock);
+    let bucket: Bucket | undefined;
+    let refused = 0;
+    const started = Date.now();
+    const one = async (urgent: boolean) => {
+      for (;;) {
+        const release = await limiter.acquire({ urgent });
+        await new Promise((resolve) => setTimeout(resolve, latencyMs));
+        const decision = takeToken(bucket, Date.now(), { capacity, refillPerSecond });
+        bucket = decision.bucket;
+        const reply = answer(decision.allowed ? 200 : 429, decision.headers);
+        release(reply);
+        if (decision.allowed) return;
+        refused++;
+        const seconds = parseRetryAfter(reply.header("retry-after"), Date.now()) ?? 1;
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      }
+    };
+    const all = Promise.all(Array.from({ length: count }, (_, i) => one(i % 7 === 0)));
+    while (!(await Promise.race([all.then(() => true), settle().then(() => false)]))) {
+      await timers.tickAsync(10);
+    }
+    return { refused, elapsedMs: Date.now() - started };
+  }
+
+  const cases: [number, number, number, number][] = [
+    // [requests, burst, refill per second, server latency ms]
+    [300, 20, 10, 30],
+    [400, 20, 10, 5],
+    [120, 5, 2, 50],
+    [500, 100, 50, 20],
+  ];
+  for (const [count, capacity, rate, latency] of cases) {
+    it(`queues ${count} requests under a ${capacity} burst / ${rate}/s limit: ≤ 5 % refused, ≤ 1.1 × the floor`, async () => {
+      const { refused, elapsedMs } = await burst(count, capacity, rate, latency);
+      const floorMs = ((count - capacity) / rate) * 1000;
+      assert.ok(refused <= 0.05 * count, `${refused} of ${count} refused`);
+      assert.ok(elapsedMs <= 1.1 * floorMs, `${elapsedMs} ms against a floor of ${floorMs} ms`);
+    });
+  }
+});
