@@ -59,9 +59,13 @@ function describe(kind: SourceKind): string {
     : "not a dedicated or Flex cluster; trying it as a serverless instance";
 }
 
-/** The kind recorded in state; state written before detection existed holds none, and was serverless. */
+/**
+ * The kind recorded in state (`kind`, or the `api` that owns the job, which is all a resource that only
+ * sees the job's id and API has); neither means serverless.
+ */
 export function kindOf(outs: Record<string, unknown>): SourceKind {
-  return outs.kind === "cluster" || outs.kind === "flex" ? outs.kind : "serverless";
+  const kind = outs.kind ?? outs.api;
+  return kind === "cluster" || kind === "flex" ? kind : "serverless";
 }
 
 /** Refuses, before any request that starts something, what the source's kind cannot do. */

@@ -93,6 +93,8 @@ export class ClusterRestoreJob extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The kind of source: `cluster`. */
   declare readonly kind: pulumi.Output<string>;
+  /** The API that owns the job: `cluster`. */
+  declare readonly api: pulumi.Output<string>;
   /** The snapshot restored: given, taken on demand, the newest at creation, or chosen by Atlas. */
   declare readonly snapshotId: pulumi.Output<string | undefined>;
   /**
@@ -166,6 +168,7 @@ const CLUSTER_OUTPUTS = {
   restoreJobId: undefined,
   status: undefined,
   kind: undefined,
+  api: undefined,
   snapshotId: undefined,
   snapshotSource: undefined,
   targetIsSource: undefined,

@@ -43,8 +43,8 @@ export class RestoreJob extends pulumi.dynamic.Resource {
   declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
-  /** For Flex and serverless sources, the API that owns the job: `serverless` or `flex`. */
-  declare readonly api: pulumi.Output<string | undefined>;
+  /** The API that owns the job: `cluster`, `flex` or `serverless`. */
+  declare readonly api: pulumi.Output<string>;
   /** The snapshot restored. */
   declare readonly snapshotId: pulumi.Output<string | undefined>;
   /** `input`, `new` (taken on demand), `latest` (chosen by the provider) or `job` (chosen by Atlas). */

@@ -48,6 +48,8 @@ export function clusterOutputs(
     restoreJobId: job.id,
     status: clusterJobStatus(job),
     kind: "cluster",
+    // The API that owns the job, as the other kinds record it (what reads it again relies on this).
+    api: "cluster",
     snapshotId: job.snapshotId ?? decisions.snapshotId,
     snapshotSource: decisions.snapshotSource,
     targetIsSource: isRollback(inputs),

@@ -5,7 +5,7 @@ import sinon from "sinon";
 import type { AtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
 import { detectSourceKind } from "../../../provider/detection/source-kind";
-import { detectingSpec, noCancelFor } from "../../../provider/detection/spec";
+import { detectingSpec, kindOf, noCancelFor } from "../../../provider/detection/spec";
 import { withCancelOnDestroy } from "../../../provider/kinds/cluster/destroy";
 import { createLifecycle } from "../../../provider/restore/lifecycle";
 import {
@@ -91,6 +91,14 @@ describe("kind detection", () => {
       } as Partial<AtlasClient>);
       await assert.rejects(detectSourceKind(client, GROUP, "orders"), { status: 401 });
     });
+  });
+
+  it("the kind is read back from `kind`, or from the `api` that owns the job when only that is at hand", () => {
+    assert.strictEqual(kindOf({ kind: "cluster", api: "cluster" }), "cluster");
+    assert.strictEqual(kindOf({ api: "cluster" }), "cluster");
+    assert.strictEqual(kindOf({ api: "flex" }), "flex");
+    assert.strictEqual(kindOf({ api: "serverless" }), "serverless");
+    assert.strictEqual(kindOf({}), "serverless");
   });
 
   it("a dedicated cluster is restored through the clusters API and recorded as kind cluster", async () => {
