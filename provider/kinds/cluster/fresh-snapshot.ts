@@ -94,6 +94,8 @@ export async function takeFreshSnapshot(
     return snapshot.id;
   }
   const status = last.status ?? "unknown";
+  // A failed snapshot must not be adopted again: the next run takes a new one.
+  if (status === "failed") journal.delete(key);
   throw new SnapshotNotCompletedError(
     snapshot.id,
     status,

@@ -397,12 +397,13 @@ describe("cluster restore job", () => {
 
     it("a failed snapshot fails the step before any restore", async () => {
       const methods = freshStubs({ getClusterSnapshot: sinon.stub().resolves(taken("failed")) });
-      const { lifecycle, checked } = setup(methods);
+      const { lifecycle, checked, journal } = setup(methods);
       await assert.rejects(lifecycle.create(await checked(fresh)), {
         name: "SnapshotNotCompletedError",
         message: `on-demand snapshot failed; no restore was started; run \`pulumi up\` again to take another: ${FRESH}`,
       });
       sinon.assert.notCalled(methods.createClusterRestoreJob);
+      assert.strictEqual(journal.entries.size, 0, "the failed snapshot is not adopted by the next run");
     });
   });
 });
