@@ -1,9 +1,14 @@
+#!/usr/bin/env node
 import { parseFaultSpec, parseRateLimit } from "./faults";
 import { startEmulator } from "./index";
-import type { EmulatorOptions, SunsetMode } from "./options";
-import { loadSeedFile } from "./seed";
+import { type EmulatorOptions, SUNSET_MODES, type SunsetMode } from "./options";
+import { defaultSeed, loadSeedFile, type Seed } from "./seed";
 
-const USAGE = `Usage: npm run emulator -- [options]
+/** The command an installed package puts on the PATH (package.json `bin`). */
+export const COMMAND = "pulumi-atlas-restore-emulator";
+
+const USAGE = `Usage: ${COMMAND} [options]      (in this repository: npm run emulator -- [options])
+A local MongoDB Atlas Admin API emulator for restores; prints its URL and the stack config for it.
   --port <n>                         port on 127.0.0.1 (default: any free port)
   --seed <file>                      seed file (default: the built-in seed, emulator/seed/default-seed.json)
   --state-file <file>                keep jobs and tokens across restarts
@@ -11,9 +16,14 @@ const USAGE = `Usage: npm run emulator -- [options]
   --restore-duration <ms>            duration of every kind of restore (default: 3000)
   --restore-duration-<kind> <ms>     one kind: automated, download, point-in-time, flex, flex-download
   --rate-limit <capacity>/<perSec>   token bucket per credential
-  --sunset gone|migrated             serverless endpoints as after the 2026-01-22 sunset
+  --sunset auto|off|gone|migrated    serverless endpoints around their 2026-01-22 sunset (default auto:
+                                     by the emulator's clock, i.e. migrated from that date; off: as before)
   --fault-seed <n>                   seed of probabilistic faults (default: 1)
   --fault <spec>                     repeatable; e.g. '*=503%0.3' or 'createGroupServerlessBackupRestoreJob=drop-response-after-commit*1'
+
+The default seed fails some restores on purpose, to show failed jobs: every restore of serverless
+prod-orders' oldest snapshot and of flex analytics-flex's newest one ends FAILED. The start banner
+names them; emulator/README.md describes the whole seed.
 `;
 
 const KINDS: Record<string, string> = {
@@ -63,8 +73,8 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
     else if (kind) durations[kind] = number(flag, value);
     else if (flag === "--rate-limit") options.rateLimit = parseRateLimit(value);
     else if (flag === "--sunset") {
-      if (value !== "gone" && value !== "migrated" && value !== "off")
-        throw new Error(`--sunset must be gone, migrated or off: ${value}`);
+      if (!SUNSET_MODES.includes(value as SunsetMode))
+        throw new Error(`--sunset must be auto, off, gone or migrated: ${value}`);
       options.sunset = value as SunsetMode;
     } else if (flag === "--fault") faults.push(parseFaultSpec(value));
     else if (flag === "--fault-seed") options.faultSeed = number(flag, value, true);
@@ -75,10 +85,39 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
   return options;
 }
 
-/** Runs the emulator until SIGINT or SIGTERM; prints one line with its URL once it listens. */
+/**
+ * What the command prints once it listens: the URL first (scripts read that line), then the two
+ * lines of stack config that point a stack at it with the seed's first credential (the provider
+ * reads `mongodbatlas:baseUrl` and the credential keys, provider/config.ts), then the snapshots whose
+ * restores fail on purpose.
+ */
+export function banner(url: string, seed: Seed): string[] {
+  const lines = [`Atlas emulator listening on ${url}`];
+  const account = seed.serviceAccounts[0];
+  const key = seed.apiKeys[0];
+  const credential = account
+    ? `pulumi config set mongodbatlas:clientId ${account.clientId} && pulumi config set --secret mongodbatlas:clientSecret ${account.clientSecret}`
+    : key
+      ? `pulumi config set mongodbatlas:publicKey ${key.publicKey} && pulumi config set --secret mongodbatlas:privateKey ${key.privateKey}`
+      : undefined;
+  lines.push("Point a stack at it (the seed's credentials open nothing but this emulator):");
+  lines.push(`  pulumi config set mongodbatlas:baseUrl ${url}`);
+  if (credential) lines.push(`  ${credential}`);
+  const failing = [
+    ...seed.serverlessInstances.map((c) => ({ kind: "serverless", c })),
+    ...seed.flexClusters.map((c) => ({ kind: "flex", c })),
+  ].flatMap(({ kind, c }) =>
+    c.snapshots.filter((s) => s.failRestores).map((s) => `${kind} ${c.name} snapshot ${s.id}`),
+  );
+  if (failing.length > 0) lines.push(`Restores of these snapshots fail on purpose: ${failing.join(", ")}`);
+  return lines;
+}
+
+/** Runs the emulator until SIGINT or SIGTERM; prints the {@link banner} once it listens. */
 async function main(): Promise<void> {
-  const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
-  console.log(`Atlas emulator listening on ${emulator.url}`);
+  const options = parseArgs(process.argv.slice(2));
+  const emulator = await startEmulator(options);
+  for (const line of banner(emulator.url, options.seed ?? defaultSeed())) console.log(line);
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));
   };

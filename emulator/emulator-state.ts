@@ -1,5 +1,6 @@
+import { ApiError, unexpectedError } from "./atlas/api-errors";
 import { NonceBook } from "./auth/digest";
-import { type Clock, offsetClock, systemClock } from "./clock";
+import { type Clock, type OffsetClock, offsetClock, systemClock } from "./clock";
 import { FaultInjector, RateLimiter } from "./faults";
 import type { EmulatorOptions, RuntimeOptions } from "./options";
 import { defaultSeed } from "./seed";
@@ -22,7 +23,7 @@ export const REQUEST_LOG_LIMIT = 10_000;
 export class Emulator {
   readonly store: Store;
   options: RuntimeOptions;
-  readonly clock: Clock & { offsetMs: number };
+  readonly clock: OffsetClock;
   readonly nonces = new NonceBook();
   readonly limiter = new RateLimiter();
   faults: FaultInjector;
@@ -35,7 +36,7 @@ export class Emulator {
     runtime: RuntimeOptions,
     clock: Clock = systemClock,
   ) {
-    this.store = new Store(options.seed ?? defaultSeed(), options.stateFile);
+    this.store = new Store(options.seed ?? defaultSeed(), options.stateFile, clock.now());
     this.options = runtime;
     this.clock = offsetClock(clock, this.store.state.clockOffsetMs);
     this.faults = new FaultInjector(this.options.faults, this.options.faultSeed);
@@ -56,6 +57,18 @@ export class Emulator {
     this.requests = [];
     this.counters = { byOperation: {}, byMethod: {} };
     this.nonces.clear();
+  }
+
+  /**
+   * The Atlas error to answer for `error`: itself when it is one, else a bare 500 UNEXPECTED_ERROR whose
+   * details (a bug's message and stack) go to stderr, never to the client.
+   */
+  asApiError(error: unknown): ApiError {
+    if (error instanceof ApiError) return error;
+    console.error(
+      `Atlas emulator: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return unexpectedError();
   }
 
   /** Appends to the request log, keeping the newest {@link REQUEST_LOG_LIMIT} entries. */

@@ -2,8 +2,23 @@ import { type FaultRule, faultRuleProblems, type RateLimitOptions } from "./faul
 import type { Seed } from "./seed";
 import { RESTORE_KINDS, type RestoreKind } from "./state/restore-jobs";
 
-/** How the serverless endpoints behave: as before the 2026-01-22 sunset, or after it. */
-export type SunsetMode = "off" | "gone" | "migrated";
+/**
+ * How the serverless endpoints behave: `auto` follows the emulator's clock (as before the sunset until
+ * {@link SERVERLESS_SUNSET}, then `migrated`); `off`, `gone` and `migrated` force one behaviour.
+ */
+export type SunsetMode = "auto" | "off" | "gone" | "migrated";
+
+/** When Atlas stopped serving the serverless endpoints (their `x-sunset`), in epoch ms. */
+export const SERVERLESS_SUNSET = Date.parse("2026-01-22T00:00:00Z");
+
+/** The sunset behaviour in force at `now`. */
+export function sunsetAt(mode: SunsetMode, now: number): Exclude<SunsetMode, "auto"> {
+  if (mode !== "auto") return mode;
+  return now < SERVERLESS_SUNSET ? "off" : "migrated";
+}
+
+/** Every {@link SunsetMode}. */
+export const SUNSET_MODES: readonly SunsetMode[] = ["auto", "off", "gone", "migrated"];
 
 /** The options that can change while the emulator runs (`PATCH /__emulator/options`). */
 export interface RuntimeOptions {
@@ -17,7 +32,7 @@ export interface RuntimeOptions {
   faults: FaultRule[];
   /** Seed of the fault rules' random choices (default: 1), so a run can be repeated. */
   faultSeed: number;
-  /** Serverless endpoints as before the sunset (`off`), gone (410) or migrated to flex (404). */
+  /** Serverless endpoints by the clock (`auto`, default), as before the sunset (`off`), gone (410) or migrated to flex (404). */
   sunset: SunsetMode;
   /** How long a digest nonce stays fresh, ms (default: 300000). */
   nonceTtlMs: number;
@@ -39,7 +54,7 @@ export interface EmulatorOptions extends Partial<Omit<RuntimeOptions, "restoreDu
   stateFile?: string;
 }
 
-/** The defaults: quick restores, no limits, no faults, before the sunset. */
+/** The defaults: quick restores, no limits, no faults, the sunset by the emulator's clock. */
 export function defaultRuntimeOptions(): RuntimeOptions {
   return {
     restoreDurationMs: Object.fromEntries(RESTORE_KINDS.map((k) => [k, 3000])) as Record<RestoreKind, number>,
@@ -47,7 +62,7 @@ export function defaultRuntimeOptions(): RuntimeOptions {
     rateLimit: null,
     faults: [],
     faultSeed: 1,
-    sunset: "off",
+    sunset: "auto",
     nonceTtlMs: 300_000,
     tokenTtlSeconds: 3600,
     downloadTtlMs: 4 * 3600_000,
@@ -94,8 +109,8 @@ export function mergeOptions(current: RuntimeOptions, change: unknown): RuntimeO
     if (c[key] !== undefined && positive(key, c[key])) next[key] = c[key] as number;
   }
   if (c.sunset !== undefined) {
-    if (c.sunset === "off" || c.sunset === "gone" || c.sunset === "migrated") next.sunset = c.sunset;
-    else problems.push("sunset must be off, gone or migrated");
+    if (SUNSET_MODES.includes(c.sunset as SunsetMode)) next.sunset = c.sunset as SunsetMode;
+    else problems.push("sunset must be auto, off, gone or migrated");
   }
   if (c.rateLimit !== undefined) {
     const r = c.rateLimit as Record<string, unknown> | null;

@@ -1,5 +1,8 @@
 import type { ServerResponse } from "http";
 
+import { ApiError, invalidParameter } from "../atlas/api-errors";
+import { OBJECT_ID_PATTERN } from "../atlas/ids";
+import { MAX_DATE_MS } from "../clock";
 import type { Emulator } from "../emulator-state";
 import { send } from "../http/json-io";
 import { mergeOptions, OptionsError, type RuntimeOptions } from "../options";
@@ -19,7 +22,6 @@ export function admin(
   res: ServerResponse,
 ): void {
   const path = url.pathname.slice("/__emulator".length);
-  const json = (): unknown => (body === "" ? {} : JSON.parse(body));
   const now = emulator.clock.now();
   // Paths with an id are reduced to a template, so one switch routes everything.
   const id = /^\/(?:jobs|snapshots)\/([^/]+)/.exec(path)?.[1];
@@ -27,12 +29,13 @@ export function admin(
   try {
     switch (route) {
       case "POST /reset":
+        adminBody(body, []);
         emulator.reset(initial);
         return send(res, 200, { reset: true });
       case "GET /options":
         return send(res, 200, emulator.options);
       case "PATCH /options":
-        emulator.setOptions(mergeOptions(emulator.options, json()));
+        emulator.setOptions(mergeOptions(emulator.options, parseJson(body)));
         return send(res, 200, emulator.options);
       case "GET /requests":
         return send(res, 200, { requests: emulator.requests });
@@ -43,7 +46,8 @@ export function admin(
           jobs: emulator.store.state.jobs.map((job) => ({ ...job, phase: jobProgress(job, now).phase })),
         });
       case "PATCH /jobs/{id}": {
-        const change = jobChange(json());
+        checkId("jobId", id!);
+        const change = jobChange(parseJson(body));
         const updated = emulator.store.updateJob(id!, (job) => ({
           ...job,
           ...(change.expired === true ? { expiredAt: now } : {}),
@@ -52,31 +56,83 @@ export function admin(
             ? { fails: true, durationMs: Math.min(job.durationMs, now - job.createdAt) }
             : {}),
         }));
-        if (!updated) return send(res, 404, { error: `no such job: ${id}` });
+        if (!updated)
+          throw new ApiError(404, "RESTORE_JOB_NOT_FOUND", `No restore job with ID: ${id}`, [id!]);
         return send(res, 200, { ...updated, phase: jobProgress(updated, now).phase });
       }
-      case "POST /snapshots/{id}/fail-restores":
-        emulator.store.setFailRestores(id!, (json() as { fail?: boolean }).fail ?? true);
-        return send(res, 200, { failRestores: true });
+      case "POST /snapshots/{id}/fail-restores": {
+        checkId("snapshotId", id!);
+        const { fail = true } = adminBody(body, ["fail"]);
+        if (typeof fail !== "boolean") throw adminProblems(["fail must be true or false"]);
+        if (!emulator.store.snapshot(id!))
+          throw new ApiError(404, "SNAPSHOT_NOT_FOUND", `No snapshot with ID: ${id}`, [id!]);
+        emulator.store.setFailRestores(id!, fail);
+        return send(res, 200, { snapshotId: id, failRestores: fail });
+      }
       case "POST /clock": {
-        const advanceMs = (json() as { advanceMs?: unknown }).advanceMs;
+        const { advanceMs } = adminBody(body, ["advanceMs"]);
         // Only forward: jobs and tokens are computed from timestamps, and going back would un-finish them.
+        // Checked before anything changes, so a refused advance leaves the clock and the state file as they were.
         if (typeof advanceMs !== "number" || !Number.isFinite(advanceMs) || advanceMs < 0) {
-          throw new OptionsError(["advanceMs must be a number of milliseconds >= 0"]);
+          throw adminProblems(["advanceMs must be a number of milliseconds >= 0"]);
         }
+        if (now + advanceMs > MAX_DATE_MS) {
+          throw adminProblems([
+            `advanceMs must keep the clock at or before ${new Date(MAX_DATE_MS).toISOString()}`,
+          ]);
+        }
+        emulator.store.setClockOffset(emulator.clock.offsetMs + advanceMs);
         emulator.clock.offsetMs += advanceMs;
-        emulator.store.setClockOffset(emulator.clock.offsetMs);
         return send(res, 200, { now: new Date(emulator.clock.now()).toISOString() });
       }
       default:
         if (method === "GET" && path.startsWith("/clusters/"))
           return cluster(emulator, path, url.searchParams.get("kind"), now, res);
-        return send(res, 404, { error: `no admin endpoint: ${method} ${path}` });
+        throw new ApiError(404, "RESOURCE_NOT_FOUND", `No admin endpoint: ${method} ${path}`, [method, path]);
     }
   } catch (error) {
-    const problems = error instanceof OptionsError ? error.problems : [(error as Error).message];
-    send(res, 400, { error: "bad admin request", problems });
+    const apiError =
+      error instanceof ApiError
+        ? error
+        : error instanceof OptionsError
+          ? adminProblems(error.problems)
+          : adminProblems([(error as Error).message]);
+    send(res, apiError.status, apiError.toBody());
   }
+}
+
+/** A 400 listing every problem of an admin request in `parameters`. */
+function adminProblems(problems: string[]): ApiError {
+  return new ApiError(
+    400,
+    "INVALID_ADMIN_REQUEST",
+    `Invalid admin request: ${problems.join("; ")}`,
+    problems,
+  );
+}
+
+function parseJson(body: string): unknown {
+  if (body === "") return {};
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw adminProblems(["the body must be JSON"]);
+  }
+}
+
+/** An admin body: empty, or a JSON object with only the `allowed` keys. */
+function adminBody(body: string, allowed: readonly string[]): Record<string, unknown> {
+  const json = parseJson(body);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw adminProblems(["the body must be a JSON object"]);
+  }
+  const unknown = Object.keys(json).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) throw adminProblems(unknown.map((key) => `unknown field: ${key}`));
+  return json as Record<string, unknown>;
+}
+
+function checkId(name: string, value: string): void {
+  if (!OBJECT_ID_PATTERN.test(value)) throw invalidParameter(name, `must match ${OBJECT_ID_PATTERN.source}`);
 }
 
 /**
@@ -90,7 +146,11 @@ function cluster(
   now: number,
   res: ServerResponse,
 ): void {
-  const [, , groupId, name] = path.split("/");
+  const [, , groupId, name, ...rest] = path.split("/");
+  if (rest.length > 0 || !groupId || !name)
+    throw new ApiError(404, "RESOURCE_NOT_FOUND", `No admin endpoint: GET ${path}`, ["GET", path]);
+  if (only !== null && only !== "serverless" && only !== "flex")
+    throw invalidParameter("kind", "must be serverless or flex");
   for (const kind of (["serverless", "flex"] as const).filter((k) => only === null || k === only)) {
     if (!emulator.store.cluster(kind, groupId!, name!)) continue;
     const restores = restoresInto(emulator.store.state.jobs, kind, groupId!, name!, now);
@@ -106,5 +166,8 @@ function cluster(
       restoredAt: last?.restoredAt ?? null,
     });
   }
-  send(res, 404, { error: `no cluster: ${groupId}/${name}` });
+  throw new ApiError(404, "CLUSTER_NOT_FOUND", `No cluster named ${name} exists in group ${groupId}.`, [
+    name,
+    groupId,
+  ]);
 }

@@ -12,7 +12,8 @@ export interface ApiErrorBody {
   errorCode: string;
   detail: string;
   reason: string;
-  parameters: unknown[];
+  /** The values the detail names (ids, names), as Atlas fills them. */
+  parameters: string[];
   badRequestDetail?: { fields: FieldViolation[] };
 }
 
@@ -24,7 +25,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly errorCode: string,
     readonly detail: string,
-    readonly parameters: unknown[] = [],
+    readonly parameters: string[] = [],
     readonly fields: FieldViolation[] = [],
     readonly headers: Record<string, string> = {},
   ) {
@@ -38,8 +39,9 @@ export class ApiError extends Error {
       errorCode: this.errorCode,
       detail: this.detail,
       reason: reasonPhrase(this.status),
-      // The OpenAPI types `parameters` as an array of objects; the values are already named in `detail`.
-      parameters: [],
+      // Atlas sends the values named in `detail` here as strings, though the OpenAPI types the items as
+      // objects (test/emulator/contract.ts records that erratum).
+      parameters: this.parameters,
     };
     if (this.fields.length > 0) body.badRequestDetail = { fields: this.fields };
     return body;
@@ -57,6 +59,7 @@ const REASONS: Record<number, string> = {
   410: "Gone",
   415: "Unsupported Media Type",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
@@ -181,9 +184,11 @@ export const invalidRestoreTime = (detail: string): ApiError =>
 export const resourceNotFound = (path: string): ApiError =>
   new ApiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource: ${path}`, [path]);
 
-/** 405 for a known path with an unsupported method. */
-export const methodNotAllowed = (method: string, path: string): ApiError =>
-  new ApiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on: ${path}`, [method, path]);
+/** 405 for a known path with an unsupported method; `allow` lists the methods it takes (RFC 9110 §15.5.6). */
+export const methodNotAllowed = (method: string, path: string, allow: readonly string[]): ApiError =>
+  new ApiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on: ${path}`, [method, path], [], {
+    Allow: allow.join(", "),
+  });
 
 /** 406 for a missing or unsupported version in `Accept`. */
 export const invalidVersionNotAcceptable = (accept: string): ApiError =>
@@ -217,9 +222,17 @@ export const rateLimited = (headers: Record<string, string>): ApiError =>
     headers,
   );
 
-/** 500 injected by a fault rule or thrown by a bug. */
+/** 500 injected by a fault rule, or for a bug (whose details go to the log, never to the client). */
 export const unexpectedError = (detail = "Unexpected error."): ApiError =>
   new ApiError(500, "UNEXPECTED_ERROR", detail);
+
+/** 400 for a request target that is not a URL path (`//`, a broken absolute form, a port out of range). */
+export const invalidRequestTarget = (): ApiError =>
+  new ApiError(400, "INVALID_REQUEST_TARGET", "The request target is not a valid URL.");
+
+/** 400 or 431 for a request Node's HTTP parser refused before any route saw it. */
+export const unparsableRequest = (status: 400 | 431, detail: string): ApiError =>
+  new ApiError(status, status === 431 ? "REQUEST_HEADERS_TOO_LARGE" : "INVALID_REQUEST", detail);
 
 /** 503 injected by a fault rule. */
 export const serviceUnavailable = (retryAfterSeconds: number): ApiError =>

@@ -11,6 +11,7 @@ import {
   snapshotNotCompleted,
   snapshotNotFound,
 } from "./api-errors";
+import { isRetained } from "./backup-policy";
 import type { Caller, OperationContext } from "./operation-context";
 import { isMigrated } from "./sunset";
 
@@ -44,23 +45,25 @@ export function pathCluster(c: OperationContext, api: ClusterApi): SeedCluster {
   return findCluster(c, api, c.params.clusterName ?? c.params.name!);
 }
 
-/** A snapshot of `cluster`, or its 404. */
-export function snapshotOf(cluster: SeedCluster, snapshotId: string): SeedSnapshot {
-  const snapshot = cluster.snapshots.find((s) => s.id === snapshotId);
+/** A snapshot of `cluster` that exists at `now`, or its 404. */
+export function snapshotOf(cluster: SeedCluster, snapshotId: string, now: number): SeedSnapshot {
+  const snapshot = cluster.snapshots.find((s) => s.id === snapshotId && isRetained(s, now));
   if (!snapshot) throw snapshotNotFound(snapshotId, cluster.name);
   return snapshot;
 }
 
 /** A completed snapshot of `cluster`, or why it cannot be restored. */
-export function completedSnapshot(cluster: SeedCluster, snapshotId: string): SeedSnapshot {
-  const snapshot = snapshotOf(cluster, snapshotId);
+export function completedSnapshot(cluster: SeedCluster, snapshotId: string, now: number): SeedSnapshot {
+  const snapshot = snapshotOf(cluster, snapshotId, now);
   if (snapshot.status !== "completed") throw snapshotNotCompleted(snapshotId, snapshot.status);
   return snapshot;
 }
 
-/** The snapshots of `cluster`, newest first. */
-export function newestFirst(cluster: SeedCluster): SeedSnapshot[] {
-  return [...cluster.snapshots].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+/** The snapshots of `cluster` that exist at `now`, newest first. */
+export function newestFirst(cluster: SeedCluster, now: number): SeedSnapshot[] {
+  return cluster.snapshots
+    .filter((s) => isRetained(s, now))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
 /** The restore job named by the request's path, of the path's cluster, or its 404. */

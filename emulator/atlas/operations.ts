@@ -87,14 +87,14 @@ function backupOperations(k: BackupKind): Operation[] {
         const cluster = pathCluster(c, k.api);
         return page(
           c,
-          newestFirst(cluster).map((s) => k.snapshotView(cluster, s, c.baseUrl)),
+          newestFirst(cluster, c.now).map((s) => k.snapshotView(cluster, s, c.baseUrl)),
         );
       },
       true,
     ),
     op(`getGroup${k.backupNoun}Snapshot`, "GET", `${backup}/snapshots/{snapshotId}`, (c) => {
       const cluster = pathCluster(c, k.api);
-      return k.snapshotView(cluster, snapshotOf(cluster, c.params.snapshotId!), c.baseUrl);
+      return k.snapshotView(cluster, snapshotOf(cluster, c.params.snapshotId!, c.now), c.baseUrl);
     }),
     op(
       `listGroup${k.backupNoun}RestoreJobs`,

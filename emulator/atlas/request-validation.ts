@@ -46,7 +46,7 @@ export function validateBody(schema: Schema, body: unknown): Record<string, unkn
       : first.code === "INVALID_ENUM_VALUE"
         ? `An invalid enumeration value ${first.value ?? ""} was specified.`
         : `Invalid attribute ${first.field} specified.`;
-  const parameters = first.code === "INVALID_ENUM_VALUE" ? [first.value, first.field] : [first.field];
+  const parameters = first.code === "INVALID_ENUM_VALUE" ? [first.value ?? "", first.field] : [first.field];
   throw new ApiError(400, first.code, detail, parameters, fields);
 }
 

@@ -1,6 +1,7 @@
 import type { SeedCluster } from "../seed";
 import { type ClusterApi, restoreKindOf, type StoredJob } from "../state/restore-jobs";
 import { invalidRestoreTime, missingAttribute } from "./api-errors";
+import { RESTORE_WINDOW_MS } from "./backup-policy";
 import { newObjectId } from "./ids";
 import { checkProject, completedSnapshot, findCluster, newestFirst, pathCluster } from "./lookups";
 import type { OperationContext } from "./operation-context";
@@ -52,13 +53,15 @@ export function createServerlessJob(c: OperationContext): StoredJob {
     if (moment === undefined) throw missingAttribute("pointInTimeUTCSeconds");
     if (body.oplogTs !== undefined && body.oplogInc === undefined) throw missingAttribute("oplogInc");
     if (moment * 1000 > c.now) throw invalidRestoreTime("the point in time is in the future");
-    snapshot = newestFirst(cluster).find(
+    if (moment * 1000 < c.now - RESTORE_WINDOW_MS.serverless)
+      throw invalidRestoreTime("the point in time is before the restore window of the last 72 hours");
+    snapshot = newestFirst(cluster, c.now).find(
       (s) => s.status === "completed" && Date.parse(s.createdAt) <= moment * 1000,
     );
     if (!snapshot) throw invalidRestoreTime("no completed snapshot precedes the point in time");
   } else {
     if (body.snapshotId === undefined) throw missingAttribute("snapshotId");
-    snapshot = completedSnapshot(cluster, body.snapshotId as string);
+    snapshot = completedSnapshot(cluster, body.snapshotId as string, c.now);
   }
   return newJob(c, "serverless", cluster, {
     deliveryType,
@@ -78,7 +81,7 @@ export function createServerlessJob(c: OperationContext): StoredJob {
 export function createFlexRestore(c: OperationContext): StoredJob {
   const cluster = pathCluster(c, "flex");
   const body = validateBody(FlexBackupRestoreJobCreate20241113, c.body);
-  const snapshot = completedSnapshot(cluster, body.snapshotId as string);
+  const snapshot = completedSnapshot(cluster, body.snapshotId as string, c.now);
   const groupId = (body.targetProjectId as string | undefined) ?? cluster.groupId;
   return newJob(c, "flex", cluster, {
     deliveryType: "RESTORE",
@@ -92,7 +95,7 @@ export function createFlexRestore(c: OperationContext): StoredJob {
 export function createFlexDownload(c: OperationContext): StoredJob {
   const cluster = pathCluster(c, "flex");
   const body = validateBody(FlexBackupSnapshotDownloadCreate20241113, c.body);
-  const snapshot = completedSnapshot(cluster, body.snapshotId as string);
+  const snapshot = completedSnapshot(cluster, body.snapshotId as string, c.now);
   return newJob(c, "flex", cluster, {
     deliveryType: "DOWNLOAD",
     snapshotId: snapshot.id,

@@ -1,6 +1,7 @@
 import { downloadPath } from "../download/archive";
 import type { SeedCluster, SeedSnapshot } from "../seed";
-import { isBeingRestored, isDownload, jobProgress, type StoredJob } from "../state/restore-jobs";
+import { isBeingRestored, jobProgress, type StoredJob } from "../state/restore-jobs";
+import { snapshotExpiresAt } from "./backup-policy";
 
 /**
  * How stored facts look on the wire: the Atlas response shapes of the OpenAPI subset, computed for a
@@ -34,9 +35,7 @@ export function serverlessJobView(job: StoredJob, now: number, baseUrl: string):
     ),
   };
   if (progress.finishedAt !== undefined) view.finishedAt = iso(progress.finishedAt);
-  if (isDownload(job) && progress.phase === "COMPLETED" && !progress.expired) {
-    view.deliveryUrl = [`${baseUrl}${downloadPath(job)}`];
-  }
+  if (progress.linkServes) view.deliveryUrl = [`${baseUrl}${downloadPath(job)}`];
   if (progress.expiresAt !== undefined) view.expiresAt = iso(progress.expiresAt);
   if (job.pointInTimeUTCSeconds !== undefined) view.pointInTimeUTCSeconds = job.pointInTimeUTCSeconds;
   if (job.oplogTs !== undefined) {
@@ -71,10 +70,8 @@ export function flexJobView(job: StoredJob, now: number, baseUrl: string): Recor
   if (job.targetClusterName !== undefined) view.targetDeploymentItemName = job.targetClusterName;
   if (job.targetGroupId !== undefined) view.targetProjectId = job.targetGroupId;
   if (progress.finishedAt !== undefined) view.restoreFinishedDate = iso(progress.finishedAt);
-  if (isDownload(job) && progress.phase === "COMPLETED") {
-    view.expirationDate = iso(progress.expiresAt ?? now);
-    if (!progress.expired) view.snapshotUrl = `${baseUrl}${downloadPath(job)}`;
-  }
+  if (progress.expiresAt !== undefined) view.expirationDate = iso(progress.expiresAt);
+  if (progress.linkServes) view.snapshotUrl = `${baseUrl}${downloadPath(job)}`;
   return view;
 }
 
@@ -84,11 +81,10 @@ export function serverlessSnapshotView(
   snapshot: SeedSnapshot,
   baseUrl: string,
 ): Record<string, unknown> {
-  const created = Date.parse(snapshot.createdAt);
   return {
     id: snapshot.id,
     createdAt: snapshot.createdAt,
-    expiresAt: iso(created + 30 * 86_400_000),
+    expiresAt: iso(snapshotExpiresAt(snapshot)),
     frequencyType: "daily",
     mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
     serverlessInstanceName: cluster.name,
@@ -117,7 +113,7 @@ export function flexSnapshotView(
     mongoDBVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
     scheduledTime: snapshot.createdAt,
     startTime: snapshot.createdAt,
-    expiration: iso(created + 30 * 86_400_000),
+    expiration: iso(snapshotExpiresAt(snapshot)),
     status,
     links: selfLink(
       baseUrl,

@@ -23,8 +23,8 @@ export function downloadArchive(
   const job = jobs.find((j) => isDownload(j) && downloadPath(j) === path);
   if (!job) return { refusal: "not-found" };
   const progress = jobProgress(job, now);
-  if (progress.phase !== "COMPLETED") return { refusal: "not-ready" };
   if (progress.expired) return { refusal: "expired" };
+  if (!progress.linkServes) return { refusal: "not-ready" };
   const info = {
     emulated: true,
     jobId: job.id,

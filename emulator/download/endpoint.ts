@@ -1,8 +1,15 @@
 import type { ServerResponse } from "http";
 
+import { ApiError } from "../atlas/api-errors";
 import type { Emulator } from "../emulator-state";
 import { send } from "../http/json-io";
-import { downloadArchive } from "./archive";
+import { downloadArchive, type DownloadRefusal } from "./archive";
+
+const DOWNLOAD_ERROR_CODES: Record<DownloadRefusal, string> = {
+  "not-found": "RESOURCE_NOT_FOUND",
+  "not-ready": "DOWNLOAD_NOT_READY",
+  expired: "DOWNLOAD_LINK_EXPIRED",
+};
 
 /**
  * `GET /download/{jobId}/{name}.tar.gz`: the archive of a finished download job. Like Atlas's
@@ -15,7 +22,13 @@ export function download(emulator: Emulator, method: string, path: string, res: 
   const status = "archive" in result ? 200 : result.refusal === "expired" ? 410 : 404;
   emulator.log({ method, path, status, operationId: "download", time: new Date(now).toISOString() });
   if (!("archive" in result)) {
-    return send(res, status, { error: status, detail: `download link ${result.refusal}: ${path}` });
+    // The link itself is never echoed: like a pre-signed URL, it is a credential of sorts.
+    const error = new ApiError(
+      status,
+      DOWNLOAD_ERROR_CODES[result.refusal],
+      `Download link ${result.refusal}.`,
+    );
+    return send(res, status, error.toBody());
   }
   res.writeHead(200, {
     "Content-Type": "application/gzip",

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "http";
 
 import {
-  ApiError,
   invalidJson,
   methodNotAllowed,
   rateLimited,
@@ -38,7 +37,8 @@ export async function atlasRoute(
   res: ServerResponse,
 ): Promise<void> {
   const matches = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).filter((r) => r.match);
-  const route = matches.find((r) => r.operation.method === method);
+  // HEAD is GET without the body (RFC 9110 §9.3.2), so every GET route answers it.
+  const route = matches.find((r) => r.operation.method === (method === "HEAD" ? "GET" : method));
   const log = (status: LoggedRequest["status"]) =>
     emulator.log({
       method,
@@ -48,10 +48,13 @@ export async function atlasRoute(
       time: new Date(emulator.clock.now()).toISOString(),
     });
   if (!route) {
+    const allow = matches.flatMap((r) =>
+      r.operation.method === "GET" ? ["GET", "HEAD"] : [r.operation.method],
+    );
     const error =
-      matches.length > 0 ? methodNotAllowed(method, url.pathname) : resourceNotFound(url.pathname);
+      matches.length > 0 ? methodNotAllowed(method, url.pathname, allow) : resourceNotFound(url.pathname);
     log(error.status);
-    return send(res, error.status, error.toBody());
+    return send(res, error.status, error.toBody(), error.headers);
   }
   const operation = route.operation;
   const now = emulator.clock.now();
@@ -61,7 +64,7 @@ export async function atlasRoute(
   } catch (error) {
     // A digest challenge is part of the handshake, not a use of the operation: it is logged but neither
     // counted nor subject to faults, so "exactly one POST" holds whichever auth a client uses.
-    const apiError = error instanceof ApiError ? error : unexpectedError((error as Error).message);
+    const apiError = emulator.asApiError(error);
     log(apiError.status);
     return send(
       res,
@@ -75,7 +78,8 @@ export async function atlasRoute(
   emulator.count(operation.operationId, method);
 
   const fault = emulator.faults.decide(operation.operationId, method);
-  if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  // On the emulator's clock, so a test on a manual clock decides when the delay is over.
+  if (fault.latencyMs > 0) await emulator.clock.sleep(fault.latencyMs);
   if (fault.action === "reset") {
     log("reset");
     req.socket.destroy();
@@ -136,7 +140,7 @@ function answer(
     const flags = parseQueryFlags(url.searchParams);
     pretty = flags.pretty;
     validatePathParams(params);
-    const gone = sunsetError(operation, { options: emulator.options, store: emulator.store, params });
+    const gone = sunsetError(operation, { options: emulator.options, store: emulator.store, params, now });
     if (gone) throw gone;
     checkProject(emulator.store, caller, params.groupId!);
     let body: unknown;
@@ -166,7 +170,7 @@ function answer(
         : { status: 200, content: result };
     return { status: 200, payload: prettyJson(payload, pretty), headers };
   } catch (error) {
-    const apiError = error instanceof ApiError ? error : unexpectedError((error as Error).message);
+    const apiError = emulator.asApiError(error);
     const body = apiError.toBody();
     return {
       status: apiError.status,

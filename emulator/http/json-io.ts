@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from "http";
 
 // The HTTP edge shared by every route: JSON answers and request bodies.
 
-/** Writes a JSON answer; a string payload is sent as it is (already formatted). */
+/**
+ * Writes a JSON answer; a string payload is sent as it is (already formatted). The answer to a `HEAD`
+ * has the same headers, `Content-Length` included, and no body (RFC 9110 §9.3.2).
+ */
 export function send(
   res: ServerResponse,
   status: number,
@@ -15,7 +18,7 @@ export function send(
     ...headers,
     "Content-Length": Buffer.byteLength(text),
   });
-  res.end(text);
+  res.end(res.req?.method === "HEAD" ? undefined : text);
 }
 
 /** JSON text, indented when `pretty=true` was asked. */

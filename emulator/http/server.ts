@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "http";
 import type { AddressInfo } from "net";
+import type { Socket } from "net";
 
 import { admin } from "../admin/admin-api";
-import { unexpectedError } from "../atlas/api-errors";
+import { invalidRequestTarget, unparsableRequest } from "../atlas/api-errors";
 import { oauth } from "../auth/oauth-endpoint";
 import { download } from "../download/endpoint";
 import type { Emulator } from "../emulator-state";
@@ -15,9 +16,12 @@ export async function listen(emulator: Emulator, port: number): Promise<Server> 
   const initial = emulator.options;
   const server = createServer((req, res) => {
     void handle(emulator, initial, req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, unexpectedError(String((error as Error).message)).toBody());
+      const apiError = emulator.asApiError(error);
+      if (!res.headersSent) send(res, apiError.status, apiError.toBody(), apiError.headers);
+      else res.destroy();
     });
   });
+  server.on("clientError", refuseUnparsable);
   await new Promise<void>((resolve, reject) => {
     // Without this, a port already in use would leave the caller waiting forever.
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -36,8 +40,13 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? "/", emulator.baseUrl);
   const method = req.method ?? "GET";
+  const url = requestUrl(req.url ?? "/", emulator.baseUrl);
+  if (!url) {
+    const error = invalidRequestTarget();
+    await readBody(req);
+    return send(res, error.status, error.toBody());
+  }
   const body = await readBody(req);
   if (url.pathname.startsWith("/__emulator/")) return admin(emulator, initial, method, url, body, res);
   if (url.pathname === "/api/oauth/token" || url.pathname === "/api/oauth/revoke") {
@@ -47,4 +56,38 @@ async function handle(
     return download(emulator, method, url.pathname, res);
   }
   return atlasRoute(emulator, method, url, req, body, res);
+}
+
+/** The request's URL, or undefined when the target is not one (`//`, `http://[::1`, a port over 65535). */
+function requestUrl(target: string, baseUrl: string): URL | undefined {
+  // An origin-form target must start with one "/": "//x" would be read as a host.
+  if (!target.startsWith("/") ? !/^https?:\/\//i.test(target) : target.startsWith("//")) return undefined;
+  try {
+    return new URL(target, baseUrl);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What Node's HTTP parser refuses (headers or URL over its 16 KiB limit, bytes that are not HTTP) is
+ * answered in Atlas's error shape instead of Node's bare status line; the connection then closes.
+ */
+function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const apiError =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? unparsableRequest(431, "The request line and headers exceed 16 KiB.")
+      : unparsableRequest(400, "The request is not valid HTTP/1.1.");
+  const text = JSON.stringify(apiError.toBody());
+  socket.end(
+    `HTTP/1.1 ${apiError.status} ${apiError.toBody().reason}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+  // Reading on until the client closes avoids a reset that would discard the answer in flight.
+  socket.resume();
+  socket.setTimeout(5000, () => socket.destroy());
 }

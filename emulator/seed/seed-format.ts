@@ -10,7 +10,7 @@ export type SeedSnapshotStatus = "queued" | "inProgress" | "completed" | "failed
 export interface SeedSnapshot {
   /** 24-hex snapshot id. */
   id: string;
-  /** When the snapshot was taken (ISO 8601). */
+  /** When the snapshot was taken: ISO 8601, or before the emulator's first start ({@link SeedTime}). */
   createdAt: string;
   /** Backup stage; only `completed` snapshots can be restored. */
   status: SeedSnapshotStatus;
@@ -32,7 +32,7 @@ export interface SeedCluster {
   groupId: string;
   /** Name (`^[a-zA-Z0-9][a-zA-Z0-9-]*$`), unique per project and kind. */
   name: string;
-  /** Creation date (ISO 8601, default: 2025-01-01T00:00:00Z). */
+  /** Creation date: ISO 8601 or a {@link SeedTime} (default: 2025-01-01T00:00:00Z). */
   createDate?: string;
   /** MongoDB version (default: 8.0.4). */
   mongoDBVersion?: string;
@@ -80,6 +80,40 @@ export interface Seed {
   apiKeys: SeedApiKey[];
   serviceAccounts: SeedServiceAccount[];
   description?: string;
+}
+
+/**
+ * A seed time: an ISO 8601 date, or a time before the emulator's first start such as `-36h`, `-2d` or
+ * `-90m`, so a seed's snapshots stay recent (and inside their restore windows) whenever it runs.
+ */
+export type SeedTime = string;
+
+const RELATIVE_TIME = /^-(\d+)([mhd])$/;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Whether a string is a {@link SeedTime}. */
+export function isSeedTime(value: string): boolean {
+  return RELATIVE_TIME.test(value) || !Number.isNaN(Date.parse(value));
+}
+
+/** A {@link SeedTime} as ISO 8601, relative ones counted back from `startMs`. */
+export function resolveSeedTime(value: SeedTime, startMs: number): string {
+  const m = RELATIVE_TIME.exec(value);
+  return m ? new Date(startMs - Number(m[1]) * UNIT_MS[m[2]!]!).toISOString() : value;
+}
+
+/** The seed with every time absolute: snapshots' `createdAt` and clusters' `createDate`. */
+export function resolveSeedTimes(seed: Seed, startMs: number): Seed {
+  const cluster = (c: SeedCluster): SeedCluster => ({
+    ...c,
+    ...(c.createDate !== undefined ? { createDate: resolveSeedTime(c.createDate, startMs) } : {}),
+    snapshots: c.snapshots.map((s) => ({ ...s, createdAt: resolveSeedTime(s.createdAt, startMs) })),
+  });
+  return {
+    ...seed,
+    serverlessInstances: seed.serverlessInstances.map(cluster),
+    flexClusters: seed.flexClusters.map(cluster),
+  };
 }
 
 /** Thrown when a seed does not follow the format; lists every problem, never a credential value. */
@@ -212,8 +246,8 @@ function parseSnapshot(json: unknown, where: string, problems: string[]): SeedSn
     createdAt: str(o, "createdAt", where, problems),
     status: status as SeedSnapshotStatus,
   };
-  if (snapshot.createdAt && Number.isNaN(Date.parse(snapshot.createdAt))) {
-    problems.push(`${where}.createdAt must be an ISO 8601 date: ${snapshot.createdAt}`);
+  if (snapshot.createdAt && !isSeedTime(snapshot.createdAt)) {
+    problems.push(`${where}.createdAt must be an ISO 8601 date or -<n>m|h|d: ${snapshot.createdAt}`);
   }
   if (o["failRestores"] !== undefined) {
     if (typeof o["failRestores"] !== "boolean") problems.push(`${where}.failRestores must be a boolean`);
@@ -269,8 +303,8 @@ function copyOptionalString<T extends object>(
 ): void {
   const value = o[key];
   if (value === undefined) return;
-  if (typeof value !== "string" || (isDate && Number.isNaN(Date.parse(value)))) {
-    problems.push(`${where}.${key} must be ${isDate ? "an ISO 8601 date" : "a string"}`);
+  if (typeof value !== "string" || (isDate && !isSeedTime(value))) {
+    problems.push(`${where}.${key} must be ${isDate ? "an ISO 8601 date or -<n>m|h|d" : "a string"}`);
     return;
   }
   (target as Record<string, unknown>)[key] = value;

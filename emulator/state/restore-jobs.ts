@@ -65,9 +65,11 @@ export interface JobProgress {
   phase: JobPhase;
   /** When it completed or failed (epoch ms); absent while running or when cancelled. */
   finishedAt?: number;
-  /** When its download link stops working (epoch ms); download jobs only, once finished. */
+  /** When its download link stops working (epoch ms); download jobs only, once the link exists. */
   expiresAt?: number;
   expired: boolean;
+  /** Whether its download link serves now. */
+  linkServes: boolean;
 }
 
 // Tenths of the duration spent pending, then queued, before running: Atlas shows these phases briefly.
@@ -80,7 +82,17 @@ export function jobProgress(job: StoredJob, now: number): JobProgress {
   const endsAt = job.createdAt + job.durationMs;
   const cancelled = job.cancelledAt !== undefined && job.cancelledAt < endsAt && now >= job.cancelledAt;
   const expiredByAdmin = job.expiredAt !== undefined && now >= job.expiredAt;
-  if (cancelled) return { phase: "CANCELLED", expired: expiredByAdmin };
+  if (cancelled) return { phase: "CANCELLED", expired: expiredByAdmin, linkServes: false };
+  // A Flex download answers its link at once, "active for four hours after you make the request" (the
+  // OpenAPI's description of downloadGroupFlexClusterBackup); a serverless one once it finished.
+  const linkFromStart = isDownload(job) && job.api === "flex" && !job.fails;
+  const link = (finished: boolean): Pick<JobProgress, "expiresAt" | "expired" | "linkServes"> => {
+    if (!linkFromStart && !(finished && isDownload(job) && !job.fails))
+      return { expired: expiredByAdmin, linkServes: false };
+    const expiresAt = (linkFromStart ? job.createdAt : endsAt) + job.downloadTtlMs;
+    const expired = expiredByAdmin || now >= expiresAt;
+    return { expiresAt, expired, linkServes: !expired };
+  };
   if (now < endsAt) {
     const elapsed = now - job.createdAt;
     const phase: JobPhase =
@@ -89,15 +101,10 @@ export function jobProgress(job: StoredJob, now: number): JobProgress {
         : elapsed * 10 < job.durationMs * (PENDING_TENTHS + QUEUED_TENTHS)
           ? "QUEUED"
           : "RUNNING";
-    return { phase, expired: expiredByAdmin };
+    return { phase, ...link(false) };
   }
-  if (job.fails) return { phase: "FAILED", finishedAt: endsAt, expired: expiredByAdmin };
-  const progress: JobProgress = { phase: "COMPLETED", finishedAt: endsAt, expired: expiredByAdmin };
-  if (isDownload(job)) {
-    progress.expiresAt = endsAt + job.downloadTtlMs;
-    progress.expired = expiredByAdmin || now >= progress.expiresAt;
-  }
-  return progress;
+  if (job.fails) return { phase: "FAILED", finishedAt: endsAt, expired: expiredByAdmin, linkServes: false };
+  return { phase: "COMPLETED", finishedAt: endsAt, ...link(true) };
 }
 
 /** Whether the job delivers a download link rather than restoring into a cluster. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "fs";
 
-import type { Seed, SeedCluster, SeedSnapshot } from "../seed";
+import { MAX_DATE_MS } from "../clock";
+import { resolveSeedTimes, type Seed, type SeedCluster, type SeedSnapshot } from "../seed";
 import type { StoredJob } from "./restore-jobs";
 
 /** An issued OAuth access token; only its SHA-256 is kept, so a state file never holds a usable token. */
@@ -20,6 +21,8 @@ export interface PersistedState {
   tokens: StoredToken[];
   /** Snapshot id → whether its restores fail, set through the admin endpoint (overrides the seed). */
   failRestores: Record<string, boolean>;
+  /** Emulator time of the first start: the seed's relative times count back from it, across restarts. */
+  seedStartMs?: number;
 }
 
 /** A snapshot with the cluster and API it belongs to. */
@@ -39,27 +42,56 @@ export class StateFileError extends Error {
   override readonly name = "StateFileError";
 }
 
+/** What makes a state unreadable (empty when it is sound); checked on reading and before every write. */
+export function stateProblems(value: unknown): string[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return ["not a JSON object"];
+  const state = value as Partial<Record<keyof PersistedState, unknown>>;
+  const problems: string[] = [];
+  const time = (ms: unknown): boolean =>
+    typeof ms === "number" && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS;
+  if (state.version !== 1) problems.push("version must be 1");
+  if (!Array.isArray(state.jobs)) problems.push("jobs must be an array");
+  if (!Array.isArray(state.tokens)) problems.push("tokens must be an array");
+  if (state.clockOffsetMs !== undefined && !time(state.clockOffsetMs))
+    problems.push("clockOffsetMs must be a number of milliseconds a date can hold");
+  if (state.seedStartMs !== undefined && !time(state.seedStartMs))
+    problems.push("seedStartMs must be an epoch in milliseconds");
+  const fails = state.failRestores;
+  if (fails !== undefined && (typeof fails !== "object" || fails === null || Array.isArray(fails)))
+    problems.push("failRestores must be an object");
+  return problems;
+}
+
 /**
  * The emulator's data: the seed (read-only) and the mutable state, written to the state file (temp file then
  * rename, so a crash never leaves half a file) after every mutation.
  */
 export class Store {
   state: PersistedState;
+  /** The seed, its relative times resolved against the first start. */
+  readonly seed: Seed;
   private readonly snapshots = new Map<string, SnapshotRef>();
 
+  /** @param baseNow the base clock's time now (before the state's clock offset) */
   constructor(
-    readonly seed: Seed,
+    seed: Seed,
     private readonly stateFile?: string,
+    baseNow: number = Date.now(),
   ) {
+    this.state = stateFile && existsSync(stateFile) ? readState(stateFile) : emptyState();
+    const firstStart = this.state.seedStartMs === undefined;
+    this.state.seedStartMs ??= baseNow + this.state.clockOffsetMs;
+    this.seed = resolveSeedTimes(seed, this.state.seedStartMs);
+    // The start is written at once, so a restart before any change resolves the seed to the same times.
+    if (firstStart) this.persist();
     for (const [api, clusters] of [
-      ["serverless", seed.serverlessInstances],
-      ["flex", seed.flexClusters],
+      ["serverless", this.seed.serverlessInstances],
+      ["flex", this.seed.flexClusters],
     ] as const) {
       for (const cluster of clusters) {
         for (const snapshot of cluster.snapshots) this.snapshots.set(snapshot.id, { api, cluster, snapshot });
       }
     }
-    this.state = stateFile && existsSync(stateFile) ? readState(stateFile) : emptyState();
   }
 
   /** The project with this id, if seeded. */
@@ -148,19 +180,29 @@ export class Store {
 
   /** Sets the clock offset and persists it. */
   setClockOffset(offsetMs: number): void {
+    const before = this.state.clockOffsetMs;
     this.state.clockOffsetMs = offsetMs;
-    this.persist();
+    try {
+      this.persist();
+    } catch (error) {
+      this.state.clockOffsetMs = before;
+      throw error;
+    }
   }
 
   /** Drops jobs, failure marks and the clock offset; keeps issued tokens (they are sessions, not data). */
   reset(): void {
-    this.state = { ...emptyState(), tokens: this.state.tokens };
+    this.state = { ...emptyState(), tokens: this.state.tokens, seedStartMs: this.state.seedStartMs };
     this.persist();
   }
 
   /** Writes the state file, if there is one. */
   persist(): void {
     if (!this.stateFile) return;
+    // A state that could not be read back would break every later start: refuse it before writing.
+    const problems = stateProblems(this.state);
+    if (problems.length > 0)
+      throw new StateFileError(`refusing to write an unreadable state: ${problems.join("; ")}`);
     const tmp = `${this.stateFile}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state, null, 2));
     renameSync(tmp, this.stateFile);
@@ -174,9 +216,9 @@ function readState(file: string): PersistedState {
   } catch (err) {
     throw new StateFileError(`cannot read emulator state file: ${file} (${(err as Error).message})`);
   }
-  const state = json as Partial<PersistedState>;
-  if (state.version !== 1 || !Array.isArray(state.jobs) || !Array.isArray(state.tokens)) {
-    throw new StateFileError(`not an emulator state file (version 1): ${file}`);
+  const problems = stateProblems(json);
+  if (problems.length > 0) {
+    throw new StateFileError(`not an emulator state file (version 1: ${problems.join("; ")}): ${file}`);
   }
-  return { ...emptyState(), ...state } as PersistedState;
+  return { ...emptyState(), ...(json as Partial<PersistedState>) } as PersistedState;
 }

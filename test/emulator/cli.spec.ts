@@ -1,9 +1,11 @@
 import assert from "node:assert";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-import { parseArgs } from "../../emulator/cli";
+import { defaultSeed } from "../../emulator";
+import { banner, COMMAND, parseArgs } from "../../emulator/cli";
 
 describe("emulator CLI", () => {
   it("parses every flag", () => {
@@ -60,10 +62,46 @@ describe("emulator CLI", () => {
     assert.throws(() => parseArgs(["--colour", "red"]), /^Error: unknown option: --colour\n/);
     assert.throws(() => parseArgs(["--port"]), /^Error: missing value: --port\n/);
     assert.throws(() => parseArgs(["--port", "http"]), /--port needs a non-negative integer: http/);
-    assert.throws(() => parseArgs(["--sunset", "soon"]), /--sunset must be gone, migrated or off: soon$/);
+    assert.throws(
+      () => parseArgs(["--sunset", "soon"]),
+      /--sunset must be auto, off, gone or migrated: soon$/,
+    );
   });
 
-  it("prints one line with its URL, serves, and exits 0 on SIGTERM", async function () {
+  it("is the package's bin, named in --help, with a node shebang", () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as {
+      bin: Record<string, string>;
+    };
+    assert.deepStrictEqual(pkg.bin, { [COMMAND]: "dist/emulator/cli.js" });
+    assert.ok(
+      readFileSync(join(__dirname, "../../emulator/cli.ts"), "utf8").startsWith("#!/usr/bin/env node\n"),
+    );
+    assert.throws(
+      () => parseArgs(["--help"]),
+      (error: Error) =>
+        error.message.startsWith(`Usage: ${COMMAND} [options]`) &&
+        /fail on purpose|ends FAILED/.test(error.message),
+    );
+  });
+
+  it("prints the stack config that points a stack at it, and the snapshots that fail on purpose", () => {
+    const seed = defaultSeed();
+    const account = seed.serviceAccounts[0]!;
+    assert.deepStrictEqual(banner("http://127.0.0.1:41234", seed), [
+      "Atlas emulator listening on http://127.0.0.1:41234",
+      "Point a stack at it (the seed's credentials open nothing but this emulator):",
+      "  pulumi config set mongodbatlas:baseUrl http://127.0.0.1:41234",
+      `  pulumi config set mongodbatlas:clientId ${account.clientId} && pulumi config set --secret mongodbatlas:clientSecret ${account.clientSecret}`,
+      "Restores of these snapshots fail on purpose: serverless prod-orders snapshot 6650a1b2c3d4e5f6a7b8cb00, flex analytics-flex snapshot 6650a1b2c3d4e5f6a7b8cd11",
+    ]);
+    const keysOnly = { ...seed, serviceAccounts: [] };
+    assert.match(
+      banner("http://x", keysOnly)[3]!,
+      /mongodbatlas:publicKey emulpubk && pulumi config set --secret mongodbatlas:privateKey /,
+    );
+  });
+
+  it("prints its URL first, then the banner, serves, and exits 0 on SIGTERM", async function () {
     this.timeout(15_000);
     const child = spawn(
       process.execPath,
@@ -85,6 +123,13 @@ describe("emulator CLI", () => {
         restoreDurationMs: Record<string, number>;
       };
       assert.strictEqual(options.restoreDurationMs.flexDownload, 10);
+      const rest: string[] = [];
+      for (let i = 0; i < 4; i++) rest.push((await lines.next()).value as string);
+      assert.deepStrictEqual(
+        rest,
+        banner(m[1]!, defaultSeed()).slice(1),
+        "then the stack config and the failing snapshots",
+      );
       const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
       assert.strictEqual(await exit, 0);

@@ -1,6 +1,7 @@
 import assert from "node:assert";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { connect } from "node:net";
 
 import { defaultSeed, type EmulatorOptions, type RunningEmulator, startEmulator } from "../../emulator";
 import { type Clock, type ManualClock, manualClock } from "../../emulator/clock";
@@ -40,6 +41,22 @@ export const IN_PROGRESS_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cb04";
 export const FLEX_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cd02";
 /** A completed snapshot of the flex analytics-flex whose restores fail. */
 export const FLEX_FAILING_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cd11";
+
+/** When {@link startTestEmulator}'s manual clock starts (before the sunset); the seed's times count back from it. */
+export const START = Date.parse("2026-01-10T12:00:00Z");
+/** One hour in ms. */
+export const HOUR = 3_600_000;
+/** The ISO time `hours` before {@link START}, as a relative seed time resolves. */
+export const beforeStart = (hours: number): string => new Date(START - hours * HOUR).toISOString();
+
+/** Resolves once `check` holds, asking again on each turn of the event loop (no timer, no fixed wait). */
+export async function until(check: () => Promise<boolean>, what = "the condition"): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
 
 /** Path of an Atlas resource under a project. */
 export const group = (groupId: string, rest: string): string => `/api/atlas/v2/groups/${groupId}${rest}`;
@@ -207,8 +224,15 @@ export async function checkedAnswer(method: string, path: string, response: Resp
   const text = await response.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
   const url = new URL(path, "http://emulator.invalid");
-  const operationId = operationOf(method, url.pathname);
-  if (operationId && response.status !== 405) {
+  // A HEAD answer is the GET's without its body: same status and media type, nothing to decode.
+  const operationId = operationOf(method === "HEAD" ? "GET" : method, url.pathname);
+  if (operationId && method === "HEAD") {
+    assert.strictEqual(text, "", "a HEAD answer has no body");
+    const type = response.headers.get("content-type");
+    if (response.status < 400) assert.strictEqual(type, contractMediaType(operationId, response.status));
+    else assert.strictEqual(type, "application/json");
+    assert.ok(Number(response.headers.get("content-length")) > 0, "a HEAD answer gives the GET's length");
+  } else if (operationId && response.status !== 405) {
     let content = body;
     if (url.searchParams.get("envelope") === "true" && response.status < 400) {
       const wrapped = body as { status?: number; content?: unknown };
@@ -309,7 +333,7 @@ export interface TestEmulator {
 /** Starts an emulator on a manual clock (restores of 1000 emulated ms unless told otherwise). */
 export async function startTestEmulator(
   options: EmulatorOptions = {},
-  clock: ManualClock = manualClock(Date.parse("2026-01-10T12:00:00Z")),
+  clock: ManualClock = manualClock(START),
 ): Promise<TestEmulator> {
   const emulator = await startEmulator({ restoreDurationMs: 1000, ...options }, clock as Clock);
   const token = await fetchToken(emulator.url);
@@ -325,6 +349,40 @@ export async function startTestEmulator(
     }),
     admin: new TestAdmin(emulator.url),
   };
+}
+
+/** One raw HTTP exchange, for requests `fetch` refuses to send (bad targets, oversized or non-UTF-8 lines). */
+export function rawRequest(
+  port: number,
+  request: Buffer | string,
+): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(request));
+    let data = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => (data = Buffer.concat([data, chunk])));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = data.toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, headers: text.slice(0, split), body: text.slice(split + 4) });
+    });
+  });
+}
+
+/** Asserts that a body is Atlas's error shape (`ApiError`) for `status`. */
+export function assertAtlasError(status: number, body: unknown, where: string): void {
+  const error = body as Record<string, unknown>;
+  assert.strictEqual(error?.error, status, `${where}: error is the status`);
+  assert.strictEqual(typeof error.errorCode, "string", `${where}: errorCode`);
+  assert.strictEqual(typeof error.detail, "string", `${where}: detail`);
+  assert.ok(Array.isArray(error.parameters), `${where}: parameters`);
+  assert.ok(
+    Object.keys(error).every((k) =>
+      ["error", "errorCode", "detail", "reason", "parameters", "badRequestDetail"].includes(k),
+    ),
+    `${where}: only ApiError's fields`,
+  );
 }
 
 /** Runs `curl` and resolves with its stdout. */

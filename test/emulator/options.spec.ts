@@ -3,7 +3,7 @@ import assert from "node:assert";
 import { defaultRuntimeOptions, mergeOptions, OptionsError } from "../../emulator/options";
 
 describe("emulator options", () => {
-  it("defaults to quick restores, no limit, no faults, before the sunset", () => {
+  it("defaults to quick restores, no limit, no faults, the sunset by the clock", () => {
     const options = defaultRuntimeOptions();
     assert.deepStrictEqual(options.restoreDurationMs, {
       automated: 3000,
@@ -12,7 +12,7 @@ describe("emulator options", () => {
       flexRestore: 3000,
       flexDownload: 3000,
     });
-    assert.deepStrictEqual([options.rateLimit, options.faults, options.sunset], [null, [], "off"]);
+    assert.deepStrictEqual([options.rateLimit, options.faults, options.sunset], [null, [], "auto"]);
   });
 
   it("changes only what a change names; a partial duration change keeps the other kinds", () => {
@@ -49,7 +49,7 @@ describe("emulator options", () => {
           "restoreDurationMs.automated must be a number of milliseconds >= 0",
           "unknown restore kind: slow",
           "timeScale must be a positive number",
-          "sunset must be off, gone or migrated",
+          "sunset must be auto, off, gone or migrated",
           "faults[0].action must be ok, 429, 500, 503, reset, drop-response-after-commit or latency:<ms>",
         ]);
         return true;

@@ -40,16 +40,17 @@ describe("emulator admin endpoints", () => {
   });
 
   it("PATCH /options refuses bad changes with 400 and every problem, changing nothing", async () => {
-    const bad = await t.admin.call<{ problems: string[] }>("PATCH", "/options", {
+    const bad = await t.admin.call<{ errorCode: string; parameters: string[] }>("PATCH", "/options", {
       sunset: "later",
       timeScale: -1,
     });
     assert.strictEqual(bad.status, 400);
-    assert.deepStrictEqual(bad.body.problems, [
+    assert.strictEqual(bad.body.errorCode, "INVALID_ADMIN_REQUEST");
+    assert.deepStrictEqual(bad.body.parameters, [
       "timeScale must be a positive number",
-      "sunset must be off, gone or migrated",
+      "sunset must be auto, off, gone or migrated",
     ]);
-    assert.strictEqual((await t.admin.call<{ sunset: string }>("GET", "/options")).body.sunset, "off");
+    assert.strictEqual((await t.admin.call<{ sunset: string }>("GET", "/options")).body.sunset, "auto");
     assert.strictEqual((await t.admin.call("PATCH", "/options", "{oops")).status, 400);
   });
 
@@ -153,7 +154,7 @@ describe("emulator admin endpoints", () => {
     assert.deepStrictEqual(await t.admin.jobs(), []);
     assert.deepStrictEqual(await t.admin.requests(), []);
     assert.deepStrictEqual(await t.admin.counters(), { byOperation: {}, byMethod: {} });
-    assert.strictEqual((await t.admin.call<{ sunset: string }>("GET", "/options")).body.sunset, "off");
+    assert.strictEqual((await t.admin.call<{ sunset: string }>("GET", "/options")).body.sunset, "auto");
     assert.strictEqual(
       (await t.atlas.get(group(G, "/serverless/prod-orders"))).status,
       200,

@@ -3,13 +3,16 @@ import { gunzipSync } from "node:zlib";
 
 import {
   automatedRestore,
+  beforeStart,
   FAILING_SNAPSHOT,
   FLEX_FAILING_SNAPSHOT,
   FLEX_SNAPSHOT,
   G,
   group,
+  HOUR,
   OTHER,
   SNAPSHOT,
+  START,
   startTestEmulator,
   type TestEmulator,
 } from "../helpers";
@@ -67,7 +70,7 @@ describe("emulator restore lifecycle over HTTP (manual clock)", () => {
       [false, false, false, undefined],
     );
     assert.deepStrictEqual(created.deliveryUrl, []);
-    assert.strictEqual(created.timestamp, "2025-11-04T02:00:00Z");
+    assert.strictEqual(created.timestamp, beforeStart(24));
     assert.strictEqual(await state("/serverless/staging-orders"), "UPDATING");
     assert.strictEqual(await state("/serverless/prod-orders"), "IDLE", "the source is not touched");
     assert.strictEqual((await t.admin.cluster(G, "staging-orders")).restoredSnapshotId, null);
@@ -141,7 +144,7 @@ describe("emulator restore lifecycle over HTTP (manual clock)", () => {
   });
 
   it("runs a point-in-time restore from the newest snapshot before that time", async () => {
-    const at = Date.parse("2025-11-03T12:00:00Z") / 1000;
+    const at = (START - 36 * HOUR) / 1000;
     const created = (
       await t.atlas.post(
         JOBS,
@@ -160,7 +163,7 @@ describe("emulator restore lifecycle over HTTP (manual clock)", () => {
   });
 
   it("takes a point in time as an oplog position, which needs its increment", async () => {
-    const oplogTs = Date.parse("2025-11-04T12:00:00Z") / 1000;
+    const oplogTs = (START - 12 * HOUR) / 1000;
     const body = automatedRestore({ deliveryType: "pointInTime", snapshotId: undefined, oplogTs });
     const missing = await t.atlas.post(JOBS, body);
     assert.deepStrictEqual(
@@ -169,7 +172,7 @@ describe("emulator restore lifecycle over HTTP (manual clock)", () => {
     );
     const created = (await t.atlas.post(JOBS, { ...body, oplogInc: 3 })).body as Record<string, unknown>;
     assert.deepStrictEqual([created.oplogTs, created.oplogInc, created.snapshotId], [oplogTs, 3, SNAPSHOT]);
-    assert.strictEqual((created.desiredTimestamp as { date: string }).date, "2025-11-04T12:00:00.000Z");
+    assert.strictEqual((created.desiredTimestamp as { date: string }).date, beforeStart(12));
   });
 
   it("moves a flex restore PENDING, QUEUED, RUNNING, COMPLETED with its dates", async () => {
@@ -209,16 +212,24 @@ describe("emulator restore lifecycle over HTTP (manual clock)", () => {
     assert.strictEqual(failed.status, "FAILED");
   });
 
-  it("makes a flex download a DOWNLOAD job readable through restoreJobs, COMPLETED with snapshotUrl", async () => {
+  it("answers a flex download's POST with its snapshotUrl, active for the link TTL from the request", async () => {
+    const requestedAt = t.clock.now();
     const created = (
       await t.atlas.post(group(G, "/flexClusters/prod-orders/backup/download"), { snapshotId: FLEX_SNAPSHOT })
     ).body as FlexJob;
+    const link = `${t.emulator.url}/download/${created.id}/prod-orders.tar.gz`;
     assert.deepStrictEqual([created.deliveryType, created.status], ["DOWNLOAD", "PENDING"]);
+    assert.strictEqual(created.snapshotUrl, link, "clients read the URL from the POST's answer");
+    assert.strictEqual(created.expirationDate, new Date(requestedAt + 10_000).toISOString());
+    assert.strictEqual((await fetch(link)).status, 200, "and it works at once");
     t.clock.advance(500);
     const done = await flexJob(created.id);
     assert.strictEqual(done.status, "COMPLETED");
-    assert.strictEqual(done.snapshotUrl, `${t.emulator.url}/download/${created.id}/prod-orders.tar.gz`);
-    assert.strictEqual(done.expirationDate, new Date(t.clock.now() + 10_000).toISOString());
+    assert.strictEqual(done.snapshotUrl, link);
+    assert.strictEqual(done.expirationDate, new Date(requestedAt + 10_000).toISOString());
+    t.clock.advance(9_500);
+    const expired = await flexJob(created.id);
+    assert.deepStrictEqual([expired.snapshotUrl, (await fetch(link)).status], [undefined, 410]);
     const listed = (await t.atlas.get(FLEX_JOBS)).body as { results: FlexJob[] };
     assert.deepStrictEqual(
       listed.results.map((j) => j.id),

@@ -38,7 +38,7 @@ describe("emulator seed", () => {
           "projects[0].id must match ^([a-f0-9]{24})$: nope",
           "serverlessInstances[0].name must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$: -bad",
           "serverlessInstances[0].snapshots[0].status must be one of queued, inProgress, completed, failed",
-          "serverlessInstances[0].snapshots[0].createdAt must be an ISO 8601 date: yesterday",
+          "serverlessInstances[0].snapshots[0].createdAt must be an ISO 8601 date or -<n>m|h|d: yesterday",
           "serverlessInstances[0].groupId names an unknown project: 6650a1b2c3d4e5f6a7b8c9d9",
           "apiKeys[0].privateKey must be a non-empty string",
           "serviceAccounts[0].projects[0] names an unknown project: 6650a1b2c3d4e5f6a7b8c9d8",

@@ -46,6 +46,7 @@ describe("emulator job lifecycle", () => {
       phase: "FAILED",
       finishedAt: 2000,
       expired: false,
+      linkServes: false,
     });
   });
 
@@ -56,14 +57,20 @@ describe("emulator job lifecycle", () => {
       finishedAt: 2000,
       expiresAt: 2500,
       expired: false,
+      linkServes: true,
     });
-    assert.strictEqual(jobProgress(download, 2500).expired, true);
+    assert.strictEqual(jobProgress(download, 1999).linkServes, false, "a serverless link waits for the end");
+    assert.deepStrictEqual(
+      [jobProgress(download, 2500).expired, jobProgress(download, 2500).linkServes],
+      [true, false],
+    );
   });
 
   it("obeys admin cancellation (only before the end) and expiry", () => {
     assert.deepStrictEqual(jobProgress(job({ cancelledAt: 1500 }), 1600), {
       phase: "CANCELLED",
       expired: false,
+      linkServes: false,
     });
     assert.strictEqual(jobProgress(job({ cancelledAt: 2500 }), 3000).phase, "COMPLETED");
     assert.strictEqual(jobProgress(job({ expiredAt: 1500 }), 1600).expired, true);
