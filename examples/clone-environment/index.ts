@@ -9,7 +9,7 @@ import { ClusterRestoreJob } from "pulumi-atlas-restore";
 const config = new pulumi.Config();
 const productionProject = config.require("productionGroupId");
 const stagingProject = config.require("stagingGroupId");
-const pairs = config.getObject<Record<string, string>>("pairs") ?? { "prod-catalog": "staging-catalog" };
+const pairs = config.getObject<Record<string, string>>("pairs") ?? { "prod-cluster": "staging-cluster" };
 const refreshDate = config.get("refreshDate") ?? "initial";
 
 const clones = Object.entries(pairs).map(

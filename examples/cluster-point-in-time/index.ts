@@ -12,12 +12,15 @@ const moment = oplogTs
   ? { oplogTs, oplogInc: config.getNumber("oplogInc") ?? 1 }
   : { pointInTimeUTCSeconds: config.requireNumber("pointInTimeUTCSeconds") };
 
-const restore = new ClusterRestoreJob("catalog-at-moment", {
-  groupId: config.require("groupId"),
-  clusterName: config.get("sourceCluster") ?? "prod-catalog",
+const groupId = config.require("groupId");
+
+const restore = new ClusterRestoreJob("cluster-at-moment", {
+  groupId,
+  clusterName: config.get("sourceCluster") ?? "prod-cluster",
   deliveryType: "pointInTime",
   ...moment,
-  targetClusterName: config.get("targetCluster") ?? "staging-catalog",
+  targetGroupId: config.get("targetGroupId") ?? groupId,
+  targetClusterName: config.require("targetCluster"),
 });
 
 export const restoreJobId = restore.restoreJobId;
