@@ -8,18 +8,19 @@
 # repo's node_modules has it) the dynamic-provider shim `pulumi-resource-pulumi-nodejs`. All progress
 # goes to stderr.
 #
-# 1. If `pulumi` is on PATH and `pulumi-language-nodejs` is beside it or on PATH, that directory is used.
-# 2. Otherwise the CLI is built from Go modules (the Go module proxy is the only source needed) into
-#    ${PULUMI_ATLAS_RESTORE_CACHE:-$HOME/.cache/pulumi-atlas-restore}/pulumi-<version>/bin and reused on
-#    later runs. The first build fetches ~1.6 GB of modules and takes about 4 minutes on 2 cores with a
-#    fast module proxy (longer on slower machines); later runs take well under a second.
+# 1. If `pulumi` is on PATH and `pulumi-language-nodejs` is beside it or on PATH, that directory is used
+#    (a directory inside this script's own cache is not: the cache is checked as below instead).
+# 2. Otherwise the CLI comes from Go modules (the Go module proxy is the only source needed), cached in
+#    ${PULUMI_ATLAS_RESTORE_CACHE:-$HOME/.cache/pulumi-atlas-restore}/pulumi-<version>/:
+#      bin/pulumi              the engine, github.com/pulumi/pulumi/pkg/v3, built once. The first build
+#                              fetches ~1.6 GB of modules and takes about 4 minutes on 2 cores.
+#      host-<hash>/bin/        the directory printed: a hard link to the engine, the language host
+#                              built from scripts/pulumi-host (about a minute the first time) and the
+#                              shim. <hash> is the hash of the host's sources, so a changed host gets a
+#                              directory of its own and programs running from an older one carry on.
 #
-# The engine (`pulumi`) is the real one, from github.com/pulumi/pulumi/pkg/v3. Pulumi's own Node.js
-# language host is a separate Go module that the module proxy does not serve, so this script builds a
-# small language host of its own (the Go source is embedded below). It runs the program the same way
-# Pulumi's host does: through `@pulumi/pulumi/cmd/run` from the project's node_modules. It does not
-# report provider plugins ahead of time (the engine loads them when the program first uses them), and
-# it does not implement code generation (`pulumi convert`, `pulumi package gen-sdk`, `pulumi new`).
+# Pulumi's own Node.js language host is a Go module that the module proxy does not serve, so the host
+# is this repository's scripts/pulumi-host (see the README for what it does and does not do).
 #
 # Environment:
 #   PULUMI_ATLAS_RESTORE_CACHE           cache root (default: $HOME/.cache/pulumi-atlas-restore)
@@ -32,16 +33,18 @@ set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_ATLAS_RESTORE_PULUMI_VERSION:-v3.274.1}"
 PULUMI_VERSION="v${PULUMI_VERSION#v}"
-# Bump when the embedded language host or the build recipe changes: a cached build with another stamp
-# is rebuilt.
-HOST_REVISION=1
-STAMP="pulumi ${PULUMI_VERSION}; ensure-pulumi host revision ${HOST_REVISION}"
+LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}"
+# The engine's recipe below is unchanged since the first cached builds, whose stamp also named the
+# language host they were built with; either stamp means a usable engine.
+ENGINE_STAMP="pulumi ${PULUMI_VERSION}"
+LEGACY_ENGINE_STAMP_PREFIX="pulumi ${PULUMI_VERSION}; ensure-pulumi host revision "
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="${1:-$(cd "${SCRIPT_DIR}/.." && pwd)}"
+HOST_SRC="${SCRIPT_DIR}/pulumi-host"
 CACHE_ROOT="${PULUMI_ATLAS_RESTORE_CACHE:-${HOME}/.cache/pulumi-atlas-restore}"
 INSTALL_DIR="${CACHE_ROOT}/pulumi-${PULUMI_VERSION#v}"
-BIN_DIR="${INSTALL_DIR}/bin"
+ENGINE="${INSTALL_DIR}/bin/pulumi"
 SHIM_NAME="pulumi-resource-pulumi-nodejs"
 SHIM_SRC="${REPO_ROOT}/node_modules/@pulumi/pulumi/${SHIM_NAME}"
 
@@ -52,11 +55,35 @@ fail() {
     cat >&2 <<'EOF'
 ensure-pulumi: The Pulumi CLI is not available and could not be built here. Install the Pulumi CLI
 ensure-pulumi: (https://www.pulumi.com/docs/iac/download-install/) and put the directory holding `pulumi`
-ensure-pulumi: and `pulumi-language-nodejs` on PATH, or install Go (1.25 or newer) so this script can
+ensure-pulumi: and `pulumi-language-nodejs` on PATH, or install Go (1.26 or newer) so this script can
 ensure-pulumi: build it from Go modules, then run this script again.
 EOF
     exit 1
 }
+
+sha256() {
+    if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi | cut -d' ' -f1
+}
+
+# The language host's identity: its build flags and every file that goes into the binary.
+host_hash() {
+    {
+        printf 'flags: %s\n' "${LDFLAGS}"
+        (
+            cd "${HOST_SRC}"
+            find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) ! -name '*_test.go' \
+                ! -path '*/testdata/*' | LC_ALL=C sort | while IFS= read -r f; do
+                printf '%s %s\n' "${f}" "$(sha256 <"${f}")"
+            done
+        )
+    } | sha256
+}
+
+[[ -f "${HOST_SRC}/go.mod" ]] || fail "the language host's sources are missing: ${HOST_SRC}"
+HOST_HASH="$(host_hash)"
+HOST_STAMP="pulumi-language-nodejs ${HOST_HASH}"
+HOST_DIR="${INSTALL_DIR}/host-${HOST_HASH:0:16}"
+BIN_DIR="${HOST_DIR}/bin"
 
 # Copy the dynamic-provider shim from the repo's @pulumi/pulumi into $1 (our own cache dir only).
 install_shim() {
@@ -88,13 +115,29 @@ check_shim_on_path() {
     fi
 }
 
-# The cached build is usable if all binaries are there, the stamp matches and pulumi reports the version.
-cache_ok() {
-    [[ -x "${BIN_DIR}/pulumi" && -x "${BIN_DIR}/pulumi-language-nodejs" && -f "${INSTALL_DIR}/stamp" ]] || return 1
-    [[ "$(cat "${INSTALL_DIR}/stamp")" == "${STAMP}" ]] || return 1
-    local v
-    v="$(PULUMI_SKIP_UPDATE_CHECK=true "${BIN_DIR}/pulumi" version 2>/dev/null)" || return 1
+# The cached engine is usable if it is there, its stamp matches and it reports the version.
+engine_ok() {
+    [[ -x "${ENGINE}" && -f "${INSTALL_DIR}/stamp" ]] || return 1
+    local stamp v
+    stamp="$(cat "${INSTALL_DIR}/stamp")"
+    [[ "${stamp}" == "${ENGINE_STAMP}" || "${stamp}" == "${LEGACY_ENGINE_STAMP_PREFIX}"* ]] || return 1
+    v="$(PULUMI_SKIP_UPDATE_CHECK=true "${ENGINE}" version 2>/dev/null)" || return 1
     [[ "${v}" == "${PULUMI_VERSION}" ]]
+}
+
+# The cached bin dir is usable if both binaries are there and it was built from these host sources.
+host_ok() {
+    [[ -x "${BIN_DIR}/pulumi" && -x "${BIN_DIR}/pulumi-language-nodejs" && -f "${HOST_DIR}/stamp" ]] &&
+        [[ "$(cat "${HOST_DIR}/stamp")" == "${HOST_STAMP}" ]]
+}
+
+use_cache() {
+    log "using cached pulumi ${PULUMI_VERSION} with language host ${HOST_HASH:0:16} in ${BIN_DIR}"
+    install_shim "${BIN_DIR}"
+    # Marks the directory as in use, so builds of other hosts leave it alone for a while.
+    touch "${HOST_DIR}/last-used"
+    printf '%s\n' "${BIN_DIR}"
+    exit 0
 }
 
 # Run a command with its output in $BUILD_LOG, logging a heartbeat every minute.
@@ -126,28 +169,105 @@ run_step() {
     log "  done ${what} in $((SECONDS - start))s"
 }
 
+# Builds the engine into $WORK and moves it into place in one rename.
+build_engine() {
+    local src="${WORK}/engine-src" out="${WORK}/pulumi-${PULUMI_VERSION#v}"
+    mkdir -p "${src}" "${out}/bin"
+    log "building the Pulumi CLI ${PULUMI_VERSION} from Go modules into ${INSTALL_DIR}"
+    log "first build: fetches ~1.6 GB of Go modules and compiles for several minutes (about 4 on 2 cores);"
+    log "later runs reuse the result"
+
+    cat >"${src}/go.mod" <<'EOF'
+module ensurepulumi
+
+go 1.25
+
+// The one non-local replace of github.com/pulumi/pulumi/pkg/v3's own go.mod.
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+EOF
+    cat >"${src}/tools.go" <<'EOF'
+//go:build tools
+
+// Package tools pins the Pulumi CLI's main package in this module's requirements.
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+EOF
+
+    cd "${src}"
+    local go=(env CGO_ENABLED=0 GOFLAGS=-mod=mod go)
+    log "engine step 1/2: resolving github.com/pulumi/pulumi/pkg/v3@${PULUMI_VERSION} and its dependencies"
+    run_step "resolving modules" "${go[@]}" get "github.com/pulumi/pulumi/pkg/v3@${PULUMI_VERSION}" \
+        "github.com/pulumi/pulumi/sdk/v3@${PULUMI_VERSION}" || fail "could not fetch the Pulumi Go modules."
+    run_step "tidying go.mod" "${go[@]}" mod tidy || fail "could not resolve the Pulumi Go module graph."
+    log "engine step 2/2: compiling pulumi (the long step)"
+    run_step "compiling pulumi" "${go[@]}" build -trimpath -ldflags "${LDFLAGS}" -o "${out}/bin/pulumi" \
+        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || fail "building pulumi failed."
+    cd /
+
+    local built_version
+    built_version="$(PULUMI_SKIP_UPDATE_CHECK=true "${out}/bin/pulumi" version 2>/dev/null || true)"
+    [[ "${built_version}" == "${PULUMI_VERSION}" ]] ||
+        fail "the built pulumi reports version '${built_version}', expected ${PULUMI_VERSION}."
+    printf '%s\n' "${ENGINE_STAMP}" >"${out}/stamp"
+    cp "${src}/go.mod" "${src}/go.sum" "${out}/"
+    # A stale or broken engine (and the host directories beside it) is moved aside first.
+    if [[ -e "${INSTALL_DIR}" ]]; then
+        mv "${INSTALL_DIR}" "${WORK}/previous-engine"
+    fi
+    mv -T "${out}" "${INSTALL_DIR}"
+}
+
+# Builds the language host from scripts/pulumi-host beside a link to the engine, then moves the
+# directory into place in one rename, so nobody sees it half made.
+build_host() {
+    local out="${WORK}/host"
+    mkdir -p "${out}/bin"
+    log "building the language host ${HOST_HASH:0:16} from ${HOST_SRC}"
+    run_step "compiling pulumi-language-nodejs" env CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" GOWORK=off \
+        go build -C "${HOST_SRC}" -trimpath -ldflags "${LDFLAGS}" -o "${out}/bin/pulumi-language-nodejs" . ||
+        fail "building pulumi-language-nodejs failed."
+    # The engine finds language hosts beside its own path, so the directory needs an engine of its own;
+    # a hard link costs no space.
+    ln "${ENGINE}" "${out}/bin/pulumi" 2>/dev/null || cp "${ENGINE}" "${out}/bin/pulumi"
+    printf '%s\n' "${HOST_STAMP}" >"${out}/stamp"
+    if [[ -e "${HOST_DIR}" ]]; then
+        mv "${HOST_DIR}" "${WORK}/previous-host"
+    fi
+    mv -T "${out}" "${HOST_DIR}"
+}
+
+# Host directories nobody has used for a week are removed; a recently used one may serve a running test.
+prune_hosts() {
+    local dir
+    for dir in "${INSTALL_DIR}"/host-*; do
+        [[ -d "${dir}" && "${dir}" != "${HOST_DIR}" ]] || continue
+        if [[ -z "$(find "${dir}" -maxdepth 1 \( -name last-used -o -name stamp \) -mtime -7 2>/dev/null)" ]]; then
+            rm -rf "${dir}" && log "removed unused language host ${dir##*/}"
+        fi
+    done
+}
+
 # ---------------------------------------------------------------------------------------------------
-# 1. A Pulumi CLI that is already on PATH.
+# 1. A Pulumi CLI that is already on PATH (but not one of this cache's, which is checked below).
 if pulumi_path="$(command -v pulumi 2>/dev/null)"; then
     dir="$(cd "$(dirname "${pulumi_path}")" && pwd)"
-    if [[ -x "${dir}/pulumi-language-nodejs" ]] || command -v pulumi-language-nodejs >/dev/null 2>&1; then
+    if [[ "${dir}/" == "$(mkdir -p "${CACHE_ROOT}" && cd "${CACHE_ROOT}" && pwd)/"* ]]; then
+        :
+    elif [[ -x "${dir}/pulumi-language-nodejs" ]] || command -v pulumi-language-nodejs >/dev/null 2>&1; then
         log "using pulumi on PATH: ${dir}/pulumi ($(PULUMI_SKIP_UPDATE_CHECK=true "${dir}/pulumi" version 2>/dev/null || echo 'unknown version'))"
-        if [[ "${dir}" == "${BIN_DIR}" ]]; then install_shim "${dir}"; else check_shim_on_path "${dir}"; fi
+        check_shim_on_path "${dir}"
         printf '%s\n' "${dir}"
         exit 0
+    else
+        log "pulumi is on PATH (${pulumi_path}) but pulumi-language-nodejs is not; using a cached or built CLI"
     fi
-    log "pulumi is on PATH (${pulumi_path}) but pulumi-language-nodejs is not; using a cached or built CLI"
 fi
 
 # 2. A build in the cache.
-if cache_ok; then
-    log "using cached pulumi ${PULUMI_VERSION} in ${BIN_DIR}"
-    install_shim "${BIN_DIR}"
-    printf '%s\n' "${BIN_DIR}"
-    exit 0
-fi
+if engine_ok && host_ok; then use_cache; fi
 
-# 3. Build it.
+# 3. Build what is missing.
 command -v go >/dev/null 2>&1 || fail "Go is not installed, so the Pulumi CLI cannot be built from source."
 
 mkdir -p "${CACHE_ROOT}"
@@ -158,18 +278,11 @@ if command -v flock >/dev/null 2>&1; then
         log "another ensure-pulumi build is running; waiting for it"
         flock 9
     fi
-    if cache_ok; then
-        log "using cached pulumi ${PULUMI_VERSION} in ${BIN_DIR}"
-        install_shim "${BIN_DIR}"
-        printf '%s\n' "${BIN_DIR}"
-        exit 0
-    fi
-fi
-
-# Leftovers of builds that were killed (we hold the lock, so none of them is running) are never reused.
-if command -v flock >/dev/null 2>&1; then
+    if engine_ok && host_ok; then use_cache; fi
+    # Leftovers of builds that were killed (we hold the lock, so none of them is running) are never reused.
     rm -rf "${CACHE_ROOT}"/.build-*
 fi
+
 WORK="$(mktemp -d "${CACHE_ROOT}/.build-${PULUMI_VERSION#v}.XXXXXX")"
 cleanup() {
     if [[ -n "${STEP_PID}" ]]; then kill "${STEP_PID}" 2>/dev/null || true; wait "${STEP_PID}" 2>/dev/null || true; fi
@@ -178,309 +291,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted; nothing was installed"; exit 130' INT TERM HUP
 BUILD_LOG="${WORK}/build.log"
-SRC="${WORK}/src"
-OUT="${WORK}/pulumi-${PULUMI_VERSION#v}"
-mkdir -p "${SRC}/cmd/pulumi-language-nodejs" "${OUT}/bin"
 
-log "building the Pulumi CLI ${PULUMI_VERSION} from Go modules into ${BIN_DIR}"
-log "first build: fetches ~1.6 GB of Go modules and compiles for several minutes (about 4 on 2 cores);"
-log "later runs reuse the result"
-
-cat >"${SRC}/go.mod" <<'EOF'
-module ensurepulumi
-
-go 1.25
-
-// The one non-local replace of github.com/pulumi/pulumi/pkg/v3's own go.mod.
-replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-EOF
-
-cat >"${SRC}/tools.go" <<'EOF'
-//go:build tools
-
-// Package tools pins the Pulumi CLI's main package in this module's requirements.
-package tools
-
-import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-EOF
-
-cat >"${SRC}/cmd/pulumi-language-nodejs/main.go" <<'EOF'
-// Command pulumi-language-nodejs is a small Node.js language host for the Pulumi engine, used where
-// Pulumi's own host cannot be obtained. It runs programs through `@pulumi/pulumi/cmd/run` from the
-// project's node_modules, as Pulumi's host does. It does not report required provider plugins (the
-// engine loads them on first use) and implements no code generation.
-package main
-
-import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"sort"
-	"strconv"
-	"strings"
-	"time"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
-	"google.golang.org/protobuf/types/known/structpb"
-)
-
-// Exit code with which @pulumi/pulumi's runner says it already reported the error to the user.
-const exitAfterReportedError = 32
-
-type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-}
-
-func main() {
-	// The engine passes its own address as the last positional argument; flags are accepted and ignored.
-	engineAddress := ""
-	for _, a := range os.Args[1:] {
-		if !strings.HasPrefix(a, "-") {
-			engineAddress = a
-		}
-	}
-	if engineAddress == "" {
-		fmt.Fprintln(os.Stderr, "usage: pulumi-language-nodejs [flags] <engine-address>")
-		os.Exit(2)
-	}
-
-	cancel := make(chan bool)
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	go func() {
-		// Stop serving when the engine goes away.
-		_ = rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, stop)
-		<-ctx.Done()
-		close(cancel)
-	}()
-
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{engineAddress: engineAddress})
-			return nil
-		},
-		Options: rpcutil.TracingServerInterceptorOptions(nil),
-	})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "fatal: could not start language host RPC server: %v\n", err)
-		os.Exit(1)
-	}
-	// The engine reads the port from the first line of stdout.
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		fmt.Fprintf(os.Stderr, "fatal: language host RPC server stopped: %v\n", err)
-		os.Exit(1)
-	}
-}
-
-func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version.Version}, nil
-}
-
-func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *host) GetProgramDependencies(context.Context, *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	return &pulumirpc.GetProgramDependenciesResponse{}, nil
-}
-
-func (h *host) RuntimeOptionsPrompts(context.Context, *pulumirpc.RuntimeOptionsRequest) (*pulumirpc.RuntimeOptionsResponse, error) {
-	return &pulumirpc.RuntimeOptionsResponse{}, nil
-}
-
-func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
-	return &emptypb.Empty{}, nil
-}
-
-func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		return nil, errors.New("could not find node on PATH")
-	}
-	out, err := exec.Command(node, "--version").Output()
-	if err != nil {
-		return nil, fmt.Errorf("running node --version: %w", err)
-	}
-	return &pulumirpc.AboutResponse{
-		Executable: node,
-		Version:    strings.TrimPrefix(strings.TrimSpace(string(out)), "v"),
-	}, nil
-}
-
-func (h *host) InstallDependencies(
-	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
-) error {
-	dir := req.GetDirectory()
-	if info := req.GetInfo(); info != nil && info.GetProgramDirectory() != "" {
-		dir = info.GetProgramDirectory()
-	}
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.GetIsTerminal())
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	cmd := exec.CommandContext(server.Context(), "npm", "install")
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("npm install in %s: %w", dir, err)
-	}
-	return nil
-}
-
-// option reads a runtime option from Pulumi.yaml (`runtime: {name: nodejs, options: {...}}`).
-func option(opts *structpb.Struct, name string) (*structpb.Value, bool) {
-	if opts == nil {
-		return nil, false
-	}
-	v, ok := opts.GetFields()[name]
-	return v, ok
-}
-
-func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	info := req.GetInfo()
-	programDir, entryPoint, rootDir := req.GetPwd(), ".", ""
-	var opts *structpb.Struct
-	if info != nil {
-		if info.GetProgramDirectory() != "" {
-			programDir = info.GetProgramDirectory()
-		}
-		if info.GetEntryPoint() != "" {
-			entryPoint = info.GetEntryPoint()
-		}
-		rootDir = info.GetRootDirectory()
-		opts = info.GetOptions()
-	} else if req.GetProgram() != "" {
-		entryPoint = req.GetProgram()
-	}
-
-	node, err := exec.LookPath("node")
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: "could not find node on PATH: install Node.js"}, nil
-	}
-	// Find @pulumi/pulumi's runner the way Node would from the program directory.
-	resolve := exec.CommandContext(ctx, node, "-e", "process.stdout.write(require.resolve('@pulumi/pulumi/cmd/run'))")
-	resolve.Dir = programDir
-	runPath, err := resolve.Output()
-	if err != nil || len(runPath) == 0 {
-		return &pulumirpc.RunResponse{Error: "It looks like the Pulumi SDK has not been installed. " +
-			"Have you run npm install or yarn install?"}, nil
-	}
-
-	var args []string
-	if v, ok := option(opts, "nodeargs"); ok {
-		args = append(args, strings.Fields(v.GetStringValue())...)
-	}
-	args = append(args, string(runPath),
-		"--monitor="+req.GetMonitorAddress(),
-		"--engine="+h.engineAddress,
-		"--organization="+req.GetOrganization(),
-		"--project="+req.GetProject(),
-		"--stack="+req.GetStack(),
-		"--pwd="+programDir,
-		"--parallel="+strconv.Itoa(int(req.GetParallel())),
-	)
-	if rootDir != "" {
-		args = append(args, "--root-directory="+rootDir)
-	}
-	if req.GetDryRun() {
-		args = append(args, "--dry-run")
-	}
-	args = append(args, entryPoint)
-	args = append(args, req.GetArgs()...)
-
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	secretKeys := append([]string{}, req.GetConfigSecretKeys()...)
-	sort.Strings(secretKeys)
-	secretKeysJSON, err := json.Marshal(secretKeys)
-	if err != nil {
-		return nil, err
-	}
-	env := append(os.Environ(),
-		"PULUMI_CONFIG="+string(config),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON),
-	)
-	typescript := true
-	if v, ok := option(opts, "typescript"); ok {
-		if _, isBool := v.GetKind().(*structpb.Value_BoolValue); isBool {
-			typescript = v.GetBoolValue()
-		}
-	}
-	env = append(env, "PULUMI_NODEJS_TYPESCRIPT="+strconv.FormatBool(typescript))
-	if v, ok := option(opts, "tsconfig"); ok && v.GetStringValue() != "" {
-		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+v.GetStringValue())
-	}
-
-	cmd := exec.CommandContext(ctx, node, args...)
-	cmd.Dir = programDir
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			if exitErr.ExitCode() == exitAfterReportedError {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{
-				Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode()),
-			}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Problem executing program (could not run node): %v", err)}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
-}
-EOF
-
-export CGO_ENABLED=0 GOFLAGS=-mod=mod
-LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}"
-
-cd "${SRC}"
-log "step 1/3: resolving github.com/pulumi/pulumi/pkg/v3@${PULUMI_VERSION} and its dependencies"
-run_step "resolving modules" go get "github.com/pulumi/pulumi/pkg/v3@${PULUMI_VERSION}" \
-    "github.com/pulumi/pulumi/sdk/v3@${PULUMI_VERSION}" || fail "could not fetch the Pulumi Go modules."
-run_step "tidying go.mod" go mod tidy || fail "could not resolve the Pulumi Go module graph."
-
-log "step 2/3: compiling pulumi (the long step)"
-run_step "compiling pulumi" go build -trimpath -ldflags "${LDFLAGS}" -o "${OUT}/bin/pulumi" \
-    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || fail "building pulumi failed."
-
-log "step 3/3: compiling pulumi-language-nodejs"
-run_step "compiling pulumi-language-nodejs" go build -trimpath -ldflags "${LDFLAGS}" \
-    -o "${OUT}/bin/pulumi-language-nodejs" ./cmd/pulumi-language-nodejs || fail "building pulumi-language-nodejs failed."
-
-built_version="$(PULUMI_SKIP_UPDATE_CHECK=true "${OUT}/bin/pulumi" version 2>/dev/null || true)"
-[[ "${built_version}" == "${PULUMI_VERSION}" ]] ||
-    fail "the built pulumi reports version '${built_version}', expected ${PULUMI_VERSION}."
-printf '%s\n' "${STAMP}" >"${OUT}/stamp"
-cp "${SRC}/go.mod" "${SRC}/go.sum" "${OUT}/"
-
-# Move the finished build into place in one rename; a stale or broken one is moved aside first.
-cd /
-if [[ -e "${INSTALL_DIR}" ]]; then
-    mv "${INSTALL_DIR}" "${WORK}/previous"
-fi
-mv -T "${OUT}" "${INSTALL_DIR}"
+engine_ok || build_engine
+host_ok || build_host
+prune_hosts
+touch "${HOST_DIR}/last-used"
 install_shim "${BIN_DIR}"
-log "pulumi ${PULUMI_VERSION} is ready in ${BIN_DIR}"
+log "pulumi ${PULUMI_VERSION} with language host ${HOST_HASH:0:16} is ready in ${BIN_DIR}"
 printf '%s\n' "${BIN_DIR}"

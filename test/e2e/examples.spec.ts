@@ -42,7 +42,7 @@ describe("end to end: every example runs", function () {
   }
 
   before(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ sunset: "off" });
     admin = new EmulatorAdmin(emulator.url);
     home = await e2eHome();
   });

@@ -43,7 +43,7 @@ describe("end to end: reliability under faults", function () {
   before(async () => {
     home = await e2eHome();
     stateFile = join(home.stateDir, "emulator-state.json");
-    emulator = await startEmulator({ stateFile });
+    emulator = await startEmulator({ stateFile, sunset: "off" });
     admin = new EmulatorAdmin(emulator.url);
   });
 
@@ -138,7 +138,12 @@ describe("end to end: reliability under faults", function () {
     const port = emulator.port;
     await emulator.close();
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    emulator = await startEmulator({ stateFile, port, restoreDurationMs: { automated: 6000 } });
+    emulator = await startEmulator({
+      stateFile,
+      port,
+      sunset: "off",
+      restoreDurationMs: { automated: 6000 },
+    });
     await up;
     await completedJob(s);
     assert.strictEqual(await admin.jobsCreated(), 1);

@@ -39,7 +39,7 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
   }
 
   before(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ sunset: "off" });
     admin = new EmulatorAdmin(emulator.url);
     home = await e2eHome();
   });

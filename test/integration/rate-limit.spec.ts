@@ -38,6 +38,7 @@ describe("integration: client-side rate limiting against the emulator's limit", 
     const seed = seedWithTargets();
     emulator = await startEmulator({
       seed,
+      sunset: "off",
       restoreDurationMs: 500,
       rateLimit: { capacity: 20, refillPerSecond: 10 },
     });

@@ -34,7 +34,7 @@ describe("integration: restores over HTTP against the emulator", function () {
   };
 
   beforeEach(async () => {
-    emulator = await startEmulator({ restoreDurationMs: 300 });
+    emulator = await startEmulator({ sunset: "off", restoreDurationMs: 300 });
     const key = seed.apiKeys[0]!;
     const config = readProviderConfig(() => undefined, {
       MONGODB_ATLAS_BASE_URL: emulator.url,
