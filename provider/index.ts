@@ -11,7 +11,7 @@ export { ProviderConfigError } from "./pulumi/provider-config";
 export {
   clusterRestoreJobProvider,
   flexRestoreJobProvider,
-  restoreJobProvider,
+  detectingRestoreJobProvider,
   serverlessRestoreJobProvider,
 } from "./pulumi/serialized-provider";
 export {

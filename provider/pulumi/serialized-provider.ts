@@ -19,7 +19,7 @@ export const flexRestoreJobProvider = providerFor("flex");
 export const clusterRestoreJobProvider = providerFor("cluster");
 
 /** The dynamic provider behind {@link RestoreJob}, exported for tests and advanced users. */
-export const restoreJobProvider = providerFor("detecting");
+export const detectingRestoreJobProvider = providerFor("detecting");
 
 function providerFor(kind: "serverless" | "flex" | "cluster" | "detecting"): pulumi.dynamic.ResourceProvider {
   const lifecycle = () => implementation()[kind];

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { detectSourceKind, type SourceKind } from "../detection/source-kind";
-import { restoreJobProvider } from "../pulumi/serialized-provider";
+import { detectingRestoreJobProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
 import {
   CLUSTER_SECRETS,
@@ -81,7 +81,7 @@ export class RestoreJob extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: RestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      restoreJobProvider,
+      detectingRestoreJobProvider,
       name,
       { ...DETECTED_OUTPUTS, ...args },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CLUSTER_SECRETS] },
