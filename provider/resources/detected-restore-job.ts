@@ -83,7 +83,7 @@ export class RestoreJob extends pulumi.dynamic.Resource {
     super(
       detectingRestoreJobProvider,
       name,
-      { ...DETECTED_OUTPUTS, ...args },
+      { ...Object.fromEntries(DETECTED_OUTPUTS.map((key) => [key, undefined])), ...args },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CLUSTER_SECRETS] },
       "mongodbatlas",
       "RestoreJob",
@@ -91,23 +91,23 @@ export class RestoreJob extends pulumi.dynamic.Resource {
   }
 }
 
-const DETECTED_OUTPUTS = {
-  kind: undefined,
-  restoreJobId: undefined,
-  status: undefined,
-  api: undefined,
-  snapshotId: undefined,
-  snapshotSource: undefined,
-  targetClusterName: undefined,
-  targetGroupId: undefined,
-  targetReady: undefined,
-  failed: undefined,
-  cancelled: undefined,
-  expired: undefined,
-  finishedAt: undefined,
-  expiresAt: undefined,
-  timestamp: undefined,
-  deliveryUrl: undefined,
-  privateDownloadDeliveryUrls: undefined,
-  components: undefined,
-};
+const DETECTED_OUTPUTS = [
+  "kind",
+  "restoreJobId",
+  "status",
+  "api",
+  "snapshotId",
+  "snapshotSource",
+  "targetClusterName",
+  "targetGroupId",
+  "targetReady",
+  "failed",
+  "cancelled",
+  "expired",
+  "finishedAt",
+  "expiresAt",
+  "timestamp",
+  "deliveryUrl",
+  "privateDownloadDeliveryUrls",
+  "components",
+];
