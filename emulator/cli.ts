@@ -14,7 +14,9 @@ A local MongoDB Atlas Admin API emulator for restores; prints its URL and the st
   --state-file <file>                keep jobs and tokens across restarts
   --time-scale <n>                   restores run n times faster (default: 1)
   --restore-duration <ms>            duration of every kind of restore (default: 3000)
-  --restore-duration-<kind> <ms>     one kind: automated, download, point-in-time, flex, flex-download
+  --restore-duration-<kind> <ms>     one kind: automated, download, point-in-time, flex, flex-download,
+                                     cluster, cluster-download, cluster-point-in-time
+  --snapshot-duration <ms>           how long an on-demand snapshot of a dedicated cluster takes (default: 3000)
   --rate-limit <capacity>/<perSec>   token bucket per credential
   --sunset auto|off|gone|migrated    serverless endpoints around their 2026-01-22 sunset (default auto:
                                      by the emulator's clock, i.e. migrated from that date; off: as before)
@@ -32,6 +34,9 @@ const KINDS: Record<string, string> = {
   "point-in-time": "pointInTime",
   flex: "flexRestore",
   "flex-download": "flexDownload",
+  cluster: "clusterAutomated",
+  "cluster-download": "clusterDownload",
+  "cluster-point-in-time": "clusterPointInTime",
 };
 
 /** Thrown for `--help`: the usage goes to stdout and the process exits 0. */
@@ -68,6 +73,7 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
     } else if (flag === "--seed") options.seed = loadSeedFile(value);
     else if (flag === "--state-file") options.stateFile = value;
     else if (flag === "--time-scale") options.timeScale = number(flag, value);
+    else if (flag === "--snapshot-duration") options.snapshotDurationMs = number(flag, value);
     else if (flag === "--restore-duration")
       for (const k of Object.values(KINDS)) durations[k] = number(flag, value);
     else if (kind) durations[kind] = number(flag, value);

@@ -16,6 +16,18 @@ export interface LoggedRequest {
   time: string;
 }
 
+/** A request an admin holds (a `hold` fault): where it is, until released. */
+export interface HeldRequest {
+  id: string;
+  operationId: string;
+  method: string;
+  path: string;
+  /** Whether it was carried out already (its answer is what waits). */
+  committed: boolean;
+  /** ISO 8601, emulator clock. */
+  since: string;
+}
+
 /** How many requests the log keeps (the oldest are dropped first). */
 export const REQUEST_LOG_LIMIT = 10_000;
 
@@ -30,6 +42,9 @@ export class Emulator {
   requests: LoggedRequest[] = [];
   counters = { byOperation: {} as Record<string, number>, byMethod: {} as Record<string, number> };
   baseUrl = "";
+  private readonly held = new Map<string, { request: HeldRequest; release: () => void }>();
+  private heldCount = 0;
+  private readonly arrivalWaiters: Array<{ operationId: string; count: number; wake: () => void }> = [];
 
   constructor(
     options: Pick<EmulatorOptions, "seed" | "stateFile">,
@@ -51,6 +66,7 @@ export class Emulator {
 
   /** Back to the seed and the start options: no jobs, no log, no counters. */
   reset(initial: RuntimeOptions): void {
+    this.release();
     this.store.reset();
     this.clock.offsetMs = 0;
     this.setOptions(initial);
@@ -83,5 +99,43 @@ export class Emulator {
   count(operationId: string, method: string | undefined): void {
     this.counters.byOperation[operationId] = (this.counters.byOperation[operationId] ?? 0) + 1;
     if (method) this.counters.byMethod[method] = (this.counters.byMethod[method] ?? 0) + 1;
+    for (const waiter of [...this.arrivalWaiters]) {
+      if (waiter.operationId === operationId && this.counters.byOperation[operationId]! >= waiter.count) {
+        this.arrivalWaiters.splice(this.arrivalWaiters.indexOf(waiter), 1);
+        waiter.wake();
+      }
+    }
+  }
+
+  /** Resolves once `operationId` has been counted `count` times (at once if it already was). */
+  arrival(operationId: string, count: number): Promise<void> {
+    if ((this.counters.byOperation[operationId] ?? 0) >= count) return Promise.resolve();
+    return new Promise((wake) => this.arrivalWaiters.push({ operationId, count, wake }));
+  }
+
+  /** Keeps a request waiting until {@link release}; resolves then. */
+  hold(request: Omit<HeldRequest, "id" | "since">): Promise<void> {
+    const id = String(++this.heldCount);
+    return new Promise((release) =>
+      this.held.set(id, {
+        request: { id, ...request, since: new Date(this.clock.now()).toISOString() },
+        release,
+      }),
+    );
+  }
+
+  /** The requests held now, oldest first. */
+  heldRequests(): HeldRequest[] {
+    return [...this.held.values()].map((h) => h.request);
+  }
+
+  /** Lets held requests go on (all when `id` is undefined); answers which were released. */
+  release(id?: string): string[] {
+    const ids = id === undefined ? [...this.held.keys()] : this.held.has(id) ? [id] : [];
+    for (const key of ids) {
+      this.held.get(key)!.release();
+      this.held.delete(key);
+    }
+    return ids;
   }
 }

@@ -40,6 +40,8 @@ export interface RuntimeOptions {
   tokenTtlSeconds: number;
   /** How long download links stay valid after a download job finishes, ms (default: 4 hours). */
   downloadTtlMs: number;
+  /** How long an on-demand snapshot of a dedicated cluster takes, real ms (default: 3000). */
+  snapshotDurationMs: number;
 }
 
 /** Everything `startEmulator` takes. */
@@ -66,6 +68,7 @@ export function defaultRuntimeOptions(): RuntimeOptions {
     nonceTtlMs: 300_000,
     tokenTtlSeconds: 3600,
     downloadTtlMs: 4 * 3600_000,
+    snapshotDurationMs: 3000,
   };
 }
 
@@ -105,7 +108,14 @@ export function mergeOptions(current: RuntimeOptions, change: unknown): RuntimeO
       }
     } else problems.push("restoreDurationMs must be a number or an object of numbers");
   }
-  for (const key of ["timeScale", "nonceTtlMs", "tokenTtlSeconds", "downloadTtlMs", "faultSeed"] as const) {
+  for (const key of [
+    "timeScale",
+    "nonceTtlMs",
+    "tokenTtlSeconds",
+    "downloadTtlMs",
+    "faultSeed",
+    "snapshotDurationMs",
+  ] as const) {
     if (c[key] !== undefined && positive(key, c[key])) next[key] = c[key] as number;
   }
   if (c.sunset !== undefined) {

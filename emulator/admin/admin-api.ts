@@ -6,8 +6,8 @@ import { MAX_DATE_MS } from "../clock";
 import type { Emulator } from "../emulator-state";
 import { send } from "../http/json-io";
 import { mergeOptions, OptionsError, type RuntimeOptions } from "../options";
-import { isBeingRestored, jobProgress, restoresInto } from "../state/restore-jobs";
-import { jobChange } from "./job-change";
+import { isBeingRestored, jobProgress, restoresInto, type StoredJob } from "../state/restore-jobs";
+import { type JobChange, jobChange } from "./job-change";
 
 /**
  * The admin endpoints under `/__emulator/` (not part of Atlas, no auth): reset, options, the request
@@ -48,14 +48,7 @@ export function admin(
       case "PATCH /jobs/{id}": {
         checkId("jobId", id!);
         const change = jobChange(parseJson(body));
-        const updated = emulator.store.updateJob(id!, (job) => ({
-          ...job,
-          ...(change.expired === true ? { expiredAt: now } : {}),
-          ...(change.cancelled === true ? { cancelledAt: now } : {}),
-          ...(change.failed === true
-            ? { fails: true, durationMs: Math.min(job.durationMs, now - job.createdAt) }
-            : {}),
-        }));
+        const updated = emulator.store.updateJob(id!, (job) => applyJobChange(job, change, now));
         if (!updated)
           throw new ApiError(404, "RESTORE_JOB_NOT_FOUND", `No restore job with ID: ${id}`, [id!]);
         return send(res, 200, { ...updated, phase: jobProgress(updated, now).phase });
@@ -64,7 +57,7 @@ export function admin(
         checkId("snapshotId", id!);
         const { fail = true } = adminBody(body, ["fail"]);
         if (typeof fail !== "boolean") throw adminProblems(["fail must be true or false"]);
-        if (!emulator.store.snapshot(id!))
+        if (!emulator.store.hasSnapshot(id!))
           throw new ApiError(404, "SNAPSHOT_NOT_FOUND", `No snapshot with ID: ${id}`, [id!]);
         emulator.store.setFailRestores(id!, fail);
         return send(res, 200, { snapshotId: id, failRestores: fail });
@@ -85,7 +78,20 @@ export function admin(
         emulator.clock.offsetMs += advanceMs;
         return send(res, 200, { now: new Date(emulator.clock.now()).toISOString() });
       }
+      case "GET /held":
+        return send(res, 200, { held: emulator.heldRequests() });
+      case "POST /held/release":
+        adminBody(body, []);
+        return send(res, 200, { released: emulator.release() });
       default:
+        if (method === "POST" && /^\/held\/[^/]+\/release$/.test(path)) {
+          const heldId = path.split("/")[2]!;
+          const released = emulator.release(heldId);
+          if (released.length === 0)
+            throw new ApiError(404, "RESOURCE_NOT_FOUND", `No held request with ID: ${heldId}`, [heldId]);
+          return send(res, 200, { released });
+        }
+        if (method === "GET" && path.startsWith("/arrivals/")) return arrivals(emulator, path, url, res);
         if (method === "GET" && path.startsWith("/clusters/"))
           return cluster(emulator, path, url.searchParams.get("kind"), now, res);
         throw new ApiError(404, "RESOURCE_NOT_FOUND", `No admin endpoint: ${method} ${path}`, [method, path]);
@@ -99,6 +105,60 @@ export function admin(
           : adminProblems([(error as Error).message]);
     send(res, apiError.status, apiError.toBody());
   }
+}
+
+/** A stored job after an admin change, at `now`. */
+function applyJobChange(job: StoredJob, change: JobChange, now: number): StoredJob {
+  const next = { ...job };
+  if (change.expired) next.expiredAt = now;
+  if (change.cancelled) next.cancelledAt = now;
+  if (change.held === true && next.heldAt === undefined) next.heldAt = now;
+  if (change.held === false && next.heldAt !== undefined) {
+    next.heldMs = (next.heldMs ?? 0) + (now - next.heldAt);
+    delete next.heldAt;
+  }
+  if (change.failed || change.completed) {
+    // Ends now (or keeps an earlier end): the held time so far counts as spent.
+    if (next.heldAt !== undefined) {
+      next.heldMs = (next.heldMs ?? 0) + (now - next.heldAt);
+      delete next.heldAt;
+    }
+    next.durationMs = Math.max(0, Math.min(next.durationMs, now - next.createdAt - (next.heldMs ?? 0)));
+    next.fails = change.failed === true;
+  }
+  return next;
+}
+
+/**
+ * `GET /__emulator/arrivals/{operationId}?count=N&timeoutMs=T`: answers once the operation has been
+ * requested N times (default 1) since the start or the last reset, or 408 after T real ms (default
+ * 10000): tests wait for a client's request without polling.
+ */
+function arrivals(emulator: Emulator, path: string, url: URL, res: ServerResponse): void {
+  const operationId = path.slice("/arrivals/".length);
+  const count = Number(url.searchParams.get("count") ?? "1");
+  const timeoutMs = Number(url.searchParams.get("timeoutMs") ?? "10000");
+  const problems = [
+    ...(!/^[A-Za-z]+$/.test(operationId) ? ["operationId must be an operationId"] : []),
+    ...(!Number.isInteger(count) || count < 1 ? ["count must be an integer >= 1"] : []),
+    ...(!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 600_000
+      ? ["timeoutMs must be an integer from 0 to 600000"]
+      : []),
+  ];
+  if (problems.length > 0) {
+    const error = adminProblems(problems);
+    return send(res, error.status, error.toBody());
+  }
+  const answer = () => ({ operationId, count: emulator.counters.byOperation[operationId] ?? 0 });
+  // A safety net on the wall clock, so a test that waits for a request that never comes ends.
+  const timer = setTimeout(() => {
+    const error = new ApiError(408, "TIMEOUT", `No ${count} requests arrived: ${operationId}`, [operationId]);
+    send(res, 408, error.toBody());
+  }, timeoutMs);
+  void emulator.arrival(operationId, count).then(() => {
+    clearTimeout(timer);
+    if (!res.headersSent) send(res, 200, answer());
+  });
 }
 
 /** A 400 listing every problem of an admin request in `parameters`. */
@@ -149,9 +209,11 @@ function cluster(
   const [, , groupId, name, ...rest] = path.split("/");
   if (rest.length > 0 || !groupId || !name)
     throw new ApiError(404, "RESOURCE_NOT_FOUND", `No admin endpoint: GET ${path}`, ["GET", path]);
-  if (only !== null && only !== "serverless" && only !== "flex")
-    throw invalidParameter("kind", "must be serverless or flex");
-  for (const kind of (["serverless", "flex"] as const).filter((k) => only === null || k === only)) {
+  if (only !== null && only !== "serverless" && only !== "flex" && only !== "cluster")
+    throw invalidParameter("kind", "must be serverless, flex or cluster");
+  for (const kind of (["serverless", "flex", "cluster"] as const).filter(
+    (k) => only === null || k === only,
+  )) {
     if (!emulator.store.cluster(kind, groupId!, name!)) continue;
     const restores = restoresInto(emulator.store.state.jobs, kind, groupId!, name!, now);
     const last = restores[restores.length - 1];

@@ -55,6 +55,7 @@ const REASONS: Record<number, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   406: "Not Acceptable",
+  408: "Request Timeout",
   409: "Conflict",
   410: "Gone",
   415: "Unsupported Media Type",
@@ -147,6 +148,40 @@ export const flexClusterNotFound = (name: string, groupId: string): ApiError =>
     "FLEX_CLUSTER_NOT_FOUND",
     `No flex cluster with name ${name} exists in group ${groupId}.`,
     [name, groupId],
+  );
+
+/** 404 for an unknown dedicated cluster. */
+export const clusterNotFound = (name: string, groupId: string): ApiError =>
+  new ApiError(404, "CLUSTER_NOT_FOUND", `No cluster named ${name} exists in group ${groupId}.`, [
+    name,
+    groupId,
+  ]);
+
+/** 400 for a flex cluster's name on the clusters API (the Atlas CLI switches APIs on this code). */
+export const flexClusterInClusterApi = (name: string): ApiError =>
+  new ApiError(
+    400,
+    "CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API",
+    `Flex cluster ${name} cannot be used in the Cluster API.`,
+    [name],
+  );
+
+/** 405 for cancelling a restore job of a sharded cluster. */
+export const cancelShardedRestoreNotAllowed = (jobId: string): ApiError =>
+  new ApiError(
+    405,
+    "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED",
+    `Restore jobs of sharded clusters cannot be cancelled: ${jobId}`,
+    [jobId],
+  );
+
+/** 400 for a point-in-time restore of a cluster without continuous backup. */
+export const pointInTimeNotEnabled = (name: string): ApiError =>
+  new ApiError(
+    400,
+    "POINT_IN_TIME_RESTORE_NOT_ENABLED",
+    `Continuous cloud backup is not enabled for cluster: ${name}`,
+    [name],
   );
 
 /** 404 for an unknown snapshot (or one of another cluster). */

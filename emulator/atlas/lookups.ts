@@ -4,6 +4,8 @@ import type { Store } from "../state/store";
 import {
   type ApiError,
   cannotAccessGroup,
+  clusterNotFound,
+  flexClusterInClusterApi,
   flexClusterNotFound,
   groupNotFound,
   restoreJobNotFound,
@@ -20,6 +22,7 @@ import { isMigrated } from "./sunset";
 const NOT_FOUND: Record<ClusterApi, (name: string, groupId: string) => ApiError> = {
   serverless: serverlessInstanceNotFound,
   flex: flexClusterNotFound,
+  cluster: clusterNotFound,
 };
 
 /** Checks that the project exists and the caller may use it. */
@@ -36,7 +39,10 @@ export function findCluster(
   groupId = c.params.groupId!,
 ): SeedCluster {
   const cluster = c.store.cluster(api, groupId, name);
-  if (!cluster || (api === "serverless" && isMigrated(c, groupId, name))) throw NOT_FOUND[api](name, groupId);
+  if (!cluster || (api === "serverless" && isMigrated(c, groupId, name))) {
+    if (api === "cluster" && c.store.cluster("flex", groupId, name)) throw flexClusterInClusterApi(name);
+    throw NOT_FOUND[api](name, groupId);
+  }
   return cluster;
 }
 
@@ -45,25 +51,36 @@ export function pathCluster(c: OperationContext, api: ClusterApi): SeedCluster {
   return findCluster(c, api, c.params.clusterName ?? c.params.name!);
 }
 
-/** A snapshot of `cluster` that exists at `now`, or its 404. */
-export function snapshotOf(cluster: SeedCluster, snapshotId: string, now: number): SeedSnapshot {
-  const snapshot = cluster.snapshots.find((s) => s.id === snapshotId && isRetained(s, now));
+/** The snapshots of `api`'s `cluster` that exist at the request's time, newest first. */
+export function newestFirst(c: OperationContext, api: ClusterApi, cluster: SeedCluster): SeedSnapshot[] {
+  return c.store
+    .snapshotsOf(api, cluster, c.now)
+    .filter((s) => isRetained(s, c.now))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
+/** A snapshot of `api`'s `cluster` that exists at the request's time, or its 404. */
+export function snapshotOf(
+  c: OperationContext,
+  api: ClusterApi,
+  cluster: SeedCluster,
+  snapshotId: string,
+): SeedSnapshot {
+  const snapshot = newestFirst(c, api, cluster).find((s) => s.id === snapshotId);
   if (!snapshot) throw snapshotNotFound(snapshotId, cluster.name);
   return snapshot;
 }
 
-/** A completed snapshot of `cluster`, or why it cannot be restored. */
-export function completedSnapshot(cluster: SeedCluster, snapshotId: string, now: number): SeedSnapshot {
-  const snapshot = snapshotOf(cluster, snapshotId, now);
+/** A completed snapshot of `api`'s `cluster`, or why it cannot be restored. */
+export function completedSnapshot(
+  c: OperationContext,
+  api: ClusterApi,
+  cluster: SeedCluster,
+  snapshotId: string,
+): SeedSnapshot {
+  const snapshot = snapshotOf(c, api, cluster, snapshotId);
   if (snapshot.status !== "completed") throw snapshotNotCompleted(snapshotId, snapshot.status);
   return snapshot;
-}
-
-/** The snapshots of `cluster` that exist at `now`, newest first. */
-export function newestFirst(cluster: SeedCluster, now: number): SeedSnapshot[] {
-  return cluster.snapshots
-    .filter((s) => isRetained(s, now))
-    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
 /** The restore job named by the request's path, of the path's cluster, or its 404. */

@@ -27,12 +27,14 @@ export interface OperationContext {
 /** One operation of the OpenAPI subset. */
 export interface Operation {
   readonly operationId: string;
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "DELETE";
   /** Path template, e.g. `/api/atlas/v2/groups/{groupId}/serverless/{name}`. */
   readonly path: string;
   readonly version: string;
   readonly api: ClusterApi;
   /** Whether the answer is a page (gets `status` beside `results` with `envelope=true`). */
   readonly paged?: boolean;
+  /** The status of a success (default 200); a 204 has no body. */
+  readonly status?: number;
   handle(context: OperationContext): unknown;
 }

@@ -1,16 +1,26 @@
 import type { SeedCluster, SeedSnapshot } from "../seed";
 import type { ClusterApi, StoredJob } from "../state/restore-jobs";
+import { cancelShardedRestoreNotAllowed, snapshotNotFound } from "./api-errors";
 import { newestFirst, pathCluster, pathJob, snapshotOf } from "./lookups";
 import type { Operation, OperationContext } from "./operation-context";
 import { paginate } from "./pagination";
-import { createFlexDownload, createFlexRestore, createServerlessJob } from "./restore-requests";
+import {
+  createClusterJob,
+  createFlexDownload,
+  createFlexRestore,
+  createServerlessJob,
+  takeClusterSnapshot,
+} from "./restore-requests";
 import { isMigrated } from "./sunset";
 import {
+  clusterJobView,
+  clusterSnapshotView,
   clusterView,
   flexJobView,
   flexSnapshotView,
   serverlessJobView,
   serverlessSnapshotView,
+  shardedSnapshotView,
 } from "./wire-views";
 
 /**
@@ -24,16 +34,20 @@ const GROUP = "/api/atlas/v2/groups/{groupId}";
 /** What makes one kind's backup API differ from another's. */
 interface BackupKind {
   readonly api: ClusterApi;
+  /** Version of the backup operations. */
   readonly version: string;
+  /** Version of the cluster's own GET (default: {@link version}). */
+  readonly clusterVersion?: string;
   /** Path segment of the project's clusters of this kind. */
   readonly segment: string;
-  /** Name of the cluster's path parameter on the backup routes. */
+  /** Name of the cluster's path parameter on its GET, and on the backup routes. */
   readonly clusterParam: string;
+  readonly backupParam: string;
   /** Nouns in the operationIds: `getGroup<cluster>`, `listGroup<backup>Snapshots`. */
   readonly clusterNoun: string;
   readonly backupNoun: string;
   snapshotView(cluster: SeedCluster, snapshot: SeedSnapshot, baseUrl: string): unknown;
-  jobView(job: StoredJob, now: number, baseUrl: string): unknown;
+  jobView(job: StoredJob, c: OperationContext): unknown;
   createJob(c: OperationContext): StoredJob;
 }
 
@@ -41,11 +55,12 @@ const SERVERLESS: BackupKind = {
   api: "serverless",
   version: "2023-01-01",
   segment: "serverless",
-  clusterParam: "clusterName",
+  clusterParam: "name",
+  backupParam: "clusterName",
   clusterNoun: "ServerlessInstance",
   backupNoun: "ServerlessBackup",
   snapshotView: serverlessSnapshotView,
-  jobView: serverlessJobView,
+  jobView: (job, c) => serverlessJobView(job, c.now, c.baseUrl),
   createJob: createServerlessJob,
 };
 
@@ -54,11 +69,28 @@ const FLEX: BackupKind = {
   version: "2024-11-13",
   segment: "flexClusters",
   clusterParam: "name",
+  backupParam: "name",
   clusterNoun: "FlexCluster",
   backupNoun: "FlexClusterBackup",
   snapshotView: flexSnapshotView,
-  jobView: flexJobView,
+  jobView: (job, c) => flexJobView(job, c.now, c.baseUrl),
   createJob: createFlexRestore,
+};
+
+const CLUSTER: BackupKind = {
+  api: "cluster",
+  version: "2023-01-01",
+  // The current version of getGroupCluster; its 2023-01-01 and 2023-02-01 shapes are not served.
+  clusterVersion: "2024-08-05",
+  segment: "clusters",
+  clusterParam: "clusterName",
+  backupParam: "clusterName",
+  clusterNoun: "Cluster",
+  backupNoun: "ClusterBackup",
+  snapshotView: (cluster, snapshot, baseUrl) => clusterSnapshotView(cluster, snapshot, baseUrl),
+  jobView: (job, c) =>
+    clusterJobView(job, c.store.cluster("cluster", job.groupId, job.clusterName), c.now, c.baseUrl),
+  createJob: createClusterJob,
 };
 
 function page(c: OperationContext, items: unknown[]) {
@@ -67,7 +99,7 @@ function page(c: OperationContext, items: unknown[]) {
 
 /** The cluster, snapshot and restore-job operations every kind offers. */
 function backupOperations(k: BackupKind): Operation[] {
-  const backup = `${GROUP}/${k.segment}/{${k.clusterParam}}/backup`;
+  const backup = `${GROUP}/${k.segment}/{${k.backupParam}}/backup`;
   const op = (
     operationId: string,
     method: Operation["method"],
@@ -75,49 +107,37 @@ function backupOperations(k: BackupKind): Operation[] {
     handle: Operation["handle"],
     paged = false,
   ): Operation => ({ operationId, method, path, version: k.version, api: k.api, paged, handle });
+  const list = (operationId: string, path: string, items: (c: OperationContext) => unknown[]) =>
+    op(operationId, "GET", path, (c) => page(c, items(c)), true);
   return [
-    op(`getGroup${k.clusterNoun}`, "GET", `${GROUP}/${k.segment}/{name}`, (c) =>
-      clusterView(k.api, pathCluster(c, k.api), c.store.state.jobs, c.now, c.baseUrl),
-    ),
-    op(
-      `listGroup${k.backupNoun}Snapshots`,
-      "GET",
-      `${backup}/snapshots`,
-      (c) => {
-        const cluster = pathCluster(c, k.api);
-        return page(
-          c,
-          newestFirst(cluster, c.now).map((s) => k.snapshotView(cluster, s, c.baseUrl)),
-        );
-      },
-      true,
-    ),
+    {
+      ...op(`getGroup${k.clusterNoun}`, "GET", `${GROUP}/${k.segment}/{${k.clusterParam}}`, (c) =>
+        clusterView(k.api, pathCluster(c, k.api), c.store.state.jobs, c.now, c.baseUrl),
+      ),
+      version: k.clusterVersion ?? k.version,
+    },
+    list(`listGroup${k.backupNoun}Snapshots`, `${backup}/snapshots`, (c) => {
+      const cluster = pathCluster(c, k.api);
+      return newestFirst(c, k.api, cluster).map((s) => k.snapshotView(cluster, s, c.baseUrl));
+    }),
     op(`getGroup${k.backupNoun}Snapshot`, "GET", `${backup}/snapshots/{snapshotId}`, (c) => {
       const cluster = pathCluster(c, k.api);
-      return k.snapshotView(cluster, snapshotOf(cluster, c.params.snapshotId!, c.now), c.baseUrl);
+      return k.snapshotView(cluster, snapshotOf(c, k.api, cluster, c.params.snapshotId!), c.baseUrl);
     }),
-    op(
-      `listGroup${k.backupNoun}RestoreJobs`,
-      "GET",
-      `${backup}/restoreJobs`,
-      (c) => {
-        const cluster = pathCluster(c, k.api);
-        const jobs = c.store.jobsOf(k.api, cluster.groupId, cluster.name);
-        return page(
-          c,
-          jobs.map((job) => k.jobView(job, c.now, c.baseUrl)),
-        );
-      },
-      true,
-    ),
+    list(`listGroup${k.backupNoun}RestoreJobs`, `${backup}/restoreJobs`, (c) => {
+      const cluster = pathCluster(c, k.api);
+      return c.store.jobsOf(k.api, cluster.groupId, cluster.name).map((job) => k.jobView(job, c));
+    }),
     op(`getGroup${k.backupNoun}RestoreJob`, "GET", `${backup}/restoreJobs/{restoreJobId}`, (c) =>
-      k.jobView(pathJob(c, k.api), c.now, c.baseUrl),
+      k.jobView(pathJob(c, k.api), c),
     ),
     op(`createGroup${k.backupNoun}RestoreJob`, "POST", `${backup}/restoreJobs`, (c) =>
-      k.jobView(k.createJob(c), c.now, c.baseUrl),
+      k.jobView(k.createJob(c), c),
     ),
   ];
 }
+
+const CLUSTER_BACKUP = `${GROUP}/clusters/{clusterName}/backup`;
 
 /** Every operation the emulator serves. */
 export const OPERATIONS: readonly Operation[] = [
@@ -146,5 +166,48 @@ export const OPERATIONS: readonly Operation[] = [
     version: FLEX.version,
     api: "flex",
     handle: (c) => flexJobView(createFlexDownload(c), c.now, c.baseUrl),
+  },
+  ...backupOperations(CLUSTER),
+  {
+    operationId: "getGroupClusterBackupSnapshotShardedCluster",
+    method: "GET",
+    path: `${CLUSTER_BACKUP}/snapshots/shardedCluster/{snapshotId}`,
+    version: CLUSTER.version,
+    api: "cluster",
+    handle: (c) => {
+      const cluster = pathCluster(c, "cluster");
+      const snapshot = snapshotOf(c, "cluster", cluster, c.params.snapshotId!);
+      // A replica set's snapshot is not one of a sharded cluster: Atlas has none under this path.
+      if (cluster.clusterType !== "SHARDED") throw snapshotNotFound(snapshot.id, cluster.name);
+      return shardedSnapshotView(cluster, snapshot, c.baseUrl);
+    },
+  },
+  {
+    operationId: "takeGroupClusterBackupSnapshots",
+    method: "POST",
+    path: `${CLUSTER_BACKUP}/snapshots`,
+    version: CLUSTER.version,
+    api: "cluster",
+    handle: (c) => {
+      const taken = takeClusterSnapshot(c);
+      const cluster = pathCluster(c, "cluster");
+      return clusterSnapshotView(cluster, snapshotOf(c, "cluster", cluster, taken.id), c.baseUrl, "taken");
+    },
+  },
+  {
+    operationId: "cancelGroupClusterBackupRestoreJob",
+    method: "DELETE",
+    path: `${CLUSTER_BACKUP}/restoreJobs/{restoreJobId}`,
+    version: CLUSTER.version,
+    api: "cluster",
+    status: 204,
+    handle: (c) => {
+      const job = pathJob(c, "cluster");
+      if (c.store.cluster("cluster", job.groupId, job.clusterName)?.clusterType === "SHARDED")
+        throw cancelShardedRestoreNotAllowed(job.id);
+      // Cancelling a finished job changes nothing (the job keeps its outcome), as a second cancel does.
+      if (job.cancelledAt === undefined) c.store.updateJob(job.id, (j) => ({ ...j, cancelledAt: c.now }));
+      return undefined;
+    },
   },
 ];

@@ -1,6 +1,6 @@
-// Request body schemas of the three create operations, copied from the OpenAPI subset with only the
-// validation keywords kept and $refs inlined. test/emulator/request-schemas.spec.ts checks they still equal
-// the contract, so an update of the OpenAPI file cannot silently diverge from what the emulator enforces.
+// Request body schemas of the create operations, copied from the OpenAPI subsets with only the validation
+// keywords kept and $refs inlined. test/emulator/atlas/request-schemas.spec.ts checks they still equal the
+// contract, so an update of an OpenAPI file cannot silently diverge from what the emulator enforces.
 
 /** The JSON Schema subset the emulator validates request bodies with. */
 export interface Schema {
@@ -95,5 +95,88 @@ export const FlexBackupSnapshotDownloadCreate20241113: Schema = {
     snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string", writeOnly: true },
   },
   required: ["snapshotId"],
+  type: "object",
+};
+
+/** Body of createGroupClusterBackupRestoreJob (`DiskBackupSnapshotRestoreJob`). */
+export const DiskBackupSnapshotRestoreJob: Schema = {
+  properties: {
+    cancelled: { readOnly: true, type: "boolean" },
+    components: {
+      items: {
+        properties: {
+          downloadUrl: { readOnly: true, type: "string" },
+          privateDownloadDeliveryUrls: {
+            items: {
+              properties: {
+                deliveryUrl: { type: "string" },
+                endpointId: { pattern: "^vpce-[0-9a-f]{17}$", type: "string" },
+              },
+              type: "object",
+            },
+            readOnly: true,
+            type: "array",
+          },
+          replicaSetName: { readOnly: true, type: "string" },
+        },
+        type: "object",
+      },
+      readOnly: true,
+      type: "array",
+    },
+    deliveryType: { enum: ["automated", "download", "pointInTime"], type: "string" },
+    deliveryUrl: { items: { type: "string" }, readOnly: true, type: "array" },
+    desiredTimestamp: {
+      properties: {
+        date: { format: "date-time", readOnly: true, type: "string" },
+        increment: { format: "int32", minimum: 1199145600.0, readOnly: true, type: "integer" },
+      },
+      readOnly: true,
+      type: "object",
+    },
+    expired: { readOnly: true, type: "boolean" },
+    expiresAt: { format: "date-time", readOnly: true, type: "string" },
+    failed: { readOnly: true, type: "boolean" },
+    finishedAt: { format: "date-time", readOnly: true, type: "string" },
+    id: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
+    links: {
+      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
+      readOnly: true,
+      type: "array",
+    },
+    oplogInc: { format: "int32", minimum: 1, type: "integer" },
+    oplogTs: { format: "int32", minimum: 1199145600.0, type: "integer" },
+    pointInTimeUTCSeconds: { format: "int32", minimum: 1199145600.0, type: "integer" },
+    privateDownloadDeliveryUrls: {
+      items: {
+        properties: {
+          deliveryUrl: { type: "string" },
+          endpointId: { pattern: "^vpce-[0-9a-f]{17}$", type: "string" },
+        },
+        type: "object",
+      },
+      readOnly: true,
+      type: "array",
+    },
+    snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+    targetClusterName: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]*$", type: "string" },
+    targetGroupId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+    timestamp: { format: "date-time", readOnly: true, type: "string" },
+  },
+  required: ["deliveryType"],
+  type: "object",
+};
+
+/** Body of takeGroupClusterBackupSnapshots (`DiskBackupOnDemandSnapshotRequest`). */
+export const DiskBackupOnDemandSnapshotRequest: Schema = {
+  properties: {
+    description: { type: "string" },
+    links: {
+      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
+      readOnly: true,
+      type: "array",
+    },
+    retentionInDays: { format: "int32", minimum: 1, type: "integer" },
+  },
   type: "object",
 };

@@ -1,6 +1,6 @@
 import { downloadPath } from "../download/archive";
-import type { SeedCluster, SeedSnapshot } from "../seed";
-import { isBeingRestored, jobProgress, type StoredJob } from "../state/restore-jobs";
+import { replicaSetNames, type SeedCluster, type SeedSnapshot } from "../seed";
+import { type ClusterApi, isBeingRestored, jobProgress, type StoredJob } from "../state/restore-jobs";
 import { snapshotExpiresAt } from "./backup-policy";
 
 /**
@@ -17,6 +17,36 @@ function selfLink(baseUrl: string, path: string): { rel: string; href: string }[
 
 /** `ServerlessBackupRestoreJob`. */
 export function serverlessJobView(job: StoredJob, now: number, baseUrl: string): Record<string, unknown> {
+  return backupJobView("serverless", job, now, baseUrl);
+}
+
+/**
+ * `DiskBackupSnapshotRestoreJob`: the serverless shape, plus `components` (one per replica set) for a
+ * sharded cluster, each with its own download link once a download is ready.
+ */
+export function clusterJobView(
+  job: StoredJob,
+  cluster: SeedCluster | undefined,
+  now: number,
+  baseUrl: string,
+): Record<string, unknown> {
+  const view = backupJobView("clusters", job, now, baseUrl);
+  if (cluster?.clusterType === "SHARDED") {
+    const links = view.deliveryUrl as string[];
+    view.components = replicaSetNames(cluster).map((replicaSetName) => ({
+      replicaSetName,
+      ...(links.length > 0 ? { downloadUrl: `${links[0]}?replicaSet=${replicaSetName}` } : {}),
+    }));
+  }
+  return view;
+}
+
+function backupJobView(
+  segment: "serverless" | "clusters",
+  job: StoredJob,
+  now: number,
+  baseUrl: string,
+): Record<string, unknown> {
   const progress = jobProgress(job, now);
   const view: Record<string, unknown> = {
     id: job.id,
@@ -31,7 +61,7 @@ export function serverlessJobView(job: StoredJob, now: number, baseUrl: string):
     deliveryUrl: [],
     links: selfLink(
       baseUrl,
-      `/api/atlas/v2/groups/${job.groupId}/serverless/${job.clusterName}/backup/restoreJobs/${job.id}`,
+      `/api/atlas/v2/groups/${job.groupId}/${segment}/${job.clusterName}/backup/restoreJobs/${job.id}`,
     ),
   };
   if (progress.finishedAt !== undefined) view.finishedAt = iso(progress.finishedAt);
@@ -124,9 +154,69 @@ export function flexSnapshotView(
   return view;
 }
 
-/** `ServerlessInstanceDescription` or `FlexClusterDescription20241113`, `stateName` from running restores. */
+/** `DiskBackupReplicaSet` (what lists and gets answer) or `DiskBackupSnapshot` (what a take answers). */
+export function clusterSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+  shape: "replicaSet" | "taken" = "replicaSet",
+): Record<string, unknown> {
+  const sharded = cluster.clusterType === "SHARDED";
+  const view: Record<string, unknown> = {
+    id: snapshot.id,
+    createdAt: snapshot.createdAt,
+    expiresAt: iso(snapshotExpiresAt(snapshot)),
+    mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    snapshotType: snapshot.snapshotType ?? "scheduled",
+    status: snapshot.status,
+    storageSizeBytes: snapshot.storageSizeBytes ?? 1_073_741_824,
+    type: sharded ? "shardedCluster" : "replicaSet",
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}/backup/snapshots/${snapshot.id}`,
+    ),
+  };
+  // Atlas answers `ondemand` for on-demand snapshots, which the enum lacks: the field is left out.
+  if (snapshot.snapshotType !== "onDemand") view.frequencyType = "daily";
+  if (snapshot.description !== undefined) view.description = snapshot.description;
+  if (shape === "replicaSet") {
+    view.cloudProvider = cluster.backingProviderName ?? "AWS";
+    if (!sharded) view.replicaSetName = replicaSetNames(cluster)[0];
+  }
+  return view;
+}
+
+/** `DiskBackupShardedClusterSnapshot`: one member snapshot per shard (ids derived from the snapshot's). */
+export function shardedSnapshotView(
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+): Record<string, unknown> {
+  const { cloudProvider, type, links: _links, ...common } = clusterSnapshotView(cluster, snapshot, baseUrl);
+  const members = replicaSetNames(cluster).map((replicaSetName, i) => ({
+    cloudProvider,
+    id: `${snapshot.id.slice(0, 20)}${(0xf000 + i).toString(16)}`,
+    replicaSetName,
+  }));
+  return {
+    ...common,
+    type,
+    configServerType: "EMBEDDED",
+    members,
+    snapshotIds: members.map((m) => m.id),
+    links: selfLink(
+      baseUrl,
+      `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}/backup/snapshots/shardedCluster/${snapshot.id}`,
+    ),
+  };
+}
+
+/**
+ * `ServerlessInstanceDescription`, `FlexClusterDescription20241113` or `ClusterDescription20240805`,
+ * `stateName` from running restores.
+ */
 export function clusterView(
-  api: "serverless" | "flex",
+  api: ClusterApi,
   cluster: SeedCluster,
   jobs: readonly StoredJob[],
   now: number,
@@ -146,6 +236,19 @@ export function clusterView(
     backingProviderName: cluster.backingProviderName ?? "AWS",
     regionName: cluster.regionName ?? "US_EAST_1",
   };
+  if (api === "cluster") {
+    return {
+      ...common,
+      clusterType: cluster.clusterType ?? "REPLICASET",
+      backupEnabled: true,
+      pitEnabled: cluster.pitEnabled ?? true,
+      paused: false,
+      mongoDBMajorVersion: (cluster.mongoDBVersion ?? "8.0.4").split(".")[0] + ".0",
+      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      versionReleaseSystem: "LTS",
+      links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}`),
+    };
+  }
   if (api === "serverless") {
     return {
       ...common,

@@ -1,9 +1,21 @@
 // Fault injection. Rules match operations and fire by count, sequence or probability; probabilities draw from
 // a seeded PRNG, so a given seed and request order always give the same faults.
 
-/** What a fault does to one request. `ok` (in sequences) lets it through. */
+/**
+ * What a fault does to one request. `ok` (in sequences) lets it through. `hold` keeps the request
+ * waiting before it is carried out, `hold-response-after-commit` after, until an admin call releases
+ * it (`POST /__emulator/held/{id}/release`): a test can then kill a client while its call is in flight.
+ */
 export type FaultStep =
-  "ok" | "429" | "500" | "503" | "reset" | "drop-response-after-commit" | `latency:${number}`;
+  | "ok"
+  | "429"
+  | "500"
+  | "503"
+  | "reset"
+  | "drop-response-after-commit"
+  | "hold"
+  | "hold-response-after-commit"
+  | `latency:${number}`;
 
 /** One fault rule (the `faults` option; `--fault` on the command line). */
 export interface FaultRule {
@@ -30,12 +42,13 @@ export interface FaultDecision {
   /** Real milliseconds to wait before handling the request. */
   latencyMs: number;
   /** The failure to inject, if any. */
-  action?: "429" | "500" | "503" | "reset" | "drop-response-after-commit";
+  action?: Exclude<FaultStep, "ok" | `latency:${number}`>;
   /** `Retry-After` for a 429 or 503. */
   retryAfterSeconds: number;
 }
 
-const STEP_RE = /^(ok|429|500|503|reset|drop-response-after-commit|latency:\d+)$/;
+const STEP_RE =
+  /^(ok|429|500|503|reset|drop-response-after-commit|hold|hold-response-after-commit|latency:\d+)$/;
 
 /** Whether a string is a {@link FaultStep}. */
 export function isFaultStep(value: unknown): value is FaultStep {
@@ -64,7 +77,7 @@ export function faultRuleProblems(rule: unknown, where: string): string[] {
   }
   if (r["action"] !== undefined && !isFaultStep(r["action"])) {
     problems.push(
-      `${where}.action must be ok, 429, 500, 503, reset, drop-response-after-commit or latency:<ms>`,
+      `${where}.action must be ok, 429, 500, 503, reset, drop-response-after-commit, hold, hold-response-after-commit or latency:<ms>`,
     );
   }
   if (r["sequence"] !== undefined && (!Array.isArray(r["sequence"]) || !r["sequence"].every(isFaultStep))) {

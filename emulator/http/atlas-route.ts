@@ -80,6 +80,8 @@ export async function atlasRoute(
   const fault = emulator.faults.decide(operation.operationId, method);
   // On the emulator's clock, so a test on a manual clock decides when the delay is over.
   if (fault.latencyMs > 0) await emulator.clock.sleep(fault.latencyMs);
+  const held = { operationId: operation.operationId, method, path: url.pathname };
+  if (fault.action === "hold") await emulator.hold({ ...held, committed: false });
   if (fault.action === "reset") {
     log("reset");
     req.socket.destroy();
@@ -105,6 +107,7 @@ export async function atlasRoute(
     req,
     body,
   );
+  if (fault.action === "hold-response-after-commit") await emulator.hold({ ...held, committed: true });
   if (fault.action === "drop-response-after-commit") {
     // The request was carried out (a job may now exist) but its answer never arrives: the case that
     // makes naive clients create duplicates.
@@ -168,7 +171,8 @@ function answer(
       : operation.paged
         ? { ...(result as object), status: 200 }
         : { status: 200, content: result };
-    return { status: 200, payload: prettyJson(payload, pretty), headers };
+    const status = operation.status ?? 200;
+    return { status, payload: status === 204 ? "" : prettyJson(payload, pretty), headers };
   } catch (error) {
     const apiError = emulator.asApiError(error);
     const body = apiError.toBody();

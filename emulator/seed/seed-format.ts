@@ -22,9 +22,13 @@ export interface SeedSnapshot {
   mongoDBVersion?: string;
   /** Free text, ignored. */
   description?: string;
+  /** `onDemand` for snapshots taken through the API (default: `scheduled`). */
+  snapshotType?: "onDemand" | "scheduled";
+  /** Days the snapshot is kept (default: 30, the default policy's daily snapshots). */
+  retentionDays?: number;
 }
 
-/** A serverless instance or flex cluster. */
+/** A serverless instance, flex cluster or dedicated cluster. */
 export interface SeedCluster {
   /** 24-hex id. */
   id: string;
@@ -42,6 +46,12 @@ export interface SeedCluster {
   regionName?: string;
   /** Its snapshots, any order. */
   snapshots: SeedSnapshot[];
+  /** Dedicated clusters only: `REPLICASET` (default) or `SHARDED`. */
+  clusterType?: "REPLICASET" | "SHARDED";
+  /** Dedicated sharded clusters only: how many shards (default 2); replica sets `<name>-shard-<i>`. */
+  shardCount?: number;
+  /** Dedicated clusters only: whether continuous backup allows point-in-time restores (default true). */
+  pitEnabled?: boolean;
   /** Free text, ignored. */
   description?: string;
 }
@@ -77,6 +87,8 @@ export interface Seed {
   projects: SeedProject[];
   serverlessInstances: SeedCluster[];
   flexClusters: SeedCluster[];
+  /** Dedicated clusters (the clusters API); optional in a seed file. */
+  clusters: SeedCluster[];
   apiKeys: SeedApiKey[];
   serviceAccounts: SeedServiceAccount[];
   description?: string;
@@ -113,6 +125,7 @@ export function resolveSeedTimes(seed: Seed, startMs: number): Seed {
     ...seed,
     serverlessInstances: seed.serverlessInstances.map(cluster),
     flexClusters: seed.flexClusters.map(cluster),
+    clusters: seed.clusters.map(cluster),
   };
 }
 
@@ -159,9 +172,10 @@ export function parseSeed(json: unknown): Seed {
     if (id && !projectIds.has(id)) problems.push(`${where} names an unknown project: ${id}`);
   };
 
-  const clusters = (key: "serverlessInstances" | "flexClusters"): SeedCluster[] => {
+  const clusters = (key: "serverlessInstances" | "flexClusters" | "clusters"): SeedCluster[] => {
     const seen = new Set<string>();
-    return asArray(root[key], key, problems).map((c, i) => {
+    const list = key === "clusters" ? (root[key] ?? []) : root[key];
+    return asArray(list, key, problems).map((c, i) => {
       const where = `${key}[${i}]`;
       const o = asObject(c, where, problems);
       const cluster: SeedCluster = {
@@ -181,6 +195,7 @@ export function parseSeed(json: unknown): Seed {
           problems.push(`${where}.backingProviderName must be one of ${PROVIDERS.join(", ")}`);
         } else cluster.backingProviderName = o["backingProviderName"] as "AWS";
       }
+      if (key === "clusters") copyDedicatedFields(o, cluster, where, problems);
       checkProjectRef(cluster.groupId, `${where}.groupId`);
       const key2 = `${cluster.groupId}/${cluster.name}`;
       if (seen.has(key2)) problems.push(`${where} repeats a name in its project: ${cluster.name}`);
@@ -190,9 +205,10 @@ export function parseSeed(json: unknown): Seed {
   };
   const serverlessInstances = clusters("serverlessInstances");
   const flexClusters = clusters("flexClusters");
+  const dedicated = clusters("clusters");
 
   const snapshotIds = new Set<string>();
-  for (const c of [...serverlessInstances, ...flexClusters]) {
+  for (const c of [...serverlessInstances, ...flexClusters, ...dedicated]) {
     for (const s of c.snapshots) {
       if (snapshotIds.has(s.id)) problems.push(`snapshot id is not unique: ${s.id}`);
       snapshotIds.add(s.id);
@@ -230,7 +246,14 @@ export function parseSeed(json: unknown): Seed {
   const apiKeys = credentials("apiKeys", "publicKey", "privateKey");
   const serviceAccounts = credentials("serviceAccounts", "clientId", "clientSecret");
   if (problems.length > 0) throw new SeedError(problems);
-  const seed: Seed = { projects, serverlessInstances, flexClusters, apiKeys, serviceAccounts };
+  const seed: Seed = {
+    projects,
+    serverlessInstances,
+    flexClusters,
+    clusters: dedicated,
+    apiKeys,
+    serviceAccounts,
+  };
   if (typeof root["description"] === "string") seed.description = root["description"];
   return seed;
 }
@@ -261,6 +284,36 @@ function parseSnapshot(json: unknown, where: string, problems: string[]): SeedSn
   copyOptionalString(o, snapshot, "mongoDBVersion", where, problems);
   copyOptionalString(o, snapshot, "description", where, problems);
   return snapshot;
+}
+
+function copyDedicatedFields(
+  o: Record<string, unknown>,
+  cluster: SeedCluster,
+  where: string,
+  problems: string[],
+): void {
+  const type = o["clusterType"];
+  if (type !== undefined) {
+    if (type !== "REPLICASET" && type !== "SHARDED")
+      problems.push(`${where}.clusterType must be REPLICASET or SHARDED`);
+    else cluster.clusterType = type;
+  }
+  const shards = o["shardCount"];
+  if (shards !== undefined) {
+    if (!Number.isInteger(shards) || (shards as number) < 1 || (shards as number) > 50)
+      problems.push(`${where}.shardCount must be an integer from 1 to 50`);
+    else cluster.shardCount = shards as number;
+  }
+  if (o["pitEnabled"] !== undefined) {
+    if (typeof o["pitEnabled"] !== "boolean") problems.push(`${where}.pitEnabled must be a boolean`);
+    else cluster.pitEnabled = o["pitEnabled"];
+  }
+}
+
+/** The replica sets of a dedicated cluster: one, or one per shard. */
+export function replicaSetNames(cluster: SeedCluster): string[] {
+  if (cluster.clusterType !== "SHARDED") return [`${cluster.name}-shard-0`];
+  return Array.from({ length: cluster.shardCount ?? 2 }, (_, i) => `${cluster.name}-shard-${i}`);
 }
 
 function asObject(value: unknown, where: string, problems: string[]): Record<string, unknown> {

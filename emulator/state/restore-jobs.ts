@@ -3,16 +3,24 @@
 // clock moves jobs forward deterministically.
 
 /** The APIs whose restore jobs the emulator keeps. */
-export type ClusterApi = "serverless" | "flex";
+export type ClusterApi = "serverless" | "flex" | "cluster";
 
-/** Delivery types of serverless restore jobs (Atlas spelling). */
+/** Delivery types of serverless and dedicated-cluster restore jobs (Atlas spelling). */
 export type ServerlessDeliveryType = "automated" | "download" | "pointInTime";
 
 /** Delivery types of flex restore jobs (Atlas spelling). */
 export type FlexDeliveryType = "RESTORE" | "DOWNLOAD";
 
 /** Keys of per-delivery-type restore durations (`restoreDurations` option). */
-export type RestoreKind = "automated" | "download" | "pointInTime" | "flexRestore" | "flexDownload";
+export type RestoreKind =
+  | "automated"
+  | "download"
+  | "pointInTime"
+  | "flexRestore"
+  | "flexDownload"
+  | "clusterAutomated"
+  | "clusterDownload"
+  | "clusterPointInTime";
 
 /** All {@link RestoreKind} values. */
 export const RESTORE_KINDS: readonly RestoreKind[] = [
@@ -21,6 +29,9 @@ export const RESTORE_KINDS: readonly RestoreKind[] = [
   "pointInTime",
   "flexRestore",
   "flexDownload",
+  "clusterAutomated",
+  "clusterDownload",
+  "clusterPointInTime",
 ];
 
 /** A restore job as the store keeps it: what was asked, when, and the admin overrides applied to it. */
@@ -55,6 +66,10 @@ export interface StoredJob {
   cancelledAt?: number;
   /** Emulator ms at which an admin expired it. */
   expiredAt?: number;
+  /** Emulator ms since which an admin holds it where it is (it does not move on until released). */
+  heldAt?: number;
+  /** Emulator ms it spent held before, added to its end. */
+  heldMs?: number;
 }
 
 /** Where a job is in its life. `CANCELLED` only arises from the admin endpoint. */
@@ -79,7 +94,9 @@ const QUEUED_TENTHS = 2;
 
 /** Computes a job's phase, finish and expiry at `now` (epoch ms). */
 export function jobProgress(job: StoredJob, now: number): JobProgress {
-  const endsAt = job.createdAt + job.durationMs;
+  // A held job's time stands still: it ends as much later as it was held, and never while held.
+  const held = (job.heldMs ?? 0) + (job.heldAt !== undefined ? Math.max(0, now - job.heldAt) : 0);
+  const endsAt = job.createdAt + job.durationMs + held;
   const cancelled = job.cancelledAt !== undefined && job.cancelledAt < endsAt && now >= job.cancelledAt;
   const expiredByAdmin = job.expiredAt !== undefined && now >= job.expiredAt;
   if (cancelled) return { phase: "CANCELLED", expired: expiredByAdmin, linkServes: false };
@@ -93,8 +110,8 @@ export function jobProgress(job: StoredJob, now: number): JobProgress {
     const expired = expiredByAdmin || now >= expiresAt;
     return { expiresAt, expired, linkServes: !expired };
   };
-  if (now < endsAt) {
-    const elapsed = now - job.createdAt;
+  if (now < endsAt || job.heldAt !== undefined) {
+    const elapsed = now - job.createdAt - held;
     const phase: JobPhase =
       elapsed * 10 < job.durationMs * PENDING_TENTHS
         ? "PENDING"
@@ -120,6 +137,12 @@ export function isRunning(progress: JobProgress): boolean {
 /** The duration key a job of this API and delivery type uses. */
 export function restoreKindOf(api: StoredJob["api"], deliveryType: StoredJob["deliveryType"]): RestoreKind {
   if (api === "flex") return deliveryType === "DOWNLOAD" ? "flexDownload" : "flexRestore";
+  if (api === "cluster")
+    return deliveryType === "download"
+      ? "clusterDownload"
+      : deliveryType === "pointInTime"
+        ? "clusterPointInTime"
+        : "clusterAutomated";
   return deliveryType as ServerlessDeliveryType;
 }
 

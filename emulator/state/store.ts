@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "fs";
 
 import { MAX_DATE_MS } from "../clock";
 import { resolveSeedTimes, type Seed, type SeedCluster, type SeedSnapshot } from "../seed";
-import type { StoredJob } from "./restore-jobs";
+import type { ClusterApi, StoredJob } from "./restore-jobs";
 
 /** An issued OAuth access token; only its SHA-256 is kept, so a state file never holds a usable token. */
 export interface StoredToken {
@@ -23,11 +23,33 @@ export interface PersistedState {
   failRestores: Record<string, boolean>;
   /** Emulator time of the first start: the seed's relative times count back from it, across restarts. */
   seedStartMs?: number;
+  /** On-demand snapshots of dedicated clusters, taken through the API. */
+  takenSnapshots?: TakenSnapshot[];
+}
+
+/** An on-demand snapshot: its status walks queued → inProgress → completed on the emulator's clock. */
+export interface TakenSnapshot {
+  id: string;
+  groupId: string;
+  clusterName: string;
+  /** Emulator ms when it was asked for. */
+  takenAt: number;
+  /** How long it takes, emulator ms. */
+  durationMs: number;
+  description?: string;
+  retentionDays?: number;
+}
+
+/** A taken snapshot's status at `now`: queued for the first tenth of its duration, then in progress. */
+export function takenSnapshotStatus(snapshot: TakenSnapshot, now: number): SeedSnapshot["status"] {
+  const elapsed = now - snapshot.takenAt;
+  if (elapsed >= snapshot.durationMs) return "completed";
+  return elapsed * 10 < snapshot.durationMs ? "queued" : "inProgress";
 }
 
 /** A snapshot with the cluster and API it belongs to. */
 export interface SnapshotRef {
-  api: "serverless" | "flex";
+  api: ClusterApi;
   cluster: SeedCluster;
   snapshot: SeedSnapshot;
 }
@@ -59,6 +81,8 @@ export function stateProblems(value: unknown): string[] {
   const fails = state.failRestores;
   if (fails !== undefined && (typeof fails !== "object" || fails === null || Array.isArray(fails)))
     problems.push("failRestores must be an object");
+  if (state.takenSnapshots !== undefined && !Array.isArray(state.takenSnapshots))
+    problems.push("takenSnapshots must be an array");
   return problems;
 }
 
@@ -87,6 +111,7 @@ export class Store {
     for (const [api, clusters] of [
       ["serverless", this.seed.serverlessInstances],
       ["flex", this.seed.flexClusters],
+      ["cluster", this.seed.clusters],
     ] as const) {
       for (const cluster of clusters) {
         for (const snapshot of cluster.snapshots) this.snapshots.set(snapshot.id, { api, cluster, snapshot });
@@ -104,10 +129,36 @@ export class Store {
     return this.seed.serverlessInstances.filter((c) => c.groupId === groupId);
   }
 
-  /** The serverless instance or flex cluster `name` in `groupId`. */
-  cluster(api: "serverless" | "flex", groupId: string, name: string): SeedCluster | undefined {
-    const list = api === "serverless" ? this.seed.serverlessInstances : this.seed.flexClusters;
+  /** The serverless instance, flex cluster or dedicated cluster `name` in `groupId`. */
+  cluster(api: ClusterApi, groupId: string, name: string): SeedCluster | undefined {
+    const list = {
+      serverless: this.seed.serverlessInstances,
+      flex: this.seed.flexClusters,
+      cluster: this.seed.clusters,
+    }[api];
     return list.find((c) => c.groupId === groupId && c.name === name);
+  }
+
+  /** A cluster's snapshots at `now`: the seed's, then those taken on demand with their status then. */
+  snapshotsOf(api: ClusterApi, cluster: SeedCluster, now: number): SeedSnapshot[] {
+    if (api !== "cluster") return cluster.snapshots;
+    const taken = (this.state.takenSnapshots ?? [])
+      .filter((t) => t.groupId === cluster.groupId && t.clusterName === cluster.name && t.takenAt <= now)
+      .map((t): SeedSnapshot => ({
+        id: t.id,
+        createdAt: new Date(t.takenAt).toISOString(),
+        status: takenSnapshotStatus(t, now),
+        snapshotType: "onDemand",
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        ...(t.retentionDays !== undefined ? { retentionDays: t.retentionDays } : {}),
+      }));
+    return [...cluster.snapshots, ...taken];
+  }
+
+  /** Records an on-demand snapshot and persists it before the caller answers. */
+  addTakenSnapshot(snapshot: TakenSnapshot): void {
+    this.state.takenSnapshots = [...(this.state.takenSnapshots ?? []), snapshot];
+    this.persist();
   }
 
   /** The snapshot with this id, wherever it lives. */
@@ -119,6 +170,13 @@ export class Store {
   failsRestores(snapshotId: string): boolean {
     return (
       this.state.failRestores[snapshotId] ?? this.snapshots.get(snapshotId)?.snapshot.failRestores ?? false
+    );
+  }
+
+  /** Whether a snapshot with this id exists, seeded or taken. */
+  hasSnapshot(snapshotId: string): boolean {
+    return (
+      this.snapshots.has(snapshotId) || (this.state.takenSnapshots ?? []).some((t) => t.id === snapshotId)
     );
   }
 

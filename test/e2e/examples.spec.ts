@@ -90,7 +90,8 @@ describe("end to end: every example runs", function () {
     runExample(
       "pit",
       join(REPO_ROOT, "examples", "point-in-time"),
-      { groupId: PRODUCTION },
+      // An hour ago: inside the emulator's serverless restore window, as a user would pick it.
+      { groupId: PRODUCTION, pointInTimeUTCSeconds: String(Math.floor(Date.now() / 1000) - 3600) },
       async (outputs) => {
         assert.strictEqual(outputs.status, "COMPLETED");
       },

@@ -11,8 +11,12 @@ const job = {
 };
 
 describe("emulator contract checker", () => {
-  it("knows the 14 operations and finds them by method and path", () => {
-    assert.strictEqual(CONTRACT_OPERATIONS.length, 14);
+  it("knows the 28 operations and finds them by method and path", () => {
+    assert.strictEqual(CONTRACT_OPERATIONS.length, 28);
+    assert.strictEqual(
+      operationOf("DELETE", "/api/atlas/v2/groups/g/clusters/c/backup/restoreJobs/j"),
+      "cancelGroupClusterBackupRestoreJob",
+    );
     assert.strictEqual(
       operationOf("POST", "/api/atlas/v2/groups/g/flexClusters/c/backup/download"),
       "downloadGroupFlexClusterBackup",

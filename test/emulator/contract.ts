@@ -17,8 +17,8 @@ type Json = Record<string, unknown>;
 type Operation = { operationId?: string; responses: Record<string, Json> };
 type Spec = Json & { paths: Record<string, Record<string, Operation>>; components: Json };
 
-const specs = ["openapi-subset.json", "openapi-subset-extras.json"].map((file) =>
-  withErrata(JSON.parse(readFileSync(join(__dirname, "openapi", file), "utf8")) as Spec),
+const specs = ["openapi-subset.json", "openapi-subset-extras.json", "openapi-subset-dedicated.json"].map(
+  (file) => withErrata(JSON.parse(readFileSync(join(__dirname, "openapi", file), "utf8")) as Spec),
 );
 
 /**
@@ -84,8 +84,12 @@ export function isContractPath(pathname: string): boolean {
   return operations.some((o) => new RegExp(`^${o.path.replace(/\{\w+\}/g, "[^/]+")}$`).test(pathname));
 }
 
-/** The JSON pointer, within its spec, of an operation's answer schema for a status. */
-function responsePointer(operationId: string, status: number): { ref: string; pointer: string[] } {
+/** The JSON pointer, within its spec, of an operation's answer schema for a status (and media type). */
+function responsePointer(
+  operationId: string,
+  status: number,
+  mediaType?: string,
+): { ref: string; pointer: string[] } {
   const located = operations.find((o) => o.operation.operationId === operationId);
   if (!located) throw new Error(`no such operation in the contract: ${operationId}`);
   const spec = specs[located.spec]!;
@@ -104,7 +108,8 @@ function responsePointer(operationId: string, status: number): { ref: string; po
       pointer: ["components", "responses", name, "content", mediaType, "schema"],
     };
   }
-  const mediaType = Object.keys(response.content as Json)[0]!;
+  const types = Object.keys(response.content as Json);
+  const chosen = mediaType !== undefined && types.includes(mediaType) ? mediaType : types[0]!;
   return {
     ref: `spec${located.spec}`,
     pointer: [
@@ -114,7 +119,7 @@ function responsePointer(operationId: string, status: number): { ref: string; po
       "responses",
       String(status),
       "content",
-      mediaType,
+      chosen,
       "schema",
     ],
   };
@@ -122,18 +127,25 @@ function responsePointer(operationId: string, status: number): { ref: string; po
 
 /** The documented media type of an operation's answer for a status (`application/json` for errors). */
 export function contractMediaType(operationId: string, status: number): string {
-  const { pointer } = responsePointer(operationId, status);
-  return pointer[0] === "paths" ? pointer[6]! : "application/json";
+  return contractMediaTypes(operationId, status)[0]!;
+}
+
+/** Every documented media type of an operation's answer for a status (one per version it offers). */
+export function contractMediaTypes(operationId: string, status: number): string[] {
+  const located = operations.find((o) => o.operation.operationId === operationId);
+  const response = located?.operation.responses[String(status)];
+  if (!response || typeof response.$ref === "string" || !response.content) return ["application/json"];
+  return Object.keys(response.content as Json);
 }
 
 const escapeSegment = (s: string): string => encodeURIComponent(s.replace(/~/g, "~0").replace(/\//g, "~1"));
 
 /** Throws when `body` does not match what the OpenAPI promises for this operation and status. */
-export function assertContract(operationId: string, status: number, body: unknown): void {
-  const key = `${operationId} ${status}`;
+export function assertContract(operationId: string, status: number, body: unknown, mediaType?: string): void {
+  const key = `${operationId} ${status} ${mediaType ?? ""}`;
   let validate = compiled.get(key);
   if (!validate) {
-    const { ref, pointer } = responsePointer(operationId, status);
+    const { ref, pointer } = responsePointer(operationId, status, mediaType);
     validate = ajv.compile({ $ref: `${ref}#/${pointer.map(escapeSegment).join("/")}` });
     compiled.set(key, validate);
   }

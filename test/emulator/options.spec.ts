@@ -11,6 +11,9 @@ describe("emulator options", () => {
       pointInTime: 3000,
       flexRestore: 3000,
       flexDownload: 3000,
+      clusterAutomated: 3000,
+      clusterDownload: 3000,
+      clusterPointInTime: 3000,
     });
     assert.deepStrictEqual([options.rateLimit, options.faults, options.sunset], [null, [], "auto"]);
   });
@@ -50,7 +53,7 @@ describe("emulator options", () => {
           "unknown restore kind: slow",
           "timeScale must be a positive number",
           "sunset must be auto, off, gone or migrated",
-          "faults[0].action must be ok, 429, 500, 503, reset, drop-response-after-commit or latency:<ms>",
+          "faults[0].action must be ok, 429, 500, 503, reset, drop-response-after-commit, hold, hold-response-after-commit or latency:<ms>",
         ]);
         return true;
       },

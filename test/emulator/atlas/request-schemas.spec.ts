@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import {
+  DiskBackupOnDemandSnapshotRequest,
+  DiskBackupSnapshotRestoreJob,
   FlexBackupRestoreJobCreate20241113,
   FlexBackupSnapshotDownloadCreate20241113,
   ServerlessBackupRestoreJob,
@@ -48,6 +50,18 @@ const component = (spec: Json, name: string): Json =>
 describe("emulator request schemas", () => {
   const main = specOf("openapi-subset.json");
   const extras = specOf("openapi-subset-extras.json");
+  const dedicated = specOf("openapi-subset-dedicated.json");
+
+  it("the dedicated cluster's restore job and on-demand snapshot bodies match the contract", () => {
+    assert.deepStrictEqual(
+      DiskBackupSnapshotRestoreJob,
+      component(dedicated, "DiskBackupSnapshotRestoreJob"),
+    );
+    assert.deepStrictEqual(
+      DiskBackupOnDemandSnapshotRequest,
+      component(dedicated, "DiskBackupOnDemandSnapshotRequest"),
+    );
+  });
 
   it("ServerlessBackupRestoreJob matches the contract", () => {
     assert.deepStrictEqual(ServerlessBackupRestoreJob, component(main, "ServerlessBackupRestoreJob"));
@@ -84,6 +98,14 @@ describe("emulator request schemas", () => {
     assert.strictEqual(
       bodyRef(extras, "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download"),
       "#/components/schemas/FlexBackupSnapshotDownloadCreate20241113",
+    );
+    assert.strictEqual(
+      bodyRef(dedicated, "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs"),
+      "#/components/schemas/DiskBackupSnapshotRestoreJob",
+    );
+    assert.strictEqual(
+      bodyRef(dedicated, "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots"),
+      "#/components/schemas/DiskBackupOnDemandSnapshotRequest",
     );
   });
 });

@@ -45,7 +45,7 @@ describe("emulator faults", () => {
       faultRuleProblems({ action: "418", probability: 2, count: -1, colour: "red" }, "faults[0]"),
       [
         "faults[0] has an unknown field: colour",
-        "faults[0].action must be ok, 429, 500, 503, reset, drop-response-after-commit or latency:<ms>",
+        "faults[0].action must be ok, 429, 500, 503, reset, drop-response-after-commit, hold, hold-response-after-commit or latency:<ms>",
         "faults[0].probability must be a number in [0, 1]",
         "faults[0].count must be a non-negative integer",
       ],

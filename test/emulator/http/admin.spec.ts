@@ -29,6 +29,7 @@ describe("emulator admin endpoints", () => {
       "nonceTtlMs",
       "rateLimit",
       "restoreDurationMs",
+      "snapshotDurationMs",
       "sunset",
       "timeScale",
       "tokenTtlSeconds",
