@@ -10,8 +10,8 @@ export { RestoreJobNotCancelledError, SnapshotNotCompletedError } from "./kinds/
 export { ProviderConfigError } from "./pulumi/provider-config";
 export {
   clusterRestoreJobProvider,
-  flexRestoreJobProvider,
   detectingRestoreJobProvider,
+  flexRestoreJobProvider,
   serverlessRestoreJobProvider,
 } from "./pulumi/serialized-provider";
 export {
