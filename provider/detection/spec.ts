@@ -24,19 +24,19 @@ export const detectingSpec: RestoreJobSpec<ClusterRestoreJobInputs> = {
     const kind = await detect(session, inputs);
     if (kind === "cluster") return withKind(await clusterSpec.start(session, inputs, context), kind);
     refuseUnsupported(kind, inputs);
-    return asGiven(inputs, await serverlessSpec.start(session, serverlessInputs(inputs), context), kind);
+    return asGiven(inputs, await serverlessSpec.start(session, serverlessInputs(inputs), context));
   },
 
   async adopt(session, inputs, jobId) {
     const kind = await detect(session, inputs);
     if (kind === "cluster") return withKind(await clusterSpec.adopt(session, inputs, jobId), kind);
-    return asGiven(inputs, await serverlessSpec.adopt(session, serverlessInputs(inputs), jobId), kind);
+    return asGiven(inputs, await serverlessSpec.adopt(session, serverlessInputs(inputs), jobId));
   },
 
   async fetch(session, inputs, previous) {
     const kind = kindOf(previous);
     if (kind === "cluster") return withKind(await clusterSpec.fetch(session, inputs, previous), kind);
-    return asGiven(inputs, await serverlessSpec.fetch(session, serverlessInputs(inputs), previous), kind);
+    return asGiven(inputs, await serverlessSpec.fetch(session, serverlessInputs(inputs), previous));
   },
 
   target(session, inputs, outs) {
@@ -113,13 +113,13 @@ function withKind(outs: JobOutputs, kind: SourceKind): JobOutputs {
  * Serverless outputs with this resource's inputs as the user gave them: a download names no target
  * here, so the serverless path's stand-in target must not look like a changed input to `diff`.
  */
-function asGiven(inputs: ClusterRestoreJobInputs, outs: JobOutputs, kind: SourceKind): JobOutputs {
+function asGiven(inputs: ClusterRestoreJobInputs, outs: JobOutputs): JobOutputs {
   const { apiFallback: _fallback, ...rest } = outs;
-  // The serverless path may have found the instance migrated to Flex: then that is its kind.
+  // The serverless path decides which API serves the name (a migrated instance is Flex): that is its kind.
   const result: JobOutputs = {
     ...rest,
     onDestroy: inputs.onDestroy,
-    kind: outs.api === "flex" ? "flex" : kind,
+    kind: outs.api === "flex" ? "flex" : "serverless",
   };
   if (inputs.deliveryType === "download") {
     delete result.targetClusterName;
