@@ -1,74 +1,118 @@
 import { seededRandom } from "../emulator/faults";
-import { pollDefaults, pollUntil } from "../provider/waiting/poll";
+import { pollUntil } from "../provider/waiting/poll";
+import { defaultSchedule, geometricSchedule, type PollSchedule } from "../provider/waiting/schedule";
+import {
+  finishTimes,
+  fixedPoller,
+  lowerBound,
+  meanOutcome,
+  meanOver,
+  meanWithHistory,
+  type Outcome,
+  simulate,
+} from "../provider/waiting/simulate";
 
 /**
- * Polling efficiency in simulated time: the provider's real poller, driven by a fake clock, against
- * the fixed-interval pollers of other Atlas tools. Figures are averaged over finish times spread
- * ±20 % around each nominal duration, so that no poller looks perfect by happening to align with it.
+ * Polling in simulated time: the provider's schedules against the fixed pollers of other Atlas
+ * tools, and against the lower bound for the same number of calls. Each figure is a mean over 41
+ * finish times spread ±20 % around the nominal length.
  */
 
-/** A fixed-interval poller: first check after `firstMs`, then every `everyMs`. */
-export interface FixedPoller {
-  readonly name: string;
-  readonly firstMs: number;
-  readonly everyMs: number;
-}
-
-/** The peers, as their sources describe them. */
-export const PEERS: readonly FixedPoller[] = [
-  { name: "Atlas CLI `backups restores watch` (4 s)", firstMs: 4_000, everyMs: 4_000 },
-  { name: "`atlas api … --watch` (1 s)", firstMs: 1_000, everyMs: 1_000 },
-  { name: "CloudFormation restore resource (30 s)", firstMs: 30_000, everyMs: 30_000 },
-  { name: "Terraform restore resource (30 s, then 60 s)", firstMs: 30_000, everyMs: 60_000 },
+/** The other tools' pollers, as their sources describe them. */
+export const PEERS: readonly { name: string; schedule: PollSchedule }[] = [
+  { name: "Atlas CLI `backups restores watch` (4 s)", schedule: fixedPoller(4_000, 4_000) },
+  { name: "CloudFormation restore resource (30 s)", schedule: fixedPoller(30_000, 30_000) },
+  { name: "Terraform restore resource (30 s, then 60 s)", schedule: fixedPoller(30_000, 60_000) },
 ];
 
-/** Calls and detection delay of one poller for one finish time. */
-export interface Outcome {
-  readonly calls: number;
-  readonly delayMs: number;
-}
+/** The 60 s poller the issue's targets compare against. */
+export const SIXTY_SECONDS = PEERS[2]!.schedule;
 
-/** A fixed poller's checks until the first one at or after the finish. */
-export function fixedOutcome(poller: FixedPoller, finishMs: number): Outcome {
-  const k = Math.max(0, Math.ceil((finishMs - poller.firstMs) / poller.everyMs));
-  const detectedAt = poller.firstMs + k * poller.everyMs;
-  return { calls: k + 1, delayMs: detectedAt - finishMs };
-}
+/** This provider's poller before: 1.5 s growing by 1.3 up to 105 s, up to 20 % jitter. */
+export const PREVIOUS = geometricSchedule({ minDelayMs: 1_500, maxDelayMs: 105_000, factor: 1.3 });
 
-/** The provider's poller (the real `pollUntil`) on a simulated clock, with seeded jitter. */
-export async function providerOutcome(
-  finishMs: number,
-  seed: number,
-  settings: { minDelayMs: number; maxDelayMs: number; factor: number } = pollDefaults,
-): Promise<Outcome> {
+/** Lengths of the tables. */
+export const LENGTHS = [
+  { label: "10 s", ms: 10_000 },
+  { label: "1 min", ms: 60_000 },
+  { label: "2 min", ms: 120_000 },
+  { label: "3 min", ms: 180_000 },
+  { label: "5 min", ms: 300_000 },
+  { label: "30 min", ms: 1_800_000 },
+  { label: "2 h", ms: 7_200_000 },
+  { label: "6 h", ms: 21_600_000 },
+];
+
+/** The previous poller with seeded jitter, run through the real loop so the bench measures the code. */
+async function previousOutcome(finishMs: number, seed: number): Promise<Outcome> {
   let now = 0;
-  let calls = 0;
   const random = seededRandom(seed);
   const result = await pollUntil({
-    check: async () => {
-      calls++;
-      return now >= finishMs;
-    },
+    check: async () => now >= finishMs,
     classify: (done) => (done ? "SUCCESS" : "RETRY"),
     clock: { now: () => now, sleep: async (ms) => void (now += ms), random },
-    ...settings,
+    schedule: PREVIOUS,
     maxWaitMs: 10 * finishMs + 3_600_000,
     checkFirst: false,
   });
   if (result.state !== "SUCCESS") throw new Error(`simulated wait ended ${result.state}`);
-  return { calls, delayMs: now - finishMs };
+  return { calls: result.checks, delayMs: now - finishMs };
 }
 
-/** Finish times spread evenly over ±20 % of a nominal duration. */
-export function finishTimes(nominalMs: number, count = 41): number[] {
-  return Array.from({ length: count }, (_, i) => nominalMs * (0.8 + (0.4 * i) / (count - 1)));
+/** One row of the polling table. */
+export interface PollingRow {
+  readonly label: string;
+  readonly ms: number;
+  readonly ours: Outcome;
+  readonly previous: Outcome;
+  readonly peers: readonly Outcome[];
+  readonly lowerBoundOurs: Outcome;
+  readonly history: Outcome;
+  readonly lowerBoundHistory: Outcome;
 }
 
-/** Mean calls and mean detection delay over many finish times. */
-export function mean(outcomes: readonly Outcome[]): Outcome {
-  const sum = outcomes.reduce((a, o) => ({ calls: a.calls + o.calls, delayMs: a.delayMs + o.delayMs }), {
-    calls: 0,
-    delayMs: 0,
-  });
-  return { calls: sum.calls / outcomes.length, delayMs: sum.delayMs / outcomes.length };
+/** Every row, plus the worst cases of a sweep from 5 min to 6 h (401 finish times per length). */
+export async function polling() {
+  const rows: PollingRow[] = [];
+  for (const { label, ms } of LENGTHS) {
+    const ours = meanOver(defaultSchedule, ms);
+    const history = meanWithHistory(ms);
+    const previous = meanOutcome(await Promise.all(finishTimes(ms).map((t, i) => previousOutcome(t, i + 1))));
+    rows.push({
+      label,
+      ms,
+      ours,
+      previous,
+      peers: PEERS.map((p) => meanOver(p.schedule, ms)),
+      lowerBoundOurs: meanOver(lowerBound(ms, ours.calls), ms),
+      history,
+      lowerBoundHistory: meanOver(lowerBound(ms, history.calls), ms),
+    });
+  }
+  let worstDelayMs = 0;
+  let worstDelayAt = 0;
+  let worstDelayOverSixty = -Infinity;
+  let worstCallsOverSixty = -Infinity;
+  let worstCallsAt = 0;
+  let lengths = 0;
+  for (let ms = 300_000; ms <= 21_600_000; ms = Math.min(21_600_000, Math.round(ms * 1.05))) {
+    lengths++;
+    const ours = meanOver(defaultSchedule, ms, 401);
+    const sixty = meanOver(SIXTY_SECONDS, ms, 401);
+    if (ours.delayMs > worstDelayMs) [worstDelayMs, worstDelayAt] = [ours.delayMs, ms];
+    worstDelayOverSixty = Math.max(worstDelayOverSixty, ours.delayMs - sixty.delayMs);
+    if (ms >= 1_800_000 && ours.calls - sixty.calls > worstCallsOverSixty) {
+      [worstCallsOverSixty, worstCallsAt] = [ours.calls - sixty.calls, ms];
+    }
+    if (ms === 21_600_000) break;
+  }
+  const checksBefore = (schedule: PollSchedule, ms: number) => simulate(schedule, ms).calls - 1;
+  return {
+    rows,
+    checksBefore4Min: {
+      ours: checksBefore(defaultSchedule, 240_001),
+      sixty: checksBefore(SIXTY_SECONDS, 240_001),
+    },
+    sweep: { lengths, worstDelayMs, worstDelayAt, worstDelayOverSixty, worstCallsOverSixty, worstCallsAt },
+  };
 }

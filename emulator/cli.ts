@@ -15,7 +15,7 @@ A local MongoDB Atlas Admin API emulator for restores; prints its URL and the st
   --time-scale <n>                   restores run n times faster (default: 1)
   --restore-duration <ms>            duration of every kind of restore (default: 3000)
   --restore-duration-<kind> <ms>     one kind: automated, download, point-in-time, flex, flex-download,
-                                     cluster, cluster-download, cluster-point-in-time
+                                     cluster, cluster-download, cluster-point-in-time, cluster-collections
   --snapshot-duration <ms>           how long an on-demand snapshot of a dedicated cluster takes (default: 3000)
   --rate-limit <capacity>/<perSec>   token bucket per credential
   --sunset auto|off|gone|migrated    serverless endpoints around their 2026-01-22 sunset (default auto:
@@ -37,6 +37,7 @@ const KINDS: Record<string, string> = {
   cluster: "clusterAutomated",
   "cluster-download": "clusterDownload",
   "cluster-point-in-time": "clusterPointInTime",
+  "cluster-collections": "clusterCollections",
 };
 
 /** Thrown for `--help`: the usage goes to stdout and the process exits 0. */

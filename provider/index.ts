@@ -5,6 +5,7 @@ export type { AtlasCredentials } from "./atlas/auth";
 export type { ClusterSnapshot } from "./atlas/cluster-wire";
 export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
 export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
+export { inlineProjectSettings } from "./automation/inline-program";
 export type { SourceKind } from "./detection/source-kind";
 export { RestoreJobNotCancelledError, SnapshotNotCompletedError } from "./kinds/cluster/errors";
 export { ProviderConfigError } from "./pulumi/provider-config";
@@ -42,6 +43,7 @@ export {
   getServerlessSnapshots,
   getServerlessSnapshotsOutput,
   type SnapshotLookupArgs,
+  SnapshotLookupError,
 } from "./resources/snapshot-lookups";
 export {
   PollAbortedError,

@@ -20,7 +20,7 @@ class Minimal extends pulumi.dynamic.Resource {
 }
 
 for (let i = 1; i <= count; i++) {
-  const target = `bench-target-${String(i).padStart(2, "0")}`;
+  const target = `bench-target-${String(i).padStart(3, "0")}`;
   if (config.get("kind") === "minimal") {
     new Minimal(`minimal-${i}`);
   } else {

@@ -6,6 +6,7 @@ import { MAX_DATE_MS } from "../clock";
 import type { Emulator } from "../emulator-state";
 import { send } from "../http/json-io";
 import { mergeOptions, OptionsError, type RuntimeOptions } from "../options";
+import { collectionJobProgress } from "../state/collection-restores";
 import { isBeingRestored, jobProgress, restoresInto, type StoredJob } from "../state/restore-jobs";
 import { type JobChange, jobChange } from "./job-change";
 
@@ -24,7 +25,7 @@ export function admin(
   const path = url.pathname.slice("/__emulator".length);
   const now = emulator.clock.now();
   // Paths with an id are reduced to a template, so one switch routes everything.
-  const id = /^\/(?:jobs|snapshots)\/([^/]+)/.exec(path)?.[1];
+  const id = /^\/(?:jobs|snapshots|collection-jobs)\/([^/]+)/.exec(path)?.[1];
   const route = `${method} ${id === undefined ? path : path.replace(id, "{id}")}`;
   try {
     switch (route) {
@@ -78,6 +79,29 @@ export function admin(
         emulator.clock.offsetMs += advanceMs;
         return send(res, 200, { now: new Date(emulator.clock.now()).toISOString() });
       }
+      case "GET /collection-jobs":
+        return send(res, 200, {
+          jobs: (emulator.store.state.collectionJobs ?? []).map((job) => ({
+            ...job,
+            state: collectionJobProgress(job, now).state,
+          })),
+        });
+      case "PATCH /collection-jobs/{id}": {
+        checkId("jobId", id!);
+        const { cancelled, failed } = adminBody(body, ["cancelled", "failed"]);
+        if ((cancelled !== undefined && cancelled !== true) || (failed !== undefined && failed !== true))
+          throw adminProblems(["cancelled and failed can only be set to true"]);
+        if (cancelled === undefined && failed === undefined)
+          throw adminProblems(["a change needs cancelled or failed"]);
+        const updated = emulator.store.updateCollectionJob(id!, (job) => ({
+          ...job,
+          ...(cancelled ? { cancelledAt: now } : {}),
+          ...(failed ? { failedAt: now } : {}),
+        }));
+        if (!updated)
+          throw new ApiError(404, "RESTORE_JOB_NOT_FOUND", `No collection restore job with ID: ${id}`, [id!]);
+        return send(res, 200, { ...updated, state: collectionJobProgress(updated, now).state });
+      }
       case "GET /held":
         return send(res, 200, { held: emulator.heldRequests() });
       case "POST /held/release":
@@ -92,6 +116,25 @@ export function admin(
           return send(res, 200, { released });
         }
         if (method === "GET" && path.startsWith("/arrivals/")) return arrivals(emulator, path, url, res);
+        if (method === "PUT" && path.startsWith("/collection-outcomes/")) {
+          const [, , groupId, clusterName, namespace, ...rest] = path.split("/");
+          if (!groupId || !clusterName || !namespace || rest.length > 0 || !/^[^.]+\..+$/.test(namespace))
+            throw adminProblems([
+              "the path must be /collection-outcomes/{groupId}/{clusterName}/{db.collection}",
+            ]);
+          const { outcome } = adminBody(body, ["outcome"]);
+          if (outcome !== null && outcome !== "NOT_FOUND" && outcome !== "INDEX_BUILD_FAILED")
+            throw adminProblems(["outcome must be NOT_FOUND, INDEX_BUILD_FAILED or null"]);
+          if (!emulator.store.cluster("cluster", groupId, clusterName))
+            throw new ApiError(
+              404,
+              "CLUSTER_NOT_FOUND",
+              `No cluster named ${clusterName} exists in group ${groupId}.`,
+              [clusterName, groupId],
+            );
+          emulator.store.setCollectionOutcome(groupId, clusterName, namespace, outcome);
+          return send(res, 200, { groupId, clusterName, namespace, outcome });
+        }
         if (method === "GET" && path.startsWith("/clusters/"))
           return cluster(emulator, path, url.searchParams.get("kind"), now, res);
         throw new ApiError(404, "RESOURCE_NOT_FOUND", `No admin endpoint: ${method} ${path}`, [method, path]);

@@ -1,6 +1,13 @@
 import type { SeedCluster, SeedSnapshot } from "../seed";
 import type { ClusterApi, StoredJob } from "../state/restore-jobs";
 import { cancelShardedRestoreNotAllowed, snapshotNotFound } from "./api-errors";
+import {
+  collectionJobView,
+  collectionState,
+  collectionStatesPage,
+  createCollectionJob,
+  pathCollectionJob,
+} from "./collection-restores";
 import { newestFirst, pathCluster, pathJob, snapshotOf } from "./lookups";
 import type { Operation, OperationContext } from "./operation-context";
 import { paginate } from "./pagination";
@@ -210,4 +217,64 @@ export const OPERATIONS: readonly Operation[] = [
       return undefined;
     },
   },
+  ...collectionRestoreOperations(),
 ];
+
+/** Collection-level restores: version 2025-03-12 only. */
+function collectionRestoreOperations(): Operation[] {
+  const jobs = `${GROUP}/clusters/{clusterName}/collectionRestoreJobs`;
+  const op = (
+    operationId: string,
+    method: Operation["method"],
+    path: string,
+    handle: Operation["handle"],
+    extra: Partial<Operation> = {},
+  ): Operation => ({
+    operationId,
+    method,
+    path,
+    version: "2025-03-12",
+    api: "cluster",
+    handle,
+    ...extra,
+  });
+  return [
+    op(
+      "listGroupClusterCollectionRestoreJobs",
+      "GET",
+      jobs,
+      (c) => {
+        const cluster = pathCluster(c, "cluster");
+        const views = c.store
+          .collectionJobsOf(cluster.groupId, cluster.name)
+          .map((j) => collectionJobView(j, c.now));
+        // These pages take no includeCount: totalCount is always there.
+        return paginate(views, { ...c.flags, includeCount: true }, c.url);
+      },
+      { paged: true },
+    ),
+    op(
+      "createGroupClusterCollectionRestoreJob",
+      "POST",
+      jobs,
+      (c) => collectionJobView(createCollectionJob(c), c.now),
+      { status: 201 },
+    ),
+    op("getGroupClusterCollectionRestoreJob", "GET", `${jobs}/{jobId}`, (c) =>
+      collectionJobView(pathCollectionJob(c), c.now),
+    ),
+    op(
+      "listGroupClusterCollectionRestoreJobCollections",
+      "GET",
+      `${jobs}/{jobId}/collections`,
+      collectionStatesPage,
+      { paged: true },
+    ),
+    op(
+      "getGroupClusterCollectionRestoreJobCollection",
+      "GET",
+      `${jobs}/{jobId}/collections/{sourceNamespace}`,
+      collectionState,
+    ),
+  ];
+}

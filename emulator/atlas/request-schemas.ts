@@ -180,3 +180,38 @@ export const DiskBackupOnDemandSnapshotRequest: Schema = {
   },
   type: "object",
 };
+
+/** Body of createGroupClusterCollectionRestoreJob (`ApiAtlasCollectionRestoreJobRequest`); `maxItems` (100 namespaces) is checked by the handler. */
+export const ApiAtlasCollectionRestoreJobRequest: Schema = {
+  nullable: true,
+  properties: {
+    collectionSuffix: { nullable: true, type: "string" },
+    collections: {
+      items: {
+        properties: { sourceNamespace: { type: "string" }, targetNamespace: { type: "string" } },
+        required: ["sourceNamespace"],
+        type: "object",
+      },
+      type: "array",
+    },
+    databaseSuffix: { nullable: true, type: "string" },
+    databases: {
+      items: {
+        properties: { sourceNamespace: { type: "string" }, targetNamespace: { type: "string" } },
+        required: ["sourceNamespace"],
+        type: "object",
+      },
+      type: "array",
+    },
+    indexStrategy: { enum: ["ALL", "NONE", "ALL_EXCEPT_TTL"], type: "string" },
+    oplogInc: { format: "int32", nullable: true, type: "integer" },
+    oplogTs: { format: "int32", nullable: true, type: "integer" },
+    pointInTimeUtcSeconds: { format: "int32", nullable: true, type: "integer" },
+    snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+    targetClusterName: { type: "string" },
+    targetGroupId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+    writeStrategy: { enum: ["CREATE_NEW", "OVERWRITE_EXISTING"], type: "string" },
+  },
+  required: ["indexStrategy", "targetClusterName", "targetGroupId", "writeStrategy"],
+  type: "object",
+};

@@ -9,6 +9,7 @@ import type { Schema } from "./request-schemas";
 const PATH_PATTERNS: Record<string, RegExp> = {
   groupId: OBJECT_ID_PATTERN,
   restoreJobId: OBJECT_ID_PATTERN,
+  jobId: OBJECT_ID_PATTERN,
   snapshotId: OBJECT_ID_PATTERN,
   clusterName: NAME_PATTERN,
   name: NAME_PATTERN,

@@ -52,8 +52,22 @@ export interface SeedCluster {
   shardCount?: number;
   /** Dedicated clusters only: whether continuous backup allows point-in-time restores (default true). */
   pitEnabled?: boolean;
+  /** Dedicated clusters only: what collection-level restores find in its snapshots. */
+  databases?: SeedDatabase[];
   /** Free text, ignored. */
   description?: string;
+}
+
+/** A database of a dedicated cluster, for collection-level restores. */
+export interface SeedDatabase {
+  name: string;
+  collections: Array<{
+    name: string;
+    /** Documents it holds. */
+    documents: number;
+    /** Forces how a restore of it ends (default: restored). */
+    restoreOutcome?: "NOT_FOUND" | "INDEX_BUILD_FAILED";
+  }>;
 }
 
 /** A project. */
@@ -304,10 +318,39 @@ function copyDedicatedFields(
       problems.push(`${where}.shardCount must be an integer from 1 to 50`);
     else cluster.shardCount = shards as number;
   }
+  if (o["databases"] !== undefined)
+    cluster.databases = parseDatabases(o["databases"], `${where}.databases`, problems);
   if (o["pitEnabled"] !== undefined) {
     if (typeof o["pitEnabled"] !== "boolean") problems.push(`${where}.pitEnabled must be a boolean`);
     else cluster.pitEnabled = o["pitEnabled"];
   }
+}
+
+function parseDatabases(json: unknown, where: string, problems: string[]): SeedDatabase[] {
+  return asArray(json, where, problems).map((d, i) => {
+    const o = asObject(d, `${where}[${i}]`, problems);
+    return {
+      name: str(o, "name", `${where}[${i}]`, problems, /^[^./\s"$]+$/),
+      collections: asArray(o["collections"], `${where}[${i}].collections`, problems).map((c, j) => {
+        const at = `${where}[${i}].collections[${j}]`;
+        const co = asObject(c, at, problems);
+        const collection: SeedDatabase["collections"][number] = {
+          name: str(co, "name", at, problems, /^[^/\s"$]+$/),
+          documents: 0,
+        };
+        if (!Number.isInteger(co["documents"]) || (co["documents"] as number) < 0)
+          problems.push(`${at}.documents must be an integer >= 0`);
+        else collection.documents = co["documents"] as number;
+        const outcome = co["restoreOutcome"];
+        if (outcome !== undefined) {
+          if (outcome !== "NOT_FOUND" && outcome !== "INDEX_BUILD_FAILED")
+            problems.push(`${at}.restoreOutcome must be NOT_FOUND or INDEX_BUILD_FAILED`);
+          else collection.restoreOutcome = outcome;
+        }
+        return collection;
+      }),
+    };
+  });
 }
 
 /** The replica sets of a dedicated cluster: one, or one per shard. */

@@ -20,7 +20,8 @@ export type RestoreKind =
   | "flexDownload"
   | "clusterAutomated"
   | "clusterDownload"
-  | "clusterPointInTime";
+  | "clusterPointInTime"
+  | "clusterCollections";
 
 /** All {@link RestoreKind} values. */
 export const RESTORE_KINDS: readonly RestoreKind[] = [
@@ -32,6 +33,7 @@ export const RESTORE_KINDS: readonly RestoreKind[] = [
   "clusterAutomated",
   "clusterDownload",
   "clusterPointInTime",
+  "clusterCollections",
 ];
 
 /** A restore job as the store keeps it: what was asked, when, and the admin overrides applied to it. */

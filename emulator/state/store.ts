@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "fs";
 
 import { MAX_DATE_MS } from "../clock";
 import { resolveSeedTimes, type Seed, type SeedCluster, type SeedSnapshot } from "../seed";
+import type { CollectionOutcome, StoredCollectionJob } from "./collection-restores";
 import type { ClusterApi, StoredJob } from "./restore-jobs";
 
 /** An issued OAuth access token; only its SHA-256 is kept, so a state file never holds a usable token. */
@@ -25,6 +26,10 @@ export interface PersistedState {
   seedStartMs?: number;
   /** On-demand snapshots of dedicated clusters, taken through the API. */
   takenSnapshots?: TakenSnapshot[];
+  /** Collection-level restore jobs. */
+  collectionJobs?: StoredCollectionJob[];
+  /** `groupId/clusterName/db.collection` → forced outcome (admin API; overrides the seed). */
+  collectionOutcomes?: Record<string, CollectionOutcome | null>;
 }
 
 /** An on-demand snapshot: its status walks queued → inProgress → completed on the emulator's clock. */
@@ -83,6 +88,8 @@ export function stateProblems(value: unknown): string[] {
     problems.push("failRestores must be an object");
   if (state.takenSnapshots !== undefined && !Array.isArray(state.takenSnapshots))
     problems.push("takenSnapshots must be an array");
+  if (state.collectionJobs !== undefined && !Array.isArray(state.collectionJobs))
+    problems.push("collectionJobs must be an array");
   return problems;
 }
 
@@ -153,6 +160,56 @@ export class Store {
         ...(t.retentionDays !== undefined ? { retentionDays: t.retentionDays } : {}),
       }));
     return [...cluster.snapshots, ...taken];
+  }
+
+  /** Collection-level restore jobs of the cluster `groupId/clusterName`, oldest first. */
+  collectionJobsOf(groupId: string, clusterName: string): StoredCollectionJob[] {
+    return (this.state.collectionJobs ?? []).filter(
+      (j) => j.groupId === groupId && j.clusterName === clusterName,
+    );
+  }
+
+  /** Records a collection-level restore job and persists it before the caller answers. */
+  addCollectionJob(job: StoredCollectionJob): void {
+    this.state.collectionJobs = [...(this.state.collectionJobs ?? []), job];
+    this.persist();
+  }
+
+  /** Replaces a collection job with `change(job)` and persists; undefined for an unknown id. */
+  updateCollectionJob(
+    jobId: string,
+    change: (job: StoredCollectionJob) => StoredCollectionJob,
+  ): StoredCollectionJob | undefined {
+    const jobs = this.state.collectionJobs ?? [];
+    const index = jobs.findIndex((j) => j.id === jobId);
+    if (index < 0) return undefined;
+    jobs[index] = change(jobs[index]!);
+    this.persist();
+    return jobs[index];
+  }
+
+  /** The forced outcome of a collection's restores (admin, else seed), or undefined. */
+  collectionOutcome(groupId: string, clusterName: string, namespace: string): CollectionOutcome | undefined {
+    const forced = this.state.collectionOutcomes?.[`${groupId}/${clusterName}/${namespace}`];
+    if (forced !== undefined) return forced ?? undefined;
+    const [db, ...rest] = namespace.split(".");
+    const cluster = this.cluster("cluster", groupId, clusterName);
+    return cluster?.databases?.find((d) => d.name === db)?.collections.find((c) => c.name === rest.join("."))
+      ?.restoreOutcome;
+  }
+
+  /** Forces (or with null, clears) how restores of a collection end, for jobs created from now on. */
+  setCollectionOutcome(
+    groupId: string,
+    clusterName: string,
+    namespace: string,
+    outcome: CollectionOutcome | null,
+  ): void {
+    this.state.collectionOutcomes = {
+      ...this.state.collectionOutcomes,
+      [`${groupId}/${clusterName}/${namespace}`]: outcome,
+    };
+    this.persist();
   }
 
   /** Records an on-demand snapshot and persists it before the caller answers. */

@@ -1,6 +1,7 @@
 import type { AtlasCredentials } from "../atlas/auth";
 import { defaultRetryPolicy, type RetryPolicy } from "../atlas/retry-policy";
 import { pollDefaults } from "../waiting/poll";
+import type { PollSettings } from "../waiting/schedule";
 
 /** Everything the provider process needs to talk to Atlas, read from stack config or the environment. */
 export interface ProviderConfig {
@@ -8,7 +9,8 @@ export interface ProviderConfig {
   readonly credentials: AtlasCredentials;
   readonly requestTimeoutMs: number;
   readonly retry: RetryPolicy;
-  readonly poll: { readonly minDelayMs: number; readonly maxDelayMs: number };
+  /** Polling: the planned schedule unless `pollMinDelayMs`/`pollMaxDelayMs` ask for a geometric one. */
+  readonly poll: Required<PollSettings>;
   readonly envelope: boolean;
   readonly pretty: boolean;
 }
@@ -93,7 +95,14 @@ export function readProviderConfig(
     baseUrl,
     requestTimeoutMs: integer("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS, 1),
     retry: { ...defaultRetryPolicy, maxAttempts: integer("maxAttempts", defaultRetryPolicy.maxAttempts, 1) },
-    poll: { minDelayMs, maxDelayMs },
+    poll: {
+      minDelayMs,
+      maxDelayMs,
+      mode:
+        read("pollMinDelayMs") === undefined && read("pollMaxDelayMs") === undefined
+          ? "planned"
+          : "geometric",
+    } as const,
     envelope: flag("envelope"),
     pretty: flag("pretty"),
   };

@@ -1,14 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { AtlasApiError } from "../atlas/errors";
 import type { BackupSnapshot, FlexSnapshot } from "../atlas/wire";
 import { readProviderConfig } from "../pulumi/provider-config";
 import { createSession } from "../pulumi/provider-process";
 import { type CompletedSnapshot, latestSnapshot } from "../restore/snapshot-choice";
+import type { Session } from "../restore/types";
 
 /**
  * Snapshot look-ups for programs, e.g. to restore "whatever is newest" and restore again whenever a
  * newer snapshot exists (pass the id as `snapshotId`: a new id is a new restore). They run in the
- * program, with the provider's credential rules: stack config first, then the environment.
+ * program, with the provider's credential rules: stack config first, then the environment. A failure
+ * rejects with a {@link SnapshotLookupError}, which Pulumi prints as its one-line message.
  */
 
 /** Which instance or cluster to look at. */
@@ -21,12 +24,16 @@ export interface SnapshotLookupArgs {
 
 /** Every snapshot of a serverless instance, all pages. */
 export async function getServerlessSnapshots(args: SnapshotLookupArgs): Promise<BackupSnapshot[]> {
-  return programSession().client.listServerlessSnapshots(args.groupId, args.clusterName);
+  return lookUp(`the snapshots of ${described("serverless", args)}`, (client) =>
+    client.listServerlessSnapshots(args.groupId, args.clusterName),
+  );
 }
 
 /** Every snapshot of a flex cluster, all pages. */
 export async function getFlexSnapshots(args: SnapshotLookupArgs): Promise<FlexSnapshot[]> {
-  return programSession().client.listFlexSnapshots(args.groupId, args.clusterName);
+  return lookUp(`the snapshots of ${described("flex", args)}`, (client) =>
+    client.listFlexSnapshots(args.groupId, args.clusterName),
+  );
 }
 
 /**
@@ -37,9 +44,9 @@ export async function getLatestSnapshot(
   args: SnapshotLookupArgs & { api?: "serverless" | "flex" },
 ): Promise<CompletedSnapshot> {
   const api = args.api ?? "serverless";
-  const newest = await latestSnapshot(programSession().client, api, args.groupId, args.clusterName);
-  if (!newest)
-    throw new Error(`no completed snapshot of ${api} ${args.clusterName} in project ${args.groupId}`);
+  const what = `the newest completed snapshot of ${described(api, args)}`;
+  const newest = await lookUp(what, (client) => latestSnapshot(client, api, args.groupId, args.clusterName));
+  if (!newest) throw new SnapshotLookupError(what, "there is none");
   return newest;
 }
 
@@ -64,7 +71,63 @@ export function getLatestSnapshotOutput(
   return pulumi.output(args).apply((a) => getLatestSnapshot(a));
 }
 
+/**
+ * A snapshot look-up failed. Pulumi prints a {@link pulumi.RunError} as its message alone, so the
+ * program's output shows one line (what was looked up, then why) instead of a stack trace and the
+ * error's fields; the original error is kept as `cause`.
+ */
+export class SnapshotLookupError extends pulumi.RunError {
+  override readonly name = "SnapshotLookupError";
+  constructor(
+    /** What was looked up, e.g. `the snapshots of serverless instance prod-orders in project 6650…`. */
+    readonly lookup: string,
+    /** Why it failed, one line. */
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`cannot look up ${lookup}: ${reason}`, cause === undefined ? undefined : { cause });
+    // Pulumi also passes every unhandled error, a RunError too, to util.inspect with colours. On
+    // Node 20 that spins for about a minute, then throws, on a stack frame under
+    // `node_modules/@pulumi/output.ts` (where source maps put the SDK's own frames, and an error
+    // raised inside an apply has one), so the program hung before it failed. The message says it all.
+    dropFrames(this);
+  }
+}
+
+/** Replaces the stacks of an error and of its causes (at most five deep) by their first line. */
+function dropFrames(error: Error): void {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++, current = current.cause)
+    current.stack = `${current.name}: ${current.message}`;
+}
+
+/** One line saying why a call failed: Atlas's status, error code and detail, or the error's message. */
+export function failureReason(error: unknown): string {
+  if (error instanceof AtlasApiError) {
+    if (error.status === undefined) return `no answer from Atlas (${error.networkCode ?? "network error"})`;
+    const code = error.errorCode ? ` ${error.errorCode}` : "";
+    const detail = error.detail ? ` (${error.detail})` : "";
+    return `Atlas answered ${error.status}${code}${detail}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\n\s*/g, " ");
+}
+
+function described(api: "serverless" | "flex", args: SnapshotLookupArgs): string {
+  const kind = api === "serverless" ? "serverless instance" : "flex cluster";
+  return `${kind} ${args.clusterName} in project ${args.groupId}`;
+}
+
+/** Runs one look-up in a session of the program's own process, turning any failure into one line. */
+export async function lookUp<T>(what: string, run: (client: Session["client"]) => Promise<T>): Promise<T> {
+  try {
+    return await run(programSession().client);
+  } catch (error) {
+    throw new SnapshotLookupError(what, failureReason(error), error);
+  }
+}
+
 /** A session for the program's own process, from the stack's config (secrets included) and the environment. */
-export function programSession() {
+function programSession(): Session {
   return createSession(readProviderConfig((key) => pulumi.runtime.getConfig(key), process.env));
 }

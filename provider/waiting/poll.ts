@@ -1,4 +1,5 @@
 import type { Clock } from "./clock";
+import { GEOMETRIC_FACTOR, geometricSchedule, type PollSchedule } from "./schedule";
 
 /** What a poll should do next with a job in some state. */
 export type JobClass = "SUCCESS" | "FAILURE" | "RETRY";
@@ -24,6 +25,16 @@ export interface PollOptions<T> {
   readonly onCheck?: (value: T, elapsedMs: number) => void;
   /** Whether to check once before the first wait (default: true). */
   readonly checkFirst?: boolean;
+  /**
+   * When to check (see `waiting/schedule.ts`); wins over `minDelayMs`, `maxDelayMs` and `factor`,
+   * which otherwise make a geometric schedule.
+   */
+  readonly schedule?: PollSchedule;
+  /**
+   * When the job started, epoch ms (default: the call). A schedule counts from here, so a wait that
+   * resumes a job started earlier keeps the job's plan instead of starting it over.
+   */
+  readonly startedAtMs?: number;
 }
 
 /** How a wait ended. */
@@ -42,20 +53,19 @@ export type PollResult<T> =
     };
 
 /** Defaults of {@link PollOptions}; see the README's "Retries and polling" section. */
-export const pollDefaults = { minDelayMs: 1_500, maxDelayMs: 105_000, factor: 1.3 } as const;
-
-/** Share of each wait that jitter may take away, so that many jobs started together spread out. */
-const JITTER = 0.2;
+export const pollDefaults = { minDelayMs: 1_500, maxDelayMs: 105_000, factor: GEOMETRIC_FACTOR } as const;
 
 /**
  * Checks until the classifier says SUCCESS or FAILURE, the deadline passes, or the signal aborts.
- * The deadline is computed once; waits grow geometrically from `minDelayMs` to `maxDelayMs`, so short
- * restores are noticed within seconds and long ones cost few requests.
+ * The deadline is computed once; the waits come from `schedule` (see `waiting/schedule.ts`), or grow
+ * geometrically from `minDelayMs` to `maxDelayMs` without one.
  */
 export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<T>> {
   const settings = validatePollOptions(options);
+  const schedule = options.schedule ?? geometricSchedule(settings);
   const { clock, signal } = options;
   const started = clock.now();
+  const origin = Math.min(started, options.startedAtMs ?? started);
   const deadline = started + options.maxWaitMs;
   let checks = 0;
   let last: T | undefined;
@@ -65,7 +75,7 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<
     if (checks > 0 || options.checkFirst === false) {
       const remaining = deadline - clock.now();
       if (remaining <= 0) return { state: "TIMEOUT", value: last, checks, elapsedMs: clock.now() - started };
-      const delayMs = nextDelayMs(settings, ++waits, clock.random());
+      const delayMs = schedule({ waits: waits++, elapsedMs: clock.now() - origin, random: clock.random() });
       await sleepUnlessAborted(clock, Math.min(remaining, delayMs), signal);
     }
     if (signal?.aborted) return { state: "ABORTED", value: last, checks, elapsedMs: clock.now() - started };
@@ -79,17 +89,13 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<
   }
 }
 
-/**
- * Wait number `round` (1 for the first): geometric growth from `minDelayMs`, capped, with up to
- * {@link JITTER} of it taken away at random.
- */
+/** Wait number `round` (1 for the first) of the geometric schedule; see {@link geometricSchedule}. */
 export function nextDelayMs(
   settings: { minDelayMs: number; maxDelayMs: number; factor: number },
   round: number,
   random: number,
 ): number {
-  const base = Math.min(settings.maxDelayMs, settings.minDelayMs * settings.factor ** Math.max(0, round - 1));
-  return Math.round(base * (1 - JITTER * random));
+  return geometricSchedule(settings)({ waits: Math.max(0, round - 1), elapsedMs: 0, random });
 }
 
 /** Checks the numeric options up front, naming the field and its value. */

@@ -49,6 +49,7 @@ describe("emulator CLI", () => {
         clusterAutomated: 100,
         clusterDownload: 600,
         clusterPointInTime: 100,
+        clusterCollections: 100,
       },
       snapshotDurationMs: 700,
       rateLimit: { capacity: 10, refillPerSecond: 2 },

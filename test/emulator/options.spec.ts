@@ -14,6 +14,7 @@ describe("emulator options", () => {
       clusterAutomated: 3000,
       clusterDownload: 3000,
       clusterPointInTime: 3000,
+      clusterCollections: 3000,
     });
     assert.deepStrictEqual([options.rateLimit, options.faults, options.sunset], [null, [], "auto"]);
   });

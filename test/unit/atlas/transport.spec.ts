@@ -246,4 +246,31 @@ describe("http transport", () => {
     );
     sinon.assert.calledTwice(requestToken);
   });
+
+  it("passes every request through the limiter, creates as urgent, and tells it each answer", async () => {
+    const acquired: unknown[] = [];
+    const answers: (number | undefined)[] = [];
+    const limiter = {
+      acquire: async (options?: unknown) => {
+        acquired.push(options);
+        return (answer: { status: number | undefined; header(name: string): string | undefined }) =>
+          answers.push(answer.status, Number(answer.header("ratelimit-remaining")));
+      },
+    };
+    const adapter = fakeAdapter([
+      { status: 200, body: {}, headers: { "ratelimit-remaining": "7" } },
+      { networkError: "ECONNREFUSED" },
+      { status: 200, body: {}, headers: { "ratelimit-remaining": "5" } },
+    ]);
+    const send = createHttp({
+      exchange: createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter, limiter }),
+      auth: fixedAuth(),
+      retry: defaultRetryPolicy,
+      clock: fakeClock(),
+    });
+    await send({ method: "GET", path: PATH, version: "2023-01-01" });
+    await send({ method: "POST", path: PATH, body: {}, version: "2023-01-01" });
+    assert.deepStrictEqual(acquired, [{ urgent: false }, { urgent: true }, { urgent: true }]);
+    assert.deepStrictEqual(answers, [200, 7, undefined, NaN, 200, 5]);
+  });
 });

@@ -38,7 +38,7 @@ describe("provider config", () => {
       credentials: { kind: "serviceAccount", clientId: "mdb_sa_id_1", clientSecret: CLIENT_SECRET },
       requestTimeoutMs: 60_000,
       retry: defaultRetryPolicy,
-      poll: { minDelayMs: 1500, maxDelayMs: 105_000 },
+      poll: { minDelayMs: 1500, maxDelayMs: 105_000, mode: "planned" },
       envelope: false,
       pretty: false,
     });
@@ -220,9 +220,17 @@ describe("provider config", () => {
       });
       assert.strictEqual(config.requestTimeoutMs, 5000);
       assert.deepStrictEqual(config.retry, { ...defaultRetryPolicy, maxAttempts: 3 });
-      assert.deepStrictEqual(config.poll, { minDelayMs: 100, maxDelayMs: 2000 });
+      assert.deepStrictEqual(config.poll, { minDelayMs: 100, maxDelayMs: 2000, mode: "geometric" });
       assert.strictEqual(config.envelope, true);
       assert.strictEqual(config.pretty, false);
+    });
+
+    it("asks for the geometric schedule when either poll delay is set, the planned one otherwise", () => {
+      const mode = (env: Record<string, string>) =>
+        readProviderConfig(noConfig, { ...serviceAccountEnv, ...env }).poll.mode;
+      assert.strictEqual(mode({}), "planned");
+      assert.strictEqual(mode({ ATLAS_RESTORE_POLL_MIN_DELAY_MS: "100" }), "geometric");
+      assert.strictEqual(mode({ ATLAS_RESTORE_POLL_MAX_DELAY_MS: "60000" }), "geometric");
     });
 
     it("raises the default poll cap to a larger first wait", () => {
@@ -230,7 +238,7 @@ describe("provider config", () => {
         stack({ "atlasRestore:pollMinDelayMs": "200000" }),
         serviceAccountEnv,
       );
-      assert.deepStrictEqual(config.poll, { minDelayMs: 200_000, maxDelayMs: 200_000 });
+      assert.deepStrictEqual(config.poll, { minDelayMs: 200_000, maxDelayMs: 200_000, mode: "geometric" });
     });
 
     const invalid: [string, Record<string, string>, string][] = [

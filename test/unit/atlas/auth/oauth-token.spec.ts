@@ -56,4 +56,18 @@ describe("token requester", () => {
       `Basic ${Buffer.from("mdb_sa_id_1:mdb_sa_sk_a-b.c").toString("base64")}`,
     );
   });
+
+  it("goes through the limiter as a request whose answer reports no API budget", async () => {
+    const acquired: unknown[] = [];
+    const limiter = {
+      acquire: async (options?: unknown) => {
+        acquired.push(options);
+        return () => undefined;
+      },
+    };
+    const adapter = fakeAdapter([{ status: 200, body: { access_token: "tok" } }]);
+    const exchange = createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter, limiter });
+    await createTokenRequester(exchange)("id", "secret");
+    assert.deepStrictEqual(acquired, [{ budgeted: false }]);
+  });
 });

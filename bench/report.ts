@@ -1,0 +1,334 @@
+import type { CommandRun } from "./engine";
+import { PEERS, SIXTY_SECONDS } from "./polling";
+import type { Role } from "./process-tree";
+import type { BenchResults, EngineRun } from "./results";
+import { formatSpread, type Spread, spread } from "./stats";
+
+/**
+ * bench/results.md from results.json alone: every number and every verdict below is computed from
+ * what the run measured, nothing is typed in by hand.
+ */
+
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** One target row: what was asked, what was measured, and whether it was met. */
+interface Target {
+  readonly target: string;
+  readonly measured: string;
+  /** Undefined when the run could not measure it. */
+  readonly met: boolean | undefined;
+  /** How far from the limit, in words ("18 % under", "missed by 0.4 s"). */
+  readonly margin: string;
+}
+
+/** A `≤ limit` target on a value, with the margin in the value's unit or as a percentage. */
+function atMost(
+  target: string,
+  value: number | undefined,
+  limit: number,
+  show: (v: number) => string,
+): Target {
+  if (value === undefined || Number.isNaN(value))
+    return { target, measured: "not measured", met: undefined, margin: "—" };
+  const met = value <= limit + 1e-9;
+  const percent = limit === 0 ? undefined : Math.abs((value - limit) / limit) * 100;
+  const distance = percent === undefined ? show(Math.abs(value - limit)) : `${percent.toFixed(0)} %`;
+  return {
+    target,
+    measured: show(value),
+    met,
+    margin: met ? (value === limit ? "exactly at the limit" : `${distance} under`) : `missed by ${distance}`,
+  };
+}
+
+function runsOf(
+  results: BenchResults,
+  kind: EngineRun["kind"],
+  count: number,
+  parallel: EngineRun["parallel"],
+  rateLimited = false,
+) {
+  return results.engine.runs.filter(
+    (r) => r.kind === kind && r.count === count && r.parallel === parallel && r.rateLimited === rateLimited,
+  );
+}
+
+const spreadOf = (values: number[]): Spread | undefined => (values.length > 0 ? spread(values) : undefined);
+const wall = (runs: EngineRun[]) => spreadOf(runs.map((r) => r.up.wallMs));
+const engineCpu = (runs: EngineRun[], command: "up" | "destroy") =>
+  spreadOf(runs.flatMap((r) => (r[command] ? [(r[command] as CommandRun).usage.cpuSeconds.engine] : [])));
+const firstState = (runs: EngineRun[]) => runs.find((r) => r.stateBytesPerResource !== undefined);
+const ratio = (a: Spread | undefined, b: Spread | undefined) => (a && b ? a.median / b.median : undefined);
+const fmt = (s: Spread | undefined, digits: number, unit: string) =>
+  s ? formatSpread(s, digits, unit) : "not measured";
+
+/** The rate floor of one throttled run: the shortest time the bucket admits its accepted requests in. */
+function floorMs(run: EngineRun, limit: BenchResults["settings"]["rateLimit"]): number {
+  return (Math.max(0, run.requests - run.throttled - limit.capacity) / limit.refillPerSecond) * 1000;
+}
+
+function targets(results: BenchResults): Target[] {
+  const { rows, sweep } = results.polling;
+  const row = (label: string) => rows.find((r) => r.label === label)!;
+  const restore100 = runsOf(results, "restore", 100, "default");
+  const minimal100 = runsOf(results, "minimal", 100, "default");
+  const stateRestore = firstState(restore100)?.stateBytesPerResource;
+  const stateMinimal = firstState(minimal100)?.stateBytesPerResource;
+  const throttledRuns = runsOf(results, "restore", 50, "100", true);
+  const requests = throttledRuns.reduce((sum, r) => sum + r.requests, 0);
+  const refused = throttledRuns.reduce((sum, r) => sum + r.throttled, 0);
+  const windows = spreadOf(
+    throttledRuns.map((r) => r.requestWindowMs / Math.max(1, floorMs(r, results.settings.rateLimit))),
+  );
+  const allCases = new Map<string, number>();
+  for (const r of results.engine.runs) {
+    const key = `${r.kind}/${r.count}/${r.parallel}/${r.rateLimited}`;
+    allCases.set(key, (allCases.get(key) ?? 0) + 1);
+  }
+  const fewestRepetitions = allCases.size > 0 ? Math.min(...allCases.values()) : 0;
+  const x = (v: number) => `${v.toFixed(2)} ×`;
+  const long = ["5 min", "30 min", "2 h", "6 h"].map(row);
+  const worstLong = long.reduce((a, b) => (b.ours.delayMs > a.ours.delayMs ? b : a));
+  return [
+    atMost(
+      "state per resource ≤ 1.5 × the do-nothing provider's (installed tarball, 100 resources)",
+      stateRestore !== undefined && stateMinimal ? stateRestore / stateMinimal : undefined,
+      1.5,
+      x,
+    ),
+    atMost(
+      "engine CPU on `up` of 100 ≤ 1.3 × the do-nothing provider's (medians)",
+      ratio(engineCpu(restore100, "up"), engineCpu(minimal100, "up")),
+      1.3,
+      x,
+    ),
+    atMost(
+      "engine CPU on `destroy` of 100 ≤ 1.3 × the do-nothing provider's (medians)",
+      ratio(engineCpu(restore100, "destroy"), engineCpu(minimal100, "destroy")),
+      1.3,
+      x,
+    ),
+    atMost(
+      `polling: mean delay ≤ 30 s at 5 min, 30 min, 2 h and 6 h (worst: ${worstLong.label})`,
+      worstLong.ours.delayMs,
+      30_000,
+      s1,
+    ),
+    atMost(
+      `polling: mean delay never above the 60 s poller's, ${sweep.lengths} lengths 5 % apart from 5 min to 6 h (worst difference)`,
+      sweep.worstDelayOverSixty,
+      0,
+      s1,
+    ),
+    atMost(
+      `polling: calls never above the 60 s poller's from 30 min to 6 h (worst difference, at ${s1(sweep.worstCallsAt)})`,
+      sweep.worstCallsOverSixty,
+      0,
+      (v) => v.toFixed(2),
+    ),
+    atMost("polling: 10 s job noticed within 2 s on average", row("10 s").ours.delayMs, 2_000, s1),
+    atMost("polling: 1 min job noticed within 9 s on average", row("1 min").ours.delayMs, 9_000, s1),
+    atMost(
+      "50 restores ≤ 1.6 × the wall time of one, default parallelism (medians)",
+      ratio(wall(runsOf(results, "restore", 50, "default")), wall(runsOf(results, "restore", 1, "default"))),
+      1.6,
+      x,
+    ),
+    atMost(
+      `429s ≤ 5 % of requests under ${results.settings.rateLimit.capacity} burst / ${results.settings.rateLimit.refillPerSecond}/s (all repetitions)`,
+      requests > 0 ? (refused / requests) * 100 : undefined,
+      5,
+      (v) => `${v.toFixed(1)} %`,
+    ),
+    atMost("request window ≤ 1.1 × the rate floor under that limit (median)", windows?.median, 1.1, x),
+    atMost(
+      "`pulumi up` wall ≤ 1.1 × the rate floor under that limit (median; includes the engine's start and finish)",
+      spreadOf(throttledRuns.map((r) => r.up.wallMs / Math.max(1, floorMs(r, results.settings.rateLimit))))
+        ?.median,
+      1.1,
+      x,
+    ),
+    atMost(
+      "create POSTs refused with 429 under that limit (all repetitions)",
+      throttledRuns.length > 0 ? throttledRuns.reduce((sum, r) => sum + r.throttledPosts, 0) : undefined,
+      0,
+      (v) => String(v),
+    ),
+    atMost("`npm run bench` under 15 minutes", results.totalMs / 60_000, 15, (v) => `${v.toFixed(1)} min`),
+    {
+      target: "every timed case repeated at least 3 times (fewest repetitions of a case)",
+      measured: String(fewestRepetitions),
+      met: fewestRepetitions >= 3,
+      margin:
+        fewestRepetitions >= 3
+          ? `${fewestRepetitions - 3} to spare`
+          : `missed by ${3 - fewestRepetitions} repetitions`,
+    },
+  ];
+}
+
+function pollingSection(results: BenchResults): string[] {
+  const { rows } = results.polling;
+  const cell = (o: { calls: number; delayMs: number }) => `${o.calls.toFixed(1)} / ${s1(o.delayMs)}`;
+  const lines = [
+    "## Polling (simulated time)",
+    "",
+    "Calls per job (GETs after the create) / mean delay between the finish and the check that notices it, over 41 finish times spread ±20 % around each length. _Lower bound_: a schedule that knows the window and spreads checks evenly in it, for the same mean number of calls.",
+    "",
+    `| length | default schedule | lower bound at its calls | previous poller | ${PEERS.map((p) => p.name).join(" | ")} |`,
+    `| --- | --- | --- | --- | ${PEERS.map(() => "---").join(" | ")} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${cell(r.ours)} | ${cell(r.lowerBoundOurs)} | ${cell(r.previous)} | ${r.peers.map(cell).join(" | ")} |`,
+    ),
+    "",
+    "### Per kind, with and without history",
+    "",
+    "Flex jobs report `restoreScheduledDate` and `restoreFinishedDate`, so earlier restores of the same source predict the window (simulated: five earlier jobs whose lengths are spread like this one's). Serverless jobs report no start, so a serverless restore always waits on the default schedule.",
+    "",
+    "| length | serverless (no history): delay / lower bound | Flex without history: delay / lower bound | Flex with history: calls, delay / lower bound |",
+    "| --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${s1(r.ours.delayMs)} / ${s1(r.lowerBoundOurs.delayMs)} | ${s1(r.ours.delayMs)} / ${s1(r.lowerBoundOurs.delayMs)} | ${r.history.calls.toFixed(1)}, ${s1(r.history.delayMs)} / ${s1(r.lowerBoundHistory.delayMs)} |`,
+    ),
+  ];
+  const sixty = PEERS.findIndex((p) => p.schedule === SIXTY_SECONDS);
+  const early = results.polling.checksBefore4Min;
+  const worse = rows.filter((r) => r.ours.delayMs > r.peers[sixty]!.delayMs + 1e-6);
+  lines.push(
+    "",
+    worse.length === 0
+      ? "The default schedule's mean delay is at most the 60 s poller's at every length in the table."
+      : `The default schedule's mean delay is above the 60 s poller's at ${worse.map((r) => `${r.label} (${s1(r.ours.delayMs)} against ${s1(r.peers[sixty]!.delayMs)})`).join(", ")}. Before 4 minutes it makes ${early.ours} checks, the 60 s poller ${early.sixty}; ours are placed for the 10 s and 1 min jobs.`,
+  );
+  return lines;
+}
+
+function engineSection(results: BenchResults): string[] {
+  const lines = [
+    `## Engine (real CLI, installed tarball \`${results.engine.tarball}\`, emulator restores of ${s1(results.settings.restoreMs)})`,
+    "",
+    "Wall time of `pulumi up`, median (min–max, n) over repetitions, and its ratio to one resource of the same kind and parallelism.",
+    "",
+    "| resources | restores, default parallelism | ratio | restores, `--parallel 100` | ratio | do-nothing, default | ratio | do-nothing, `--parallel 100` | ratio |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const count of results.settings.counts) {
+    const cells: string[] = [];
+    for (const [kind, parallel] of [
+      ["restore", "default"],
+      ["restore", "100"],
+      ["minimal", "default"],
+      ["minimal", "100"],
+    ] as const) {
+      const runs = runsOf(results, kind, count, parallel);
+      const r = ratio(wall(runs), wall(runsOf(results, kind, 1, parallel)));
+      cells.push(
+        fmt(spreadOf(runs.map((run) => run.up.wallMs / 1000)), 1, " s"),
+        r === undefined ? "—" : r.toFixed(2),
+      );
+    }
+    lines.push(`| ${count} | ${cells.join(" | ")} |`);
+  }
+  const restore100 = runsOf(results, "restore", 100, "default");
+  const minimal100 = runsOf(results, "minimal", 100, "default");
+  const state = (runs: EngineRun[]) => firstState(runs);
+  lines.push(
+    "",
+    "### State and engine CPU (100 resources, default parallelism)",
+    "",
+    "| stack | bytes per resource | state resources per resource | `__provider` characters | engine CPU on `up` | engine CPU on `destroy` |",
+    "| --- | --- | --- | --- | --- | --- |",
+    `| restores | ${state(restore100)?.stateBytesPerResource?.toFixed(0) ?? "—"} | ${state(restore100)?.stateResourcesPerResource ?? "—"} | ${state(restore100)?.providerChars ?? "—"} | ${fmt(engineCpu(restore100, "up"), 2, " s")} | ${fmt(engineCpu(restore100, "destroy"), 2, " s")} |`,
+    `| do-nothing | ${state(minimal100)?.stateBytesPerResource?.toFixed(0) ?? "—"} | ${state(minimal100)?.stateResourcesPerResource ?? "—"} | ${state(minimal100)?.providerChars ?? "—"} | ${fmt(engineCpu(minimal100, "up"), 2, " s")} | ${fmt(engineCpu(minimal100, "destroy"), 2, " s")} |`,
+    "",
+    "Engine CPU is the `pulumi` process's user + system time read from /proc every 50 ms; the last interval before it exits is not counted.",
+  );
+  const limit = results.settings.rateLimit;
+  const throttled = runsOf(results, "restore", 50, "100", true);
+  lines.push(
+    "",
+    `### 50 restores under a rate limit of ${limit.capacity} burst, ${limit.refillPerSecond}/s (\`--parallel 100\`)`,
+    "",
+    "_Rate floor_: (accepted requests − burst) / refill rate, the shortest time in which the emulator's bucket admits the run's requests. _Request window_: first to last API request.",
+    "",
+    "| repetition | API requests | 429s | 429s on POST | rate floor | request window | window / floor | `pulumi up` wall |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...throttled.map((r) => {
+      const floor = floorMs(r, limit);
+      return `| ${r.repetition} | ${r.requests} | ${r.throttled} (${((r.throttled / Math.max(1, r.requests)) * 100).toFixed(1)} %) | ${r.throttledPosts} | ${s1(floor)} | ${s1(r.requestWindowMs)} | ${(r.requestWindowMs / Math.max(1, floor)).toFixed(2)} | ${s1(r.up.wallMs)} |`;
+    }),
+  );
+  const outside = spreadOf(throttled.map((r) => (r.up.wallMs - r.requestWindowMs) / 1000));
+  if (outside) {
+    lines.push(
+      "",
+      `Of each \`pulumi up\`, ${formatSpread(outside, 1, " s")} passed outside the request window: the engine's start, the program, and the finish after the last request.`,
+    );
+  }
+  return lines;
+}
+
+function memorySection(results: BenchResults): string[] {
+  const roles: Role[] = ["engine", "language host", "program", "provider"];
+  const peak = (runs: EngineRun[], role: Role) => spreadOf(runs.map((r) => r.up.usage.peakRssMb[role]));
+  const cases: [string, EngineRun[]][] = [
+    ["100 restores, `--parallel 100`", runsOf(results, "restore", 100, "100")],
+    ["100 do-nothing, `--parallel 100`", runsOf(results, "minimal", 100, "100")],
+  ];
+  return [
+    "## Memory (the bench's own process tree only)",
+    "",
+    "Peak RSS of each process of `pulumi up`, read from /proc for the engine and its descendants only, median (min–max, n) over repetitions.",
+    "",
+    `| run | ${roles.join(" | ")} | whole tree |`,
+    `| --- | ${roles.map(() => "---").join(" | ")} | --- |`,
+    ...cases.map(
+      ([label, runs]) =>
+        `| ${label} | ${roles.map((role) => fmt(peak(runs, role), 0, " MB")).join(" | ")} | ${fmt(spreadOf(runs.map((r) => r.up.usage.peakTreeRssMb)), 0, " MB")} |`,
+    ),
+  ];
+}
+
+/** The whole results.md. */
+export function report(results: BenchResults): string {
+  const loads = results.engine.runs.map((r) => r.up.load[0]);
+  const load = spreadOf(loads);
+  const lines = [
+    "# Benchmark results",
+    "",
+    `Run on ${results.generatedAt} (Node ${results.node}, ${results.machine.cpus} × ${results.machine.model}) in ${(results.totalMs / 60_000).toFixed(1)} min. Regenerate with \`npm run bench\`.`,
+    "",
+    `Machine load (1-minute average): ${results.machine.loadBefore[0]!.toFixed(2)} before the bench, ${results.machine.loadAfter[0]!.toFixed(2)} after; at the start of each \`pulumi up\`: ${load ? formatSpread(load, 2, "") : "no runs"}. The machine is shared, so timed figures carry that load.`,
+    "",
+    "## Targets",
+    "",
+    "| target | measured | met | by how much |",
+    "| --- | --- | --- | --- |",
+    ...targets(results).map(
+      (t) =>
+        `| ${t.target} | ${t.measured} | ${t.met === undefined ? "not measured" : t.met ? "yes" : "**no**"} | ${t.margin} |`,
+    ),
+    "",
+    ...pollingSection(results),
+    "",
+    ...engineSection(results),
+    "",
+    ...memorySection(results),
+  ];
+  if (results.engine.skipped.length > 0) {
+    lines.push(
+      "",
+      `Skipped to stay within the ${(results.settings.budgetMs / 60_000).toFixed(0)} minute budget: ${results.engine.skipped.join("; ")}.`,
+    );
+  }
+  const failedRequests = results.engine.runs.filter((r) => !r.rateLimited && r.throttled > 0);
+  lines.push(
+    "",
+    failedRequests.length === 0
+      ? "No run without a rate limit saw a 429."
+      : `Runs without a rate limit that saw 429s: ${failedRequests.length}.`,
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,45 @@
+import type { CommandRun } from "./engine";
+import type { polling } from "./polling";
+
+/** One measured `pulumi up` (and `destroy` for the largest stacks). */
+export interface EngineRun {
+  readonly kind: "restore" | "minimal";
+  readonly count: number;
+  readonly parallel: "default" | "100";
+  readonly rateLimited: boolean;
+  readonly repetition: number;
+  readonly up: CommandRun;
+  readonly destroy?: CommandRun;
+  /**
+   * Bytes of the exported deployment's resources per user-facing resource (stack and providers left
+   * out, a component's children counted with it); read in the first repetition only.
+   */
+  readonly stateBytesPerResource?: number;
+  /** Resources in state per user-facing resource (more than 1 for a component); first repetition only. */
+  readonly stateResourcesPerResource?: number;
+  /** Characters of one serialized provider (`__provider`); first repetition only. */
+  readonly providerChars?: number;
+  /** Atlas API requests the emulator logged, 429s among them, and create POSTs refused. */
+  readonly requests: number;
+  readonly throttled: number;
+  readonly throttledPosts: number;
+  /** Time from the first to the last logged API request, ms. */
+  readonly requestWindowMs: number;
+}
+
+/** What one bench run measured, as written to results.json. */
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly node: string;
+  readonly machine: { cpus: number; model: string; loadBefore: number[]; loadAfter: number[] };
+  readonly settings: {
+    readonly counts: readonly number[];
+    readonly repetitions: number;
+    readonly restoreMs: number;
+    readonly rateLimit: { readonly capacity: number; readonly refillPerSecond: number };
+    readonly budgetMs: number;
+  };
+  readonly polling: Awaited<ReturnType<typeof polling>>;
+  readonly engine: { runs: EngineRun[]; skipped: string[]; tarball: string };
+  readonly totalMs: number;
+}

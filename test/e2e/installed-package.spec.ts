@@ -1,0 +1,276 @@
+import assert from "node:assert";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative } from "node:path";
+
+import { defaultSeed } from "../../emulator";
+import { REPO_ROOT } from "../../scripts/pulumi-cli";
+import { type E2eHome, e2eHome, Stack } from "./harness";
+import {
+  type EmulatorProcess,
+  outsideFolder,
+  packTarball,
+  readmeFiles,
+  readmeInstallCommand,
+  readmeSection,
+  run,
+  startInstalledEmulator,
+  writeFiles,
+} from "./user-project";
+
+/**
+ * What a user gets: the packed tarball, installed with npm's default choices into a new project
+ * outside the repository, built from the README's "Use it in your project" section alone, run with
+ * the real CLI against the emulator started from the installed package. One install serves every case.
+ */
+
+const seed = defaultSeed();
+const [PRODUCTION, STAGING] = seed.projects.map((p) => p.id) as [string, string];
+const account = seed.serviceAccounts[0]!;
+
+/** Another `@pulumi/pulumi` version to install instead of npm's choice, e.g. `3.200.0` (the README lists those tried). */
+const SDK = process.env.ATLAS_RESTORE_E2E_PULUMI_SDK;
+
+/** The line Pulumi prints for a look-up failure (newer SDKs prefix the input it fed, 3.200 does not). */
+const errorLine = (message: string) =>
+  new RegExp(
+    `error: (error serializing property "snapshotId": )?${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`,
+  );
+
+/** Files every tarball must hold: the entry points, the compatibility path, the emulator, the docs. */
+const REQUIRED = [
+  "package.json",
+  "README.md",
+  "LICENSE",
+  "CHANGELOG.md",
+  "dist/provider/index.js",
+  "dist/provider/index.d.ts",
+  "dist/provider/pulumi/provider-process.js",
+  "dist/provider/pulumi/serialized-provider.js",
+  "dist/provider/runtime.js",
+  "dist/emulator/index.js",
+  "dist/emulator/index.d.ts",
+  "dist/emulator/cli.js",
+  "dist/emulator/seed/default-seed.json",
+  "emulator/README.md",
+  "emulator/seed/default-seed.json",
+];
+
+describe("end to end: the installed package in a project of the user's own", function () {
+  this.timeout(15 * 60_000);
+  let folder: ReturnType<typeof outsideFolder>;
+  let project: string;
+  let files: string[];
+  let emulator: EmulatorProcess;
+  let home: E2eHome;
+  const section = readmeSection();
+
+  /** A stack of the README's project; type checking on, as `pulumi up` does by default. */
+  async function readmeStack(name: string, config: Record<string, string>, secret = account.clientSecret) {
+    const stack = new Stack(name, project, home, { PULUMI_NODEJS_TRANSPILE_ONLY: "" });
+    await stack.init(
+      { "mongodbatlas:baseUrl": emulator.url, "mongodbatlas:clientId": account.clientId, ...config },
+      { "mongodbatlas:clientSecret": secret },
+    );
+    return stack;
+  }
+
+  before(async function () {
+    folder = outsideFolder("atlas-restore-user");
+    const packed = await packTarball(folder.dir);
+    files = packed.files;
+    project = join(folder.dir, "restore-staging");
+    writeFiles(project, readmeFiles(section));
+    const [npm, install, ...packages] = readmeInstallCommand(section);
+    const args = packages.map((p) =>
+      p === "pulumi-atlas-restore" ? packed.tarball : p === "@pulumi/pulumi" && SDK ? `${p}@${SDK}` : p,
+    );
+    await run(npm!, [install!, "--no-audit", "--no-fund", ...args], { cwd: project });
+    emulator = await startInstalledEmulator(project);
+    home = await e2eHome();
+  });
+
+  after(async () => {
+    await emulator?.stop();
+    home?.dispose();
+    folder?.dispose();
+  });
+
+  it("the README gives the four files and installs the package with npm's default TypeScript", async () => {
+    assert.deepStrictEqual(Object.keys(readmeFiles(section)).sort(), [
+      "Pulumi.yaml",
+      "index.ts",
+      "package.json",
+      "tsconfig.json",
+    ]);
+    assert.ok(relative(REPO_ROOT, project).startsWith(".."), "outside the repository");
+    const fromProject = createRequire(join(project, "index.js"));
+    const typescript = fromProject("typescript/package.json") as { version: string };
+    const sdk = fromProject("@pulumi/pulumi/package.json") as { version: string };
+    // What npm chooses today on this Node (unless told otherwise); the README lists it as tested.
+    assert.match(typescript.version, SDK ? /^[56]\./ : /^6\./);
+    const minor = sdk.version.split(".").slice(0, 2).join("\\.");
+    assert.match(section.slice(section.indexOf("Tested:")), new RegExp(`\\b${minor}\\b`), sdk.version);
+  });
+
+  it("the tarball holds the built package and the docs, nothing else", () => {
+    for (const file of REQUIRED) assert.ok(files.includes(file), `the tarball holds ${file}`);
+    const unexpected = files.filter(
+      (f) => !REQUIRED.includes(f) && !/^dist\/(provider|emulator)\/[\w/-]+(\.js|\.d\.ts)$/.test(f),
+    );
+    assert.deepStrictEqual(unexpected, [], "no source maps, sources, tests, examples or scripts");
+  });
+
+  it("the exports map: documented entry points resolve, internals do not", () => {
+    const fromProject = createRequire(join(project, "index.js"));
+    const installed = join(project, "node_modules", "pulumi-atlas-restore");
+    const resolves = (request: string, file: string) =>
+      assert.strictEqual(fromProject.resolve(request), join(installed, file), request);
+    resolves("pulumi-atlas-restore", "dist/provider/index.js");
+    resolves("pulumi-atlas-restore/emulator", "dist/emulator/index.js");
+    resolves("pulumi-atlas-restore/dist/emulator", "dist/emulator/index.js");
+    // What serialized providers in state require: today's implementation, and 0.1's.
+    resolves(
+      "pulumi-atlas-restore/dist/provider/pulumi/provider-process",
+      "dist/provider/pulumi/provider-process.js",
+    );
+    resolves("pulumi-atlas-restore/dist/provider/runtime", "dist/provider/runtime.js");
+    for (const internal of [
+      "pulumi-atlas-restore/dist/provider/atlas/client",
+      "pulumi-atlas-restore/dist/emulator/store",
+    ])
+      assert.throws(() => fromProject.resolve(internal), { code: "ERR_PACKAGE_PATH_NOT_EXPORTED" }, internal);
+    const library = fromProject("pulumi-atlas-restore") as Record<string, unknown>;
+    for (const name of [
+      "ServerlessRestoreJob",
+      "FlexRestoreJob",
+      "getLatestSnapshotOutput",
+      "inlineProjectSettings",
+    ])
+      assert.strictEqual(typeof library[name], "function", name);
+  });
+
+  it("preview, up, refresh and destroy of the README's program; what state holds about credentials", async () => {
+    const stack = await readmeStack("dev", { groupId: PRODUCTION });
+    const preview = await stack.preview();
+    assert.match(
+      preview.stdout,
+      /\+ pulumi-nodejs:dynamic\/mongodbatlas:ServerlessRestoreJob: \(create\)\n.*::orders-into-staging\]/,
+    );
+    assert.match(preview.stdout, /snapshotId +: "6650a1b2c3d4e5f6a7b8cb03"/);
+    await stack.up();
+    const outputs = await stack.outputs();
+    assert.strictEqual(outputs.status, "COMPLETED");
+    assert.match(String(outputs.restoreJobId), /^[a-f0-9]{24}$/);
+
+    // As the README says: the stack config is the default pulumi-nodejs provider's inputs, the
+    // secret as ciphertext, the rest in plain text; the restore job itself holds no credential.
+    const exported = JSON.parse(await stack.exportText()) as {
+      deployment: { resources: { urn: string; type: string; inputs?: Record<string, unknown> }[] };
+    };
+    const provider = exported.deployment.resources.find((r) => r.type === "pulumi:providers:pulumi-nodejs")!;
+    assert.match(provider.urn, /::pulumi:providers:pulumi-nodejs::default$/);
+    assert.strictEqual(provider.inputs!["mongodbatlas:clientId"], account.clientId);
+    assert.strictEqual(provider.inputs!["restore-staging:groupId"], PRODUCTION);
+    assert.match(JSON.stringify(provider.inputs!["mongodbatlas:clientSecret"]), /"ciphertext":"v1:/);
+    assert.ok(!JSON.stringify(exported).includes(account.clientSecret), "the secret only as ciphertext");
+    const [job] = await stack.restoreJobs();
+    assert.ok(!JSON.stringify(job).includes(account.clientId), "no credential in the restore job");
+
+    assert.match((await stack.refresh()).stdout, /unchanged/);
+    await stack.destroy();
+    assert.deepStrictEqual(await stack.restoreJobs(), []);
+    await stack.remove();
+  });
+
+  it("errors are one line: an unknown cluster and a refused secret in a look-up, a refused secret in a resource", async () => {
+    const unknown = await readmeStack("unknown", { groupId: PRODUCTION, clusterName: "no-such-instance" });
+    const preview = await unknown.preview([], true);
+    assert.notStrictEqual(preview.code, 0);
+    assert.match(
+      preview.stdout + preview.stderr,
+      errorLine(
+        `cannot look up the newest completed snapshot of serverless instance no-such-instance in project ${PRODUCTION}: ` +
+          `Atlas answered 404 SERVERLESS_INSTANCE_NOT_FOUND (No serverless instance with name no-such-instance exists in group ${PRODUCTION}.)`,
+      ),
+    );
+    await unknown.remove();
+
+    const refusedLookUp = await readmeStack("refused", { groupId: PRODUCTION }, "mdb_sa_sk_notTheSecret");
+    const up = await refusedLookUp.up([], true);
+    assert.notStrictEqual(up.code, 0);
+    assert.match(
+      up.stdout + up.stderr,
+      errorLine(
+        `cannot look up the newest completed snapshot of serverless instance prod-orders in project ${PRODUCTION}: ` +
+          "Atlas answered 401 (the service account credentials were refused)",
+      ),
+    );
+    await refusedLookUp.remove();
+
+    // A program without a look-up: the resource's own call is refused, in the provider process.
+    const resourceOnly = join(project, "resource-only");
+    writeFiles(resourceOnly, {
+      "Pulumi.yaml": "name: resource-only\nruntime: nodejs\n",
+      "tsconfig.json": readmeFiles(section)["tsconfig.json"]!,
+      "index.ts": [
+        'import { ServerlessRestoreJob } from "pulumi-atlas-restore";',
+        `new ServerlessRestoreJob("orders-into-staging", { groupId: "${PRODUCTION}", clusterName: "prod-orders", ` +
+          'deliveryType: "automated", targetClusterName: "staging-orders" });',
+        "",
+      ].join("\n"),
+    });
+    const refusedResource = new Stack("refused-resource", resourceOnly, home, {
+      PULUMI_NODEJS_TRANSPILE_ONLY: "",
+    });
+    await refusedResource.init(
+      { "mongodbatlas:baseUrl": emulator.url, "mongodbatlas:clientId": account.clientId },
+      { "mongodbatlas:clientSecret": "mdb_sa_sk_notTheSecret" },
+    );
+    const resourceUp = await refusedResource.up([], true);
+    assert.notStrictEqual(resourceUp.code, 0);
+    assert.match(
+      resourceUp.stdout + resourceUp.stderr,
+      /ServerlessRestoreJob \(orders-into-staging\):\n {4}error: Atlas API answered 401 \(the service account credentials were refused\): POST \/api\/oauth\/token\n/,
+    );
+    await refusedResource.remove();
+
+    for (const printed of [preview, up, resourceUp].map((r) => r.stdout + r.stderr)) {
+      assert.ok(!/^\s+at /m.test(printed), `no stack frame: ${printed}`);
+      assert.ok(!/\.ts:\d+/.test(printed), `no source path: ${printed}`);
+      assert.ok(!/\[Circular|Promise \{|errorCode: '/.test(printed), `no object dump: ${printed}`);
+      assert.ok(!printed.includes("mdb_sa_sk_notTheSecret"), "no secret");
+    }
+  });
+
+  it("the inline Automation API example, compiled in the project and run from another folder", async () => {
+    // Compiled with the README's tsconfig.json, by the TypeScript npm installed.
+    writeFiles(project, {
+      "clone.ts": readFileSync(join(REPO_ROOT, "examples", "clone-automation", "index.ts"), "utf8"),
+      "tsconfig.clone.json": JSON.stringify({
+        extends: "./tsconfig.json",
+        compilerOptions: { outDir: "out" },
+        files: ["clone.ts"],
+      }),
+    });
+    const tsc = join(project, "node_modules", "typescript", "bin", "tsc");
+    await run(process.execPath, [tsc, "-p", "tsconfig.clone.json"], { cwd: project });
+    const elsewhere = outsideFolder("atlas-restore-cwd");
+    try {
+      const result = await run(process.execPath, [join(project, "out", "clone.js"), PRODUCTION, STAGING], {
+        cwd: elsewhere.dir,
+        env: {
+          ...home.env,
+          // LocalWorkspace makes a folder for the inline program's project in the temporary folder.
+          TMPDIR: elsewhere.dir,
+          MONGODB_ATLAS_BASE_URL: emulator.url,
+          MONGODB_ATLAS_CLIENT_ID: account.clientId,
+          MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
+        },
+      });
+      assert.match(result.stdout, /^prod-orders -> staging-orders: [a-f0-9]{24}\n$/);
+    } finally {
+      elsewhere.dispose();
+    }
+  });
+});
