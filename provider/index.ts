@@ -13,6 +13,9 @@ export {
   clusterRestoreJobProvider,
   detectingRestoreJobProvider,
   flexRestoreJobProvider,
+  restoreJobProvider,
+  restoreJobProviders,
+  type RestoreRole,
   serverlessRestoreJobProvider,
 } from "./pulumi/serialized-provider";
 export {
@@ -28,6 +31,7 @@ export {
   getLatestClusterSnapshotOutput,
 } from "./resources/cluster-snapshot-lookups";
 export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
+export type { RestoreJobOptions } from "./resources/restore-component";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,
