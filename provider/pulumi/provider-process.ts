@@ -4,6 +4,9 @@ import type { AtlasClient } from "../atlas/client";
 import { createAtlasClient } from "../atlas/client";
 import { processRateLimiter, type RequestLimiter } from "../atlas/rate-limiter";
 import { createExchange, createHttp } from "../atlas/transport";
+import { detectingSpec, noCancelFor } from "../detection/spec";
+import { cancellableRestore } from "../kinds/cluster/destroy";
+import { clusterSpec } from "../kinds/cluster/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
@@ -158,6 +161,9 @@ const build = <I extends CommonInputs>(spec: RestoreJobSpec<I>) =>
 export const lifecycles: Record<string, RestoreLifecycles> = {
   serverless: build(serverlessSpec),
   flex: build(flexSpec),
+  // Their starters' destroy follows `onDestroy`: cancel a running job, or forget it.
+  cluster: cancellableRestore(build(clusterSpec), currentSession),
+  detecting: cancellableRestore(build(detectingSpec), currentSession, noCancelFor),
 };
 
 /**

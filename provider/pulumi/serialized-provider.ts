@@ -43,6 +43,11 @@ export const restoreJobProviders: Record<string, Record<RestoreRole, pulumi.dyna
     wait: restoreJobProvider("serverless", "wait"),
   },
   flex: { start: restoreJobProvider("flex", "start"), wait: restoreJobProvider("flex", "wait") },
+  cluster: { start: restoreJobProvider("cluster", "start"), wait: restoreJobProvider("cluster", "wait") },
+  detecting: {
+    start: restoreJobProvider("detecting", "start"),
+    wait: restoreJobProvider("detecting", "wait"),
+  },
 };
 
 /** The dynamic provider that starts a {@link ServerlessRestoreJob}'s job. */
@@ -50,6 +55,12 @@ export const serverlessRestoreJobProvider = restoreJobProviders.serverless!.star
 
 /** The dynamic provider that starts a {@link FlexRestoreJob}'s job. */
 export const flexRestoreJobProvider = restoreJobProviders.flex!.start;
+
+/** The dynamic provider that starts a {@link ClusterRestoreJob}'s job. */
+export const clusterRestoreJobProvider = restoreJobProviders.cluster!.start;
+
+/** The dynamic provider that starts a {@link RestoreJob}'s job. */
+export const detectingRestoreJobProvider = restoreJobProviders.detecting!.start;
 
 function implementation(): typeof runtime {
   return require(IMPLEMENTATION);
