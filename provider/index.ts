@@ -2,11 +2,32 @@
  * pulumi-atlas-restore: MongoDB Atlas backup restores as Pulumi resources.
  */
 export type { AtlasCredentials } from "./atlas/auth";
+export type { ClusterSnapshot } from "./atlas/cluster-wire";
 export { AtlasApiError, AtlasDecodeError } from "./atlas/errors";
 export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
 export { inlineProjectSettings } from "./automation/inline-program";
+export type { SourceKind } from "./detection/source-kind";
+export { RestoreJobNotCancelledError, SnapshotNotCompletedError } from "./kinds/cluster/errors";
 export { ProviderConfigError } from "./pulumi/provider-config";
-export { flexRestoreJobProvider, serverlessRestoreJobProvider } from "./pulumi/serialized-provider";
+export {
+  clusterRestoreJobProvider,
+  detectingRestoreJobProvider,
+  flexRestoreJobProvider,
+  serverlessRestoreJobProvider,
+} from "./pulumi/serialized-provider";
+export {
+  type ClusterRestoreComponent,
+  ClusterRestoreJob,
+  type ClusterRestoreJobArgs,
+  type PrivateDownloadUrl,
+} from "./resources/cluster-restore-job";
+export {
+  getClusterSnapshots,
+  getClusterSnapshotsOutput,
+  getLatestClusterSnapshot,
+  getLatestClusterSnapshotOutput,
+} from "./resources/cluster-snapshot-lookups";
+export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,

@@ -1,29 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getLatestSnapshotOutput, ServerlessRestoreJob } from "pulumi-atlas-restore";
+import { ClusterRestoreJob } from "pulumi-atlas-restore";
 
-// Clone production data into staging: one restore per instance pair, from the production project into
-// the staging project. Each restore uses the newest completed snapshot, looked up at every `up`, so a
-// newer snapshot means a new restore; `refreshDate` (e.g. today's date set by a nightly job) forces one
-// even when no newer snapshot exists.
+// Clone production as it is now into staging. For each pair of dedicated clusters, take an on-demand
+// snapshot of the production cluster, wait until it is completed, restore exactly that snapshot into
+// its staging twin in the staging project, and wait until the twin is IDLE again. The snapshot's id is
+// recorded: running `up` again changes nothing. A new `refreshDate` (e.g. today's date, set by a
+// nightly job) takes a new snapshot and restores again.
 const config = new pulumi.Config();
 const productionProject = config.require("productionGroupId");
 const stagingProject = config.require("stagingGroupId");
-const pairs = config.getObject<Record<string, string>>("pairs") ?? { "prod-orders": "staging-orders" };
+const pairs = config.getObject<Record<string, string>>("pairs") ?? { "prod-cluster": "staging-cluster" };
 const refreshDate = config.get("refreshDate") ?? "initial";
 
 const clones = Object.entries(pairs).map(
   ([production, staging]) =>
-    new ServerlessRestoreJob(`clone-${production}`, {
+    new ClusterRestoreJob(`clone-${production}`, {
       groupId: productionProject,
       clusterName: production,
       deliveryType: "automated",
-      snapshotId: getLatestSnapshotOutput({ groupId: productionProject, clusterName: production }).id,
+      // Staging only needs the snapshot until the restore is done; a day is plenty.
+      takeSnapshot: { retentionInDays: 1 },
       targetGroupId: stagingProject,
       targetClusterName: staging,
       triggers: [refreshDate],
+      // Destroying the stack while a clone still runs stops it rather than leaving it to finish.
+      onDestroy: "cancel",
     }),
 );
 
 export const restoreJobIds = clones.map((job) => job.restoreJobId);
 export const statuses = clones.map((job) => job.status);
 export const snapshotIds = clones.map((job) => job.snapshotId);
+export const snapshotSources = clones.map((job) => job.snapshotSource);
+export const targetsReady = clones.map((job) => job.targetReady);

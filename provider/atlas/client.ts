@@ -1,5 +1,12 @@
-import type * as t from "io-ts";
+import * as t from "io-ts";
 
+import {
+  ClusterRestoreJob,
+  ClusterSnapshot,
+  type CreateClusterRestoreJobRequest,
+  DedicatedCluster,
+  type TakeClusterSnapshotRequest,
+} from "./cluster-wire";
 import { formatDecodeErrors } from "./decode-report";
 import { AtlasDecodeError } from "./errors";
 import type { AtlasRequest, Send } from "./transport";
@@ -18,6 +25,11 @@ import {
 export const SERVERLESS_API_VERSION = "2023-01-01";
 /** API version date of the Flex operations. */
 export const FLEX_API_VERSION = "2024-11-13";
+
+/** API version date of the dedicated-cluster backup operations (restore jobs, snapshots). */
+export const CLUSTER_BACKUP_API_VERSION = "2023-01-01";
+/** API version date of `getGroupCluster`; the older two are sunset on 2027-07-01. */
+export const CLUSTER_API_VERSION = "2024-08-05";
 
 /** Items per page when listing; the API allows up to 500. */
 const PAGE_SIZE = 100;
@@ -47,6 +59,30 @@ export interface AtlasClient {
   listFlexRestoreJobs(groupId: string, name: string): Promise<FlexRestoreJob[]>;
   listFlexSnapshots(groupId: string, name: string): Promise<FlexSnapshot[]>;
   getFlexCluster(groupId: string, name: string): Promise<ClusterDescription>;
+  createClusterRestoreJob(
+    groupId: string,
+    clusterName: string,
+    body: CreateClusterRestoreJobRequest,
+  ): Promise<ClusterRestoreJob>;
+  getClusterRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ClusterRestoreJob>;
+  listClusterRestoreJobs(groupId: string, clusterName: string): Promise<ClusterRestoreJob[]>;
+  /** Asks Atlas to cancel a job (204); sharded clusters may answer 405. */
+  cancelClusterRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<void>;
+  listClusterSnapshots(groupId: string, clusterName: string): Promise<ClusterSnapshot[]>;
+  /** Takes an on-demand snapshot; it starts `queued`. */
+  takeClusterSnapshot(
+    groupId: string,
+    clusterName: string,
+    body: TakeClusterSnapshotRequest,
+  ): Promise<ClusterSnapshot>;
+  getClusterSnapshot(groupId: string, clusterName: string, snapshotId: string): Promise<ClusterSnapshot>;
+  getShardedClusterSnapshot(
+    groupId: string,
+    clusterName: string,
+    snapshotId: string,
+  ): Promise<ClusterSnapshot>;
+  /** A dedicated cluster; a Flex cluster's name answers 400 `CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API`. */
+  getCluster(groupId: string, clusterName: string): Promise<DedicatedCluster>;
 }
 
 /** Builds the client over a transport. */
@@ -57,6 +93,9 @@ export function createAtlasClient(send: Send): AtlasClient {
     serverless(groupId, `${encodeURIComponent(clusterName)}/backup/restoreJobs`);
   const flex = (groupId: string, name: string, rest = "") =>
     `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/flexClusters/${encodeURIComponent(name)}${rest}`;
+
+  const cluster = (groupId: string, clusterName: string, rest = "") =>
+    `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/clusters/${encodeURIComponent(clusterName)}${rest}`;
 
   const call = async <C extends t.Mixed>(codec: C, request: AtlasRequest): Promise<t.TypeOf<C>> =>
     decode(codec, await send(request), `${request.method} ${request.path}`);
@@ -134,6 +173,71 @@ export function createAtlasClient(send: Send): AtlasClient {
       listAll(FlexSnapshot, flex(groupId, name, "/backup/snapshots"), FLEX_API_VERSION),
     getFlexCluster: (groupId, name) =>
       call(ClusterDescription, { method: "GET", path: flex(groupId, name), version: FLEX_API_VERSION }),
+    createClusterRestoreJob: (groupId, clusterName, body) =>
+      call(ClusterRestoreJob, {
+        method: "POST",
+        path: cluster(groupId, clusterName, "/backup/restoreJobs"),
+        body,
+        version: CLUSTER_BACKUP_API_VERSION,
+        idempotent: false,
+      }),
+    getClusterRestoreJob: (groupId, clusterName, jobId) =>
+      call(ClusterRestoreJob, {
+        method: "GET",
+        path: cluster(groupId, clusterName, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
+        version: CLUSTER_BACKUP_API_VERSION,
+      }),
+    listClusterRestoreJobs: (groupId, clusterName) =>
+      listAll(
+        ClusterRestoreJob,
+        cluster(groupId, clusterName, "/backup/restoreJobs"),
+        CLUSTER_BACKUP_API_VERSION,
+      ),
+    cancelClusterRestoreJob: async (groupId, clusterName, jobId) => {
+      // Cancelling twice asks for the same end state, so the transport may repeat it after a 5xx.
+      await call(t.unknown, {
+        method: "DELETE",
+        path: cluster(groupId, clusterName, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
+        version: CLUSTER_BACKUP_API_VERSION,
+        idempotent: true,
+      });
+    },
+    listClusterSnapshots: (groupId, clusterName) =>
+      listAll(
+        ClusterSnapshot,
+        cluster(groupId, clusterName, "/backup/snapshots"),
+        CLUSTER_BACKUP_API_VERSION,
+      ),
+    takeClusterSnapshot: (groupId, clusterName, body) =>
+      call(ClusterSnapshot, {
+        method: "POST",
+        path: cluster(groupId, clusterName, "/backup/snapshots"),
+        body,
+        version: CLUSTER_BACKUP_API_VERSION,
+        idempotent: false,
+      }),
+    getClusterSnapshot: (groupId, clusterName, snapshotId) =>
+      call(ClusterSnapshot, {
+        method: "GET",
+        path: cluster(groupId, clusterName, `/backup/snapshots/${encodeURIComponent(snapshotId)}`),
+        version: CLUSTER_BACKUP_API_VERSION,
+      }),
+    getShardedClusterSnapshot: (groupId, clusterName, snapshotId) =>
+      call(ClusterSnapshot, {
+        method: "GET",
+        path: cluster(
+          groupId,
+          clusterName,
+          `/backup/snapshots/shardedCluster/${encodeURIComponent(snapshotId)}`,
+        ),
+        version: CLUSTER_BACKUP_API_VERSION,
+      }),
+    getCluster: (groupId, clusterName) =>
+      call(DedicatedCluster, {
+        method: "GET",
+        path: cluster(groupId, clusterName),
+        version: CLUSTER_API_VERSION,
+      }),
   };
 }
 

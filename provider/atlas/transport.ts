@@ -16,7 +16,7 @@ import { ApiErrorBody } from "./wire";
 
 /** One Atlas Admin API call. */
 export interface AtlasRequest {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "DELETE";
   /** Path under the base URL, starting with `/api/`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | boolean>>;
@@ -32,7 +32,7 @@ export type Send = (request: AtlasRequest) => Promise<unknown>;
 
 /** One HTTP exchange as the transport sees it: no axios types leave this module. */
 export interface RawRequest {
-  readonly method: "GET" | "POST";
+  readonly method: AtlasRequest["method"];
   /** Path without the query, for errors. */
   readonly path: string;
   /** Path and query, exactly as sent. */

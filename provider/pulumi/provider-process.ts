@@ -3,6 +3,9 @@ import { createTokenRequester } from "../atlas/auth/oauth-token";
 import { createAtlasClient } from "../atlas/client";
 import { processRateLimiter, type RequestLimiter } from "../atlas/rate-limiter";
 import { createExchange, createHttp } from "../atlas/transport";
+import { detectingSpec, noCancelFor } from "../detection/spec";
+import { withCancelOnDestroy } from "../kinds/cluster/destroy";
+import { clusterSpec } from "../kinds/cluster/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
@@ -75,3 +78,16 @@ export const serverless = createLifecycle(serverlessSpec, currentSession, system
 
 /** The lifecycle of `FlexRestoreJob`. */
 export const flex = createLifecycle(flexSpec, currentSession, systemClock);
+
+/** The lifecycle of `ClusterRestoreJob`, whose destroy can cancel (`onDestroy`). */
+export const cluster = withCancelOnDestroy(
+  createLifecycle(clusterSpec, currentSession, systemClock),
+  currentSession,
+);
+
+/** The lifecycle of `RestoreJob`, which reads the source to pick the kind. */
+export const detecting = withCancelOnDestroy(
+  createLifecycle(detectingSpec, currentSession, systemClock),
+  currentSession,
+  noCancelFor,
+);

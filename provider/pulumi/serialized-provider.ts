@@ -15,7 +15,13 @@ export const serverlessRestoreJobProvider = providerFor("serverless");
 /** The dynamic provider behind {@link FlexRestoreJob}, exported for tests and advanced users. */
 export const flexRestoreJobProvider = providerFor("flex");
 
-function providerFor(kind: "serverless" | "flex"): pulumi.dynamic.ResourceProvider {
+/** The dynamic provider behind {@link ClusterRestoreJob}, exported for tests and advanced users. */
+export const clusterRestoreJobProvider = providerFor("cluster");
+
+/** The dynamic provider behind {@link RestoreJob}, exported for tests and advanced users. */
+export const detectingRestoreJobProvider = providerFor("detecting");
+
+function providerFor(kind: "serverless" | "flex" | "cluster" | "detecting"): pulumi.dynamic.ResourceProvider {
   const lifecycle = () => implementation()[kind];
   return {
     configure: async (req) => implementation().configure((key) => req.config.get(key)),

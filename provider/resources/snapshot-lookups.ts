@@ -128,6 +128,6 @@ async function lookUp<T>(what: string, run: (client: Session["client"]) => Promi
 }
 
 /** A session for the program's own process, from the stack's config (secrets included) and the environment. */
-function programSession(): Session {
+export function programSession(): Session {
   return createSession(readProviderConfig((key) => pulumi.runtime.getConfig(key), process.env));
 }

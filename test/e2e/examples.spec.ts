@@ -59,10 +59,10 @@ describe("end to end: every example runs", function () {
       assert.ok(outputs.finishedAt);
     }));
 
-  it("clone-environment", () =>
+  it("clone-serverless-environment", () =>
     runExample(
-      "clone",
-      join(REPO_ROOT, "examples", "clone-environment"),
+      "clone-serverless",
+      join(REPO_ROOT, "examples", "clone-serverless-environment"),
       { productionGroupId: PRODUCTION, stagingGroupId: STAGING, refreshDate: "2026-11-28" },
       async (outputs) => {
         assert.deepStrictEqual(outputs.statuses, ["COMPLETED"]);

@@ -2,7 +2,10 @@ import type { AxiosAdapter, InternalAxiosRequestConfig } from "axios";
 
 import type { AtlasAuth } from "../../provider/atlas/auth";
 import type { AtlasClient } from "../../provider/atlas/client";
+import type { ClusterRestoreJob, ClusterSnapshot } from "../../provider/atlas/cluster-wire";
 import type { ServerlessRestoreJob } from "../../provider/atlas/wire";
+import { memoryJournal } from "../../provider/restore/journal";
+import type { Logger, Session } from "../../provider/restore/types";
 import type { Clock } from "../../provider/waiting/clock";
 
 /**
@@ -116,8 +119,60 @@ export function fakeAtlasClient(methods: Partial<AtlasClient> = {}): AtlasClient
     listFlexRestoreJobs: null,
     listFlexSnapshots: null,
     getFlexCluster: null,
+    createClusterRestoreJob: null,
+    getClusterRestoreJob: null,
+    listClusterRestoreJobs: null,
+    cancelClusterRestoreJob: null,
+    listClusterSnapshots: null,
+    takeClusterSnapshot: null,
+    getClusterSnapshot: null,
+    getShardedClusterSnapshot: null,
+    getCluster: null,
   };
   return Object.fromEntries(
     (Object.keys(names) as (keyof AtlasClient)[]).map((name) => [name, methods[name] ?? unexpected(name)]),
   ) as unknown as AtlasClient;
+}
+
+/** A dedicated-cluster restore job as Atlas answers its creation (no `finishedAt` yet), with overrides. */
+export function clusterJobFixture(overrides: Partial<ClusterRestoreJob> = {}): ClusterRestoreJob {
+  return {
+    id: "65a1b2c3d4e5f6a7b8c9d0e2",
+    deliveryType: "automated",
+    snapshotId: "5f0e1d2c3b4a596877665544",
+    targetClusterName: "staging-orders",
+    targetGroupId: "0123456789abcdef01234567",
+    failed: false,
+    cancelled: false,
+    expired: false,
+    deliveryUrl: [],
+    desiredTimestamp: { date: null, increment: null, time: null },
+    timestamp: "2026-11-28T11:00:00Z",
+    ...overrides,
+  };
+}
+
+/** A dedicated-cluster snapshot, with overrides. */
+export function clusterSnapshotFixture(overrides: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+  return {
+    id: "5f0e1d2c3b4a596877665544",
+    type: "replicaSet",
+    status: "completed",
+    snapshotType: "scheduled",
+    createdAt: "2026-11-28T00:00:00Z",
+    ...overrides,
+  };
+}
+
+/**
+ * A session over the given client, with a fake clock, an in-memory journal and a log that records
+ * each message as `info: …` or `warn: …`.
+ */
+export function fakeSession(client: AtlasClient) {
+  const clock = fakeClock();
+  const messages: string[] = [];
+  const journal = memoryJournal();
+  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
+  const session: Session = { client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } };
+  return { session, clock, messages, journal };
 }

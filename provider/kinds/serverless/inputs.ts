@@ -7,16 +7,14 @@ import {
   AtlasName,
   commonDiffRules,
   type Failure,
-  known,
   OplogIncrement,
   TimestampSeconds,
 } from "../../restore/input-fields";
 import { defineInputs } from "../../restore/input-schema";
+import { POINT_IN_TIME_FIELDS, pointInTimeFailures } from "../../restore/point-in-time-rules";
 
 /** What `ServerlessRestoreJob` does when the serverless API is gone: use the Flex API, or fail. */
 export const ApiFallback = t.keyof({ flex: null, none: null });
-
-const POINT_IN_TIME_FIELDS = ["pointInTimeUTCSeconds", "oplogTs", "oplogInc"] as const;
 
 /** The one definition of a serverless restore job's inputs: `check` and `create` both use it. */
 const serverlessInputs = defineInputs({
@@ -56,38 +54,7 @@ function crossFieldFailures(raw: Record<string, unknown>, nowSeconds: number): F
   if ((type === "automated" || type === "pointInTime") && !has("targetClusterName")) {
     failures.push({ property: "targetClusterName", reason: `required for deliveryType ${type}` });
   }
-  if (type === "pointInTime") {
-    const byTime = has("pointInTimeUTCSeconds");
-    const byOplog = has("oplogTs") || has("oplogInc");
-    if (byTime && byOplog) {
-      failures.push({
-        property: "pointInTimeUTCSeconds",
-        reason: "give either pointInTimeUTCSeconds or oplogTs with oplogInc, not both",
-      });
-    } else if (!byTime && !byOplog) {
-      failures.push({
-        property: "pointInTimeUTCSeconds",
-        reason: "required for deliveryType pointInTime, unless oplogTs and oplogInc are given",
-      });
-    } else if (byOplog && !has("oplogTs")) {
-      failures.push({ property: "oplogTs", reason: "required with oplogInc" });
-    } else if (byOplog && !has("oplogInc")) {
-      failures.push({ property: "oplogInc", reason: "required with oplogTs" });
-    }
-    if (has("snapshotId")) {
-      failures.push({ property: "snapshotId", reason: "not used with deliveryType pointInTime" });
-    }
-    for (const key of ["pointInTimeUTCSeconds", "oplogTs"]) {
-      const value = raw[key];
-      if (known(value) && typeof value === "number" && value > nowSeconds) {
-        failures.push({ property: key, reason: "must not be in the future" });
-      }
-    }
-  } else if (known(type)) {
-    for (const key of POINT_IN_TIME_FIELDS) {
-      if (has(key)) failures.push({ property: key, reason: "only used with deliveryType pointInTime" });
-    }
-  }
+  failures.push(...pointInTimeFailures(raw, nowSeconds, ["snapshotId"]));
   return failures;
 }
 

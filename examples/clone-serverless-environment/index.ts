@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getLatestSnapshotOutput, ServerlessRestoreJob } from "pulumi-atlas-restore";
+
+// Clone production data into staging: one restore per instance pair, from the production project into
+// the staging project. Each restore uses the newest completed snapshot, looked up at every `up`, so a
+// newer snapshot means a new restore; `refreshDate` (e.g. today's date set by a nightly job) forces one
+// even when no newer snapshot exists.
+const config = new pulumi.Config();
+const productionProject = config.require("productionGroupId");
+const stagingProject = config.require("stagingGroupId");
+const pairs = config.getObject<Record<string, string>>("pairs") ?? { "prod-orders": "staging-orders" };
+const refreshDate = config.get("refreshDate") ?? "initial";
+
+const clones = Object.entries(pairs).map(
+  ([production, staging]) =>
+    new ServerlessRestoreJob(`clone-${production}`, {
+      groupId: productionProject,
+      clusterName: production,
+      deliveryType: "automated",
+      snapshotId: getLatestSnapshotOutput({ groupId: productionProject, clusterName: production }).id,
+      targetGroupId: stagingProject,
+      targetClusterName: staging,
+      triggers: [refreshDate],
+    }),
+);
+
+export const restoreJobIds = clones.map((job) => job.restoreJobId);
+export const statuses = clones.map((job) => job.status);
+export const snapshotIds = clones.map((job) => job.snapshotId);

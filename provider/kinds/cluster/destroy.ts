@@ -1,0 +1,105 @@
+import type { ClusterRestoreJob } from "../../atlas/cluster-wire";
+import { formatDecodeErrors } from "../../atlas/decode-report";
+import { AtlasApiError, AtlasDecodeError } from "../../atlas/errors";
+import { isTransient } from "../../restore/at-most-once";
+import type { Lifecycle, Session } from "../../restore/types";
+import { pollUntil } from "../../waiting/poll";
+import { RestoreJobNotCancelledError } from "./errors";
+import { ClusterRestoreJobInputs } from "./inputs";
+import { clusterJobStatus } from "./status";
+
+/**
+ * `onDestroy: "cancel"`: destroy asks Atlas to cancel a job that is still running and waits until the
+ * job reports `cancelled`. It never deletes a cluster or a snapshot. A job that already ended, or one
+ * Atlas will not cancel (405 for sharded clusters), is only forgotten, with a message saying why.
+ */
+export function withCancelOnDestroy(
+  lifecycle: Lifecycle,
+  session: () => Session,
+  /** Why a recorded job cannot be cancelled (e.g. a Flex job), or undefined when it can. */
+  noCancel: (props: Record<string, unknown>) => string | undefined = () => undefined,
+): Lifecycle {
+  return {
+    ...lifecycle,
+    async delete(id, props) {
+      if (props.onDestroy !== "cancel") return lifecycle.delete(id, props);
+      const reason = noCancel(props);
+      if (reason !== undefined) {
+        session().log.warn(`onDestroy is cancel, but ${reason}; forgetting the job instead: ${id}`);
+        return lifecycle.delete(id, props);
+      }
+      const { __provider: _ignored, ...raw } = props;
+      const decoded = ClusterRestoreJobInputs.decode(raw);
+      if (decoded._tag === "Left")
+        throw new AtlasDecodeError("cluster restore job state", formatDecodeErrors(decoded.left));
+      const { groupId, clusterName, waitTimeoutSeconds } = decoded.right;
+      await cancelJob(session(), groupId, clusterName, id, waitTimeoutSeconds * 1000);
+    },
+  };
+}
+
+/** Cancels one job and waits for `cancelled`; what cannot be cancelled is reported, not failed. */
+export async function cancelJob(
+  s: Session,
+  groupId: string,
+  clusterName: string,
+  jobId: string,
+  maxWaitMs: number,
+): Promise<void> {
+  const read = () => s.client.getClusterRestoreJob(groupId, clusterName, jobId);
+  const before = await orGone(read());
+  if (before === undefined) return s.log.info(`restore job no longer exists in Atlas; forgotten: ${jobId}`);
+  if (clusterJobStatus(before) !== "RUNNING") return reportEnded(s, before);
+
+  try {
+    await s.client.cancelClusterRestoreJob(groupId, clusterName, jobId);
+  } catch (error) {
+    if (!(error instanceof AtlasApiError) || error.status === undefined || error.status >= 500) throw error;
+    if (error.status === 404) return s.log.info(`restore job no longer exists in Atlas; forgotten: ${jobId}`);
+    if (error.status === 405) {
+      return s.log.warn(
+        `Atlas does not cancel this restore (405 ${error.errorCode ?? "METHOD_NOT_ALLOWED"}, as for sharded ` +
+          `clusters); it keeps running in Atlas and this stack no longer tracks it: ${jobId}`,
+      );
+    }
+    // Refused otherwise: most likely the job ended between the read and the cancel.
+    const now = await orGone(read());
+    if (now !== undefined && clusterJobStatus(now) !== "RUNNING") return reportEnded(s, now);
+    throw error;
+  }
+
+  let last = before;
+  const result = await pollUntil({
+    check: async () => {
+      try {
+        last = (await orGone(read())) ?? { ...last, cancelled: true };
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+      }
+      return last;
+    },
+    classify: (job) => (clusterJobStatus(job) === "RUNNING" ? "RETRY" : "SUCCESS"),
+    clock: s.clock,
+    minDelayMs: s.poll.minDelayMs,
+    maxDelayMs: s.poll.maxDelayMs,
+    maxWaitMs,
+    checkFirst: true,
+  });
+  if (result.state !== "SUCCESS") throw new RestoreJobNotCancelledError(jobId, result.elapsedMs);
+  if (last.cancelled) return s.log.info(`restore job cancelled: ${jobId}`);
+  return reportEnded(s, last);
+}
+
+function reportEnded(s: Session, job: ClusterRestoreJob): void {
+  s.log.info(`restore job already ended ${clusterJobStatus(job)}; nothing to cancel, forgotten: ${job.id}`);
+}
+
+/** The job, or undefined when Atlas no longer has it. */
+async function orGone(request: Promise<ClusterRestoreJob>): Promise<ClusterRestoreJob | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof AtlasApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,123 @@
+import type { CreateClusterRestoreJobRequest } from "../../atlas/cluster-wire";
+import { createAtMostOnce } from "../../restore/at-most-once";
+import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "../../restore/types";
+import { snapshotIntentKey, takeFreshSnapshot } from "./fresh-snapshot";
+import { checkClusterInputs, clusterDiffRules, ClusterRestoreJobInputs } from "./inputs";
+import {
+  CLUSTER_SECRET_OUTPUTS,
+  type ClusterDecisions,
+  clusterOutputs,
+  isRollback,
+  previousDecisions,
+} from "./outputs";
+import { latestClusterSnapshot } from "./snapshot-choice";
+import { clusterJobStatus } from "./status";
+
+/** How a dedicated-cluster restore job is started, read and recorded. */
+export const clusterSpec: RestoreJobSpec<ClusterRestoreJobInputs> = {
+  noun: "cluster restore job",
+  inputs: ClusterRestoreJobInputs,
+  check: checkClusterInputs,
+  diffRules: clusterDiffRules,
+  secretOutputs: CLUSTER_SECRET_OUTPUTS,
+
+  start: startClusterRestore,
+
+  async adopt(session, inputs, jobId) {
+    const job = await session.client.getClusterRestoreJob(inputs.groupId, inputs.clusterName, jobId);
+    return clusterOutputs(inputs, job, {
+      snapshotId: inputs.snapshotId,
+      snapshotSource: inputs.snapshotId ? "input" : "job",
+    });
+  },
+
+  async fetch(session, inputs, previous) {
+    const job = await session.client.getClusterRestoreJob(
+      inputs.groupId,
+      inputs.clusterName,
+      previous.restoreJobId,
+    );
+    return clusterOutputs(inputs, job, previousDecisions(previous));
+  },
+
+  target(session, inputs) {
+    const name = inputs.targetClusterName;
+    if (inputs.deliveryType === "download" || name === undefined) return undefined;
+    const groupId = inputs.targetGroupId ?? inputs.groupId;
+    return { name, state: async () => (await session.client.getCluster(groupId, name)).stateName };
+  },
+};
+
+/** Chooses (or takes) the snapshot, then creates the job at most once per intent. */
+async function startClusterRestore(
+  session: Session,
+  inputs: ClusterRestoreJobInputs,
+  context: StartContext,
+): Promise<JobOutputs> {
+  if (isRollback(inputs)) {
+    session.log.warn(
+      `restoring into the source cluster itself; its current data will be replaced: ${inputs.clusterName}`,
+    );
+  }
+  const decisions = await chooseSnapshot(session, inputs);
+  const body = requestOf(inputs, decisions);
+  const { client } = session;
+  const job = await createAtMostOnce({
+    ...context,
+    clock: session.clock,
+    log: session.log,
+    list: () => client.listClusterRestoreJobs(inputs.groupId, inputs.clusterName),
+    create: () => client.createClusterRestoreJob(inputs.groupId, inputs.clusterName, body),
+    // Every field sent must be reported back the same, or not at all (Atlas may leave the point out).
+    matches: (candidate) =>
+      Object.entries(body).every(([key, value]) => {
+        const reported = (candidate as Record<string, unknown>)[key];
+        return reported === undefined || reported === value;
+      }),
+    running: (candidate) => clusterJobStatus(candidate) === "RUNNING",
+  });
+  // The job now stands for the snapshot: a later run adopts the job, never takes another snapshot.
+  if (inputs.takeSnapshot) session.journal.delete(snapshotIntentKey(inputs));
+  return clusterOutputs(inputs, job, decisions);
+}
+
+/**
+ * The snapshot to restore: the given one; a new one (`takeSnapshot`); none for a point in time
+ * (Atlas chooses); otherwise the newest completed one.
+ */
+async function chooseSnapshot(session: Session, inputs: ClusterRestoreJobInputs): Promise<ClusterDecisions> {
+  if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
+  if (inputs.deliveryType === "pointInTime") return { snapshotId: undefined, snapshotSource: "job" };
+  if (inputs.takeSnapshot) {
+    const id = await takeFreshSnapshot(
+      session,
+      inputs,
+      inputs.takeSnapshot,
+      inputs.waitTimeoutSeconds * 1000,
+    );
+    return { snapshotId: id, snapshotSource: "new" };
+  }
+  const newest = await latestClusterSnapshot(session.client, inputs.groupId, inputs.clusterName);
+  if (!newest) throw new Error(`no completed snapshot to restore from cluster: ${inputs.clusterName}`);
+  session.log.info(`restoring the newest completed snapshot of ${inputs.clusterName}: ${newest.id}`);
+  return { snapshotId: newest.id, snapshotSource: "latest" };
+}
+
+/** The POST body: only what the delivery type uses (a download sends no target). */
+function requestOf(
+  inputs: ClusterRestoreJobInputs,
+  decisions: ClusterDecisions,
+): CreateClusterRestoreJobRequest {
+  const body: CreateClusterRestoreJobRequest = { deliveryType: inputs.deliveryType };
+  if (decisions.snapshotId !== undefined) body.snapshotId = decisions.snapshotId;
+  if (inputs.deliveryType !== "download") {
+    body.targetClusterName = inputs.targetClusterName;
+    body.targetGroupId = inputs.targetGroupId ?? inputs.groupId;
+  }
+  if (inputs.pointInTimeUTCSeconds !== undefined) body.pointInTimeUTCSeconds = inputs.pointInTimeUTCSeconds;
+  if (inputs.oplogTs !== undefined) {
+    body.oplogTs = inputs.oplogTs;
+    body.oplogInc = inputs.oplogInc;
+  }
+  return body;
+}
