@@ -6,6 +6,8 @@ import { createExchange, createHttp } from "../atlas/transport";
 import { detectingSpec, noCancelFor } from "../detection/spec";
 import { withCancelOnDestroy } from "../kinds/cluster/destroy";
 import { clusterSpec } from "../kinds/cluster/spec";
+import { withCollectionOutcome } from "../kinds/collection/lifecycle";
+import { collectionSpec } from "../kinds/collection/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
@@ -90,4 +92,10 @@ export const detecting = withCancelOnDestroy(
   createLifecycle(detectingSpec, currentSession, systemClock),
   currentSession,
   noCancelFor,
+);
+
+/** The lifecycle of `CollectionRestoreJob`; destroy only forgets (Atlas has no cancel for these jobs). */
+export const collection = withCollectionOutcome(
+  createLifecycle(collectionSpec, currentSession, systemClock),
+  log,
 );

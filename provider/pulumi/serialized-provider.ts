@@ -18,10 +18,15 @@ export const flexRestoreJobProvider = providerFor("flex");
 /** The dynamic provider behind {@link ClusterRestoreJob}, exported for tests and advanced users. */
 export const clusterRestoreJobProvider = providerFor("cluster");
 
+/** The dynamic provider behind {@link CollectionRestoreJob}, exported for tests and advanced users. */
+export const collectionRestoreJobProvider = providerFor("collection");
+
 /** The dynamic provider behind {@link RestoreJob}, exported for tests and advanced users. */
 export const detectingRestoreJobProvider = providerFor("detecting");
 
-function providerFor(kind: "serverless" | "flex" | "cluster" | "detecting"): pulumi.dynamic.ResourceProvider {
+function providerFor(
+  kind: "serverless" | "flex" | "cluster" | "collection" | "detecting",
+): pulumi.dynamic.ResourceProvider {
   const lifecycle = () => implementation()[kind];
   return {
     configure: async (req) => implementation().configure((key) => req.config.get(key)),
