@@ -9,15 +9,17 @@ import {
   type ClusterRestoreJobArgs,
   type PrivateDownloadUrl,
 } from "./cluster-restore-job";
-import { programSession, type SnapshotLookupArgs } from "./snapshot-lookups";
+import { lookUp, type SnapshotLookupArgs } from "./snapshot-lookups";
 
 /**
  * What a source is today, read the way {@link RestoreJob} reads it: `cluster` (dedicated), `flex`, or
  * `serverless` for a name the clusters API does not know. Runs in the program, with the provider's
- * credential rules.
+ * credential rules; a failure rejects with a one-line `SnapshotLookupError`.
  */
 export function getSourceKind(args: SnapshotLookupArgs): Promise<SourceKind> {
-  return detectSourceKind(programSession().client, args.groupId, args.clusterName);
+  return lookUp(`the kind of ${args.clusterName} in project ${args.groupId}`, (client) =>
+    detectSourceKind(client, args.groupId, args.clusterName),
+  );
 }
 
 /**

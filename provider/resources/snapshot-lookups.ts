@@ -119,7 +119,7 @@ function described(api: "serverless" | "flex", args: SnapshotLookupArgs): string
 }
 
 /** Runs one look-up in a session of the program's own process, turning any failure into one line. */
-async function lookUp<T>(what: string, run: (client: Session["client"]) => Promise<T>): Promise<T> {
+export async function lookUp<T>(what: string, run: (client: Session["client"]) => Promise<T>): Promise<T> {
   try {
     return await run(programSession().client);
   } catch (error) {
@@ -128,6 +128,6 @@ async function lookUp<T>(what: string, run: (client: Session["client"]) => Promi
 }
 
 /** A session for the program's own process, from the stack's config (secrets included) and the environment. */
-export function programSession(): Session {
+function programSession(): Session {
   return createSession(readProviderConfig((key) => pulumi.runtime.getConfig(key), process.env));
 }

@@ -23,11 +23,11 @@ export class EmulatorAdmin {
       .reduce((sum, [, n]) => sum + n, 0);
   }
 
-  /** What a serverless instance or flex cluster holds after restores. */
+  /** What a serverless instance, flex cluster or dedicated cluster holds after restores. */
   cluster(
     groupId: string,
     name: string,
-    kind: "serverless" | "flex" = "serverless",
+    kind: "serverless" | "flex" | "cluster" = "serverless",
   ): Promise<Record<string, unknown>> {
     return this.call("GET", `/clusters/${groupId}/${name}?kind=${kind}`);
   }

@@ -59,6 +59,45 @@ describe("end to end: every example runs", function () {
       assert.ok(outputs.finishedAt);
     }));
 
+  it("clone-environment: dedicated production cloned as it is now into staging, from one fresh snapshot", () =>
+    runExample(
+      "clone",
+      join(REPO_ROOT, "examples", "clone-environment"),
+      { productionGroupId: PRODUCTION, stagingGroupId: STAGING, refreshDate: "2026-11-28" },
+      async (outputs, stack) => {
+        assert.deepStrictEqual(outputs.statuses, ["COMPLETED"]);
+        assert.deepStrictEqual(outputs.snapshotSources, ["new"]);
+        assert.deepStrictEqual(outputs.targetsReady, [true]);
+        const staging = await admin.cluster(STAGING, "staging-cluster", "cluster");
+        assert.strictEqual(staging.restoredSnapshotId, (outputs.snapshotIds as string[])[0]);
+        // The same date again: no other snapshot, no other restore.
+        await stack.up();
+        const { byOperation } = await admin.counters();
+        assert.strictEqual(byOperation.takeGroupClusterBackupSnapshots, 1);
+        assert.strictEqual(byOperation.createGroupClusterBackupRestoreJob, 1);
+      },
+      { snapshotDurationMs: 500 },
+    ));
+
+  it("cluster-point-in-time", () =>
+    runExample(
+      "cluster-pit",
+      join(REPO_ROOT, "examples", "cluster-point-in-time"),
+      // An hour ago: inside the emulator's 7-day restore window for dedicated clusters.
+      {
+        groupId: PRODUCTION,
+        targetGroupId: STAGING,
+        targetCluster: "staging-cluster",
+        pointInTimeUTCSeconds: String(Math.floor(Date.now() / 1000) - 3600),
+      },
+      async (outputs) => {
+        assert.strictEqual(outputs.status, "COMPLETED");
+        assert.strictEqual(outputs.targetReady, true);
+        const staging = await admin.cluster(STAGING, "staging-cluster", "cluster");
+        assert.strictEqual(staging.restoredFromJobId, outputs.restoreJobId);
+      },
+    ));
+
   it("clone-serverless-environment", () =>
     runExample(
       "clone-serverless",

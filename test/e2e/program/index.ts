@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ClusterRestoreJob,
+  type ClusterRestoreJobArgs,
   FlexRestoreJob,
   type FlexRestoreJobArgs,
+  RestoreJob,
   ServerlessRestoreJob,
   type ServerlessRestoreJobArgs,
 } from "pulumi-atlas-restore";
@@ -10,11 +13,16 @@ import {
 // Inputs go through unchanged, bad ones included, so that `check` sees what a user would write.
 const config = new pulumi.Config();
 const args = config.requireObject<Record<string, unknown>>("args");
+const kind = config.get("kind");
 
 const job =
-  config.get("kind") === "flex"
+  kind === "flex"
     ? new FlexRestoreJob("restore", args as unknown as FlexRestoreJobArgs)
-    : new ServerlessRestoreJob("restore", args as unknown as ServerlessRestoreJobArgs);
+    : kind === "cluster"
+      ? new ClusterRestoreJob("restore", args as unknown as ClusterRestoreJobArgs)
+      : kind === "detect"
+        ? new RestoreJob("restore", args as unknown as ClusterRestoreJobArgs)
+        : new ServerlessRestoreJob("restore", args as unknown as ServerlessRestoreJobArgs);
 
 export const restoreJobId = job.restoreJobId;
 export const status = job.status;
@@ -22,3 +30,6 @@ export const snapshotId = job.snapshotId;
 export const snapshotSource = job.snapshotSource;
 export const api = job.api;
 export const targetReady = job.targetReady;
+export const sourceKind = "kind" in job ? job.kind : undefined;
+export const deliveryUrl = "deliveryUrl" in job ? job.deliveryUrl : undefined;
+export const components = "components" in job ? job.components : undefined;
