@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import type { CollectionSummary } from "../kinds/collection/outputs";
 import { collectionRestoreJobProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
@@ -16,27 +17,7 @@ export interface RestoreNamespaceArgs {
 }
 
 /** One collection of a collection restore job, as its `/collections` sub-resource reports it. */
-export interface CollectionRestoreSummary {
-  /** The collection in the snapshot, `db.collection`. */
-  sourceNamespace: string;
-  /** Where it was asked to go. */
-  targetNamespace?: string;
-  /** Where it went, after Atlas renamed it to avoid a conflict. */
-  effectiveTargetNamespace?: string;
-  /**
-   * NOT_STARTED, IN_PROGRESS, FINALIZING, NOT_FOUND, UNSUPPORTED, SUCCESSFUL, ROLLBACK, NOT_RESTORED,
-   * FAILED or INDEX_BUILD_FAILED.
-   */
-  state: string;
-  /** Documents copied so far. */
-  restoredDocuments: number;
-  /** Documents to copy (Atlas may first only estimate it). */
-  totalDocuments: number;
-  /** The collection's index build: NOT_STARTED, IN_PROGRESS, SUCCESSFUL, FAILED or NOT_RESTORED. */
-  indexState?: string;
-  /** Why its indexes failed to build. */
-  indexErrorMessage?: string;
-}
+export type CollectionRestoreSummary = CollectionSummary;
 
 /** Inputs of {@link CollectionRestoreJob}. Every rule between them is checked at preview, before any API call. */
 export interface CollectionRestoreJobArgs extends RestoreJobWaitArgs {

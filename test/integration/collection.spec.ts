@@ -1,19 +1,13 @@
 import assert from "node:assert";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
-import { createAtlasAuth } from "../../provider/atlas/auth";
-import { createTokenRequester } from "../../provider/atlas/auth/oauth-token";
-import { createAtlasClient } from "../../provider/atlas/client";
-import { createExchange, createHttp } from "../../provider/atlas/transport";
 import { withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
 import { collectionSpec } from "../../provider/kinds/collection/spec";
-import { readProviderConfig } from "../../provider/pulumi/provider-config";
 import { RestoreJobIncompleteError } from "../../provider/restore/errors";
-import { memoryJournal } from "../../provider/restore/journal";
 import { createLifecycle } from "../../provider/restore/lifecycle";
 import type { Lifecycle, Session } from "../../provider/restore/types";
 import { systemClock } from "../../provider/waiting/clock";
-import { contractChecking } from "../helpers/contract-adapter";
+import { contractCheckedSession } from "../helpers/contract-adapter";
 
 /**
  * `CollectionRestoreJob` over real HTTP against the emulator, without the engine. Every answer the
@@ -46,34 +40,14 @@ describe("integration: collection restores over HTTP against the emulator", func
 
   beforeEach(async () => {
     emulator = await startEmulator({ restoreDurationMs: 400, snapshotDurationMs: 300 });
-    const account = seed.serviceAccounts[0]!;
-    const config = readProviderConfig(() => undefined, {
-      MONGODB_ATLAS_BASE_URL: emulator.url,
-      MONGODB_ATLAS_CLIENT_ID: account.clientId,
-      MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
-      ATLAS_RESTORE_POLL_MIN_DELAY_MS: "50",
-      ATLAS_RESTORE_POLL_MAX_DELAY_MS: "100",
-    });
-    const exchange = createExchange({
-      baseUrl: config.baseUrl,
-      timeoutMs: config.requestTimeoutMs,
-      adapter: contractChecking(operations),
-    });
-    const auth = createAtlasAuth(config.credentials, {
-      requestToken: createTokenRequester(exchange),
-      clock: systemClock,
-    });
     const log = {
       info: (m: string) => messages.push(m),
       warn: (m: string) => messages.push(`warning: ${m}`),
     };
-    session = {
-      client: createAtlasClient(createHttp({ exchange, auth, retry: config.retry, clock: systemClock })),
-      clock: systemClock,
-      poll: config.poll,
-      log,
-      journal: memoryJournal(),
-    };
+    session = contractCheckedSession(emulator.url, operations, log, {
+      ATLAS_RESTORE_POLL_MIN_DELAY_MS: "50",
+      ATLAS_RESTORE_POLL_MAX_DELAY_MS: "100",
+    });
     collection = withCollectionOutcome(
       createLifecycle(collectionSpec, () => session, systemClock),
       log,

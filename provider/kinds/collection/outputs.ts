@@ -35,16 +35,26 @@ export function collectionJobStatus(
   }
 }
 
-/** One collection of the job as recorded in state. */
+/** One collection of a collection restore job, as its `/collections` sub-resource reports it. */
 export interface CollectionSummary {
+  /** The collection in the snapshot, `db.collection`. */
   sourceNamespace: string;
+  /** Where it was asked to go. */
   targetNamespace?: string;
-  /** Where the data went, after Atlas renamed it to avoid a conflict. */
+  /** Where it went, after Atlas renamed it to avoid a conflict. */
   effectiveTargetNamespace?: string;
+  /**
+   * NOT_STARTED, IN_PROGRESS, FINALIZING, NOT_FOUND, UNSUPPORTED, SUCCESSFUL, ROLLBACK, NOT_RESTORED,
+   * FAILED or INDEX_BUILD_FAILED.
+   */
   state: string;
+  /** Documents copied so far. */
   restoredDocuments: number;
+  /** Documents to copy (Atlas may first only estimate it). */
   totalDocuments: number;
+  /** The collection's index build: NOT_STARTED, IN_PROGRESS, SUCCESSFUL, FAILED or NOT_RESTORED. */
   indexState?: string;
+  /** Why its indexes failed to build. */
   indexErrorMessage?: string;
 }
 
