@@ -22,12 +22,15 @@ const copy = new CollectionRestoreJob("orders-into-staging", {
   writeStrategy: "CREATE_NEW",
   indexStrategy: "ALL",
   triggers: [refreshDate],
+  // A collection left unrestored (e.g. its indexes failed to build) fails `up` unless this is true.
+  allowPartial: config.getBoolean("allowPartial") ?? false,
 });
 
 export const restoreJobId = copy.restoreJobId;
 export const status = copy.status;
 export const state = copy.state;
 export const snapshotId = copy.snapshotId;
+export const unrestored = copy.unrestoredCollections;
 export const documents = pulumi.interpolate`${copy.restoredDocuments} of ${copy.totalDocuments}`;
 export const collections = copy.collectionStates.apply((states) =>
   states.map((s) => `${s.sourceNamespace} -> ${s.effectiveTargetNamespace}: ${s.state}`),

@@ -68,6 +68,28 @@ describe("end to end: collection restores", function () {
     await stack.remove();
   });
 
+  it("a partial success fails up naming the collection, records the job, and allowPartial accepts it", async () => {
+    const stack = await stackOf("clone-collections-partial", {});
+    const forced = await fetch(
+      `${emulator.url}/__emulator/collection-outcomes/${PRODUCTION}/prod-cluster/orders.customers`,
+      { method: "PUT", body: JSON.stringify({ outcome: "INDEX_BUILD_FAILED" }) },
+    );
+    assert.strictEqual(forced.status, 200);
+    const failed = await stack.up([], true);
+    assert.notStrictEqual(failed.code, 0);
+    assert.match(failed.stdout + failed.stderr, /not restored: orders\.customers \(INDEX_BUILD_FAILED\)/);
+    const [recorded] = (await stack.restoreJobs()).filter((r) => r.outputs.partial === true);
+    assert.ok(recorded, "the job is recorded in state");
+    await stack.setConfig("allowPartial", "true");
+    await stack.up();
+    const outputs = await stack.outputs();
+    assert.strictEqual(outputs.status, "COMPLETED");
+    assert.deepStrictEqual(outputs.unrestored, ["orders.customers (INDEX_BUILD_FAILED)"]);
+    assert.strictEqual((await admin.counters()).byOperation.createGroupClusterCollectionRestoreJob, 1);
+    await stack.destroy();
+    await stack.remove();
+  });
+
   it("preview refuses a malformed target cluster name, naming the property, with no request sent", async () => {
     const stack = await stackOf("clone-collections-bad", { stagingCluster: "staging cluster" });
     const before = await admin.atlasRequests();
