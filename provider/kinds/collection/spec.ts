@@ -49,8 +49,9 @@ export const collectionSpec: RestoreJobSpec<CollectionRestoreJobInputs> = {
       job,
       chosen === "input" || chosen === "latest" ? chosen : "job",
     );
-    // Only a read that sees the job move (a wait, a resume) reports it; a refresh of an ended job is quiet.
-    if (previous.status === "RUNNING") reportProgress(session, outs);
+    // A running job's progress is always worth a line; its end only once, when a read first sees it
+    // (state may hold no status yet, as when a job id alone is handed over), so a refresh is quiet.
+    if (outs.status === "RUNNING" || previous.status !== outs.status) reportProgress(session, outs);
     return outs;
   },
 
