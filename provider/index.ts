@@ -15,6 +15,9 @@ export {
   collectionRestoreJobProvider,
   detectingRestoreJobProvider,
   flexRestoreJobProvider,
+  restoreJobProvider,
+  restoreJobProviders,
+  type RestoreRole,
   serverlessRestoreJobProvider,
 } from "./pulumi/serialized-provider";
 export {
@@ -36,6 +39,7 @@ export {
   type RestoreNamespaceArgs,
 } from "./resources/collection-restore-job";
 export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
+export type { RestoreJobOptions } from "./resources/restore-component";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,

@@ -17,6 +17,7 @@ import { sunsetError } from "../atlas/sunset";
 import { checkContentType, negotiateVersion, versionedMediaType } from "../atlas/versioning";
 import { authenticate } from "../auth/authenticate";
 import type { Emulator, LoggedRequest } from "../emulator-state";
+import { hookAnswer } from "../hooks";
 import { prettyJson, send } from "./json-io";
 
 const ROUTES = OPERATIONS.map((operation) => ({
@@ -108,6 +109,11 @@ export async function atlasRoute(
     body,
   );
   if (fault.action === "hold-response-after-commit") await emulator.hold({ ...held, committed: true });
+  if ((await hookAnswer(emulator, operation.operationId, method)) === "drop") {
+    log("dropped");
+    req.socket.destroy();
+    return;
+  }
   if (fault.action === "drop-response-after-commit") {
     // The request was carried out (a job may now exist) but its answer never arrives: the case that
     // makes naive clients create duplicates.

@@ -7,6 +7,7 @@ import { invalidRequestTarget, unparsableRequest } from "../atlas/api-errors";
 import { oauth } from "../auth/oauth-endpoint";
 import { download } from "../download/endpoint";
 import type { Emulator } from "../emulator-state";
+import { hooksAdmin } from "../hooks";
 import type { RuntimeOptions } from "../options";
 import { atlasRoute } from "./atlas-route";
 import { readBody, send } from "./json-io";
@@ -48,6 +49,7 @@ async function handle(
     return send(res, error.status, error.toBody());
   }
   const body = await readBody(req);
+  if (url.pathname.startsWith("/__emulator/hooks")) return hooksAdmin(emulator, method, url, body, res);
   if (url.pathname.startsWith("/__emulator/")) return admin(emulator, initial, method, url, body, res);
   if (url.pathname === "/api/oauth/token" || url.pathname === "/api/oauth/revoke") {
     return oauth(emulator, method, url.pathname, req, body, res);

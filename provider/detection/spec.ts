@@ -22,9 +22,13 @@ export const detectingSpec: RestoreJobSpec<ClusterRestoreJobInputs> = {
 
   async start(session, inputs, context) {
     const kind = await detect(session, inputs);
-    if (kind === "cluster") return withKind(await clusterSpec.start(session, inputs, context), kind);
+    if (kind === "cluster") {
+      const started = await clusterSpec.start(session, inputs, context);
+      return { ...started, outs: withKind(started.outs, kind) };
+    }
     refuseUnsupported(kind, inputs);
-    return asGiven(inputs, await serverlessSpec.start(session, serverlessInputs(inputs), context));
+    const started = await serverlessSpec.start(session, serverlessInputs(inputs), context);
+    return { ...started, outs: asGiven(inputs, started.outs) };
   },
 
   async adopt(session, inputs, jobId) {

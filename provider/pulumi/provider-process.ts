@@ -1,19 +1,28 @@
 import { createAtlasAuth } from "../atlas/auth";
 import { createTokenRequester } from "../atlas/auth/oauth-token";
+import type { AtlasClient } from "../atlas/client";
 import { createAtlasClient } from "../atlas/client";
 import { processRateLimiter, type RequestLimiter } from "../atlas/rate-limiter";
 import { createExchange, createHttp } from "../atlas/transport";
 import { detectingSpec, noCancelFor } from "../detection/spec";
-import { withCancelOnDestroy } from "../kinds/cluster/destroy";
+import { cancellableRestore } from "../kinds/cluster/destroy";
 import { clusterSpec } from "../kinds/cluster/spec";
 import { withCollectionOutcome } from "../kinds/collection/lifecycle";
 import { collectionSpec } from "../kinds/collection/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
-import { createLifecycle } from "../restore/lifecycle";
-import type { Logger, Session } from "../restore/types";
+import { createLifecycles } from "../restore/lifecycle";
+import type {
+  CommonInputs,
+  Journal,
+  Logger,
+  RestoreJobSpec,
+  RestoreLifecycles,
+  Session,
+} from "../restore/types";
 import { systemClock } from "../waiting/clock";
+import { type EngineWatch, processProbes, watchEngine } from "./engine-watch";
 import { type ConfigGetter, type ProviderConfig, readProviderConfig } from "./provider-config";
 
 /**
@@ -29,6 +38,7 @@ let session: Session | undefined;
 export function configure(get: ConfigGetter): void {
   stackConfig = get;
   session = undefined;
+  watchOnce();
 }
 
 /**
@@ -43,7 +53,7 @@ const log: Logger = {
 /** Builds the HTTP stack from config and the environment on first use, after `configure`. */
 function currentSession(): Session {
   session ??= createSession(readProviderConfig(stackConfig, process.env));
-  return session;
+  return guarded(session);
 }
 
 /** Wires one provider configuration into a session: auth, transport and client. */
@@ -75,27 +85,95 @@ export function createSession(
   return { client: createAtlasClient(send), clock, poll: config.poll, log: sessionLog, journal };
 }
 
-/** The lifecycle of `ServerlessRestoreJob`. */
-export const serverless = createLifecycle(serverlessSpec, currentSession, systemClock);
+/** Thrown instead of calling Atlas once the engine that would record the answer is gone. */
+export class EngineGoneError extends Error {
+  override readonly name = "EngineGoneError";
+  constructor(reason: string) {
+    super(`the Pulumi engine is gone; no further Atlas calls: ${reason}`);
+  }
+}
 
-/** The lifecycle of `FlexRestoreJob`. */
-export const flex = createLifecycle(flexSpec, currentSession, systemClock);
+/** The engine's state as this process sees it, and the Atlas calls still in flight. */
+const engine = { gone: undefined as string | undefined, inFlight: 0 };
 
-/** The lifecycle of `ClusterRestoreJob`, whose destroy can cancel (`onDestroy`). */
-export const cluster = withCancelOnDestroy(
-  createLifecycle(clusterSpec, currentSession, systemClock),
-  currentSession,
-);
+/** Longest wait for calls in flight (a POST's answer worth journaling) once the engine is gone. */
+const DRAIN_MS = 15_000;
 
-/** The lifecycle of `RestoreJob`, which reads the source to pick the kind. */
-export const detecting = withCancelOnDestroy(
-  createLifecycle(detectingSpec, currentSession, systemClock),
-  currentSession,
-  noCancelFor,
-);
+/**
+ * Once the engine is gone: no new Atlas call, no journal deletion (the journal may be all that knows
+ * of a job), and the process exits as soon as the calls in flight have settled.
+ */
+export function engineGone(reason: string, exit: () => void = () => process.exit(0)): void {
+  if (engine.gone !== undefined) return;
+  engine.gone = reason;
+  const leave = () => exit();
+  if (engine.inFlight === 0) return leave();
+  const poll = setInterval(() => {
+    if (engine.inFlight === 0) {
+      clearInterval(poll);
+      leave();
+    }
+  }, 50);
+  setTimeout(() => (clearInterval(poll), leave()), DRAIN_MS).unref();
+}
 
-/** The lifecycle of `CollectionRestoreJob`; destroy only forgets (Atlas has no cancel for these jobs). */
-export const collection = withCollectionOutcome(
-  createLifecycle(collectionSpec, currentSession, systemClock),
-  log,
-);
+/** The session as the lifecycles see it: every call and journal deletion checked against the engine. */
+export function guarded(s: Session): Session {
+  const client = new Proxy(s.client, {
+    get(target, key: keyof AtlasClient) {
+      const method = target[key] as (...args: unknown[]) => Promise<unknown>;
+      return async (...args: unknown[]) => {
+        // Polls may be shorter than the watch's period: look right before each call as well.
+        watch?.checkNow();
+        if (engine.gone !== undefined) throw new EngineGoneError(engine.gone);
+        engine.inFlight++;
+        try {
+          return await method.apply(target, args);
+        } finally {
+          engine.inFlight--;
+        }
+      };
+    },
+  });
+  const journal: Journal = {
+    get: (key) => s.journal.get(key),
+    put: (key, intent) => s.journal.put(key, intent),
+    delete: (key) => {
+      if (engine.gone === undefined) s.journal.delete(key);
+    },
+  };
+  return { ...s, client, journal };
+}
+
+let watch: EngineWatch | undefined;
+
+/** Starts the engine watch once, and only inside Pulumi's dynamic-provider process. */
+function watchOnce(): void {
+  if (watch || !/dynamic-provider/.test(require.main?.filename ?? "")) return;
+  watch = watchEngine(processProbes(process.argv[2]), (reason) => engineGone(reason));
+}
+
+const build = <I extends CommonInputs>(spec: RestoreJobSpec<I>) =>
+  createLifecycles(spec, currentSession, systemClock);
+
+/**
+ * The lifecycles of every kind of restore, `start` and `wait` each: a new kind is one line here and
+ * one resource class.
+ */
+export const lifecycles: Record<string, RestoreLifecycles> = {
+  serverless: build(serverlessSpec),
+  flex: build(flexSpec),
+  // Their starters' destroy follows `onDestroy`: cancel a running job, or forget it.
+  cluster: cancellableRestore(build(clusterSpec), currentSession),
+  detecting: cancellableRestore(build(detectingSpec), currentSession, noCancelFor),
+  // Its destroy only forgets: Atlas has no cancel for collection restore jobs.
+  collection: withCollectionOutcome(build(collectionSpec), log),
+};
+
+/**
+ * The starters under the names version 0.1's serialized provider calls (`serverless`, `flex`), so
+ * that a stack written by 0.1 refreshes, upgrades and destroys with this code.
+ */
+export const serverless = lifecycles.serverless!.start;
+/** See {@link serverless}. */
+export const flex = lifecycles.flex!.start;

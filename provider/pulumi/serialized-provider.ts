@@ -9,25 +9,19 @@ import type * as runtime from "./provider-process";
  */
 const IMPLEMENTATION = "pulumi-atlas-restore/dist/provider/pulumi/provider-process";
 
-/** The dynamic provider behind {@link ServerlessRestoreJob}, exported for tests and advanced users. */
-export const serverlessRestoreJobProvider = providerFor("serverless");
+/** Which of a restore's two dynamic resources: the one that starts the job, or the one that waits. */
+export type RestoreRole = "start" | "wait";
 
-/** The dynamic provider behind {@link FlexRestoreJob}, exported for tests and advanced users. */
-export const flexRestoreJobProvider = providerFor("flex");
-
-/** The dynamic provider behind {@link ClusterRestoreJob}, exported for tests and advanced users. */
-export const clusterRestoreJobProvider = providerFor("cluster");
-
-/** The dynamic provider behind {@link CollectionRestoreJob}, exported for tests and advanced users. */
-export const collectionRestoreJobProvider = providerFor("collection");
-
-/** The dynamic provider behind {@link RestoreJob}, exported for tests and advanced users. */
-export const detectingRestoreJobProvider = providerFor("detecting");
-
-function providerFor(
-  kind: "serverless" | "flex" | "cluster" | "collection" | "detecting",
-): pulumi.dynamic.ResourceProvider {
-  const lifecycle = () => implementation()[kind];
+/**
+ * The dynamic provider of one role of one kind of restore (`serverless`, `flex`, …), exported for
+ * tests and advanced users.
+ */
+export function restoreJobProvider(kind: string, role: RestoreRole): pulumi.dynamic.ResourceProvider {
+  const lifecycle = () => {
+    const found = implementation().lifecycles[kind];
+    if (!found) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind}`);
+    return found[role];
+  };
   return {
     configure: async (req) => implementation().configure((key) => req.config.get(key)),
     check: (olds, news) => lifecycle().check(olds, news),
@@ -38,6 +32,42 @@ function providerFor(
     delete: (id, props) => lifecycle().delete(id, props),
   };
 }
+
+/**
+ * One provider object per kind and role, made once: the SDK serializes each object once, however many
+ * resources use it.
+ */
+export const restoreJobProviders: Record<string, Record<RestoreRole, pulumi.dynamic.ResourceProvider>> = {
+  serverless: {
+    start: restoreJobProvider("serverless", "start"),
+    wait: restoreJobProvider("serverless", "wait"),
+  },
+  flex: { start: restoreJobProvider("flex", "start"), wait: restoreJobProvider("flex", "wait") },
+  cluster: { start: restoreJobProvider("cluster", "start"), wait: restoreJobProvider("cluster", "wait") },
+  collection: {
+    start: restoreJobProvider("collection", "start"),
+    wait: restoreJobProvider("collection", "wait"),
+  },
+  detecting: {
+    start: restoreJobProvider("detecting", "start"),
+    wait: restoreJobProvider("detecting", "wait"),
+  },
+};
+
+/** The dynamic provider that starts a {@link ServerlessRestoreJob}'s job. */
+export const serverlessRestoreJobProvider = restoreJobProviders.serverless!.start;
+
+/** The dynamic provider that starts a {@link FlexRestoreJob}'s job. */
+export const flexRestoreJobProvider = restoreJobProviders.flex!.start;
+
+/** The dynamic provider that starts a {@link ClusterRestoreJob}'s job. */
+export const clusterRestoreJobProvider = restoreJobProviders.cluster!.start;
+
+/** The dynamic provider that starts a {@link CollectionRestoreJob}'s job. */
+export const collectionRestoreJobProvider = restoreJobProviders.collection!.start;
+
+/** The dynamic provider that starts a {@link RestoreJob}'s job. */
+export const detectingRestoreJobProvider = restoreJobProviders.detecting!.start;
 
 function implementation(): typeof runtime {
   return require(IMPLEMENTATION);

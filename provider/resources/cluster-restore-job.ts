@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { clusterRestoreJobProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
+import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
 
 /** Download links reachable through a private endpoint (AWS PrivateLink). */
@@ -83,7 +83,7 @@ export interface ClusterRestoreJobArgs extends RestoreJobWaitArgs {
  * Creating it chooses or takes a snapshot, starts the job and, by default, waits for it and then for
  * the target to be IDLE; the job is recorded even when a wait fails, and the next `up` resumes it.
  */
-export class ClusterRestoreJob extends pulumi.dynamic.Resource {
+export class ClusterRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
   declare readonly restoreJobId: pulumi.Output<string>;
   /**
@@ -148,15 +148,22 @@ export class ClusterRestoreJob extends pulumi.dynamic.Resource {
    * @param args What to restore and where.
    * @param opts Pulumi resource options; the download links are always added to `additionalSecretOutputs`.
    */
-  constructor(name: string, args: ClusterRestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      clusterRestoreJobProvider,
+  constructor(name: string, args: ClusterRestoreJobArgs, opts?: RestoreJobOptions) {
+    super(componentType("ClusterRestoreJob"), name, {}, opts);
+    const outputs = startAndWait(
+      this,
+      {
+        kind: "cluster",
+        type: "ClusterRestoreJob",
+        outputs: CLUSTER_OUTPUTS,
+        secretOutputs: CLUSTER_SECRETS,
+      },
       name,
-      { ...Object.fromEntries(CLUSTER_OUTPUTS.map((key) => [key, undefined])), ...args },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CLUSTER_SECRETS] },
-      "mongodbatlas",
-      "ClusterRestoreJob",
+      args,
+      opts,
     );
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 

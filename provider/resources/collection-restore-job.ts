@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { CollectionSummary } from "../kinds/collection/outputs";
-import { collectionRestoreJobProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
+import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
 
 /**
@@ -80,7 +80,7 @@ export interface CollectionRestoreJobArgs extends RestoreJobWaitArgs {
  * job even when a wait fails, so the next `up` resumes it. Atlas has no cancel for these jobs:
  * `pulumi destroy` only forgets the job and never deletes restored data.
  */
-export class CollectionRestoreJob extends pulumi.dynamic.Resource {
+export class CollectionRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the job. */
   declare readonly restoreJobId: pulumi.Output<string>;
   /** From `state`: `RUNNING`, then `COMPLETED` (SUCCESSFUL), `FAILED` or `CANCELLED` (CANCELED). */
@@ -123,17 +123,19 @@ export class CollectionRestoreJob extends pulumi.dynamic.Resource {
   /**
    * @param name The resource's name in the stack.
    * @param args What to restore and where.
-   * @param opts Pulumi resource options.
+   * @param opts Pulumi resource options, passed to the starter and the waiter.
    */
-  constructor(name: string, args: CollectionRestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      collectionRestoreJobProvider,
+  constructor(name: string, args: CollectionRestoreJobArgs, opts?: RestoreJobOptions) {
+    super(componentType("CollectionRestoreJob"), name, {}, opts);
+    const outputs = startAndWait(
+      this,
+      { kind: "collection", type: "CollectionRestoreJob", outputs: COLLECTION_OUTPUTS, secretOutputs: [] },
       name,
-      { ...Object.fromEntries(COLLECTION_OUTPUTS.map((key) => [key, undefined])), ...args },
+      args,
       opts,
-      "mongodbatlas",
-      "CollectionRestoreJob",
     );
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 

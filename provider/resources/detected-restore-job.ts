@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { detectSourceKind, type SourceKind } from "../detection/source-kind";
-import { detectingRestoreJobProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
 import {
   CLUSTER_SECRETS,
@@ -9,6 +8,7 @@ import {
   type ClusterRestoreJobArgs,
   type PrivateDownloadUrl,
 } from "./cluster-restore-job";
+import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
 import { lookUp, type SnapshotLookupArgs } from "./snapshot-lookups";
 
 /**
@@ -38,7 +38,7 @@ export type RestoreJobArgs = ClusterRestoreJobArgs;
  * kind found is recorded in `kind`, so a program written once keeps working as Atlas moves clusters
  * between kinds; a replacement (new `triggers`) looks again.
  */
-export class RestoreJob extends pulumi.dynamic.Resource {
+export class RestoreJob extends pulumi.ComponentResource {
   /** What the source was when the job started: `cluster` (dedicated), `flex` or `serverless`. */
   declare readonly kind: pulumi.Output<"cluster" | "flex" | "serverless">;
   /** Atlas's id of the restore job. */
@@ -81,15 +81,17 @@ export class RestoreJob extends pulumi.dynamic.Resource {
    * @param args What to restore and where.
    * @param opts Pulumi resource options; the download links are always added to `additionalSecretOutputs`.
    */
-  constructor(name: string, args: RestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      detectingRestoreJobProvider,
+  constructor(name: string, args: RestoreJobArgs, opts?: RestoreJobOptions) {
+    super(componentType("RestoreJob"), name, {}, opts);
+    const outputs = startAndWait(
+      this,
+      { kind: "detecting", type: "RestoreJob", outputs: DETECTED_OUTPUTS, secretOutputs: CLUSTER_SECRETS },
       name,
-      { ...Object.fromEntries(DETECTED_OUTPUTS.map((key) => [key, undefined])), ...args },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CLUSTER_SECRETS] },
-      "mongodbatlas",
-      "RestoreJob",
+      args,
+      opts,
     );
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 

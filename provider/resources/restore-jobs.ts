@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { flexRestoreJobProvider, serverlessRestoreJobProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
+import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
 
 /** Inputs every restore job resource has: how to wait, and what forces a new restore. */
 export interface RestoreJobWaitArgs {
-  /** Wait until the job ends before the resource is created (default: true). */
+  /**
+   * Wait until the job ends before the resource is created (default: true). The job id is in state
+   * either way as soon as Atlas accepts the restore.
+   */
   waitForCompletion?: pulumi.Input<boolean>;
   /**
    * Longest wait in seconds (default: 10800, three hours). When it passes, the job is recorded in state
@@ -69,8 +72,11 @@ export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs {
  * A restore of a MongoDB Atlas serverless instance's backup, through the Admin API v2. Creating it
  * starts a restore job and, by default, waits for it to finish; deleting it only forgets the job, since
  * Atlas cannot cancel one.
+ *
+ * It is a component of two dynamic resources: one starts the job and returns at once (so Pulumi state
+ * holds the job id seconds after Atlas accepts it), the other waits for the job and its target.
  */
-export class ServerlessRestoreJob extends pulumi.dynamic.Resource {
+export class ServerlessRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
   declare readonly restoreJobId: pulumi.Output<string>;
   /** Derived from the job's flags: `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
@@ -114,41 +120,48 @@ export class ServerlessRestoreJob extends pulumi.dynamic.Resource {
    * @param args What to restore and where.
    * @param opts Pulumi resource options; `deliveryUrl` is always added to `additionalSecretOutputs`.
    */
-  constructor(name: string, args: ServerlessRestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      serverlessRestoreJobProvider,
+  constructor(name: string, args: ServerlessRestoreJobArgs, opts?: RestoreJobOptions) {
+    super(componentType("ServerlessRestoreJob"), name, {}, opts);
+    const outputs = startAndWait(
+      this,
+      {
+        kind: "serverless",
+        type: "ServerlessRestoreJob",
+        outputs: SERVERLESS_OUTPUTS,
+        secretOutputs: ["deliveryUrl"],
+      },
       name,
-      { ...SERVERLESS_OUTPUTS, ...args },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "deliveryUrl"] },
-      "mongodbatlas",
-      "ServerlessRestoreJob",
+      args,
+      opts,
     );
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 
 /**
- * Properties the provider computes, seeded so that Pulumi registers them as outputs even when the
- * user leaves the input of the same name out.
+ * The outputs the resource exposes, seeded on its children so that Pulumi registers them even when
+ * the user leaves the input of the same name out.
  */
-const SERVERLESS_OUTPUTS = {
-  restoreJobId: undefined,
-  targetReady: undefined,
-  snapshotId: undefined,
-  targetClusterName: undefined,
-  targetGroupId: undefined,
-  status: undefined,
-  snapshotSource: undefined,
-  targetIsSource: undefined,
-  api: undefined,
-  failed: undefined,
-  cancelled: undefined,
-  expired: undefined,
-  finishedAt: undefined,
-  expiresAt: undefined,
-  timestamp: undefined,
-  deliveryUrl: undefined,
-  desiredTimestamp: undefined,
-};
+const SERVERLESS_OUTPUTS = [
+  "restoreJobId",
+  "targetReady",
+  "snapshotId",
+  "targetClusterName",
+  "targetGroupId",
+  "status",
+  "snapshotSource",
+  "targetIsSource",
+  "api",
+  "failed",
+  "cancelled",
+  "expired",
+  "finishedAt",
+  "expiresAt",
+  "timestamp",
+  "deliveryUrl",
+  "desiredTimestamp",
+] as const;
 
 /** Inputs of {@link FlexRestoreJob}. Checked at preview, before any API call. */
 export interface FlexRestoreJobArgs extends RestoreJobWaitArgs {
@@ -166,10 +179,11 @@ export interface FlexRestoreJobArgs extends RestoreJobWaitArgs {
 
 /**
  * A restore of a MongoDB Atlas Flex cluster's snapshot (the successor of serverless restores). Same
- * lifecycle as {@link ServerlessRestoreJob}: check at preview, wait with progress, the job recorded even
- * when the wait fails, resume on the next `up`, refresh, and forget on delete.
+ * lifecycle as {@link ServerlessRestoreJob}, and the same two children (a starter that records the job
+ * at once, a waiter): check at preview, wait with progress, the job recorded even when the wait fails,
+ * resume on the next `up`, refresh, and forget on delete.
  */
-export class FlexRestoreJob extends pulumi.dynamic.Resource {
+export class FlexRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
   declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING` (Atlas's PENDING, QUEUED or RUNNING), `COMPLETED` or `FAILED`. */
@@ -210,33 +224,35 @@ export class FlexRestoreJob extends pulumi.dynamic.Resource {
    * @param args What to restore and where.
    * @param opts Pulumi resource options; `snapshotUrl` is always added to `additionalSecretOutputs`.
    */
-  constructor(name: string, args: FlexRestoreJobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      flexRestoreJobProvider,
+  constructor(name: string, args: FlexRestoreJobArgs, opts?: RestoreJobOptions) {
+    super(componentType("FlexRestoreJob"), name, {}, opts);
+    const outputs = startAndWait(
+      this,
+      { kind: "flex", type: "FlexRestoreJob", outputs: FLEX_OUTPUTS, secretOutputs: ["snapshotUrl"] },
       name,
-      { ...FLEX_OUTPUTS, ...args },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "snapshotUrl"] },
-      "mongodbatlas",
-      "FlexRestoreJob",
+      args,
+      opts,
     );
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 
-const FLEX_OUTPUTS = {
-  restoreJobId: undefined,
-  api: undefined,
-  status: undefined,
-  atlasStatus: undefined,
-  snapshotId: undefined,
-  snapshotSource: undefined,
-  targetReady: undefined,
-  deliveryType: undefined,
-  instanceName: undefined,
-  projectId: undefined,
-  targetProjectId: undefined,
-  expirationDate: undefined,
-  restoreScheduledDate: undefined,
-  restoreFinishedDate: undefined,
-  snapshotFinishedDate: undefined,
-  snapshotUrl: undefined,
-};
+const FLEX_OUTPUTS = [
+  "restoreJobId",
+  "api",
+  "status",
+  "atlasStatus",
+  "snapshotId",
+  "snapshotSource",
+  "targetReady",
+  "deliveryType",
+  "instanceName",
+  "projectId",
+  "targetProjectId",
+  "expirationDate",
+  "restoreScheduledDate",
+  "restoreFinishedDate",
+  "snapshotFinishedDate",
+  "snapshotUrl",
+] as const;

@@ -13,144 +13,160 @@ import {
 import { diffInputs, type DiffRules } from "./input-diff";
 import type { Failure } from "./input-fields";
 import { classifyStatus } from "./job-status";
-import { intentKey } from "./journal";
-import type { CommonInputs, JobOutputs, Lifecycle, RestoreJobSpec, Session } from "./types";
+import { intentKey, unexpired } from "./journal";
+import type {
+  CommonInputs,
+  JobOutputs,
+  Lifecycle,
+  Logger,
+  RestoreJobSpec,
+  RestoreLifecycles,
+  RestoreTarget,
+  Session,
+  StartContext,
+  Started,
+} from "./types";
 
 /** How often, at most, to print "still running" while waiting. */
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
- * The resource lifecycle shared by every kind of restore job: validate, start or adopt, wait with
- * progress, wait for the target to be usable, record the job even when a wait fails, resume, refresh,
- * and forget on delete (Atlas has no cancel for these jobs).
+ * Inputs the resource classes add for their children, beside the user's: the resource's name for
+ * messages, and (for the waiter) the job its starter started. The kinds' checks never see them.
  */
-export function createLifecycle<I extends CommonInputs>(
+export const INTERNAL_INPUTS = ["resourceName", "job"] as const;
+
+/** What the waiter receives from the starter: the job and the decisions `fetch` keeps. */
+export interface StartedJob {
+  readonly restoreJobId: string;
+  readonly api?: string;
+  readonly snapshotId?: string;
+  readonly snapshotSource?: string;
+}
+
+/**
+ * The lifecycle shared by every kind of restore job, as two dynamic resources. The starter starts or
+ * adopts the job and returns at once, so that the engine checkpoints the job id about a second after
+ * Atlas answers; the waiter, which depends on it, waits for the job and its target, records the job
+ * even when a wait fails, and resumes on the next `up`. Both refresh; deleting forgets the job (or
+ * cancels it, for kinds whose API can).
+ */
+export function createLifecycles<I extends CommonInputs>(
   spec: RestoreJobSpec<I>,
   session: () => Session,
   clock: Clock,
-): Lifecycle {
+): RestoreLifecycles {
   const decodeInputs = (raw: Record<string, unknown>): I => {
-    const result = spec.inputs.decode(withoutProvider(raw));
+    const result = spec.inputs.decode(userInputs(raw));
     if (result._tag === "Left")
       throw new AtlasDecodeError(`${spec.noun} inputs`, formatDecodeErrors(result.left));
     return result.right;
   };
 
-  const forState = (outs: JobOutputs, provider: unknown): Record<string, unknown> => {
-    const state: Record<string, unknown> = { ...outs, __provider: provider };
-    for (const key of spec.secretOutputs) delete state[key];
-    return state;
+  /** The session, its messages prefixed with the resource's name (progress shows under the stack). */
+  const scoped = (raw: Record<string, unknown>): Session => {
+    const s = session();
+    const name = typeof raw.resourceName === "string" ? raw.resourceName : undefined;
+    return name === undefined ? s : { ...s, log: prefixed(s.log, name) };
   };
 
-  /** Adopts the job a user named, or one a killed run left behind; otherwise starts one. */
-  const startOrAdopt = async (s: Session, inputs: I, key: string): Promise<JobOutputs> => {
-    if (inputs.existingRestoreJobId !== undefined) {
-      const outs = await spec.adopt(s, inputs, inputs.existingRestoreJobId);
-      s.log.info(`${spec.noun} adopted (${outs.status}): ${outs.restoreJobId}`);
-      return outs;
-    }
-    const pending = s.journal.get(key);
-    if (pending?.jobId !== undefined) {
-      try {
-        const outs = await spec.adopt(s, inputs, pending.jobId);
-        s.log.warn(
-          `an earlier run started this restore and stopped before recording it; adopting it: ${pending.jobId}`,
-        );
-        return outs;
-      } catch (error) {
-        if (!(error instanceof AtlasApiError && error.status === 404)) throw error;
-      }
-    }
-    const outs = await spec.start(s, inputs, { pending, remember: (intent) => s.journal.put(key, intent) });
-    s.log.info(`${spec.noun} started: ${outs.restoreJobId}`);
-    return outs;
-  };
-
-  /** Waits as asked and returns the final outputs, or throws an error that records the job. */
-  const settle = async (s: Session, inputs: I, outs: JobOutputs, provider: unknown): Promise<JobOutputs> => {
-    let last = outs;
+  const rules = spec.diffRules;
+  /** The journal key of what a resource restores, from new inputs or (with `fromOutputs`) old outputs. */
+  const keyOf = (raw: Record<string, unknown>, fromOutputs = false): string =>
+    intentKey(
+      spec.noun,
+      Object.fromEntries(
+        rules.replaceOnChange.map((k) => [
+          k,
+          fromOutputs && rules.oldInput ? rules.oldInput(k, raw) : raw[k],
+        ]),
+      ),
+    );
+  /** State holds the job now: the journal's entry for it has done its work. */
+  const forget = (s: Session, raw: Record<string, unknown>, fromOutputs: boolean) =>
+    s.journal.delete(keyOf(raw, fromOutputs));
+  /**
+   * The same from `diff`, which also runs at preview: without credentials there is no session yet,
+   * and the entry then simply expires.
+   */
+  const forgetIfConfigured = (raw: Record<string, unknown>) => {
+    let s: Session;
     try {
-      if (last.status === "RUNNING" && inputs.waitForCompletion) {
-        const result = await waitForJob(s, spec, inputs, last);
-        last = result.value ?? last;
-        if (result.state !== "SUCCESS") throw toPollError(result, last);
-      }
-      if (last.status === "RUNNING") return last;
-      if (last.status !== "COMPLETED") throw new RestoreJobFailedError(last.restoreJobId, last.status);
-      if (inputs.waitForTarget && !last.targetReady) {
-        const target = spec.target(s, inputs, last);
-        if (target) {
-          await waitForTarget(s, target, inputs.waitTimeoutSeconds * 1000);
-          last = { ...last, targetReady: true };
-        }
-      }
-      return last;
+      s = session();
+    } catch {
+      return;
+    }
+    forget(s, raw, true);
+  };
+
+  const check: Lifecycle["check"] = async (_olds, news) => {
+    const internal = Object.fromEntries(INTERNAL_INPUTS.filter((k) => k in news).map((k) => [k, news[k]]));
+    const { inputs, failures } = spec.check(userInputs(news), Math.floor(clock.now() / 1000));
+    return {
+      inputs: { ...inputs, ...internal, __provider: news.__provider },
+      failures: failures.map(withoutValueEcho),
+    };
+  };
+
+  const refresh = async (s: Session, id: string, props: Record<string, unknown>) => {
+    try {
+      const outs = await spec.fetch(s, decodeInputs(props), { ...props, restoreJobId: id } as JobOutputs);
+      return { id, props: { ...props, ...outs } };
     } catch (error) {
-      const cause = error instanceof Error ? error : new Error(String(error));
-      throw new RestoreJobIncompleteError(last.restoreJobId, forState(last, provider), cause, hintFor(cause));
+      // The job is gone from Atlas: returning no id removes it from state.
+      if (error instanceof AtlasApiError && error.status === 404) return {};
+      throw error;
     }
   };
 
-  return {
-    async check(_olds, news) {
-      const { inputs, failures } = spec.check(withoutProvider(news), Math.floor(clock.now() / 1000));
-      return { inputs: { ...inputs, __provider: news.__provider }, failures: failures.map(withoutValueEcho) };
-    },
+  const start: Lifecycle = {
+    check,
 
     async diff(_id, olds, news) {
-      return diffInputs(olds, news, spec.diffRules);
+      forgetIfConfigured(olds);
+      return diffInputs(olds, news, { ...rules, updateOnChange: [] });
     },
 
     async create(raw) {
       const inputs = decodeInputs(raw);
-      const s = session();
-      const key = intentKey(spec.noun, pick(raw, spec.diffRules.replaceOnChange));
-      const outs = await startOrAdopt(s, inputs, key);
-      try {
-        return { id: outs.restoreJobId, outs: await settle(s, inputs, outs, raw.__provider) };
-      } finally {
-        // From here on state holds the job, partial or complete: the journal's entry has done its work.
-        s.journal.delete(key);
-      }
+      const s = scoped(raw);
+      const key = keyOf(raw);
+      const started = await startOrAdopt(s, spec, inputs, {
+        pending: unexpired(s.journal.get(key), s.clock.now()),
+        remember: (intent) => s.journal.put(key, intent),
+        forget: () => s.journal.delete(key),
+      });
+      // No wait here: returning now lets the engine write the job id to state.
+      return { id: started.outs.restoreJobId, outs: { ...started.outs, ...internalOf(raw) } };
     },
 
-    async update(id, olds, news) {
-      const inputs = decodeInputs(news);
-      const previous = { ...olds, restoreJobId: id } as JobOutputs;
-      const s = session();
-      // A job recorded while still running (an earlier wait failed, timed out or was not asked for):
-      // look at it again and keep waiting. Never start another restore here.
-      const current = previous.status === "RUNNING" ? await spec.fetch(s, inputs, previous) : previous;
-      if (current.status === "RUNNING" && inputs.waitForCompletion)
-        s.log.info(`resuming wait for ${spec.noun}: ${id}`);
-      const outs = { ...current, ...inputsOf(news, spec.diffRules) } as JobOutputs;
-      return { outs: await settle(s, inputs, outs, news.__provider) };
+    async update(_id, olds, news) {
+      // Only the provider's code or settings changed (anything else replaces): no Atlas call.
+      forget(session(), olds, true);
+      return { outs: { ...olds, ...inputsOf(news, rules), ...internalOf(news) } };
     },
 
     async read(id, props) {
-      const inputs = decodeInputs(props);
-      try {
-        const outs = await spec.fetch(session(), inputs, { ...props, restoreJobId: id } as JobOutputs);
-        return { id, props: { ...outs, ...(props.targetReady === true ? { targetReady: true } : {}) } };
-      } catch (error) {
-        // The job is gone from Atlas: returning no id removes it from state.
-        if (error instanceof AtlasApiError && error.status === 404) return {};
-        throw error;
-      }
+      const s = session();
+      forget(s, props, true);
+      return refresh(s, id, props);
     },
 
     async delete(id, props) {
-      const s = session();
-      let status = props.status;
-      if (status === "RUNNING") {
+      const s = scoped(props);
+      forget(s, props, true);
+      let outs = { ...props, restoreJobId: id } as JobOutputs;
+      if (outs.status === "RUNNING") {
         try {
-          status = (await spec.fetch(s, decodeInputs(props), { ...props, restoreJobId: id } as JobOutputs))
-            .status;
+          outs = await spec.fetch(s, decodeInputs(props), outs);
         } catch {
           // Deleting only forgets the job; not being able to look at it must not block that.
         }
       }
-      if (status === "RUNNING") {
+      if (outs.status === "RUNNING" && spec.cancel) {
+        await spec.cancel(s, decodeInputs(props), outs);
+        s.log.info(`${spec.noun} cancelled: ${id}`);
+      } else if (outs.status === "RUNNING") {
         s.log.warn(
           `${spec.noun} is still running in Atlas, which cannot cancel it; this stack no longer tracks it: ${id}`,
         );
@@ -159,6 +175,154 @@ export function createLifecycle<I extends CommonInputs>(
       }
     },
   };
+
+  const forState = (outs: JobOutputs, provider: unknown): Record<string, unknown> => {
+    const state: Record<string, unknown> = { ...outs, __provider: provider };
+    for (const key of spec.secretOutputs) delete state[key];
+    return state;
+  };
+
+  /**
+   * Waits as asked and returns the final outputs, or throws an error that records the job. Only a
+   * job that was running when the step began (`mayFail`) can fail the step: a download that
+   * completed and later expired is not a failure of a later update.
+   */
+  const settle = async (
+    s: Session,
+    inputs: I,
+    outs: JobOutputs,
+    provider: unknown,
+    mayFail: boolean,
+  ): Promise<JobOutputs> => {
+    // Each read replaces the job's fields; what the resource adds (its name, its job) stays.
+    const internal = internalOf(outs);
+    let last = outs;
+    try {
+      // What state holds may be old (the step may have queued behind others): look first.
+      if (last.status === "RUNNING") last = { ...last, ...(await readOnce(s, spec, inputs, last)) };
+      if (last.status === "RUNNING" && inputs.waitForCompletion) {
+        const result = await waitForJob(s, spec, inputs, last);
+        last = result.value ?? last;
+        if (result.state !== "SUCCESS") throw toPollError(result, last);
+      }
+      if (last.status === "RUNNING") return { ...last, ...internal };
+      if (last.status !== "COMPLETED") {
+        if (mayFail) throw new RestoreJobFailedError(last.restoreJobId, last.status);
+        return { ...last, ...internal };
+      }
+      if (inputs.waitForTarget && !last.targetReady) {
+        const target = spec.target(s, inputs, last);
+        if (target) {
+          await waitForTarget(s, target, inputs.waitTimeoutSeconds * 1000);
+          last = { ...last, targetReady: true };
+        }
+      }
+      return { ...last, ...internal };
+    } catch (error) {
+      if (isGone(error)) throw new Error(`${(error as Error).message}; ${GONE_HINT}`, { cause: error });
+      const cause = error instanceof Error ? error : new Error(String(error));
+      const failed = cause instanceof RestoreJobFailedError;
+      throw new RestoreJobIncompleteError(
+        last.restoreJobId,
+        forState({ ...last, ...internal, ...(failed ? { failureReported: true } : {}) }, provider),
+        cause,
+        hintFor(cause),
+      );
+    }
+  };
+
+  const wait: Lifecycle = {
+    check,
+
+    async diff(_id, olds, news) {
+      const job = (value: unknown) => (value as StartedJob | undefined)?.restoreJobId;
+      // A new job (its starter was replaced) needs a new waiter; anything else is a setting.
+      if (job(olds.job) !== job(news.job))
+        return { changes: true, replaces: ["job"], deleteBeforeReplace: false };
+      return diffInputs(olds, news, {
+        replaceOnChange: [],
+        updateOnChange: [...rules.replaceOnChange, ...rules.updateOnChange],
+        ...(rules.oldInput ? { oldInput: rules.oldInput } : {}),
+      });
+    },
+
+    async create(raw) {
+      const inputs = decodeInputs(raw);
+      const s = scoped(raw);
+      // This step runs only once the engine recorded the starter, job id included.
+      forget(s, raw, false);
+      const job = raw.job as StartedJob;
+      const recorded = { ...userInputs(raw), ...job, ...internalOf(raw), status: "RUNNING" } as JobOutputs;
+      const outs = await settle(s, inputs, recorded, raw.__provider, true);
+      return { id: job.restoreJobId, outs: withoutFlag(outs) };
+    },
+
+    async update(id, olds, news) {
+      const inputs = decodeInputs(news);
+      const s = scoped(news);
+      const previous = { ...olds, restoreJobId: id } as JobOutputs;
+      const wasRunning = previous.status === "RUNNING";
+      // A job recorded while still running (an earlier wait failed, timed out or was not asked for):
+      // `settle` looks at it again and keeps waiting. Never start another restore here.
+      if (wasRunning && inputs.waitForCompletion) s.log.info(`resuming wait for ${spec.noun}: ${id}`);
+      const outs = { ...previous, ...inputsOf(news, rules), ...internalOf(news) } as JobOutputs;
+      // A failure this waiter already reported keeps failing until the user restores again.
+      const mayFail = wasRunning || olds.failureReported === true;
+      return { outs: withoutFlag(await settle(s, inputs, outs, news.__provider, mayFail)) };
+    },
+
+    async read(id, props) {
+      const result = await refresh(session(), id, props);
+      if (result.props && props.targetReady === true) result.props.targetReady = true;
+      return result;
+    },
+
+    // The starter says what deleting means; the waiter holds nothing of its own.
+    async delete() {},
+  };
+
+  return { start, wait };
+}
+
+/** Adopts the job a user named; otherwise starts one at most once (or adopts an earlier attempt's). */
+async function startOrAdopt<I extends CommonInputs>(
+  s: Session,
+  spec: RestoreJobSpec<I>,
+  inputs: I,
+  context: StartContext,
+): Promise<Started> {
+  if (inputs.existingRestoreJobId !== undefined) {
+    const outs = await spec.adopt(s, inputs, inputs.existingRestoreJobId);
+    s.log.info(`${spec.noun} adopted (${outs.status}): ${outs.restoreJobId}`);
+    return { outs, how: "existing" };
+  }
+  const started = await spec.start(s, inputs, context);
+  if (started.how === "started") {
+    s.log.info(
+      started.jobNoun === undefined
+        ? `${spec.noun} started: ${started.outs.restoreJobId}`
+        : `${started.jobNoun} started in place of a ${spec.noun}: ${started.outs.restoreJobId}`,
+    );
+  }
+  return started;
+}
+
+/**
+ * Reads the job once. A passing failure (network, 5xx, 429) leaves what state holds: the wait looks
+ * again, and without a wait the job stays as recorded until the next refresh.
+ */
+async function readOnce<I extends CommonInputs>(
+  s: Session,
+  spec: RestoreJobSpec<I>,
+  inputs: I,
+  recorded: JobOutputs,
+): Promise<JobOutputs> {
+  try {
+    return await spec.fetch(s, inputs, recorded);
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    return recorded;
+  }
 }
 
 /** Polls a job until it ends or the resource's wait timeout passes, printing progress. */
@@ -202,23 +366,31 @@ async function waitForJob<I extends CommonInputs>(
 
 /**
  * Waits until the restore's target reports IDLE, so that resources depending on this one (users, app
- * deploys) find a usable database.
+ * deploys) find a usable database. A passing read failure, or an answer without `stateName`, is not
+ * "ready": the wait goes on until its deadline.
  */
-async function waitForTarget(
-  s: Session,
-  target: { name: string; state: () => Promise<string | undefined> },
-  maxWaitMs: number,
-): Promise<void> {
+export async function waitForTarget(s: Session, target: RestoreTarget, maxWaitMs: number): Promise<void> {
+  let lastSeen = "unknown";
   const result = await pollUntil({
-    check: target.state,
-    classify: (state) => (state === "IDLE" || state === undefined ? "SUCCESS" : "RETRY"),
+    check: async () => {
+      try {
+        const state = await target.state();
+        lastSeen = state ?? "without stateName";
+        return state;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        lastSeen = "unreadable";
+        s.log.info(`could not read restore target ${target.name}, trying again: ${(error as Error).message}`);
+        return undefined;
+      }
+    },
+    classify: (state) => (state === "IDLE" ? "SUCCESS" : "RETRY"),
     clock: s.clock,
     minDelayMs: s.poll.minDelayMs,
     maxDelayMs: s.poll.maxDelayMs,
     maxWaitMs,
   });
-  if (result.state !== "SUCCESS")
-    throw new TargetNotReadyError(target.name, String(result.value), result.elapsedMs);
+  if (result.state !== "SUCCESS") throw new TargetNotReadyError(target.name, lastSeen, result.elapsedMs);
   if (result.checks > 1) s.log.info(`restore target is ready: ${target.name}`);
 }
 
@@ -245,27 +417,46 @@ export function toPollError(result: PollResult<JobOutputs>, last: JobOutputs): E
   }
 }
 
+/** What works when Atlas no longer has the job: `up` alone would fail the same way again. */
+export const GONE_HINT =
+  "Atlas no longer has this job; run `pulumi refresh` to drop it from state, then `pulumi up` starts a new restore";
+
+function isGone(error: unknown): boolean {
+  return error instanceof AtlasApiError && error.status === 404;
+}
+
 /** Tells the user the next step, since the job is recorded in state either way. */
 function hintFor(cause: Error): string {
   if (cause instanceof RestoreJobFailedError) {
-    return "the job is recorded in state; to restore again, run `pulumi up --replace <urn>` or change `triggers`";
+    return "the job is recorded in state; to restore again, change `triggers` or replace the resource (`pulumi up --replace <urn>`)";
   }
   return "the job is recorded in state; run `pulumi up` again to resume waiting for it";
 }
 
-/** The user's inputs among outputs or new inputs, minus the provider. */
+function prefixed(log: Logger, name: string): Logger {
+  return { info: (m) => log.info(`${name}: ${m}`), warn: (m) => log.warn(`${name}: ${m}`) };
+}
+
+/** The user's inputs among outputs or new inputs, minus the provider and the internal inputs. */
 function inputsOf(raw: Record<string, unknown>, rules: DiffRules): Record<string, unknown> {
   const keys = [...rules.replaceOnChange, ...rules.updateOnChange];
   return Object.fromEntries(keys.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
 }
 
-function pick(raw: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.map((key) => [key, raw[key]]));
+function internalOf(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(INTERNAL_INPUTS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
 }
 
-function withoutProvider(raw: Record<string, unknown>): Record<string, unknown> {
-  const { __provider: _ignored, ...rest } = raw;
+/** What the user gave: the raw inputs without the provider and the internal inputs. */
+function userInputs(raw: Record<string, unknown>): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...raw };
+  for (const key of ["__provider", ...INTERNAL_INPUTS]) delete rest[key];
   return rest;
+}
+
+function withoutFlag(outs: JobOutputs): JobOutputs {
+  const { failureReported: _ignored, ...rest } = outs;
+  return rest as JobOutputs;
 }
 
 /** `1h 02m 03s`, `2m 05s`, `7s`. */

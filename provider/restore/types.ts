@@ -12,19 +12,26 @@ import type { RestoreJobStatus } from "./job-status";
  * module has to import the lifecycle (or at-most-once) just to name them.
  */
 
-/** What an earlier, interrupted attempt left behind (see {@link Journal}). */
+/**
+ * What one attempt to start a restore wrote down before and after its POST (see {@link Journal}). It
+ * covers only the window between the POST and the moment Pulumi state holds the job.
+ */
 export interface PendingIntent {
-  /** Ids of the jobs that existed before the first POST of this intent. */
+  /** When this attempt began, before its first POST (ms since the epoch, the provider's clock). */
+  readonly attemptStartedAt: number;
+  /** Ids of the jobs that existed before the first POST of this attempt. */
   readonly knownJobIds: readonly string[];
-  /** The job the POST created, once its answer arrived. */
+  /** POSTs sent so far; more than zero without a `jobId` means an answer never arrived. */
+  readonly posts: number;
+  /** The job the POST created (or the one adopted), once known. */
   readonly jobId?: string;
 }
 
 /**
- * A small local record of restores in flight, so that a `pulumi up` killed after Atlas accepted a
- * restore but before Pulumi wrote state can adopt that job on the next run instead of starting a
- * second restore. It holds ids only, never a credential. Entries are removed once the resource's
- * step ends (state then holds the job).
+ * A small local record of restores being started, so that a `pulumi up` killed after Atlas accepted
+ * a restore but before Pulumi wrote the job id to state can adopt that job on the next run instead
+ * of starting a second restore. It holds ids and times only, never a credential. An entry is removed
+ * once Pulumi state is seen to hold the job, or ignored once it expires.
  */
 export interface Journal {
   get(key: string): PendingIntent | undefined;
@@ -44,16 +51,60 @@ export interface Session {
   readonly clock: Clock;
   readonly poll: { readonly minDelayMs: number; readonly maxDelayMs: number };
   readonly log: Logger;
-  /** Restores in flight, so that a killed run's job is adopted, not started again. */
+  /** Restores being started, so that a killed run's job is adopted, not started again. */
   readonly journal: Journal;
 }
 
+/**
+ * How one kind of restore job is listed, created and recognised: all that {@link createAtMostOnce}
+ * needs to start at most one job per intent, whatever the kind.
+ */
+export interface JobSource<J extends { id: string }> {
+  /** Every restore job of the source (instance or cluster). */
+  list(): Promise<J[]>;
+  /** One job by id (a listing may lag a job just created); an AtlasApiError 404 when there is none. */
+  get(id: string): Promise<J>;
+  /** The POST itself. */
+  create(): Promise<J>;
+  /** What the POST asks for, field by field, in the shape {@link JobSource.reported} returns. */
+  readonly intent: Readonly<Record<string, unknown>>;
+  /** The same fields as a job reports them; a field it does not report is undefined. */
+  reported(job: J): Record<string, unknown>;
+  /** Whether a job is still running. */
+  running(job: J): boolean;
+  /** When Atlas created or scheduled the job (ms since the epoch), where the API says. */
+  createdAt?(job: J): number | undefined;
+}
+
+/** How a job came to be this resource's. */
+export type StartOutcome =
+  /** This step's POST created it. */
+  | "started"
+  /** A job of the same intent was already running (a second restore would fight it). */
+  | "running"
+  /** An earlier, interrupted attempt created it (found through the journal). */
+  | "journal"
+  /** A POST of this step got no clear answer, and the job appeared in a listing. */
+  | "ambiguous"
+  /** The user named it (`existingRestoreJobId`). */
+  | "existing";
+
 /** What `start` needs to create at most one job per intent (see {@link createAtMostOnce}). */
 export interface StartContext {
-  /** What an interrupted earlier attempt of the same intent recorded. */
+  /** What an interrupted earlier attempt of the same intent recorded, unexpired. */
   readonly pending?: PendingIntent;
   /** Records progress in the journal. */
   remember(intent: PendingIntent): void;
+  /** Drops the journal's entry: the attempt ended and certainly created nothing. */
+  forget(): void;
+}
+
+/** A job that `start` created or adopted, and how. */
+export interface Started {
+  readonly outs: JobOutputs;
+  readonly how: StartOutcome;
+  /** What kind of job it is when not the resource's own, e.g. `flex restore job` after a fallback. */
+  readonly jobNoun?: string;
 }
 
 /** Outputs of every restore job resource that the lifecycle itself relies on. */
@@ -75,7 +126,13 @@ export interface CommonInputs {
   existingRestoreJobId?: string;
 }
 
-/** What differs between kinds of restore jobs (serverless, flex); the lifecycle does the rest. */
+/** The restore's target and how to read its `stateName`. */
+export interface RestoreTarget {
+  readonly name: string;
+  state(): Promise<string | undefined>;
+}
+
+/** What differs between kinds of restore jobs (serverless, flex, clusters); the lifecycle does the rest. */
 export interface RestoreJobSpec<I extends CommonInputs> {
   /** For messages, e.g. `serverless restore job`. */
   readonly noun: string;
@@ -89,20 +146,29 @@ export interface RestoreJobSpec<I extends CommonInputs> {
    * Starts a restore (choosing a snapshot when none was given) and returns its first outputs; creates
    * the job at most once (see {@link createAtMostOnce}).
    */
-  start(session: Session, inputs: I, context: StartContext): Promise<JobOutputs>;
+  start(session: Session, inputs: I, context: StartContext): Promise<Started>;
   /** Reads a job started elsewhere, to manage it from now on (`existingRestoreJobId`). */
   adopt(session: Session, inputs: I, jobId: string): Promise<JobOutputs>;
   /** Reads the job again; `previous` is what state holds. Throws an AtlasApiError 404 when it is gone. */
   fetch(session: Session, inputs: I, previous: JobOutputs): Promise<JobOutputs>;
-  /** The restore's target and its `stateName`, or undefined when the job writes to no target (downloads). */
-  target(
-    session: Session,
-    inputs: I,
-    outs: JobOutputs,
-  ): { name: string; state: () => Promise<string | undefined> } | undefined;
+  /** The restore's target, or undefined when the job writes to no target (downloads). */
+  target(session: Session, inputs: I, outs: JobOutputs): RestoreTarget | undefined;
+  /**
+   * Cancels a running job when the resource is deleted, for kinds whose API can (dedicated clusters);
+   * without it, deleting only forgets the job.
+   */
+  cancel?(session: Session, inputs: I, outs: JobOutputs): Promise<void>;
   /** Outputs never copied into an error's partial state (they are secrets). */
   readonly secretOutputs: readonly string[];
 }
 
-/** The provider methods for one kind of restore job, minus `configure`. */
+/** The provider methods for one resource, minus `configure`. */
 export type Lifecycle = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+/** The two dynamic resources behind one restore: the one that starts the job and the one that waits. */
+export interface RestoreLifecycles {
+  /** Starts or adopts the job and returns at once, so that state holds its id within a second. */
+  readonly start: Lifecycle;
+  /** Waits for the job and its target; its settings change without a new restore. */
+  readonly wait: Lifecycle;
+}

@@ -42,6 +42,63 @@ export class EmulatorAdmin {
     return this.call("PATCH", "/options", options);
   }
 
+  /** The request log: method, path, status (a number, `reset` or `dropped`), operation id. */
+  async requests(): Promise<
+    { method: string; path: string; status: number | string; operationId?: string }[]
+  > {
+    return (
+      await this.call<{
+        requests: { method: string; path: string; status: number | string; operationId?: string }[];
+      }>("GET", "/requests")
+    ).requests;
+  }
+
+  /** Every restore job Atlas holds, as the admin API lists it. */
+  async jobs(): Promise<{ id: string; api: string; clusterName: string; phase: string }[]> {
+    return (
+      await this.call<{ jobs: { id: string; api: string; clusterName: string; phase: string }[] }>(
+        "GET",
+        "/jobs",
+      )
+    ).jobs;
+  }
+
+  /** Watches an operation from now on; the answers of the first `hold` requests are held (hooks). */
+  async watch(operationId: string, hold = 0, method?: string): Promise<string> {
+    return (
+      await this.call<{ id: string }>("POST", "/hooks/watches", {
+        operationId,
+        hold,
+        ...(method ? { method } : {}),
+      })
+    ).id;
+  }
+
+  /** Waits (on the emulator's side, no sleeping here) until `count` requests of a watch arrived. */
+  async arrived(watch: string, count = 1, timeoutMs = 120_000): Promise<number> {
+    const { arrived } = await this.call<{ arrived: number }>(
+      "GET",
+      `/hooks/watches/${watch}?arrived=${count}&timeoutMs=${timeoutMs}`,
+    );
+    if (arrived < count) throw new Error(`emulator watch ${watch}: ${arrived} of ${count} requests arrived`);
+    return arrived;
+  }
+
+  /** Sends (or drops) the answers a watch holds, and ends it. */
+  release(watch: string, mode: "answer" | "drop" = "answer"): Promise<unknown> {
+    return this.call("POST", `/hooks/watches/${watch}/release`, { mode });
+  }
+
+  /** Ends every watch, answering what they hold. */
+  clearHooks(): Promise<unknown> {
+    return this.call("DELETE", "/hooks");
+  }
+
+  /** Moves the emulator's time forward, so that long restores finish now. */
+  advanceClock(ms: number): Promise<unknown> {
+    return this.call("POST", "/clock", { advanceMs: ms });
+  }
+
   /** Back to the seed, counters cleared. */
   reset(): Promise<unknown> {
     return this.call("POST", "/reset");

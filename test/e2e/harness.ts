@@ -28,6 +28,17 @@ export async function e2eHome(): Promise<E2eHome> {
 /** Every line any CLI run printed, for the security checks. */
 export const transcript: string[] = [];
 
+/** A resource as `pulumi stack export` prints it. */
+export interface StateResource {
+  urn: string;
+  type: string;
+  id: string;
+  parent?: string;
+  inputs?: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  initErrors?: string[];
+}
+
 /** One stack of one program. */
 export class Stack {
   readonly configFile: string;
@@ -78,14 +89,23 @@ export class Stack {
     return (await this.run(["stack", "export"])).stdout;
   }
 
-  /** The restore job resources recorded in state. */
-  async restoreJobs(): Promise<{ id: string; outputs: Record<string, unknown>; initErrors?: string[] }[]> {
-    const exported = JSON.parse(await this.exportText()) as {
-      deployment: {
-        resources?: { type: string; id: string; outputs: Record<string, unknown>; initErrors?: string[] }[];
-      };
-    };
-    return (exported.deployment.resources ?? []).filter((r) => r.type.includes("RestoreJob"));
+  /** Every resource recorded in state. */
+  async resources(): Promise<StateResource[]> {
+    const exported = JSON.parse(await this.exportText()) as { deployment: { resources?: StateResource[] } };
+    return exported.deployment.resources ?? [];
+  }
+
+  /**
+   * The restores recorded in state, one per restore resource: its waiter, which holds the job's
+   * final outputs (the starter holds the job id from the moment Atlas answered).
+   */
+  async restoreJobs(): Promise<StateResource[]> {
+    return (await this.resources()).filter((r) => r.type.endsWith("RestoreJobWait"));
+  }
+
+  /** The starters recorded in state: the job ids Pulumi holds, waited for or not. */
+  async startedJobs(): Promise<StateResource[]> {
+    return (await this.resources()).filter((r) => /dynamic\/mongodbatlas:\w+RestoreJob$/.test(r.type));
   }
 
   /** Removes the stack and its state. */

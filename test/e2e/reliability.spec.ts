@@ -1,11 +1,10 @@
 import assert from "node:assert";
-import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
 import { EmulatorAdmin } from "./emulator-admin";
-import { type E2eHome, e2eHome, fixtureStack, PROGRAM_DIR, type Stack } from "./harness";
+import { type E2eHome, e2eHome, fixtureStack, type Stack } from "./harness";
+import { type KillTrial, runKillTrial } from "./kill-trial";
 
 /**
  * Faults under the real engine (test/reliability.md lists them): each case asserts the jobs Atlas
@@ -85,59 +84,44 @@ describe("end to end: reliability under faults", function () {
     assert.strictEqual(await admin.jobsCreated(), 1);
   });
 
-  for (const moment of ["right after the POST", "while waiting"]) {
-    it(`pulumi up killed ${moment}: the next up adopts the job`, async () => {
-      const s = await stack();
-      await admin.setOptions({ restoreDurationMs: { automated: 6000 } });
-      const child = spawn(
-        "pulumi",
-        [
-          "up",
-          "--yes",
-          "--skip-preview",
-          "--non-interactive",
-          "--stack",
-          s.name,
-          "--config-file",
-          s.configFile,
-        ],
-        {
-          cwd: PROGRAM_DIR,
-          env: home.env,
-          detached: true,
-          stdio: "ignore",
-        },
-      );
-      const exited = new Promise((resolve) => child.on("exit", resolve));
-      while ((await admin.jobsCreated()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      if (moment === "while waiting") await new Promise((resolve) => setTimeout(resolve, 2000));
-      process.kill(-child.pid!, "SIGKILL");
-      await exited;
-      // A killed CLI leaves its lock and a pending create behind, as it would in a pipeline.
-      rmSync(join(home.stateDir, "backend", ".pulumi", "locks"), { recursive: true, force: true });
-      await s.run([
-        "refresh",
-        "--yes",
-        "--skip-preview",
-        "--clear-pending-creates",
-        "--config-file",
-        s.configFile,
-      ]);
-      const result = await s.up();
-      assert.match(result.stdout, /adopting it/);
-      await completedJob(s);
-      assert.strictEqual(await admin.jobsCreated(), 1);
+  // Each kill lands where an emulator hook holds it; each is recovered and then run a second time.
+  const cases: KillTrial[] = [];
+  for (const kind of ["serverless", "flex"] as const) {
+    cases.push(
+      { kind, moment: "answer-held", mode: "group", machine: "same" },
+      { kind, moment: "answer-held", mode: "tree", machine: "fresh" },
+      { kind, moment: "waiting", mode: "group", machine: "fresh" },
+      { kind, moment: "waiting", mode: "tree", machine: "same" },
+    );
+  }
+  for (const trial of cases) {
+    const title =
+      `${trial.kind}: up killed (${trial.mode === "group" ? "CLI process group only" : "whole tree"}) ` +
+      `${trial.moment === "answer-held" ? "with the POST carried out and its answer held" : "while waiting"}, ` +
+      `recovered on ${trial.machine === "same" ? "the same machine" : "a fresh machine"}: one job, recorded`;
+    it(title, async () => {
+      const outcome = await runKillTrial(admin, home, emulator.url, trial);
+      assert.deepStrictEqual(outcome, {
+        failed: false,
+        duplicates: 0,
+        lost: 0,
+        converged: true,
+        orphansExited: true,
+        orphanRequests: 0,
+      });
     });
   }
 
   it("the emulator restarted mid-restore (state file): up completes without a new job", async () => {
     const s = await stack();
     await admin.setOptions({ restoreDurationMs: { automated: 6000 } });
+    const waiting = await admin.watch("getGroupServerlessBackupRestoreJob", 1);
     const up = s.up();
-    while ((await admin.jobsCreated()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await admin.arrived(waiting);
     const port = emulator.port;
+    // The held answer is never sent: the server goes away under the waiting provider.
+    await admin.release(waiting, "drop");
     await emulator.close();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     emulator = await startEmulator({
       stateFile,
       port,

@@ -75,7 +75,8 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
     it("a second up with no change does nothing", async () => {
       const before = await admin.jobsCreated();
       const result = await s.up();
-      assert.match(result.stdout, /2 unchanged/);
+      // The stack, the restore component and its two children.
+      assert.match(result.stdout, /Resources:\n\s+4 unchanged\n/);
       assert.strictEqual(await admin.jobsCreated(), before);
     });
 

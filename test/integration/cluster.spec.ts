@@ -8,14 +8,15 @@ import { createTokenRequester } from "../../provider/atlas/auth/oauth-token";
 import { createAtlasClient } from "../../provider/atlas/client";
 import { createExchange, createHttp } from "../../provider/atlas/transport";
 import { detectingSpec, noCancelFor } from "../../provider/detection/spec";
-import { withCancelOnDestroy } from "../../provider/kinds/cluster/destroy";
+import { cancellableRestore } from "../../provider/kinds/cluster/destroy";
 import { clusterSpec } from "../../provider/kinds/cluster/spec";
 import { readProviderConfig } from "../../provider/pulumi/provider-config";
 import { memoryJournal } from "../../provider/restore/journal";
-import { createLifecycle } from "../../provider/restore/lifecycle";
+import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Lifecycle, Session } from "../../provider/restore/types";
 import { systemClock } from "../../provider/waiting/clock";
 import { assertContract, operationOf } from "../emulator/contract";
+import { asTheEngineRunsIt } from "../helpers/engine";
 
 /**
  * `ClusterRestoreJob` and `RestoreJob` over real HTTP against the emulator, without the engine. Every
@@ -89,14 +90,18 @@ describe("integration: dedicated clusters over HTTP against the emulator", funct
       log: { info: (m) => messages.push(m), warn: (m) => messages.push(`warning: ${m}`) },
       journal: memoryJournal(),
     };
-    cluster = withCancelOnDestroy(
-      createLifecycle(clusterSpec, () => session, systemClock),
-      () => session,
+    cluster = asTheEngineRunsIt(
+      cancellableRestore(
+        createLifecycles(clusterSpec, () => session, systemClock),
+        () => session,
+      ),
     );
-    detecting = withCancelOnDestroy(
-      createLifecycle(detectingSpec, () => session, systemClock),
-      () => session,
-      noCancelFor,
+    detecting = asTheEngineRunsIt(
+      cancellableRestore(
+        createLifecycles(detectingSpec, () => session, systemClock),
+        () => session,
+        noCancelFor,
+      ),
     );
     messages.length = 0;
     operations.length = 0;

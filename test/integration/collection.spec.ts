@@ -4,10 +4,11 @@ import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator
 import { withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
 import { collectionSpec } from "../../provider/kinds/collection/spec";
 import { RestoreJobIncompleteError } from "../../provider/restore/errors";
-import { createLifecycle } from "../../provider/restore/lifecycle";
+import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Lifecycle, Session } from "../../provider/restore/types";
 import { systemClock } from "../../provider/waiting/clock";
 import { contractCheckedSession } from "../helpers/contract-adapter";
+import { asTheEngineRunsIt } from "../helpers/engine";
 
 /**
  * `CollectionRestoreJob` over real HTTP against the emulator, without the engine. Every answer the
@@ -48,9 +49,11 @@ describe("integration: collection restores over HTTP against the emulator", func
       ATLAS_RESTORE_POLL_MIN_DELAY_MS: "50",
       ATLAS_RESTORE_POLL_MAX_DELAY_MS: "100",
     });
-    collection = withCollectionOutcome(
-      createLifecycle(collectionSpec, () => session, systemClock),
-      log,
+    collection = asTheEngineRunsIt(
+      withCollectionOutcome(
+        createLifecycles(collectionSpec, () => session, systemClock),
+        log,
+      ),
     );
     messages.length = 0;
     operations.length = 0;

@@ -5,7 +5,8 @@ import { serverlessSpec } from "../../provider/kinds/serverless/spec";
 import { readProviderConfig } from "../../provider/pulumi/provider-config";
 import { createSession } from "../../provider/pulumi/provider-process";
 import { memoryJournal } from "../../provider/restore/journal";
-import { createLifecycle } from "../../provider/restore/lifecycle";
+import { createLifecycles } from "../../provider/restore/lifecycle";
+import { asTheEngineRunsIt } from "../helpers/engine";
 
 /**
  * The client-side rate limiter against the emulator's token bucket (20 burst, 10/s): parallel
@@ -53,7 +54,7 @@ describe("integration: client-side rate limiting against the emulator's limit", 
       journal: memoryJournal(),
       log: { info: () => {}, warn: () => {} },
     });
-    const serverless = createLifecycle(serverlessSpec, () => session, session.clock);
+    const serverless = asTheEngineRunsIt(createLifecycles(serverlessSpec, () => session, session.clock));
 
     const results = await Promise.all(
       Array.from({ length: RESTORES }, async (_, i) => {

@@ -7,8 +7,9 @@ import { serverlessSpec } from "../../provider/kinds/serverless/spec";
 import { readProviderConfig } from "../../provider/pulumi/provider-config";
 import { createSession } from "../../provider/pulumi/provider-process";
 import { memoryJournal } from "../../provider/restore/journal";
-import { createLifecycle } from "../../provider/restore/lifecycle";
+import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Lifecycle } from "../../provider/restore/types";
+import { asTheEngineRunsIt } from "../helpers/engine";
 
 /**
  * The provider's lifecycle over real HTTP against the emulator, without the engine: both APIs, the
@@ -46,8 +47,8 @@ describe("integration: restores over HTTP against the emulator", function () {
       journal: memoryJournal(),
       log: { info: (m) => messages.push(m), warn: (m) => messages.push(`warning: ${m}`) },
     });
-    serverless = createLifecycle(serverlessSpec, () => session, session.clock);
-    flex = createLifecycle(flexSpec, () => session, session.clock);
+    serverless = asTheEngineRunsIt(createLifecycles(serverlessSpec, () => session, session.clock));
+    flex = asTheEngineRunsIt(createLifecycles(flexSpec, () => session, session.clock));
     messages.length = 0;
   });
   afterEach(() => emulator.close());

@@ -2,7 +2,7 @@ import type { ClusterRestoreJob } from "../../atlas/cluster-wire";
 import { formatDecodeErrors } from "../../atlas/decode-report";
 import { AtlasApiError, AtlasDecodeError } from "../../atlas/errors";
 import { isTransient } from "../../restore/at-most-once";
-import type { Lifecycle, Session } from "../../restore/types";
+import type { Lifecycle, RestoreLifecycles, Session } from "../../restore/types";
 import { pollUntil } from "../../waiting/poll";
 import { RestoreJobNotCancelledError } from "./errors";
 import { ClusterRestoreJobInputs } from "./inputs";
@@ -21,6 +21,13 @@ export function withCancelOnDestroy(
 ): Lifecycle {
   return {
     ...lifecycle,
+    // The starter records onDestroy for its delete; a change must reach its state, though it
+    // replaces nothing.
+    async diff(id, olds, news) {
+      const result = await lifecycle.diff(id, olds, news);
+      const changed = (olds.onDestroy ?? "forget") !== (news.onDestroy ?? "forget");
+      return changed && !result.changes ? { ...result, changes: true } : result;
+    },
     async delete(id, props) {
       if (props.onDestroy !== "cancel") return lifecycle.delete(id, props);
       const reason = noCancel(props);
@@ -36,6 +43,15 @@ export function withCancelOnDestroy(
       await cancelJob(session(), groupId, clusterName, id, waitTimeoutSeconds * 1000);
     },
   };
+}
+
+/** A restore's two lifecycles, its starter's destroy following `onDestroy` (see {@link withCancelOnDestroy}). */
+export function cancellableRestore(
+  restore: RestoreLifecycles,
+  session: () => Session,
+  noCancel?: (props: Record<string, unknown>) => string | undefined,
+): RestoreLifecycles {
+  return { ...restore, start: withCancelOnDestroy(restore.start, session, noCancel) };
 }
 
 /** Cancels one job and waits for `cancelled`; what cannot be cancelled is reported, not failed. */

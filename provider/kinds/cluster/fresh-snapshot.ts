@@ -1,6 +1,6 @@
 import type { ClusterSnapshot } from "../../atlas/cluster-wire";
 import { createAtMostOnce, isTransient } from "../../restore/at-most-once";
-import { intentKey } from "../../restore/journal";
+import { intentKey, unexpired } from "../../restore/journal";
 import type { Session } from "../../restore/types";
 import { pollUntil } from "../../waiting/poll";
 import { SnapshotNotCompletedError } from "./errors";
@@ -48,19 +48,26 @@ export async function takeFreshSnapshot(
   const { client, journal, log } = session;
   const key = snapshotIntentKey(inputs);
   const description = snapshotDescription(inputs, options);
-  const snapshot = await createAtMostOnce<ClusterSnapshot>({
-    pending: journal.get(key),
+  const { job: snapshot } = await createAtMostOnce<ClusterSnapshot>({
+    pending: unexpired(journal.get(key), session.clock.now()),
     remember: (intent) => journal.put(key, intent),
+    forget: () => journal.delete(key),
     clock: session.clock,
     log,
-    list: () => client.listClusterSnapshots(inputs.groupId, inputs.clusterName),
-    create: () =>
-      client.takeClusterSnapshot(inputs.groupId, inputs.clusterName, {
-        description,
-        ...(options.retentionInDays !== undefined ? { retentionInDays: options.retentionInDays } : {}),
-      }),
-    matches: (s) => s.snapshotType === "onDemand" && s.description === description && s.status !== "failed",
-    running: (s) => s.status === "queued" || s.status === "inProgress",
+    source: {
+      list: () => client.listClusterSnapshots(inputs.groupId, inputs.clusterName),
+      get: (id) => client.getClusterSnapshot(inputs.groupId, inputs.clusterName, id),
+      create: () =>
+        client.takeClusterSnapshot(inputs.groupId, inputs.clusterName, {
+          description,
+          ...(options.retentionInDays !== undefined ? { retentionInDays: options.retentionInDays } : {}),
+        }),
+      // The description names the restore it serves, so an on-demand snapshot with it is this intent's.
+      intent: { snapshotType: "onDemand", description },
+      reported: (s) => ({ snapshotType: s.snapshotType, description: s.description }),
+      running: (s) => s.status === "queued" || s.status === "inProgress",
+      createdAt: (s) => (s.createdAt ? Date.parse(s.createdAt) : undefined),
+    },
   });
   log.info(`on-demand snapshot of ${inputs.clusterName} taken, waiting for it to complete: ${snapshot.id}`);
   if (snapshot.status === "completed") return snapshot.id;

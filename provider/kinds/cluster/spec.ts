@@ -1,6 +1,6 @@
-import type { CreateClusterRestoreJobRequest } from "../../atlas/cluster-wire";
+import type { ClusterRestoreJob, CreateClusterRestoreJobRequest } from "../../atlas/cluster-wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
-import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "../../restore/types";
+import type { JobSource, RestoreJobSpec, Session, StartContext, Started } from "../../restore/types";
 import { snapshotIntentKey, takeFreshSnapshot } from "./fresh-snapshot";
 import { checkClusterInputs, clusterDiffRules, ClusterRestoreJobInputs } from "./inputs";
 import {
@@ -53,7 +53,7 @@ async function startClusterRestore(
   session: Session,
   inputs: ClusterRestoreJobInputs,
   context: StartContext,
-): Promise<JobOutputs> {
+): Promise<Started> {
   if (isRollback(inputs)) {
     session.log.warn(
       `restoring into the source cluster itself; its current data will be replaced: ${inputs.clusterName}`,
@@ -61,24 +61,48 @@ async function startClusterRestore(
   }
   const decisions = await chooseSnapshot(session, inputs);
   const body = requestOf(inputs, decisions);
-  const { client } = session;
-  const job = await createAtMostOnce({
+  const { job, how } = await createAtMostOnce({
     ...context,
     clock: session.clock,
     log: session.log,
-    list: () => client.listClusterRestoreJobs(inputs.groupId, inputs.clusterName),
-    create: () => client.createClusterRestoreJob(inputs.groupId, inputs.clusterName, body),
-    // Every field sent must be reported back the same, or not at all (Atlas may leave the point out).
-    matches: (candidate) =>
-      Object.entries(body).every(([key, value]) => {
-        const reported = (candidate as Record<string, unknown>)[key];
-        return reported === undefined || reported === value;
-      }),
-    running: (candidate) => clusterJobStatus(candidate) === "RUNNING",
+    source: clusterJobSource(session, inputs.groupId, inputs.clusterName, body),
   });
   // The job now stands for the snapshot: a later run adopts the job, never takes another snapshot.
   if (inputs.takeSnapshot) session.journal.delete(snapshotIntentKey(inputs));
-  return clusterOutputs(inputs, job, decisions);
+  return { outs: clusterOutputs(inputs, job, decisions), how };
+}
+
+/**
+ * The dedicated job source: same delivery, snapshot, target and moment. A point in time is compared
+ * through `desiredTimestamp` when the job does not echo the request's fields.
+ */
+export function clusterJobSource(
+  session: Session,
+  groupId: string,
+  clusterName: string,
+  body: CreateClusterRestoreJobRequest,
+): JobSource<ClusterRestoreJob> {
+  const { client } = session;
+  return {
+    list: () => client.listClusterRestoreJobs(groupId, clusterName),
+    get: (id) => client.getClusterRestoreJob(groupId, clusterName, id),
+    create: () => client.createClusterRestoreJob(groupId, clusterName, body),
+    intent: body as unknown as Record<string, unknown>,
+    reported: (job) => {
+      const date = job.desiredTimestamp?.date;
+      const moment = date ? Date.parse(date) / 1000 : undefined;
+      return {
+        deliveryType: job.deliveryType,
+        snapshotId: job.snapshotId,
+        targetClusterName: job.targetClusterName,
+        targetGroupId: job.targetGroupId,
+        pointInTimeUTCSeconds: job.pointInTimeUTCSeconds ?? moment,
+        oplogTs: job.oplogTs ?? moment,
+        oplogInc: job.oplogInc,
+      };
+    },
+    running: (job) => clusterJobStatus(job) === "RUNNING",
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { RestoreJobIncompleteError } from "../../restore/errors";
-import type { Lifecycle, Logger } from "../../restore/types";
+import type { Lifecycle, Logger, RestoreLifecycles } from "../../restore/types";
 import { CollectionRestoreIncompleteError } from "./errors";
 import { collectionWarnings } from "./inputs";
 
@@ -14,12 +14,12 @@ const ACCEPT_PARTIAL =
  * SUCCESSFUL with collections left unrestored (NOT_FOUND, ROLLBACK, INDEX_BUILD_FAILED…) is a
  * partial success, which fails the step unless `allowPartial` is true; the job is recorded either way.
  */
-export function withCollectionOutcome(lifecycle: Lifecycle, log: Logger): Lifecycle {
-  const settled = (id: string, outs: Record<string, unknown> | undefined, allowPartial: unknown) => {
-    if (outs?.status !== "COMPLETED" || outs.partial !== true || allowPartial === true) return;
-    const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs));
-    throw new RestoreJobIncompleteError(id, outs, cause, `the job is recorded in state; ${ACCEPT_PARTIAL}`);
-  };
+export function withCollectionOutcome(restore: RestoreLifecycles, log: Logger): RestoreLifecycles {
+  return { start: withOverwriteWarning(restore.start, log), wait: withOutcome(restore.wait) };
+}
+
+/** The starter's `check` (preview and `up`) warns when the restore overwrites the source cluster. */
+function withOverwriteWarning(lifecycle: Lifecycle, log: Logger): Lifecycle {
   return {
     ...lifecycle,
     async check(olds, news) {
@@ -28,6 +28,18 @@ export function withCollectionOutcome(lifecycle: Lifecycle, log: Logger): Lifecy
         for (const warning of collectionWarnings(result.inputs ?? {})) log.warn(warning);
       return result;
     },
+  };
+}
+
+/** The waiter fails a partial success unless `allowPartial`, and says which collections and why. */
+function withOutcome(lifecycle: Lifecycle): Lifecycle {
+  const settled = (id: string, outs: Record<string, unknown> | undefined, allowPartial: unknown) => {
+    if (outs?.status !== "COMPLETED" || outs.partial !== true || allowPartial === true) return;
+    const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs));
+    throw new RestoreJobIncompleteError(id, outs, cause, `the job is recorded in state; ${ACCEPT_PARTIAL}`);
+  };
+  return {
+    ...lifecycle,
     async create(inputs) {
       const result = await explained(() => lifecycle.create(inputs));
       settled(result.id, { ...result.outs, __provider: inputs.__provider }, inputs.allowPartial);

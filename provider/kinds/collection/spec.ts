@@ -8,7 +8,14 @@ import { createAtMostOnce } from "../../restore/at-most-once";
 import { sameValue } from "../../restore/input-diff";
 import type { SnapshotSource } from "../../restore/job-outputs";
 import { completedServerlessSnapshots } from "../../restore/snapshot-choice";
-import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "../../restore/types";
+import type {
+  JobOutputs,
+  JobSource,
+  RestoreJobSpec,
+  Session,
+  StartContext,
+  Started,
+} from "../../restore/types";
 import { pollUntil } from "../../waiting/poll";
 import { CollectionRestoreBusyError } from "./errors";
 import {
@@ -98,7 +105,7 @@ async function startCollectionRestore(
   session: Session,
   inputs: CollectionRestoreJobInputs,
   context: StartContext,
-): Promise<JobOutputs> {
+): Promise<Started> {
   const { snapshotId, snapshotSource } = await chooseSnapshot(session, inputs);
   const body = requestOf(inputs, snapshotId);
   const source = collectionJobSource(session, inputs, body);
@@ -106,16 +113,13 @@ async function startCollectionRestore(
   for (;;) {
     await waitForOtherJobs(session, inputs, source, deadline);
     try {
-      const job = await createAtMostOnce({
+      const { job, how } = await createAtMostOnce({
         ...context,
         clock: session.clock,
         log: session.log,
-        list: source.list,
-        create: source.create,
-        matches: (job) => matchesIntent(source, job),
-        running: source.running,
+        source,
       });
-      return await outputsOf(session, inputs, job, snapshotSource);
+      return { outs: await outputsOf(session, inputs, job, snapshotSource), how };
     } catch (error) {
       // Another job started between the listing and the POST: wait for it too.
       if (!isBusy(error)) throw error;
@@ -203,20 +207,10 @@ function namespaceOf(entry: NamespaceEntry): { sourceNamespace: string; targetNa
     : { sourceNamespace: entry.sourceNamespace, targetNamespace: entry.targetNamespace };
 }
 
-/**
- * The source cluster's collection restore jobs as the at-most-once path sees them: what this POST
- * asks for, field by field, and the same fields as a job reports them (shaped for the coming generic
- * path, which compares `intent` with `reported`).
- */
-export interface CollectionJobSource {
-  list(): Promise<CollectionRestoreJob[]>;
-  get(id: string): Promise<CollectionRestoreJob>;
-  create(): Promise<CollectionRestoreJob>;
-  readonly intent: Readonly<Record<string, unknown>>;
-  reported(job: CollectionRestoreJob): Record<string, unknown>;
-  running(job: CollectionRestoreJob): boolean;
+/** The source cluster's collection restore jobs as the at-most-once path sees them. */
+export type CollectionJobSource = JobSource<CollectionRestoreJob> & {
   createdAt(job: CollectionRestoreJob): number | undefined;
-}
+};
 
 /** Builds the {@link CollectionJobSource} of one POST. */
 export function collectionJobSource(

@@ -3,7 +3,7 @@ import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
 import { flexJobStatus } from "../../restore/job-status";
 import { latestSnapshot } from "../../restore/snapshot-choice";
-import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "../../restore/types";
+import type { JobOutputs, JobSource, RestoreJobSpec, Session, StartContext } from "../../restore/types";
 import { checkFlexInputs, flexDiffRules, FlexRestoreJobInputs } from "./inputs";
 
 /** How a flex restore job is started, read and recorded. */
@@ -14,19 +14,19 @@ export const flexSpec: RestoreJobSpec<FlexRestoreJobInputs> = {
   diffRules: flexDiffRules,
   secretOutputs: ["snapshotUrl"],
 
-  async start(session, inputs) {
+  async start(session, inputs, context) {
     const { snapshotId, snapshotSource } = await chooseFlexSnapshot(
       session,
       inputs.groupId,
       inputs.name,
       inputs.snapshotId,
     );
-    const job = await session.client.createFlexRestoreJob(inputs.groupId, inputs.name, {
+    const { job, how } = await createFlexJobOnce(session, context, inputs.groupId, inputs.name, {
       snapshotId,
       targetDeploymentItemName: inputs.targetDeploymentItemName,
       targetProjectId: inputs.targetProjectId,
     });
-    return flexOutputs(inputs, job, snapshotSource);
+    return { outs: flexOutputs(inputs, job, snapshotSource), how };
   },
 
   async adopt(session, inputs, jobId) {
@@ -47,24 +47,28 @@ export const flexSpec: RestoreJobSpec<FlexRestoreJobInputs> = {
   }),
 };
 
+/** What a flex restore (with a target) or download (without) asks for. */
+export interface FlexRequest {
+  readonly snapshotId: string;
+  readonly targetDeploymentItemName?: string;
+  readonly targetProjectId?: string;
+}
+
 /**
- * Starts a flex restore (with a target) or a download (without), at most once per intent: the same
- * snapshot into the same target, or the same snapshot's download.
+ * The flex job source: the same snapshot into the same target, or the same snapshot's download.
+ * `restoreScheduledDate` is when Atlas took the job, which tells this attempt's job from an old one.
  */
-export function createFlexJobOnce(
+export function flexJobSource(
   session: Session,
-  context: StartContext,
   groupId: string,
   name: string,
-  request: { snapshotId: string; targetDeploymentItemName?: string; targetProjectId?: string },
-): Promise<FlexRestoreJob> {
+  request: FlexRequest,
+): JobSource<FlexRestoreJob> {
   const { client } = session;
   const target = request.targetDeploymentItemName;
-  return createAtMostOnce({
-    ...context,
-    clock: session.clock,
-    log: session.log,
+  return {
     list: () => client.listFlexRestoreJobs(groupId, name),
+    get: (id) => client.getFlexRestoreJob(groupId, name, id),
     create: () =>
       target === undefined
         ? client.downloadFlexSnapshot(groupId, name, request.snapshotId)
@@ -73,14 +77,36 @@ export function createFlexJobOnce(
             targetDeploymentItemName: target,
             ...(request.targetProjectId ? { targetProjectId: request.targetProjectId } : {}),
           }),
-    matches: (job) =>
-      job.snapshotId === request.snapshotId &&
-      (target === undefined
-        ? job.deliveryType === "DOWNLOAD"
-        : job.deliveryType !== "DOWNLOAD" &&
-          job.targetDeploymentItemName === target &&
-          (job.targetProjectId ?? groupId) === (request.targetProjectId ?? groupId)),
+    intent: {
+      snapshotId: request.snapshotId,
+      deliveryType: target === undefined ? "DOWNLOAD" : "RESTORE",
+      targetDeploymentItemName: target,
+      targetProjectId: target === undefined ? undefined : (request.targetProjectId ?? groupId),
+    },
+    reported: (job) => ({
+      snapshotId: job.snapshotId,
+      deliveryType: job.deliveryType,
+      targetDeploymentItemName: job.targetDeploymentItemName,
+      targetProjectId: job.targetProjectId,
+    }),
     running: (job) => flexJobStatus(job) === "RUNNING",
+    createdAt: (job) => (job.restoreScheduledDate ? Date.parse(job.restoreScheduledDate) : undefined),
+  };
+}
+
+/** Starts a flex restore or download at most once per intent (see {@link createAtMostOnce}). */
+export function createFlexJobOnce(
+  session: Session,
+  context: StartContext,
+  groupId: string,
+  name: string,
+  request: FlexRequest,
+) {
+  return createAtMostOnce({
+    ...context,
+    clock: session.clock,
+    log: session.log,
+    source: flexJobSource(session, groupId, name, request),
   });
 }
 

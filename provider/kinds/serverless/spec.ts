@@ -1,10 +1,21 @@
 import { AtlasApiError } from "../../atlas/errors";
-import type { FlexRestoreJob, ServerlessRestoreJob } from "../../atlas/wire";
+import type {
+  CreateServerlessRestoreJobRequest,
+  FlexRestoreJob,
+  ServerlessRestoreJob,
+} from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
 import { flexJobStatus, serverlessJobStatus } from "../../restore/job-status";
 import { latestSnapshot } from "../../restore/snapshot-choice";
-import type { JobOutputs, RestoreJobSpec, Session, StartContext } from "../../restore/types";
+import type {
+  JobOutputs,
+  JobSource,
+  RestoreJobSpec,
+  Session,
+  StartContext,
+  Started,
+} from "../../restore/types";
 import { chooseFlexSnapshot, createFlexJobOnce } from "../flex/spec";
 import { checkServerlessInputs, serverlessDiffRules, ServerlessRestoreJobInputs } from "./inputs";
 
@@ -78,10 +89,9 @@ async function startServerless(
   session: Session,
   inputs: ServerlessRestoreJobInputs,
   context: StartContext,
-): Promise<JobOutputs> {
+): Promise<Started> {
   const decisions = await chooseSnapshot(session, inputs);
   warnIfRollback(session, inputs);
-  const { client } = session;
   const body = {
     deliveryType: inputs.deliveryType,
     targetClusterName: targetOf(inputs),
@@ -92,21 +102,48 @@ async function startServerless(
       : {}),
     ...(inputs.oplogTs !== undefined ? { oplogTs: inputs.oplogTs, oplogInc: inputs.oplogInc } : {}),
   };
-  const job = await createAtMostOnce({
+  const { job, how } = await createAtMostOnce({
     ...context,
     clock: session.clock,
     log: session.log,
-    list: () => client.listServerlessRestoreJobs(inputs.groupId, inputs.clusterName),
-    create: () => client.createServerlessRestoreJob(inputs.groupId, inputs.clusterName, body),
-    // Compare only the fields a job reports: Atlas may leave the point in time out of its answer.
-    matches: (candidate) =>
-      Object.entries(body).every(([key, value]) => {
-        const reported = (candidate as Record<string, unknown>)[key];
-        return reported === undefined || reported === value;
-      }),
-    running: (candidate) => serverlessJobStatus(candidate) === "RUNNING",
+    source: serverlessJobSource(session, inputs.groupId, inputs.clusterName, body),
   });
-  return serverlessOutputs(inputs, job, decisions);
+  return { outs: serverlessOutputs(inputs, job, decisions), how };
+}
+
+/**
+ * The serverless job source. A serverless job says nothing of when it was created, so a job that
+ * already finished cannot be told from an older one of the same intent; the point in time is
+ * compared through `desiredTimestamp` when the job does not echo the request's fields.
+ */
+export function serverlessJobSource(
+  session: Session,
+  groupId: string,
+  clusterName: string,
+  body: CreateServerlessRestoreJobRequest,
+): JobSource<ServerlessRestoreJob> {
+  const { client } = session;
+  return {
+    list: () => client.listServerlessRestoreJobs(groupId, clusterName),
+    get: (id) => client.getServerlessRestoreJob(groupId, clusterName, id),
+    create: () => client.createServerlessRestoreJob(groupId, clusterName, body),
+    intent: body as unknown as Record<string, unknown>,
+    reported: (job) => {
+      const moment = job.desiredTimestamp?.date ? Date.parse(job.desiredTimestamp.date) / 1000 : undefined;
+      return {
+        deliveryType: job.deliveryType,
+        targetClusterName: job.targetClusterName,
+        targetGroupId: job.targetGroupId,
+        snapshotId: job.snapshotId,
+        pointInTimeUTCSeconds: job.pointInTimeUTCSeconds ?? moment,
+        oplogTs: job.oplogTs ?? moment,
+        // Atlas's desiredTimestamp.increment is the oplog increment; only the echoed field is trusted
+        // here, since the OpenAPI's minimum for it makes some servers put seconds there.
+        oplogInc: job.oplogInc,
+      };
+    },
+    running: (job) => serverlessJobStatus(job) === "RUNNING",
+  };
 }
 
 /** Starts the equivalent restore through the Flex API: `automated` → RESTORE, `download` → download. */
@@ -115,7 +152,7 @@ async function startThroughFlex(
   inputs: ServerlessRestoreJobInputs,
   gone: AtlasApiError,
   context: StartContext,
-): Promise<JobOutputs> {
+): Promise<Started> {
   const answer = `${gone.status}${gone.errorCode ? ` ${gone.errorCode}` : ""}`;
   if (inputs.deliveryType === "pointInTime") {
     throw new Error(
@@ -129,19 +166,20 @@ async function startThroughFlex(
   const decisions = await chooseFlexSnapshot(session, inputs.groupId, inputs.clusterName, inputs.snapshotId);
   warnIfRollback(session, inputs);
   const download = inputs.deliveryType === "download";
-  const job = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
+  const { job, how } = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
     snapshotId: decisions.snapshotId,
     ...(download
       ? {}
       : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
   });
-  return outputsFromFlex(inputs, job, decisions);
+  return { outs: outputsFromFlex(inputs, job, decisions), how, jobNoun: "flex restore job" };
 }
 
 /**
- * Whether an error means the serverless API is gone for this instance while a Flex cluster of the same
- * name serves it: 410 (VERSION_GONE), or a 404 for the instance, confirmed by reading the Flex cluster.
- * A 404 for an instance that is not a Flex cluster either is the user's error and is reported as such.
+ * Whether an error means the serverless API is gone for the source while a Flex cluster of the same
+ * name serves it: 410 (VERSION_GONE), or a 404 for an instance. A 404 may be about the target (a
+ * misspelled `targetClusterName`), so it counts only when reading the source instance answers 404
+ * too; either way the Flex cluster of the source's name must exist.
  */
 async function serverlessApiGone(
   session: Session,
@@ -153,12 +191,22 @@ async function serverlessApiGone(
     error.status === 404 &&
     (error.errorCode === undefined || error.errorCode === "SERVERLESS_INSTANCE_NOT_FOUND");
   if (error.status !== 410 && !instanceGone) return false;
+  if (
+    error.status === 404 &&
+    !(await notFound(() => session.client.getServerlessInstance(inputs.groupId, inputs.clusterName)))
+  )
+    return false;
+  return !(await notFound(() => session.client.getFlexCluster(inputs.groupId, inputs.clusterName)));
+}
+
+/** Whether a read answers 404; other failures are thrown. */
+async function notFound(read: () => Promise<unknown>): Promise<boolean> {
   try {
-    await session.client.getFlexCluster(inputs.groupId, inputs.clusterName);
-    return true;
-  } catch (confirm) {
-    if (confirm instanceof AtlasApiError && confirm.status === 404) return false;
-    throw confirm;
+    await read();
+    return false;
+  } catch (error) {
+    if (error instanceof AtlasApiError && (error.status === 404 || error.status === 410)) return true;
+    throw error;
   }
 }
 

@@ -6,8 +6,9 @@ import type { AtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
 import { detectSourceKind } from "../../../provider/detection/source-kind";
 import { detectingSpec, kindOf, noCancelFor } from "../../../provider/detection/spec";
-import { withCancelOnDestroy } from "../../../provider/kinds/cluster/destroy";
-import { createLifecycle } from "../../../provider/restore/lifecycle";
+import { cancellableRestore } from "../../../provider/kinds/cluster/destroy";
+import { createLifecycles } from "../../../provider/restore/lifecycle";
+import { asTheEngineRunsIt } from "../../helpers/engine";
 import {
   clusterJobFixture,
   clusterSnapshotFixture,
@@ -30,10 +31,12 @@ type Stubs = Partial<Record<keyof AtlasClient, sinon.SinonStub>>;
 
 function setup(methods: Stubs) {
   const { session, clock, messages } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
-  const lifecycle = withCancelOnDestroy(
-    createLifecycle(detectingSpec, () => session, clock),
-    () => session,
-    noCancelFor,
+  const lifecycle = asTheEngineRunsIt(
+    cancellableRestore(
+      createLifecycles(detectingSpec, () => session, clock),
+      () => session,
+      noCancelFor,
+    ),
   );
   const checked = async (raw: Record<string, unknown>) => {
     const result = await lifecycle.check!({}, { ...raw, __provider: PROVIDER });
@@ -55,6 +58,7 @@ function flexSource(): Stubs {
   return {
     getCluster: sinon.stub().rejects(FLEX_REFUSAL),
     listServerlessSnapshots: sinon.stub().rejects(apiError(404, "SERVERLESS_INSTANCE_NOT_FOUND")),
+    getServerlessInstance: sinon.stub().rejects(apiError(404, "SERVERLESS_INSTANCE_NOT_FOUND")),
     getFlexCluster: sinon.stub().resolves({ name: "stage", stateName: "IDLE" }),
     listFlexSnapshots: sinon
       .stub()
@@ -189,8 +193,10 @@ describe("kind detection", () => {
     assert.strictEqual(result.outs.api, "serverless");
     assert.strictEqual(result.outs.targetClusterName, undefined);
     assert.strictEqual(methods.createServerlessRestoreJob!.firstCall.args[2].targetClusterName, "orders");
-    const again = await lifecycle.diff(JOB, { ...result.outs, __provider: PROVIDER }, inputs);
-    assert.strictEqual(again.changes, false, "a second `up` changes nothing");
+    // The engine gives the waiter its starter's job with the inputs.
+    const job = { restoreJobId: JOB, api: "serverless", snapshotId: SNAP, snapshotSource: "latest" };
+    const again = await lifecycle.diff(JOB, { ...result.outs, __provider: PROVIDER }, { ...inputs, job });
+    assert.strictEqual(again.replaces, undefined, "a second `up` restores nothing");
   });
 
   it("onDestroy cancel on a Flex job warns and only forgets", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert";
 
 import { flexSpec } from "../../../provider/kinds/flex/spec";
 import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
-import { createLifecycle } from "../../../provider/restore/lifecycle";
+import { createLifecycles } from "../../../provider/restore/lifecycle";
 import { fakeClock } from "../../helpers/fakes";
 
 /**
@@ -15,8 +15,8 @@ const noSession = () => {
   throw new Error("check must not need a session");
 };
 const clock = fakeClock(Date.UTC(2026, 10, 28, 12));
-const serverless = createLifecycle(serverlessSpec, noSession, clock);
-const flex = createLifecycle(flexSpec, noSession, clock);
+const serverless = createLifecycles(serverlessSpec, noSession, clock).start;
+const flex = createLifecycles(flexSpec, noSession, clock).start;
 
 const G = "0123456789abcdef01234567";
 const NOW = Math.floor(Date.UTC(2026, 10, 28, 12) / 1000);

@@ -1,10 +1,13 @@
 import assert from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { serverlessRestoreJobProvider } from "../../../provider";
+import { restoreJobProviders } from "../../../provider/pulumi/serialized-provider";
 
 const requireFromString = require("require-from-string") as (code: string) => { handler: () => unknown };
 
@@ -49,12 +52,14 @@ function stubAtlas(): Promise<{ server: Server; url: string; seen: string[] }> {
 
 describe("provider serialization", () => {
   let text: string;
+  let waiterText: string;
 
   before(async () => {
     // Credentials are in this process's environment while serializing, as they are in a user's.
     process.env.MONGODB_ATLAS_CLIENT_SECRET = CLIENT_SECRET;
     try {
-      text = (await pulumi.runtime.serializeFunction(() => serverlessRestoreJobProvider)).text;
+      text = (await pulumi.runtime.serializeFunction(() => restoreJobProviders.serverless!.start)).text;
+      waiterText = (await pulumi.runtime.serializeFunction(() => restoreJobProviders.serverless!.wait)).text;
     } finally {
       delete process.env.MONGODB_ATLAS_CLIENT_SECRET;
     }
@@ -62,16 +67,27 @@ describe("provider serialization", () => {
 
   it("serializes to a small text that names the implementation and holds no credential", () => {
     console.log(`      serialized provider: ${text.length} bytes`);
-    assert.ok(text.includes('"pulumi-atlas-restore/dist/provider/pulumi/provider-process"'));
-    assert.ok(!text.includes(CLIENT_SECRET));
-    assert.ok(!/axios|io-ts/.test(text), "clients and codecs load in the provider process, not from state");
-    assert.ok(text.length < 4096, `serialized provider is ${text.length} bytes`);
+    for (const serialized of [text, waiterText]) {
+      assert.ok(serialized.includes('"pulumi-atlas-restore/dist/provider/pulumi/provider-process"'));
+      assert.ok(!serialized.includes(CLIENT_SECRET));
+      assert.ok(
+        !/axios|io-ts/.test(serialized),
+        "clients and codecs load in the provider process, not from state",
+      );
+      assert.ok(serialized.length < 4096, `serialized provider is ${serialized.length} bytes`);
+    }
   });
 
   it("runs like the engine runs it: loaded from text, configured, then called", async function () {
     const atlas = await stubAtlas();
+    // The provider process reads its journal folder from the environment; keep it out of $HOME.
+    const journalDir = mkdtempSync(join(tmpdir(), "atlas-restore-journal-"));
+    process.env.ATLAS_RESTORE_JOURNAL_DIR = journalDir;
     try {
-      const provider = requireFromString(text).handler() as Required<pulumi.dynamic.ResourceProvider>;
+      const load = (serialized: string) =>
+        requireFromString(serialized).handler() as Required<pulumi.dynamic.ResourceProvider>;
+      const provider = load(text);
+      const waiter = load(waiterText);
       const config: Record<string, string> = {
         "mongodbatlas:baseUrl": atlas.url,
         "mongodbatlas:clientId": "mdb_sa_id_test",
@@ -86,7 +102,12 @@ describe("provider serialization", () => {
       };
       const checked = await provider.check({}, news);
       assert.deepStrictEqual(checked.failures, []);
-      const created = await provider.create(checked.inputs);
+      const started = await provider.create(checked.inputs);
+      assert.strictEqual(started.id, "bbbbbbbbbbbbbbbbbbbbbbbb");
+      const job = { restoreJobId: started.id, api: "serverless", snapshotId: "aaaaaaaaaaaaaaaaaaaaaaaa" };
+      const waiting = await waiter.check({}, { ...news, job });
+      assert.deepStrictEqual(waiting.failures, []);
+      const created = await waiter.create(waiting.inputs);
       assert.strictEqual(created.id, "bbbbbbbbbbbbbbbbbbbbbbbb");
       assert.strictEqual(created.outs.status, "COMPLETED");
       assert.deepStrictEqual(
@@ -96,12 +117,15 @@ describe("provider serialization", () => {
           `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/snapshots?pageNum=1&itemsPerPage=100&includeCount=true`,
           `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs?pageNum=1&itemsPerPage=100&includeCount=true`,
           `POST /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs`,
+          `GET /api/atlas/v2/groups/${GROUP}/serverless/prod/backup/restoreJobs/bbbbbbbbbbbbbbbbbbbbbbbb`,
           `GET /api/atlas/v2/groups/${GROUP}/serverless/stage`,
         ],
       );
       assert.ok(atlas.seen.slice(1).every((line) => line.endsWith("Bearer tok")));
     } finally {
       atlas.server.close();
+      delete process.env.ATLAS_RESTORE_JOURNAL_DIR;
+      rmSync(journalDir, { recursive: true, force: true });
     }
   });
 });

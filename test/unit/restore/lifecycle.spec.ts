@@ -4,16 +4,15 @@ import sinon from "sinon";
 
 import type { AtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
-import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
 import {
   PollTimeoutError,
   RestoreJobFailedError,
   RestoreJobIncompleteError,
 } from "../../../provider/restore/errors";
-import { memoryJournal } from "../../../provider/restore/journal";
-import { createLifecycle, formatDuration } from "../../../provider/restore/lifecycle";
-import type { Logger } from "../../../provider/restore/types";
-import { fakeClock, jobFixture } from "../../helpers/fakes";
+import { formatDuration } from "../../../provider/restore/lifecycle";
+import type { Lifecycle } from "../../../provider/restore/types";
+import { serverlessHarness } from "../../helpers/engine";
+import { jobFixture } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
 const PROVIDER = "exports.handler = __f0; /* serialized provider */";
@@ -37,20 +36,12 @@ function fakeClient(overrides: Partial<AtlasClient> = {}): sinon.SinonStubbedIns
 }
 
 function setup(client = fakeClient()) {
-  const clock = fakeClock();
-  const messages: string[] = [];
-  const journal = memoryJournal();
-  const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
-  const lifecycle = createLifecycle(
-    serverlessSpec,
-    () => ({ client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } }),
-    clock,
-  );
-  return { lifecycle, client, clock, messages, journal };
+  const { both, ...rest } = serverlessHarness(client);
+  return { lifecycle: both, client, ...rest };
 }
 
 /** Inputs as `check` returns them. */
-async function checked(lifecycle: ReturnType<typeof setup>["lifecycle"], raw: Record<string, unknown>) {
+async function checked(lifecycle: Pick<Lifecycle, "check">, raw: Record<string, unknown>) {
   const result = await lifecycle.check!({}, { ...raw, __provider: PROVIDER });
   assert.deepStrictEqual(result.failures, []);
   return result.inputs!;
@@ -98,12 +89,17 @@ describe("restore job lifecycle", () => {
     });
 
     it("returns a running job at once when waitForCompletion is false", async () => {
-      const { lifecycle, client } = setup();
+      const client = fakeClient({
+        getServerlessRestoreJob: sinon.stub().resolves(jobFixture({ id: JOB_ID })),
+      });
+      const { lifecycle, clock } = setup(client);
       const result = await lifecycle.create(
         await checked(lifecycle, { ...automated, waitForCompletion: false }),
       );
       assert.strictEqual(result.outs.status, "RUNNING");
-      sinon.assert.notCalled(client.getServerlessRestoreJob);
+      // The waiter looks once, since its step may run long after the job started; it never sleeps.
+      sinon.assert.calledOnce(client.getServerlessRestoreJob);
+      assert.deepStrictEqual(clock.sleeps, []);
     });
 
     it("polls with growing waits and prints progress while the job runs", async () => {
@@ -119,10 +115,11 @@ describe("restore job lifecycle", () => {
       const { lifecycle, clock, messages } = setup(client);
       await lifecycle.create(await checked(lifecycle, automated));
       assert.strictEqual(client.getServerlessRestoreJob.callCount, 3);
-      // Jitter takes up to a fifth of each wait; the fake random is 0.5.
-      assert.deepStrictEqual(clock.sleeps, [900, 1170, 1521]);
+      // The waiter looks at once (it may have queued behind others), then waits; jitter takes up to
+      // a fifth of each wait and the fake random is 0.5.
+      assert.deepStrictEqual(clock.sleeps, [900, 1170]);
       assert.ok(
-        messages.includes(`info: serverless restore job ${JOB_ID}: COMPLETED, 4s elapsed`),
+        messages.includes(`info: serverless restore job ${JOB_ID}: COMPLETED, 2s elapsed`),
         messages.join("\n"),
       );
     });
@@ -142,7 +139,7 @@ describe("restore job lifecycle", () => {
       assert.strictEqual(
         error.message,
         `restore job ended FAILED: ${JOB_ID}; the job is recorded in state; ` +
-          "to restore again, run `pulumi up --replace <urn>` or change `triggers`",
+          "to restore again, change `triggers` or replace the resource (`pulumi up --replace <urn>`)",
       );
     });
 
@@ -278,11 +275,10 @@ describe("restore job lifecycle", () => {
     it("adopts the job a killed run recorded in the journal, then clears the entry", async () => {
       const { lifecycle, client, journal } = setup();
       const inputs = await checked(lifecycle, automated);
-      // A run that got the POST's answer and was killed before Pulumi wrote state.
+      // A run that got the POST's answer and was killed before Pulumi wrote state: its starter
+      // returned, and no waiter ever ran.
       const first = setup();
-      first.client.getServerlessRestoreJob.callsFake(() => new Promise(() => {}));
-      void first.lifecycle.create(inputs);
-      await new Promise((resolve) => setImmediate(resolve));
+      await first.lifecycles.start.create(inputs);
       assert.strictEqual(first.journal.entries.size, 1);
       for (const [key, intent] of first.journal.entries) journal.put(key, intent);
 
@@ -334,13 +330,12 @@ describe("restore job lifecycle", () => {
 
     it("keeps failing for a failed job and says how to restore again", async () => {
       const { lifecycle } = setup();
-      await assert.rejects(
-        lifecycle.update(JOB_ID, recorded("FAILED"), await checked(lifecycle, automated)),
-        {
-          name: "RestoreJobIncompleteError",
-          message: /--replace <urn>/,
-        },
-      );
+      // As a failed wait records it: partial state that says the failure was reported.
+      const failed = { ...recorded("FAILED"), failureReported: true };
+      await assert.rejects(lifecycle.update(JOB_ID, failed, await checked(lifecycle, automated)), {
+        name: "RestoreJobIncompleteError",
+        message: /--replace <urn>/,
+      });
     });
   });
 

@@ -4,10 +4,11 @@ import sinon from "sinon";
 
 import type { AtlasClient } from "../../../../provider/atlas/client";
 import { AtlasApiError } from "../../../../provider/atlas/errors";
-import { withCancelOnDestroy } from "../../../../provider/kinds/cluster/destroy";
+import { cancellableRestore } from "../../../../provider/kinds/cluster/destroy";
 import { RestoreJobNotCancelledError } from "../../../../provider/kinds/cluster/errors";
 import { clusterSpec } from "../../../../provider/kinds/cluster/spec";
-import { createLifecycle } from "../../../../provider/restore/lifecycle";
+import { createLifecycles } from "../../../../provider/restore/lifecycle";
+import { asTheEngineRunsIt } from "../../../helpers/engine";
 import { clusterJobFixture, fakeAtlasClient, fakeSession } from "../../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -32,9 +33,11 @@ const props = (overrides: Record<string, unknown> = {}) => ({
 
 function setup(methods: Partial<Record<keyof AtlasClient, sinon.SinonStub>>) {
   const { session, clock, messages } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
-  const lifecycle = withCancelOnDestroy(
-    createLifecycle(clusterSpec, () => session, clock),
-    () => session,
+  const lifecycle = asTheEngineRunsIt(
+    cancellableRestore(
+      createLifecycles(clusterSpec, () => session, clock),
+      () => session,
+    ),
   );
   return { lifecycle, messages };
 }

@@ -1,8 +1,9 @@
 import assert from "node:assert";
 
+import { cancellableRestore } from "../../../../provider/kinds/cluster/destroy";
 import { clusterSpec } from "../../../../provider/kinds/cluster/spec";
 import { UNKNOWN } from "../../../../provider/restore/input-fields";
-import { createLifecycle } from "../../../../provider/restore/lifecycle";
+import { createLifecycles } from "../../../../provider/restore/lifecycle";
 import { fakeClock } from "../../../helpers/fakes";
 
 /**
@@ -14,7 +15,11 @@ const noSession = () => {
   throw new Error("check must not need a session");
 };
 const NOW = Math.floor(Date.UTC(2026, 10, 28, 12) / 1000);
-const lifecycle = createLifecycle(clusterSpec, noSession, fakeClock(NOW * 1000));
+// The starter's check and diff decide what preview shows; its destroy follows onDestroy.
+const lifecycle = cancellableRestore(
+  createLifecycles(clusterSpec, noSession, fakeClock(NOW * 1000)),
+  noSession,
+).start;
 
 const G = "0123456789abcdef01234567";
 const T = "76543210fedcba9876543210";

@@ -9,7 +9,8 @@ import { snapshotIntentKey } from "../../../../provider/kinds/cluster/fresh-snap
 import type { ClusterRestoreJobInputs } from "../../../../provider/kinds/cluster/inputs";
 import { clusterSpec } from "../../../../provider/kinds/cluster/spec";
 import { RestoreJobIncompleteError } from "../../../../provider/restore/errors";
-import { createLifecycle } from "../../../../provider/restore/lifecycle";
+import { createLifecycles } from "../../../../provider/restore/lifecycle";
+import { asTheEngineRunsIt } from "../../../helpers/engine";
 import {
   clusterJobFixture,
   clusterSnapshotFixture,
@@ -50,7 +51,7 @@ function stubs(overrides: Partial<Stubs> = {}): Stubs {
 
 function setup(methods: Partial<Stubs> = stubs()) {
   const { session, clock, messages, journal } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
-  const lifecycle = createLifecycle(clusterSpec, () => session, clock);
+  const lifecycle = asTheEngineRunsIt(createLifecycles(clusterSpec, () => session, clock));
   const checked = async (raw: Record<string, unknown>) => {
     const result = await lifecycle.check!({}, { ...raw, __provider: PROVIDER });
     assert.deepStrictEqual(result.failures, []);
@@ -310,10 +311,12 @@ describe("cluster restore job", () => {
       assert.ok(messages.includes(`info: on-demand snapshot completed: ${FRESH}`));
 
       // A later `up` with the same inputs updates in place: no snapshot, no restore.
-      const news = { ...inputs };
+      // The engine gives the waiter its starter's job with the inputs.
+      const job = { restoreJobId: JOB, api: "cluster", snapshotId: FRESH, snapshotSource: "new" };
+      const news = { ...inputs, job };
       assert.strictEqual(
-        (await lifecycle.diff(JOB, { ...result.outs, __provider: PROVIDER }, news)).changes,
-        false,
+        (await lifecycle.diff(JOB, { ...result.outs, __provider: PROVIDER }, news)).replaces,
+        undefined,
       );
       await lifecycle.update(JOB, { ...result.outs, __provider: PROVIDER }, news);
       const refreshed = await lifecycle.read(JOB, { ...result.outs, __provider: PROVIDER });

@@ -9,7 +9,8 @@ import {
 import { withCollectionOutcome } from "../../../../provider/kinds/collection/lifecycle";
 import { collectionSpec } from "../../../../provider/kinds/collection/spec";
 import { UNKNOWN } from "../../../../provider/restore/input-fields";
-import { createLifecycle } from "../../../../provider/restore/lifecycle";
+import { createLifecycles } from "../../../../provider/restore/lifecycle";
+import { asTheEngineRunsIt } from "../../../helpers/engine";
 import { fakeClock } from "../../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -178,10 +179,12 @@ describe("collection restore job inputs", () => {
       throw new Error("check must not open a session");
     };
     const lifecycleWith = (messages: string[]) =>
-      withCollectionOutcome(createLifecycle(collectionSpec, noSession, fakeClock()), {
-        info: (m) => messages.push(`info: ${m}`),
-        warn: (m) => messages.push(`warn: ${m}`),
-      });
+      asTheEngineRunsIt(
+        withCollectionOutcome(createLifecycles(collectionSpec, noSession, fakeClock()), {
+          info: (m) => messages.push(`info: ${m}`),
+          warn: (m) => messages.push(`warn: ${m}`),
+        }),
+      );
 
     it("returns every failure at once, each naming its property, without any request", async () => {
       const messages: string[] = [];

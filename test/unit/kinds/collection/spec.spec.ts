@@ -15,7 +15,8 @@ import {
 import { withCollectionOutcome } from "../../../../provider/kinds/collection/lifecycle";
 import { collectionSpec } from "../../../../provider/kinds/collection/spec";
 import { RestoreJobIncompleteError } from "../../../../provider/restore/errors";
-import { createLifecycle } from "../../../../provider/restore/lifecycle";
+import { createLifecycles } from "../../../../provider/restore/lifecycle";
+import { asTheEngineRunsIt } from "../../../helpers/engine";
 import { clusterSnapshotFixture, fakeAtlasClient, fakeSession } from "../../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -97,9 +98,11 @@ function stubs(overrides: Partial<Stubs> = {}): Stubs {
 
 function setup(methods: Stubs = stubs()) {
   const { session, clock, messages, journal } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
-  const lifecycle = withCollectionOutcome(
-    createLifecycle(collectionSpec, () => session, clock),
-    session.log,
+  const lifecycle = asTheEngineRunsIt(
+    withCollectionOutcome(
+      createLifecycles(collectionSpec, () => session, clock),
+      session.log,
+    ),
   );
   const checked = async (raw: Record<string, unknown>) => {
     const result = await lifecycle.check({}, { ...raw, __provider: PROVIDER });
@@ -219,7 +222,8 @@ describe("collection restore job", () => {
     const diff = await lifecycle.diff(
       JOB,
       { ...result.outs, __provider: PROVIDER },
-      await checked({ ...clone, pointInTimeUtcSeconds: point }),
+      // The waiter's inputs: the user's and the job its starter handed over.
+      { ...(await checked({ ...clone, pointInTimeUtcSeconds: point })), job: result.outs.job },
     );
     assert.strictEqual(diff.changes, false);
   });
@@ -277,7 +281,7 @@ describe("collection restore job", () => {
           .create(await checked(clone))
           .catch((e: RestoreJobIncompleteError) => e)) as RestoreJobIncompleteError
       ).properties;
-      const news = await checked({ ...clone, allowPartial: true });
+      const news = { ...(await checked({ ...clone, allowPartial: true })), job: recorded.job };
       const diff = await lifecycle.diff(JOB, recorded, news);
       assert.strictEqual(diff.replaces, undefined, "allowPartial is an update, never a new restore");
       const updated = await lifecycle.update(JOB, recorded, news);
@@ -342,7 +346,9 @@ describe("collection restore job", () => {
       const result = await lifecycle.create(await checked({ ...clone, snapshotId: NEWEST }));
       assert.strictEqual(result.id, JOB);
       sinon.assert.notCalled(methods.createCollectionRestoreJob);
-      assert.ok(messages.some((m) => m.startsWith("warn: a restore job with the same source")));
+      assert.ok(
+        messages.some((m) => m.startsWith("warn: a restore job with the same intent is already running")),
+      );
     });
 
     it("waits for a different running job, then starts its own", async () => {
@@ -427,7 +433,9 @@ describe("collection restore job", () => {
   });
 
   it("destroy forgets the job: Atlas has no cancel for collection restores", async () => {
-    const { lifecycle, checked, messages } = setup();
+    const { lifecycle, checked, messages } = setup(
+      stubs({ getCollectionRestoreJob: sinon.stub().resolves(job()) }),
+    );
     const first = await lifecycle.create(await checked({ ...clone, waitForCompletion: false }));
     await lifecycle.delete(JOB, { ...first.outs, __provider: PROVIDER });
     assert.ok(

@@ -1,0 +1,94 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import { restoreJobProviders } from "../pulumi/serialized-provider";
+
+/** Options every restore resource takes; those of a custom resource apply to the children. */
+export type RestoreJobOptions = pulumi.ComponentResourceOptions &
+  Pick<
+    pulumi.CustomResourceOptions,
+    | "additionalSecretOutputs"
+    | "ignoreChanges"
+    | "retainOnDelete"
+    | "replaceOnChanges"
+    | "deleteBeforeReplace"
+  >;
+
+/** What a kind's resource class tells {@link startAndWait}. */
+export interface RestoreChildren {
+  /** The kind in the provider's table, e.g. `serverless`. */
+  readonly kind: string;
+  /** The type name of the starter, as version 0.1 named the single resource (e.g. `ServerlessRestoreJob`). */
+  readonly type: string;
+  /** The outputs the resource declares; each is seeded so that Pulumi registers it. */
+  readonly outputs: readonly string[];
+  /** Outputs always secret (download links). */
+  readonly secretOutputs: readonly string[];
+}
+
+/**
+ * Creates a restore's two children and returns the outputs the resource exposes.
+ *
+ * - The starter (`pulumi-nodejs:dynamic/mongodbatlas:<type>`, named like the resource) starts or
+ *   adopts the job and returns at once, so that the engine writes the job id to state about a second
+ *   after Atlas answers, however long the restore takes. Its alias is the single resource version 0.1
+ *   wrote at the same place, so that such a stack upgrades without a new restore.
+ * - The waiter (`…:<type>Wait`, named `<name>-wait`) registers once the starter is recorded (the SDK
+ *   sends a registration only when its inputs are known), waits for the job and its target, and is
+ *   the only child a change to the wait settings updates.
+ */
+export function startAndWait(
+  parent: pulumi.ComponentResource,
+  children: RestoreChildren,
+  name: string,
+  args: object,
+  opts: RestoreJobOptions | undefined,
+): Record<string, pulumi.Output<unknown>> {
+  const providers = restoreJobProviders[children.kind];
+  if (!providers) throw new Error(`pulumi-atlas-restore has no restore kind: ${children.kind}`);
+  const seeds = Object.fromEntries(children.outputs.map((key) => [key, undefined]));
+  const childOptions: pulumi.CustomResourceOptions = {
+    parent,
+    additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...children.secretOutputs],
+    ...(opts?.ignoreChanges ? { ignoreChanges: opts.ignoreChanges } : {}),
+    ...(opts?.retainOnDelete !== undefined ? { retainOnDelete: opts.retainOnDelete } : {}),
+  };
+  const starter = new RestoreChild(
+    providers.start,
+    name,
+    { ...seeds, ...args, resourceName: name },
+    {
+      ...childOptions,
+      ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
+      ...(opts?.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: opts.deleteBeforeReplace } : {}),
+      aliases: [{ parent: opts?.parent ?? pulumi.rootStackResource }],
+    },
+    "mongodbatlas",
+    children.type,
+  ) as unknown as Record<string, pulumi.Output<unknown>>;
+  const job = pulumi
+    .all([starter.restoreJobId, starter.api, starter.snapshotId, starter.snapshotSource])
+    .apply(([restoreJobId, api, snapshotId, snapshotSource]) =>
+      Object.fromEntries(
+        Object.entries({ restoreJobId, api, snapshotId, snapshotSource }).filter(([, v]) => v !== undefined),
+      ),
+    );
+  const waiter = new RestoreChild(
+    providers.wait,
+    `${name}-wait`,
+    { ...seeds, ...args, resourceName: name, job },
+    { ...childOptions, dependsOn: [starter as unknown as pulumi.Resource] },
+    "mongodbatlas",
+    `${children.type}Wait`,
+  ) as unknown as Record<string, pulumi.Output<unknown>>;
+  return Object.fromEntries(
+    children.outputs.map((key) => [key, key === "restoreJobId" ? starter.restoreJobId! : waiter[key]!]),
+  );
+}
+
+/** One of a restore's dynamic resources; the class exists because `dynamic.Resource` is abstract. */
+class RestoreChild extends pulumi.dynamic.Resource {}
+
+/** The component type token of a restore resource, e.g. `atlas-restore:index:ServerlessRestoreJob`. */
+export function componentType(type: string): string {
+  return `atlas-restore:index:${type}`;
+}

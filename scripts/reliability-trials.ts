@@ -1,0 +1,218 @@
+import { defaultSeed, startEmulator } from "../emulator";
+import { EmulatorAdmin } from "../test/e2e/emulator-admin";
+import { e2eHome, Stack } from "../test/e2e/harness";
+import { type KillOutcome, type KillTrial, runKillTrial } from "../test/e2e/kill-trial";
+import { REPO_ROOT } from "./pulumi-cli";
+
+/**
+ * The figures of test/reliability.md: `--trials N` kill trials per kill mode (kinds, kill moments and
+ * recovery machines in turn) and `--storms M` fault-storm rounds of a five-restore stack of both kinds.
+ * Prints the markdown table; every figure is counted from the emulator's jobs and Pulumi's state.
+ *
+ *   node -r ts-node/register/transpile-only scripts/reliability-trials.ts --trials 15 --storms 10
+ *   (`--modes group` or `--modes tree` for one kill mode, `--storms 0` for none)
+ */
+
+const flag = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const TRIALS = flag("trials", 15);
+const at = process.argv.indexOf("--modes");
+const MODES = (at >= 0 ? process.argv[at + 1]!.split(",") : ["group", "tree"]) as ("group" | "tree")[];
+const STORMS = flag("storms", 10);
+const [D0, D1] = defaultSeed().projects.map((p) => p.id) as [string, string];
+
+/** Five restores, both kinds, every intent different (the same intent twice would be one restore). */
+const STORM_STACK = [
+  {
+    name: "s-staging",
+    kind: "serverless",
+    args: {
+      groupId: D0,
+      clusterName: "prod-orders",
+      deliveryType: "automated",
+      targetClusterName: "staging-orders",
+    },
+  },
+  {
+    name: "s-sandbox",
+    kind: "serverless",
+    args: {
+      groupId: D0,
+      clusterName: "prod-orders",
+      deliveryType: "automated",
+      targetClusterName: "staging-orders",
+      targetGroupId: D1,
+    },
+  },
+  {
+    name: "s-download",
+    kind: "serverless",
+    args: { groupId: D0, clusterName: "prod-orders", deliveryType: "download" },
+  },
+  {
+    name: "f-staging",
+    kind: "flex",
+    args: { groupId: D0, name: "prod-orders", targetDeploymentItemName: "staging-orders" },
+  },
+  {
+    name: "f-sandbox",
+    kind: "flex",
+    args: {
+      groupId: D0,
+      name: "prod-orders",
+      targetDeploymentItemName: "staging-orders",
+      targetProjectId: D1,
+    },
+  },
+];
+
+interface Row {
+  what: string;
+  trials: number;
+  failures: number;
+  duplicates: number;
+  lost: number;
+  converged: number;
+  note: string;
+}
+
+async function main(): Promise<void> {
+  const home = await e2eHome();
+  const emulator = await startEmulator({});
+  const admin = new EmulatorAdmin(emulator.url);
+  const rows: Row[] = [];
+  try {
+    for (const mode of MODES) {
+      const outcomes: KillOutcome[] = [];
+      for (let i = 0; i < TRIALS; i++) {
+        const trial: KillTrial = {
+          kind: i % 2 === 0 ? "serverless" : "flex",
+          moment: Math.floor(i / 2) % 2 === 0 ? "answer-held" : "waiting",
+          machine: Math.floor(i / 4) % 2 === 0 ? "same" : "fresh",
+          mode,
+        };
+        const outcome = await runKillTrial(admin, home, emulator.url, trial);
+        console.error(`kill ${mode} ${JSON.stringify(trial)}: ${JSON.stringify(outcome)}`);
+        outcomes.push(outcome);
+      }
+      rows.push({
+        what:
+          mode === "group"
+            ? "`pulumi up` killed: CLI process group only (plugins orphaned)"
+            : "`pulumi up` killed: whole process tree",
+        trials: outcomes.length,
+        failures: outcomes.filter((o) => o.failed).length,
+        duplicates: outcomes.reduce((n, o) => n + o.duplicates, 0),
+        lost: outcomes.reduce((n, o) => n + o.lost, 0),
+        converged: outcomes.filter((o) => o.converged).length,
+        note:
+          `both kinds; POST carried out with its answer held, or waiting; same machine and fresh machine; ` +
+          `orphaned providers exited by themselves: ${outcomes.filter((o) => o.orphansExited).length}/${outcomes.length}, ` +
+          `Atlas requests after the kill: ${outcomes.reduce((n, o) => n + o.orphanRequests, 0)}`,
+      });
+    }
+    if (STORMS > 0) rows.push(await storms(admin, home, emulator.url));
+  } finally {
+    await emulator.close();
+    home.dispose();
+  }
+  console.log("| case | trials | failed `up` | duplicate jobs | lost jobs | second `up` converged | notes |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) {
+    console.log(
+      `| ${r.what} | ${r.trials} | ${r.failures} | ${r.duplicates} | ${r.lost} | ${r.converged}/${r.trials} | ${r.note} |`,
+    );
+  }
+}
+
+async function storms(
+  admin: EmulatorAdmin,
+  home: Awaited<ReturnType<typeof e2eHome>>,
+  baseUrl: string,
+): Promise<Row> {
+  let failures = 0;
+  let duplicates = 0;
+  let lost = 0;
+  let converged = 0;
+  const injected = { dropped: 0, reset: 0, "5xx": 0, "429": 0 };
+  for (let round = 1; round <= STORMS; round++) {
+    await admin.reset();
+    await admin.setOptions({
+      restoreDurationMs: 2000,
+      faultSeed: round,
+      faults: [
+        {
+          method: "POST",
+          operationId: "createGroupServerlessBackupRestoreJob",
+          action: "drop-response-after-commit",
+          probability: 0.3,
+        },
+        {
+          method: "POST",
+          operationId: "createGroupFlexClusterBackupRestoreJob",
+          action: "drop-response-after-commit",
+          probability: 0.3,
+        },
+        { action: "500", probability: 0.15 },
+        { action: "503", probability: 0.1 },
+        { action: "429", probability: 0.1 },
+        { action: "reset", probability: 0.05 },
+      ],
+    });
+    const stack = new Stack(`storm${round}-${process.pid}`, `${REPO_ROOT}/test/e2e/program-many`, home);
+    await stack.run(["stack", "init"], true);
+    for (const [key, value] of Object.entries({
+      restores: JSON.stringify(STORM_STACK),
+      "mongodbatlas:baseUrl": baseUrl,
+      "mongodbatlas:clientId": defaultSeed().serviceAccounts[0]!.clientId,
+    }))
+      await stack.setConfig(key, value);
+    await stack.setConfig("mongodbatlas:clientSecret", defaultSeed().serviceAccounts[0]!.clientSecret, true);
+    const first = await stack.up([], true);
+    if (first.code !== 0) failures++;
+    for (const r of await admin.requests()) {
+      if (r.status === "dropped") injected.dropped++;
+      else if (r.status === "reset") injected.reset++;
+      else if (r.status === 429) injected["429"]++;
+      else if (typeof r.status === "number" && r.status >= 500) injected["5xx"]++;
+    }
+    await admin.setOptions({ faults: [] });
+    // A failed first `up` (faults beyond the retries) is what a user retries; the retry must converge.
+    if (first.code !== 0) await stack.up([], true);
+    const jobs = await admin.jobs();
+    duplicates += Math.max(0, jobs.length - STORM_STACK.length);
+    const recorded = await stack.restoreJobs();
+    const ids = new Set(jobs.map((j) => j.id));
+    lost +=
+      STORM_STACK.length - recorded.filter((r) => r.outputs.status === "COMPLETED" && ids.has(r.id)).length;
+    const again = await stack.up([], true);
+    if (
+      again.code === 0 &&
+      /Resources:\n\s+\d+ unchanged\n/.test(again.stdout) &&
+      (await admin.jobs()).length === jobs.length
+    )
+      converged++;
+    console.error(`storm ${round}: first up ${first.code}, jobs ${jobs.length}, recorded ${recorded.length}`);
+    await stack.destroy();
+    await stack.remove();
+  }
+  return {
+    what: "fault storm: 30 % of create POSTs dropped after commit, 15 % 500, 10 % 503, 10 % 429, 5 % resets (seeded per round)",
+    trials: STORMS,
+    failures,
+    duplicates,
+    lost,
+    converged,
+    note:
+      `${STORM_STACK.length}-restore stack: 3 serverless (automated into two projects, download), 2 Flex; ` +
+      `faults that fired: ${injected.dropped} create answers dropped after commit, ${injected["5xx"]} 5xx, ` +
+      `${injected["429"]} 429, ${injected.reset} resets; a failed first \`up\` would be retried once before counting`,
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,143 @@
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+
+import { defaultSeed } from "../../emulator";
+import type { EmulatorAdmin } from "./emulator-admin";
+import { type E2eHome, fixtureStack, Stack } from "./harness";
+import { gone, isDynamicProvider, kill, killAll, type KillMode, removeLocks, startUp } from "./kills";
+
+/**
+ * One kill trial: `pulumi up` of one restore, killed at a moment the emulator's hooks pin down, then
+ * recovered on the same machine or a fresh one (new PULUMI_HOME, no journal), then a second `up`.
+ * Shared by the reliability spec and `scripts/reliability-trials.ts`, which writes the table.
+ */
+
+const PROJECT = defaultSeed().projects[0]!.id;
+
+/** The restore kinds tried, with the emulator operations that start and read their jobs. */
+export const TRIAL_KINDS = {
+  serverless: {
+    args: {
+      groupId: PROJECT,
+      clusterName: "prod-orders",
+      deliveryType: "automated",
+      targetClusterName: "staging-orders",
+    },
+    create: "createGroupServerlessBackupRestoreJob",
+    read: "getGroupServerlessBackupRestoreJob",
+    duration: "automated",
+    api: "serverless",
+  },
+  flex: {
+    args: { groupId: PROJECT, name: "prod-orders", targetDeploymentItemName: "staging-orders" },
+    create: "createGroupFlexClusterBackupRestoreJob",
+    read: "getGroupFlexClusterBackupRestoreJob",
+    duration: "flexRestore",
+    api: "flex",
+  },
+} as const;
+
+/** Where the kill lands: the create POST carried out but its answer held, or the job being waited for. */
+export type KillMoment = "answer-held" | "waiting";
+
+/** One trial's settings. */
+export interface KillTrial {
+  readonly kind: keyof typeof TRIAL_KINDS;
+  readonly moment: KillMoment;
+  readonly mode: KillMode;
+  readonly machine: "same" | "fresh";
+}
+
+/** What one trial found. */
+export interface KillOutcome {
+  /** The recovering `up` failed. */
+  readonly failed: boolean;
+  /** Jobs beyond the one restore asked for. */
+  readonly duplicates: number;
+  /** 1 when no COMPLETED job of this restore is recorded in state, or state names a job Atlas lacks. */
+  readonly lost: number;
+  /** A second `up` changed nothing and started no job. */
+  readonly converged: boolean;
+  /**
+   * The orphaned dynamic providers of a `group` kill exited by themselves (always true for `tree`).
+   * Pulumi's own orphans (language host, program) are not this package's and are killed by id.
+   */
+  readonly orphansExited: boolean;
+  /** Atlas requests the orphans made after the kill, beyond the answer they were waiting for. */
+  readonly orphanRequests: number;
+}
+
+/** A restore's time in the emulator during trials: long, so that a job is "paused" until the clock moves. */
+const LONG_RESTORE_MS = 600_000;
+
+let trials = 0;
+
+/** Runs one trial against a running emulator. */
+export async function runKillTrial(
+  admin: EmulatorAdmin,
+  home: E2eHome,
+  baseUrl: string,
+  trial: KillTrial,
+): Promise<KillOutcome> {
+  const kind = TRIAL_KINDS[trial.kind];
+  await admin.reset();
+  await admin.clearHooks();
+  await admin.setOptions({ restoreDurationMs: { [kind.duration]: LONG_RESTORE_MS } });
+  const stack = await fixtureStack(`k${++trials}-${process.pid}`, home, baseUrl, kind.args, trial.kind);
+
+  const watch = await admin.watch(trial.moment === "answer-held" ? kind.create : kind.read, 1);
+  const up = startUp(stack);
+  await admin.arrived(watch, 1);
+  const orphans = await kill(up, trial.mode);
+  const providers = orphans.filter(isDynamicProvider);
+  const atKill = await admin.atlasRequests();
+  // An orphaned provider still waits for the held answer; give it, as a slow network would.
+  await admin.release(watch, trial.mode === "group" ? "answer" : "drop");
+  const orphansExited = await gone(providers, 30_000);
+  killAll(orphans);
+  const orphanRequests = (await admin.atlasRequests()) - atKill;
+
+  const recovering =
+    trial.machine === "same"
+      ? stack
+      : new Stack(stack.name, stack.projectDir, stack.home, {
+          PULUMI_HOME: mkdtempSync(join(home.stateDir, "fresh-home-")),
+          ATLAS_RESTORE_JOURNAL_DIR: mkdtempSync(join(home.stateDir, "fresh-journal-")),
+        });
+  removeLocks(recovering);
+  await recovering.run(
+    ["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--config-file", recovering.configFile],
+    true,
+  );
+  // The job finishes once the recovering run waits for it: the clock moves when its first read arrives.
+  const waiting = await admin.watch(kind.read);
+  const result = recovering.up([], true);
+  const finish = admin.arrived(waiting, 1).then(() => admin.advanceClock(LONG_RESTORE_MS));
+  const done = await result;
+  await finish.catch(() => undefined);
+
+  const jobs = (await admin.jobs()).filter((job) => job.api === kind.api);
+  const recorded = await recovering.restoreJobs();
+  const lost =
+    recorded.length === 1 &&
+    recorded[0]!.outputs.status === "COMPLETED" &&
+    jobs.some((job) => job.id === recorded[0]!.id)
+      ? 0
+      : 1;
+  const before = jobs.length;
+  const again = await recovering.up([], true);
+  const converged =
+    again.code === 0 &&
+    /Resources:\n\s+4 unchanged\n/.test(again.stdout) &&
+    (await admin.jobs()).length === before;
+  await recovering.destroy();
+  await recovering.remove();
+  return {
+    failed: done.code !== 0,
+    duplicates: Math.max(0, jobs.length - 1),
+    lost,
+    converged,
+    orphansExited,
+    orphanRequests,
+  };
+}

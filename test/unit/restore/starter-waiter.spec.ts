@@ -1,0 +1,260 @@
+import assert from "node:assert";
+
+import sinon from "sinon";
+
+import type { AtlasClient } from "../../../provider/atlas/client";
+import { AtlasApiError } from "../../../provider/atlas/errors";
+import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
+import { createLifecycles } from "../../../provider/restore/lifecycle";
+import type { Lifecycle } from "../../../provider/restore/types";
+import { serverlessHarness } from "../../helpers/engine";
+import { fakeAtlasClient, jobFixture } from "../../helpers/fakes";
+
+/**
+ * The two children of a restore: the starter returns as soon as Atlas answers, the waiter waits; and
+ * the defects of issue 11 that live in the lifecycle, each with the test that failed before its fix.
+ */
+
+const GROUP = "0123456789abcdef01234567";
+const JOB_ID = "65a1b2c3d4e5f6a7b8c9d0e1";
+const SNAPSHOT = "bbbbbbbbbbbbbbbbbbbbbbbb";
+const PROVIDER = "exports.handler = __f0;";
+const automated = {
+  groupId: GROUP,
+  clusterName: "prod-orders",
+  deliveryType: "automated",
+  targetClusterName: "staging-orders",
+  snapshotId: SNAPSHOT,
+  resourceName: "orders-into-staging",
+};
+const done = jobFixture({
+  id: JOB_ID,
+  snapshotId: SNAPSHOT,
+  targetGroupId: GROUP,
+  finishedAt: "2026-11-28T12:05:00Z",
+});
+const notFound = (errorCode: string) =>
+  new AtlasApiError({ status: 404, method: "GET", path: "/api/x", errorCode });
+
+function setup(methods: Partial<AtlasClient> = {}) {
+  const client = fakeAtlasClient({
+    listServerlessRestoreJobs: sinon.fake.resolves([]),
+    createServerlessRestoreJob: sinon.fake.resolves(jobFixture({ id: JOB_ID, snapshotId: SNAPSHOT })),
+    getServerlessRestoreJob: sinon.fake.resolves(done),
+    getServerlessInstance: sinon.fake.resolves({ name: "staging-orders", stateName: "IDLE" }),
+    ...methods,
+  });
+  const { lifecycles, ...rest } = serverlessHarness(client);
+  return { ...lifecycles, ...rest, client };
+}
+
+async function checked(lifecycle: Pick<Lifecycle, "check">, raw: Record<string, unknown>) {
+  const result = await lifecycle.check({}, { ...raw, __provider: PROVIDER });
+  assert.deepStrictEqual(result.failures, []);
+  return result.inputs!;
+}
+
+const jobOf = (outs: Record<string, unknown>) => ({
+  restoreJobId: outs.restoreJobId,
+  api: outs.api,
+  snapshotId: outs.snapshotId,
+  snapshotSource: outs.snapshotSource,
+});
+
+describe("a restore's starter and waiter", () => {
+  afterEach(() => sinon.restore());
+
+  it("the starter returns the job as soon as Atlas answers, without reading it", async () => {
+    const t = setup();
+    const started = await t.start.create(await checked(t.start, automated));
+    assert.strictEqual(started.id, JOB_ID);
+    assert.strictEqual(started.outs.status, "RUNNING");
+    assert.strictEqual(started.outs.resourceName, "orders-into-staging");
+    sinon.assert.notCalled(t.client.getServerlessRestoreJob as sinon.SinonSpy);
+    assert.deepStrictEqual(t.clock.sleeps, []);
+  });
+
+  it("keeps the journal entry until state is seen to hold the job: the waiter's create removes it", async () => {
+    const t = setup();
+    const started = await t.start.create(await checked(t.start, automated));
+    assert.strictEqual(t.journal.entries.size, 1, "a provider that returned is not yet state");
+    assert.strictEqual([...t.journal.entries.values()][0]!.jobId, JOB_ID);
+    await t.wait.create(await checked(t.wait, { ...automated, job: jobOf(started.outs) }));
+    assert.strictEqual(t.journal.entries.size, 0);
+  });
+
+  for (const method of ["diff", "read", "update"] as const) {
+    it(`a later ${method} of the starter, which sees the id in state, removes the entry`, async () => {
+      const t = setup();
+      const started = await t.start.create(await checked(t.start, automated));
+      const news = await checked(t.start, automated);
+      const olds = { ...started.outs, __provider: PROVIDER };
+      if (method === "diff") await t.start.diff(JOB_ID, olds, news);
+      if (method === "read") await t.start.read(JOB_ID, olds);
+      if (method === "update") await t.start.update(JOB_ID, olds, news);
+      assert.strictEqual(t.journal.entries.size, 0);
+    });
+  }
+
+  it("diff works at preview without credentials (no session yet)", async () => {
+    const t = setup();
+    const noSession = createLifecycles(
+      serverlessSpec,
+      () => {
+        throw new Error("missing credentials");
+      },
+      t.clock,
+    );
+    const news = await checked(noSession.start, automated);
+    const olds = { ...news, restoreJobId: JOB_ID, status: "COMPLETED", snapshotSource: "input" };
+    assert.strictEqual((await noSession.start.diff(JOB_ID, olds, news)).changes, false);
+  });
+
+  it("a second up changes nothing: same job, same settings", async () => {
+    const t = setup();
+    const created = await t.both.create(await checked(t.start, automated));
+    const news = await checked(t.wait, { ...automated, job: jobOf(created.outs) });
+    const diff = await t.wait.diff(JOB_ID, { ...created.outs, __provider: PROVIDER }, news);
+    assert.deepStrictEqual(diff, { changes: false, deleteBeforeReplace: false });
+  });
+
+  it("a wait setting updates only the waiter; a new job replaces it; triggers replace the starter", async () => {
+    const t = setup();
+    const created = await t.both.create(await checked(t.start, automated));
+    const olds = { ...created.outs, __provider: PROVIDER };
+    const slower = { ...automated, waitTimeoutSeconds: 60 };
+    assert.strictEqual((await t.start.diff(JOB_ID, olds, await checked(t.start, slower))).changes, false);
+    const waitDiff = await t.wait.diff(JOB_ID, olds, await checked(t.wait, { ...slower, job: jobOf(olds) }));
+    assert.deepStrictEqual([waitDiff.changes, waitDiff.replaces], [true, undefined]);
+    const newJob = { ...jobOf(olds), restoreJobId: "ffffffffffffffffffffffff" };
+    assert.deepStrictEqual((await t.wait.diff(JOB_ID, olds, { ...olds, job: newJob })).replaces, ["job"]);
+    const triggered = await t.start.diff(
+      JOB_ID,
+      olds,
+      await checked(t.start, { ...automated, triggers: ["2"] }),
+    );
+    assert.deepStrictEqual(triggered.replaces, ["triggers"]);
+  });
+
+  it("progress lines name the resource, not only the job", async () => {
+    const get = sinon
+      .stub()
+      .onCall(0)
+      .resolves(jobFixture({ id: JOB_ID }))
+      .onCall(1)
+      .resolves(done);
+    const t = setup({ getServerlessRestoreJob: get });
+    await t.both.create(await checked(t.start, automated));
+    assert.ok(t.messages.includes(`info: orders-into-staging: serverless restore job started: ${JOB_ID}`));
+    assert.ok(
+      t.messages.includes(
+        `info: orders-into-staging: serverless restore job ${JOB_ID}: COMPLETED, 1s elapsed`,
+      ),
+      t.messages.join("\n"),
+    );
+  });
+
+  describe("defects (issue 11, item 5)", () => {
+    it("a download that completed and later expired does not fail an in-place update", async () => {
+      const expired = jobFixture({ id: JOB_ID, deliveryType: "download", expired: true, finishedAt: "x" });
+      const t = setup({ getServerlessRestoreJob: sinon.fake.resolves(expired) });
+      const download = { groupId: GROUP, clusterName: "prod-orders", deliveryType: "download" };
+      // What state holds after `refresh` saw the expiry.
+      const olds = {
+        ...(await checked(t.wait, download)),
+        restoreJobId: JOB_ID,
+        status: "EXPIRED",
+        api: "serverless",
+      };
+      const result = await t.wait.update(
+        JOB_ID,
+        olds,
+        await checked(t.wait, { ...download, waitTimeoutSeconds: 60 }),
+      );
+      assert.strictEqual(result.outs!.status, "EXPIRED");
+    });
+
+    it("a job that was running when the step began still fails it when it ends badly", async () => {
+      const t = setup({
+        getServerlessRestoreJob: sinon.fake.resolves(jobFixture({ id: JOB_ID, failed: true })),
+      });
+      const olds = { ...(await checked(t.wait, automated)), restoreJobId: JOB_ID, status: "RUNNING" };
+      await assert.rejects(
+        t.wait.update(JOB_ID, olds, await checked(t.wait, automated)),
+        /restore job ended FAILED/,
+      );
+    });
+
+    it("the target wait goes on through passing errors and an answer without stateName", async () => {
+      const instance = sinon
+        .stub()
+        .onCall(0)
+        .rejects(new AtlasApiError({ status: 503, method: "GET", path: "/api/x" }))
+        .onCall(1)
+        .resolves({ name: "staging-orders" })
+        .onCall(2)
+        .resolves({ name: "staging-orders", stateName: "IDLE" });
+      const t = setup({ getServerlessInstance: instance });
+      const created = await t.both.create(await checked(t.start, automated));
+      assert.strictEqual(created.outs.targetReady, true);
+      sinon.assert.calledThrice(instance);
+    });
+
+    it("a target that never reports stateName is not ready", async () => {
+      const t = setup({ getServerlessInstance: sinon.fake.resolves({ name: "staging-orders" }) });
+      await assert.rejects(t.both.create(await checked(t.start, { ...automated, waitTimeoutSeconds: 30 })), {
+        message: /restore target still without stateName after 30 s: staging-orders/,
+      });
+    });
+
+    it("a 404 about a misspelled target does not switch to the Flex API", async () => {
+      const t = setup({
+        createServerlessRestoreJob: sinon.fake.rejects(notFound("SERVERLESS_INSTANCE_NOT_FOUND")),
+        getServerlessInstance: sinon.fake.resolves({ name: "prod-orders", stateName: "IDLE" }),
+        getFlexCluster: sinon.fake.resolves({ name: "prod-orders", stateName: "IDLE" }),
+      });
+      await assert.rejects(
+        t.start.create(await checked(t.start, { ...automated, targetClusterName: "staging-ordrs" })),
+        { status: 404, errorCode: "SERVERLESS_INSTANCE_NOT_FOUND" },
+      );
+      assert.ok(!t.messages.some((m) => /Flex API/.test(m)), t.messages.join("\n"));
+    });
+
+    it("a 404 about the source, confirmed, switches and says a Flex job started", async () => {
+      const t = setup({
+        createServerlessRestoreJob: sinon.fake.rejects(notFound("SERVERLESS_INSTANCE_NOT_FOUND")),
+        getServerlessInstance: sinon.fake.rejects(notFound("SERVERLESS_INSTANCE_NOT_FOUND")),
+        getFlexCluster: sinon.fake.resolves({ name: "prod-orders", stateName: "IDLE" }),
+        listFlexRestoreJobs: sinon.fake.resolves([]),
+        createFlexRestoreJob: sinon.fake.resolves({ id: JOB_ID, status: "PENDING", deliveryType: "RESTORE" }),
+      });
+      const started = await t.start.create(await checked(t.start, automated));
+      assert.strictEqual(started.outs.api, "flex");
+      assert.ok(
+        t.messages.includes(
+          `info: orders-into-staging: flex restore job started in place of a serverless restore job: ${JOB_ID}`,
+        ),
+        t.messages.join("\n"),
+      );
+      assert.ok(!t.messages.some((m) => m.includes("serverless restore job started")));
+    });
+
+    it("an adopted job is reported as adopted, never as started", async () => {
+      const running = jobFixture({ id: JOB_ID, snapshotId: SNAPSHOT, targetGroupId: GROUP });
+      const t = setup({ listServerlessRestoreJobs: sinon.fake.resolves([running]) });
+      await t.start.create(await checked(t.start, automated));
+      assert.ok(t.messages.some((m) => m.includes(`already running; adopting it: ${JOB_ID}`)));
+      assert.ok(!t.messages.some((m) => m.includes("started")), t.messages.join("\n"));
+    });
+
+    it("when Atlas no longer has the job, the hint says what works: refresh", async () => {
+      const t = setup({ getServerlessRestoreJob: sinon.fake.rejects(notFound("RESTORE_JOB_NOT_FOUND")) });
+      const olds = { ...(await checked(t.wait, automated)), restoreJobId: JOB_ID, status: "RUNNING" };
+      const error = await t.wait
+        .update(JOB_ID, olds, await checked(t.wait, automated))
+        .catch((e: Error) => e);
+      assert.match((error as Error).message, /run `pulumi refresh` to drop it from state/);
+      assert.doesNotMatch((error as Error).message, /resume waiting/);
+    });
+  });
+});
