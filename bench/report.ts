@@ -155,6 +155,7 @@ function targets(results: BenchResults): Target[] {
       (v) => String(v),
     ),
     atMost("`npm run bench` under 15 minutes", results.totalMs / 60_000, 15, (v) => `${v.toFixed(1)} min`),
+    atMost("engine runs that failed", results.engine.failed.length, 0, String),
     {
       target: "every timed case repeated at least 3 times (fewest repetitions of a case)",
       measured: String(fewestRepetitions),
@@ -322,6 +323,9 @@ export function report(results: BenchResults): string {
       "",
       `Skipped to stay within the ${(results.settings.budgetMs / 60_000).toFixed(0)} minute budget: ${results.engine.skipped.join("; ")}.`,
     );
+  }
+  if (results.engine.failed.length > 0) {
+    lines.push("", `Runs that failed: ${results.engine.failed.join("; ")}.`);
   }
   const failedRequests = results.engine.runs.filter((r) => !r.rateLimited && r.throttled > 0);
   lines.push(

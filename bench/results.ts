@@ -40,6 +40,6 @@ export interface BenchResults {
     readonly budgetMs: number;
   };
   readonly polling: Awaited<ReturnType<typeof polling>>;
-  readonly engine: { runs: EngineRun[]; skipped: string[]; tarball: string };
+  readonly engine: { runs: EngineRun[]; skipped: string[]; failed: string[]; tarball: string };
   readonly totalMs: number;
 }

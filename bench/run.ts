@@ -86,6 +86,7 @@ async function engine(deadline: number) {
 
   const runs: EngineRun[] = [];
   const skipped: string[] = [];
+  const failed: string[] = [];
   type Case = {
     kind: EngineRun["kind"];
     count: number;
@@ -183,12 +184,18 @@ async function engine(deadline: number) {
   try {
     // Repetition by repetition, so that a budget cut leaves every case measured at least once.
     for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
-      for (const c of cases) await once(c, repetition);
+      for (const c of cases) {
+        // One failed run (a timeout under load, say) is reported, not allowed to lose the others.
+        await once(c, repetition).catch((error: unknown) => {
+          const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+          failed.push(`${stackName(c, repetition)}: ${message}`);
+        });
+      }
     }
   } finally {
     await emulator.close();
   }
-  return { runs, skipped, tarball: tarball.slice(tarball.lastIndexOf("/") + 1) };
+  return { runs, skipped, failed, tarball: tarball.slice(tarball.lastIndexOf("/") + 1) };
 }
 
 async function main(): Promise<void> {

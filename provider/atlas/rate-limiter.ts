@@ -93,6 +93,9 @@ export function initialLimiterState(now: number): LimiterState {
   };
 }
 
+/** Tokens that only urgent requests (restore creates) may spend. */
+const URGENT_RESERVE = 1;
+
 /** Shortest span between two answers that gives a rate sample: `Remaining` is rounded down. */
 const MIN_SAMPLE_MS = 1_000;
 
@@ -104,6 +107,7 @@ export function admit(
   state: LimiterState,
   now: number,
   options: Required<RateLimiterOptions>,
+  urgent = false,
 ): { go: true } | { go: false; waitMs: number | undefined } {
   if (now < state.blockedUntil) return { go: false, waitMs: state.blockedUntil - now };
   if (state.mode === "unlimited") return take(state);
@@ -111,14 +115,17 @@ export function admit(
   // burst blind is what gets it refused.
   if (state.mode === "unknown") return state.inFlight === 0 ? take(state) : { go: false, waitMs: undefined };
   refill(state, now, options.headroom);
-  if (state.tokens >= 1) {
+  // Where the server reports its budget, other requests leave one token spare, so that a restore's
+  // create finds one even when the estimate of the server's bucket is a little high.
+  const needed = urgent || state.limit === Infinity ? 1 : 1 + URGENT_RESERVE;
+  if (state.tokens >= needed) {
     state.tokens -= 1;
     return take(state);
   }
   if (state.ratePerMs !== undefined) {
     return {
       go: false,
-      waitMs: Math.max(1, Math.ceil((1 - state.tokens) / (state.ratePerMs * options.headroom))),
+      waitMs: Math.max(1, Math.ceil((needed - state.tokens) / (state.ratePerMs * options.headroom))),
     };
   }
   // Spent and the rate unknown: wait for answers in flight, then probe with one request after a pause.
@@ -150,7 +157,8 @@ export function observe(
 ): void {
   state.inFlight = Math.max(0, state.inFlight - 1);
   if (answer.status === 429) {
-    state.mode = state.mode === "unknown" ? "limited" : state.mode;
+    // Whatever the answers said before, there is a limit.
+    state.mode = "limited";
     state.blockedUntil = Math.max(state.blockedUntil, now + (retryAfterMs ?? 1_000));
     state.tokens = Math.min(state.tokens, 0);
     state.at = now;
@@ -159,9 +167,16 @@ export function observe(
   const limit = integerHeader(answer, "ratelimit-limit");
   const remaining = integerHeader(answer, "ratelimit-remaining");
   if (remaining === undefined) {
-    // A first answer without headers: this API does not report a budget, so do not invent one. Later
-    // answers without them (the token endpoint, a network error) change nothing.
+    // A 401 (digest's first, bare request) or a lost answer says nothing about the budget.
+    if (answer.status === undefined || answer.status === 401) return;
+    // A first answer without headers: this API does not report a budget, so do not invent one.
     if (state.mode === "unknown") state.mode = "unlimited";
+    // Limited (a 429 came) but told nothing more: each success lets two more go, doubling the pace
+    // every round trip until the next 429, as TCP's slow start does.
+    else if (state.mode === "limited" && state.ratePerMs === undefined) {
+      state.tokens = Math.max(state.tokens, 0) + 2;
+      state.at = now;
+    }
     return;
   }
   state.mode = "limited";
@@ -208,7 +223,7 @@ export function createRateLimiter(
 
   const pump = (): void => {
     while (urgent.length + normal.length > 0) {
-      const decision = admit(state, clock.now(), options);
+      const decision = admit(state, clock.now(), options, urgent.length > 0);
       if (!decision.go) {
         if (decision.waitMs !== undefined) schedule(decision.waitMs);
         return;

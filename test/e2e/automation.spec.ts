@@ -44,7 +44,8 @@ describe("end to end: the Automation API example from another folder", function 
     );
 
   before(async () => {
-    emulator = await startEmulator();
+    // The example restores serverless instances: the emulator serves that API as before the sunset.
+    emulator = await startEmulator({ sunset: "off" });
     admin = new EmulatorAdmin(emulator.url);
     home = await e2eHome();
     elsewhere = outsideFolder("atlas-restore-automation");

@@ -86,7 +86,8 @@ describe("end to end: the installed package in a project of the user's own", fun
       p === "pulumi-atlas-restore" ? packed.tarball : p === "@pulumi/pulumi" && SDK ? `${p}@${SDK}` : p,
     );
     await run(npm!, [install!, "--no-audit", "--no-fund", ...args], { cwd: project });
-    emulator = await startInstalledEmulator(project);
+    // As the README starts it: the serverless API as before the sunset, which the program uses.
+    emulator = await startInstalledEmulator(project, ["--sunset", "off"]);
     home = await e2eHome();
   });
 
@@ -104,6 +105,13 @@ describe("end to end: the installed package in a project of the user's own", fun
       "tsconfig.json",
     ]);
     assert.ok(relative(REPO_ROOT, project).startsWith(".."), "outside the repository");
+    // The README's offline commands are the ones these stacks run.
+    for (const line of [
+      `pulumi config set groupId ${PRODUCTION}`,
+      `pulumi config set mongodbatlas:clientId ${account.clientId}`,
+      `pulumi config set --secret mongodbatlas:clientSecret ${account.clientSecret}`,
+    ])
+      assert.ok(section.includes(`\n${line}\n`), line);
     const fromProject = createRequire(join(project, "index.js"));
     const typescript = fromProject("typescript/package.json") as { version: string };
     const sdk = fromProject("@pulumi/pulumi/package.json") as { version: string };

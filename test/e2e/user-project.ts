@@ -103,14 +103,17 @@ export interface EmulatorProcess {
  * Starts the installed package's emulator command and waits for the line with its URL. Uses the
  * package's `bin` when it declares `pulumi-atlas-restore-emulator`, else the documented script path.
  */
-export function startInstalledEmulator(projectDir: string): Promise<EmulatorProcess> {
+export function startInstalledEmulator(
+  projectDir: string,
+  options: readonly string[] = [],
+): Promise<EmulatorProcess> {
   const installed = join(projectDir, "node_modules", "pulumi-atlas-restore");
   const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
     bin?: Record<string, string>;
   };
   const [command, args] = manifest.bin?.["pulumi-atlas-restore-emulator"]
-    ? [join(projectDir, "node_modules", ".bin", "pulumi-atlas-restore-emulator"), []]
-    : [process.execPath, [join(installed, "dist", "emulator", "cli.js")]];
+    ? [join(projectDir, "node_modules", ".bin", "pulumi-atlas-restore-emulator"), options]
+    : [process.execPath, [join(installed, "dist", "emulator", "cli.js"), ...options]];
   const child = spawn(command, args, { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";

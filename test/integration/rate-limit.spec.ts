@@ -35,58 +35,64 @@ describe("integration: client-side rate limiting against the emulator's limit", 
   let emulator: RunningEmulator;
   afterEach(() => emulator.close());
 
-  it(`runs ${RESTORES} parallel restores with at most 5 % of requests refused and no create refused`, async () => {
-    const seed = seedWithTargets();
-    emulator = await startEmulator({
-      seed,
-      sunset: "off",
-      restoreDurationMs: 500,
-      rateLimit: { capacity: 20, refillPerSecond: 10 },
-    });
-    const account = seed.serviceAccounts[0]!;
-    const config = readProviderConfig(() => undefined, {
-      MONGODB_ATLAS_BASE_URL: emulator.url,
-      MONGODB_ATLAS_CLIENT_ID: account.clientId,
-      MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
-      ATLAS_RESTORE_POLL_MIN_DELAY_MS: "200",
-    });
-    const session = createSession(config, {
-      journal: memoryJournal(),
-      log: { info: () => {}, warn: () => {} },
-    });
-    const serverless = asTheEngineRunsIt(createLifecycles(serverlessSpec, () => session, session.clock));
+  for (const kind of ["service account", "API key (digest)"] as const) {
+    it(`runs ${RESTORES} parallel restores with at most 5 % of requests refused and no create refused: ${kind}`, async () => {
+      const seed = seedWithTargets();
+      emulator = await startEmulator({
+        seed,
+        sunset: "off",
+        restoreDurationMs: 500,
+        rateLimit: { capacity: 20, refillPerSecond: 10 },
+      });
+      const account = seed.serviceAccounts[0]!;
+      const key = seed.apiKeys[0]!;
+      const credentials =
+        kind === "service account"
+          ? { MONGODB_ATLAS_CLIENT_ID: account.clientId, MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret }
+          : { MONGODB_ATLAS_PUBLIC_API_KEY: key.publicKey, MONGODB_ATLAS_PRIVATE_API_KEY: key.privateKey };
+      const config = readProviderConfig(() => undefined, {
+        MONGODB_ATLAS_BASE_URL: emulator.url,
+        ...credentials,
+        ATLAS_RESTORE_POLL_MIN_DELAY_MS: "200",
+      });
+      const session = createSession(config, {
+        journal: memoryJournal(),
+        log: { info: () => {}, warn: () => {} },
+      });
+      const serverless = asTheEngineRunsIt(createLifecycles(serverlessSpec, () => session, session.clock));
 
-    const results = await Promise.all(
-      Array.from({ length: RESTORES }, async (_, i) => {
-        const checked = await serverless.check(
-          {},
-          {
-            __provider: "provider",
-            groupId: seed.projects[0]!.id,
-            clusterName: "prod-orders",
-            deliveryType: "automated",
-            targetClusterName: `limit-target-${String(i + 1).padStart(2, "0")}`,
-          },
-        );
-        assert.deepStrictEqual(checked.failures, []);
-        return serverless.create(checked.inputs!);
-      }),
-    );
-    assert.deepStrictEqual(
-      results.map((r) => r.outs.status),
-      results.map(() => "COMPLETED"),
-    );
+      const results = await Promise.all(
+        Array.from({ length: RESTORES }, async (_, i) => {
+          const checked = await serverless.check(
+            {},
+            {
+              __provider: "provider",
+              groupId: seed.projects[0]!.id,
+              clusterName: "prod-orders",
+              deliveryType: "automated",
+              targetClusterName: `limit-target-${String(i + 1).padStart(2, "0")}`,
+            },
+          );
+          assert.deepStrictEqual(checked.failures, []);
+          return serverless.create(checked.inputs!);
+        }),
+      );
+      assert.deepStrictEqual(
+        results.map((r) => r.outs.status),
+        results.map(() => "COMPLETED"),
+      );
 
-    const { requests } = (await (await fetch(`${emulator.url}/__emulator/requests`)).json()) as {
-      requests: { method: string; path: string; status: number }[];
-    };
-    const api = requests.filter((r) => r.path.startsWith("/api/atlas/"));
-    const refused = api.filter((r) => r.status === 429);
-    assert.ok(api.length >= RESTORES * 3, `only ${api.length} API requests`);
-    assert.ok(refused.length <= 0.05 * api.length, `${refused.length} of ${api.length} requests refused`);
-    assert.deepStrictEqual(
-      refused.filter((r) => r.method === "POST"),
-      [],
-    );
-  });
+      const { requests } = (await (await fetch(`${emulator.url}/__emulator/requests`)).json()) as {
+        requests: { method: string; path: string; status: number }[];
+      };
+      const api = requests.filter((r) => r.path.startsWith("/api/atlas/"));
+      const refused = api.filter((r) => r.status === 429);
+      assert.ok(api.length >= RESTORES * 3, `only ${api.length} API requests`);
+      assert.ok(refused.length <= 0.05 * api.length, `${refused.length} of ${api.length} requests refused`);
+      assert.deepStrictEqual(
+        refused.filter((r) => r.method === "POST"),
+        [],
+      );
+    });
+  }
 });

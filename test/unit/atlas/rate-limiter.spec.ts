@@ -48,12 +48,48 @@ describe("rate limiter", () => {
     assert.strictEqual(second, false, "the first API request is still the only one in flight");
   });
 
-  it("lets through exactly what RateLimit-Remaining allows, then waits", async () => {
+  it("does not take digest's bare first request, answered 401 without headers, for the absence of a limit", async () => {
     const limiter = createRateLimiter(systemClock);
-    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "3", "RateLimit-Remaining": "2" }));
+    (await limiter.acquire())(answer(401));
+    await limiter.acquire();
+    let second = false;
+    void limiter.acquire().then(() => (second = true));
+    await settle();
+    assert.strictEqual(second, false);
+  });
+
+  it("after a 429 from an API that reports no budget, doubles the pace with every answer", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire())(answer(200));
+    (await limiter.acquire())(answer(429, { "Retry-After": "1" }));
+    const granted: number[] = [];
+    const waiting = Array.from({ length: 7 }, (_, i) =>
+      limiter.acquire().then((release) => {
+        granted.push(i);
+        return release;
+      }),
+    );
+    await timers.tickAsync(1_000);
+    assert.deepStrictEqual(granted, [0], "one probe after Retry-After");
+    (await waiting[0]!)(answer(200));
+    await settle();
+    assert.deepStrictEqual(granted, [0, 1, 2]);
+    for (const release of await Promise.all(waiting.slice(1, 3))) release(answer(200));
+    await settle();
+    assert.deepStrictEqual(granted, [0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it("lets through what RateLimit-Remaining allows, keeping the last token for a create, then waits", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "3", "RateLimit-Remaining": "3" }));
     let granted = 0;
     for (let i = 0; i < 5; i++) void limiter.acquire().then(() => granted++);
     await settle();
+    assert.strictEqual(granted, 2);
+    let create = false;
+    void limiter.acquire({ urgent: true }).then(() => (create = true));
+    await settle();
+    assert.strictEqual(create, true);
     assert.strictEqual(granted, 2);
   });
 
