@@ -8,9 +8,11 @@ export type { BackupSnapshot, FlexSnapshot } from "./atlas/wire";
 export { inlineProjectSettings } from "./automation/inline-program";
 export type { SourceKind } from "./detection/source-kind";
 export { RestoreJobNotCancelledError, SnapshotNotCompletedError } from "./kinds/cluster/errors";
+export { CollectionRestoreBusyError, CollectionRestoreIncompleteError } from "./kinds/collection/errors";
 export { ProviderConfigError } from "./pulumi/provider-config";
 export {
   clusterRestoreJobProvider,
+  collectionRestoreJobProvider,
   detectingRestoreJobProvider,
   flexRestoreJobProvider,
   restoreJobProvider,
@@ -30,6 +32,12 @@ export {
   getLatestClusterSnapshot,
   getLatestClusterSnapshotOutput,
 } from "./resources/cluster-snapshot-lookups";
+export {
+  CollectionRestoreJob,
+  type CollectionRestoreJobArgs,
+  type CollectionRestoreSummary,
+  type RestoreNamespaceArgs,
+} from "./resources/collection-restore-job";
 export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
 export type { RestoreJobOptions } from "./resources/restore-component";
 export {

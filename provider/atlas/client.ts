@@ -7,6 +7,11 @@ import {
   DedicatedCluster,
   type TakeClusterSnapshotRequest,
 } from "./cluster-wire";
+import {
+  CollectionRestoreJob,
+  CollectionRestoreState,
+  type CreateCollectionRestoreJobRequest,
+} from "./collection-wire";
 import { formatDecodeErrors } from "./decode-report";
 import { AtlasDecodeError } from "./errors";
 import type { AtlasRequest, Send } from "./transport";
@@ -30,6 +35,9 @@ export const FLEX_API_VERSION = "2024-11-13";
 export const CLUSTER_BACKUP_API_VERSION = "2023-01-01";
 /** API version date of `getGroupCluster`; the older two are sunset on 2027-07-01. */
 export const CLUSTER_API_VERSION = "2024-08-05";
+
+/** API version date of the collection-level restore operations (the only version they have). */
+export const COLLECTION_RESTORE_API_VERSION = "2025-03-12";
 
 /** Items per page when listing; the API allows up to 500. */
 const PAGE_SIZE = 100;
@@ -83,6 +91,20 @@ export interface AtlasClient {
   ): Promise<ClusterSnapshot>;
   /** A dedicated cluster; a Flex cluster's name answers 400 `CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API`. */
   getCluster(groupId: string, clusterName: string): Promise<DedicatedCluster>;
+  /** Starts a collection-level restore (201); 409 while another one runs on the cluster. */
+  createCollectionRestoreJob(
+    groupId: string,
+    clusterName: string,
+    body: CreateCollectionRestoreJobRequest,
+  ): Promise<CollectionRestoreJob>;
+  getCollectionRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<CollectionRestoreJob>;
+  listCollectionRestoreJobs(groupId: string, clusterName: string): Promise<CollectionRestoreJob[]>;
+  /** The per-collection states of a job; empty while it is INITIALIZING. */
+  listCollectionRestoreStates(
+    groupId: string,
+    clusterName: string,
+    jobId: string,
+  ): Promise<CollectionRestoreState[]>;
 }
 
 /** Builds the client over a transport. */
@@ -238,6 +260,32 @@ export function createAtlasClient(send: Send): AtlasClient {
         path: cluster(groupId, clusterName),
         version: CLUSTER_API_VERSION,
       }),
+    createCollectionRestoreJob: (groupId, clusterName, body) =>
+      call(CollectionRestoreJob, {
+        method: "POST",
+        path: cluster(groupId, clusterName, "/collectionRestoreJobs"),
+        body,
+        version: COLLECTION_RESTORE_API_VERSION,
+        idempotent: false,
+      }),
+    getCollectionRestoreJob: (groupId, clusterName, jobId) =>
+      call(CollectionRestoreJob, {
+        method: "GET",
+        path: cluster(groupId, clusterName, `/collectionRestoreJobs/${encodeURIComponent(jobId)}`),
+        version: COLLECTION_RESTORE_API_VERSION,
+      }),
+    listCollectionRestoreJobs: (groupId, clusterName) =>
+      listAll(
+        CollectionRestoreJob,
+        cluster(groupId, clusterName, "/collectionRestoreJobs"),
+        COLLECTION_RESTORE_API_VERSION,
+      ),
+    listCollectionRestoreStates: (groupId, clusterName, jobId) =>
+      listAll(
+        CollectionRestoreState,
+        cluster(groupId, clusterName, `/collectionRestoreJobs/${encodeURIComponent(jobId)}/collections`),
+        COLLECTION_RESTORE_API_VERSION,
+      ),
   };
 }
 

@@ -7,6 +7,8 @@ import { createExchange, createHttp } from "../atlas/transport";
 import { detectingSpec, noCancelFor } from "../detection/spec";
 import { cancellableRestore } from "../kinds/cluster/destroy";
 import { clusterSpec } from "../kinds/cluster/spec";
+import { withCollectionOutcome } from "../kinds/collection/lifecycle";
+import { collectionSpec } from "../kinds/collection/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
@@ -164,6 +166,8 @@ export const lifecycles: Record<string, RestoreLifecycles> = {
   // Their starters' destroy follows `onDestroy`: cancel a running job, or forget it.
   cluster: cancellableRestore(build(clusterSpec), currentSession),
   detecting: cancellableRestore(build(detectingSpec), currentSession, noCancelFor),
+  // Its destroy only forgets: Atlas has no cancel for collection restore jobs.
+  collection: withCollectionOutcome(build(collectionSpec), log),
 };
 
 /**

@@ -44,6 +44,10 @@ export const restoreJobProviders: Record<string, Record<RestoreRole, pulumi.dyna
   },
   flex: { start: restoreJobProvider("flex", "start"), wait: restoreJobProvider("flex", "wait") },
   cluster: { start: restoreJobProvider("cluster", "start"), wait: restoreJobProvider("cluster", "wait") },
+  collection: {
+    start: restoreJobProvider("collection", "start"),
+    wait: restoreJobProvider("collection", "wait"),
+  },
   detecting: {
     start: restoreJobProvider("detecting", "start"),
     wait: restoreJobProvider("detecting", "wait"),
@@ -58,6 +62,9 @@ export const flexRestoreJobProvider = restoreJobProviders.flex!.start;
 
 /** The dynamic provider that starts a {@link ClusterRestoreJob}'s job. */
 export const clusterRestoreJobProvider = restoreJobProviders.cluster!.start;
+
+/** The dynamic provider that starts a {@link CollectionRestoreJob}'s job. */
+export const collectionRestoreJobProvider = restoreJobProviders.collection!.start;
 
 /** The dynamic provider that starts a {@link RestoreJob}'s job. */
 export const detectingRestoreJobProvider = restoreJobProviders.detecting!.start;

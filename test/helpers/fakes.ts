@@ -128,6 +128,10 @@ export function fakeAtlasClient(methods: Partial<AtlasClient> = {}): AtlasClient
     getClusterSnapshot: null,
     getShardedClusterSnapshot: null,
     getCluster: null,
+    createCollectionRestoreJob: null,
+    getCollectionRestoreJob: null,
+    listCollectionRestoreJobs: null,
+    listCollectionRestoreStates: null,
   };
   return Object.fromEntries(
     (Object.keys(names) as (keyof AtlasClient)[]).map((name) => [name, methods[name] ?? unexpected(name)]),

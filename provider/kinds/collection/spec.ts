@@ -1,0 +1,272 @@
+import type {
+  CollectionRestoreJob,
+  CreateCollectionRestoreJobRequest,
+  RestoreNamespace,
+} from "../../atlas/collection-wire";
+import { AtlasApiError } from "../../atlas/errors";
+import { createAtMostOnce } from "../../restore/at-most-once";
+import { sameValue } from "../../restore/input-diff";
+import type { SnapshotSource } from "../../restore/job-outputs";
+import { completedServerlessSnapshots } from "../../restore/snapshot-choice";
+import type {
+  JobOutputs,
+  JobSource,
+  RestoreJobSpec,
+  Session,
+  StartContext,
+  Started,
+} from "../../restore/types";
+import { pollUntil } from "../../waiting/poll";
+import { CollectionRestoreBusyError } from "./errors";
+import {
+  checkCollectionInputs,
+  collectionDiffRules,
+  CollectionRestoreJobInputs,
+  type NamespaceEntry,
+} from "./inputs";
+import { collectionJobStatus, collectionOutputs, progressLine } from "./outputs";
+
+const NOUN = "collection restore job";
+
+/** How a collection-level restore job is started, read and recorded. */
+export const collectionSpec: RestoreJobSpec<CollectionRestoreJobInputs> = {
+  noun: NOUN,
+  inputs: CollectionRestoreJobInputs,
+  check: checkCollectionInputs,
+  diffRules: collectionDiffRules,
+  secretOutputs: [],
+
+  start: startCollectionRestore,
+
+  async adopt(session, inputs, jobId) {
+    const job = await session.client.getCollectionRestoreJob(inputs.groupId, inputs.clusterName, jobId);
+    return outputsOf(session, inputs, job, inputs.snapshotId ? "input" : "job");
+  },
+
+  async fetch(session, inputs, previous) {
+    const job = await session.client.getCollectionRestoreJob(
+      inputs.groupId,
+      inputs.clusterName,
+      previous.restoreJobId,
+    );
+    const chosen = previous.snapshotSource;
+    const outs = await outputsOf(
+      session,
+      inputs,
+      job,
+      chosen === "input" || chosen === "latest" ? chosen : "job",
+    );
+    // A running job's progress is always worth a line; its end only once, when a read first sees it
+    // (state may hold no status yet, as when a job id alone is handed over), so a refresh is quiet.
+    if (outs.status === "RUNNING" || previous.status !== outs.status) reportProgress(session, outs);
+    return outs;
+  },
+
+  target(session, inputs) {
+    const { targetGroupId, targetClusterName } = inputs;
+    return {
+      name: targetClusterName,
+      state: async () => (await session.client.getCluster(targetGroupId, targetClusterName)).stateName,
+    };
+  },
+};
+
+/** The job's outputs, with its per-collection states (empty while it is INITIALIZING). */
+async function outputsOf(
+  session: Session,
+  inputs: CollectionRestoreJobInputs,
+  job: CollectionRestoreJob,
+  snapshotSource: SnapshotSource,
+): Promise<JobOutputs> {
+  const states =
+    job.state === "INITIALIZING"
+      ? []
+      : await session.client.listCollectionRestoreStates(inputs.groupId, inputs.clusterName, job.id);
+  return collectionOutputs(inputs, job, states, snapshotSource);
+}
+
+/** Prints documents restored while the job runs, and how it ended, naming what was not restored. */
+function reportProgress(session: Session, outs: JobOutputs): void {
+  if (outs.status === "RUNNING") return session.log.info(progressLine(NOUN, outs));
+  const unrestored = (outs.unrestoredCollections as string[] | undefined) ?? [];
+  if (outs.errorMessage)
+    session.log.warn(`${NOUN} ${outs.restoreJobId} ended ${outs.state}: ${outs.errorMessage}`);
+  if (unrestored.length > 0)
+    session.log.warn(`${NOUN} ${outs.restoreJobId}: collections not restored: ${unrestored.join(", ")}`);
+  session.log.info(progressLine(NOUN, outs));
+}
+
+/**
+ * Creates the job at most once per intent. Atlas runs one collection restore per cluster at a time
+ * (409 for a second): a running job of the same intent is adopted; a different one is waited for,
+ * within `waitTimeoutSeconds`, before this one is started.
+ */
+async function startCollectionRestore(
+  session: Session,
+  inputs: CollectionRestoreJobInputs,
+  context: StartContext,
+): Promise<Started> {
+  const { snapshotId, snapshotSource } = await chooseSnapshot(session, inputs);
+  const body = requestOf(inputs, snapshotId);
+  const source = collectionJobSource(session, inputs, body);
+  const deadline = session.clock.now() + inputs.waitTimeoutSeconds * 1000;
+  for (;;) {
+    await waitForOtherJobs(session, inputs, source, deadline);
+    try {
+      const { job, how } = await createAtMostOnce({
+        ...context,
+        clock: session.clock,
+        log: session.log,
+        source,
+      });
+      return { outs: await outputsOf(session, inputs, job, snapshotSource), how };
+    } catch (error) {
+      // Another job started between the listing and the POST: wait for it too.
+      if (!isBusy(error)) throw error;
+      session.log.info(`another collection restore started on ${inputs.clusterName} first; waiting for it`);
+    }
+  }
+}
+
+/** Whether Atlas refused the POST because a collection restore already runs on the cluster. */
+export function isBusy(error: unknown): boolean {
+  return error instanceof AtlasApiError && error.status === 409;
+}
+
+/** Waits while a collection restore of another intent runs on the source cluster. */
+async function waitForOtherJobs(
+  session: Session,
+  inputs: CollectionRestoreJobInputs,
+  source: CollectionJobSource,
+  deadline: number,
+): Promise<void> {
+  const others = (jobs: CollectionRestoreJob[]) =>
+    jobs.filter((job) => source.running(job) && !matchesIntent(source, job));
+  let blocking = others(await source.list());
+  if (blocking.length === 0) return;
+  session.log.info(
+    `Atlas runs one collection restore per cluster at a time; waiting for the running one on ` +
+      `${inputs.clusterName}: ${blocking.map((job) => job.id).join(", ")}`,
+  );
+  const result = await pollUntil({
+    check: async () => (blocking = others(await source.list())),
+    classify: (jobs) => (jobs.length === 0 ? "SUCCESS" : "RETRY"),
+    clock: session.clock,
+    minDelayMs: session.poll.minDelayMs,
+    maxDelayMs: session.poll.maxDelayMs,
+    maxWaitMs: Math.max(0, deadline - session.clock.now()),
+    checkFirst: false,
+  });
+  if (result.state !== "SUCCESS")
+    throw new CollectionRestoreBusyError(inputs.clusterName, blocking[0]?.id ?? "", result.elapsedMs);
+}
+
+/** The snapshot given, none for a point in time (Atlas picks it), or the newest completed one. */
+async function chooseSnapshot(
+  session: Session,
+  inputs: CollectionRestoreJobInputs,
+): Promise<{ snapshotId: string | undefined; snapshotSource: SnapshotSource }> {
+  if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
+  if (inputs.pointInTimeUtcSeconds !== undefined || inputs.oplogTs !== undefined)
+    return { snapshotId: undefined, snapshotSource: "job" };
+  const snapshots = await session.client.listClusterSnapshots(inputs.groupId, inputs.clusterName);
+  const newest = completedServerlessSnapshots(snapshots)[0];
+  if (!newest)
+    throw new Error(`no completed snapshot to restore collections from cluster: ${inputs.clusterName}`);
+  session.log.info(
+    `restoring collections from the newest completed snapshot of ${inputs.clusterName}: ${newest.id}`,
+  );
+  return { snapshotId: newest.id, snapshotSource: "latest" };
+}
+
+/** The POST body: only the fields given (Atlas fills in the rest). */
+export function requestOf(
+  inputs: CollectionRestoreJobInputs,
+  snapshotId: string | undefined,
+): CreateCollectionRestoreJobRequest {
+  const body: CreateCollectionRestoreJobRequest = {
+    writeStrategy: inputs.writeStrategy,
+    indexStrategy: inputs.indexStrategy,
+    targetClusterName: inputs.targetClusterName,
+    targetGroupId: inputs.targetGroupId,
+  };
+  if (inputs.databases?.length) body.databases = inputs.databases.map(namespaceOf);
+  if (inputs.collections?.length) body.collections = inputs.collections.map(namespaceOf);
+  if (inputs.databaseSuffix) body.databaseSuffix = inputs.databaseSuffix;
+  if (inputs.collectionSuffix) body.collectionSuffix = inputs.collectionSuffix;
+  if (snapshotId !== undefined) body.snapshotId = snapshotId;
+  if (inputs.pointInTimeUtcSeconds !== undefined) body.pointInTimeUtcSeconds = inputs.pointInTimeUtcSeconds;
+  if (inputs.oplogTs !== undefined) body.oplogTs = inputs.oplogTs;
+  if (inputs.oplogInc !== undefined) body.oplogInc = inputs.oplogInc;
+  return body;
+}
+
+function namespaceOf(entry: NamespaceEntry): { sourceNamespace: string; targetNamespace?: string } {
+  return entry.targetNamespace === undefined
+    ? { sourceNamespace: entry.sourceNamespace }
+    : { sourceNamespace: entry.sourceNamespace, targetNamespace: entry.targetNamespace };
+}
+
+/** The source cluster's collection restore jobs as the at-most-once path sees them. */
+export type CollectionJobSource = JobSource<CollectionRestoreJob> & {
+  createdAt(job: CollectionRestoreJob): number | undefined;
+};
+
+/** Builds the {@link CollectionJobSource} of one POST. */
+export function collectionJobSource(
+  session: Session,
+  inputs: CollectionRestoreJobInputs,
+  body: CreateCollectionRestoreJobRequest,
+): CollectionJobSource {
+  const { client } = session;
+  const { groupId, clusterName } = inputs;
+  // Atlas answers `""` for an omitted suffix and `[]` for an omitted list, and may fill in a target
+  // namespace the POST left out; those are compared as Atlas normalises them.
+  const wantedTarget = new Map(
+    [...(body.databases ?? []), ...(body.collections ?? [])].map((n) => [
+      n.sourceNamespace,
+      n.targetNamespace,
+    ]),
+  );
+  const namespaces = (list: readonly RestoreNamespace[] | null | undefined) =>
+    (list ?? [])
+      .map((n) =>
+        wantedTarget.get(n.sourceNamespace) === undefined
+          ? n.sourceNamespace
+          : `${n.sourceNamespace}=>${n.targetNamespace ?? n.sourceNamespace}`,
+      )
+      .sort();
+  const fields = (
+    job: CreateCollectionRestoreJobRequest | CollectionRestoreJob,
+  ): Record<string, unknown> => ({
+    targetClusterName: job.targetClusterName ?? undefined,
+    targetGroupId: job.targetGroupId ?? undefined,
+    writeStrategy: job.writeStrategy ?? undefined,
+    indexStrategy: job.indexStrategy ?? undefined,
+    databases: namespaces(job.databases),
+    collections: namespaces(job.collections),
+    databaseSuffix: job.databaseSuffix ?? "",
+    collectionSuffix: job.collectionSuffix ?? "",
+    snapshotId: job.snapshotId ?? undefined,
+    pointInTimeUtcSeconds: job.pointInTimeUtcSeconds ?? undefined,
+    oplogTs: job.oplogTs ?? undefined,
+    oplogInc: job.oplogInc ?? undefined,
+  });
+  return {
+    list: () => client.listCollectionRestoreJobs(groupId, clusterName),
+    get: (id) => client.getCollectionRestoreJob(groupId, clusterName, id),
+    create: () => client.createCollectionRestoreJob(groupId, clusterName, body),
+    intent: fields(body),
+    reported: fields,
+    running: (job) => collectionJobStatus(job) === "RUNNING",
+    createdAt: (job) => (job.createdAt ? Date.parse(job.createdAt) : undefined),
+  };
+}
+
+/** Every field the intent names is reported the same (Atlas fills in the ones the POST left out). */
+export function matchesIntent(source: CollectionJobSource, job: CollectionRestoreJob): boolean {
+  const reported = source.reported(job);
+  return Object.entries(source.intent).every(
+    ([key, wanted]) => wanted === undefined || sameValue(reported[key], wanted),
+  );
+}
