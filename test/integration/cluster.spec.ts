@@ -1,7 +1,5 @@
 import assert from "node:assert";
 
-import axios, { type AxiosAdapter } from "axios";
-
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
 import { createAtlasAuth } from "../../provider/atlas/auth";
 import { createTokenRequester } from "../../provider/atlas/auth/oauth-token";
@@ -15,7 +13,7 @@ import { memoryJournal } from "../../provider/restore/journal";
 import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Lifecycle, Session } from "../../provider/restore/types";
 import { systemClock } from "../../provider/waiting/clock";
-import { assertContract, operationOf } from "../emulator/contract";
+import { contractChecking } from "../helpers/contract-adapter";
 import { asTheEngineRunsIt } from "../helpers/engine";
 
 /**
@@ -28,24 +26,6 @@ const seed = defaultSeed();
 const [PRODUCTION, STAGING] = seed.projects.map((p) => p.id) as [string, string];
 /** A completed snapshot of analytics-flex whose restores succeed (its newest fails on purpose). */
 const FLEX_SNAPSHOT = "6650a1b2c3d4e5f6a7b8cd10";
-
-/** Wraps axios's own HTTP adapter: each Atlas answer is checked against the contract, its operation recorded. */
-function contractChecking(operations: string[]): AxiosAdapter {
-  const http = axios.getAdapter("http");
-  return async (config) => {
-    const response = await http(config);
-    const url = new URL(config.url!, config.baseURL);
-    const operation = operationOf(String(config.method).toUpperCase(), url.pathname);
-    if (operation) {
-      operations.push(operation);
-      const text = String(response.data ?? "");
-      const type = String(response.headers["content-type"] ?? "");
-      if (response.status === 204) assert.strictEqual(text, "", "a 204 has no body");
-      else assertContract(operation, response.status, JSON.parse(text), type || undefined);
-    }
-    return response;
-  };
-}
 
 describe("integration: dedicated clusters over HTTP against the emulator", function () {
   this.timeout(60_000);
