@@ -1,57 +1,29 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-import type * as runtime from "./provider-process";
+import serverlessStart = require("./providers/serverless-start");
+import serverlessWait = require("./providers/serverless-wait");
+import flexStart = require("./providers/flex-start");
+import flexWait = require("./providers/flex-wait");
+import clusterStart = require("./providers/cluster-start");
+import clusterWait = require("./providers/cluster-wait");
+import collectionStart = require("./providers/collection-start");
+import collectionWait = require("./providers/collection-wait");
+import detectingStart = require("./providers/detecting-start");
+import detectingWait = require("./providers/detecting-wait");
+import type { RestoreRole } from "./restore-job-provider";
 
-/**
- * The module the provider process loads, by package name. Pulumi serializes the provider object into
- * every resource's state and runs it in another process; naming the implementation instead of
- * capturing it keeps state to a few kilobytes, free of credentials and clients.
- */
-const IMPLEMENTATION = "pulumi-atlas-restore/dist/provider/pulumi/provider-process";
-
-/** Which of a restore's two dynamic resources: the one that starts the job, or the one that waits. */
-export type RestoreRole = "start" | "wait";
-
-/**
- * The dynamic provider of one role of one kind of restore (`serverless`, `flex`, …), exported for
- * tests and advanced users.
- */
-export function restoreJobProvider(kind: string, role: RestoreRole): pulumi.dynamic.ResourceProvider {
-  const lifecycle = () => {
-    const found = implementation().lifecycles[kind];
-    if (!found) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind}`);
-    return found[role];
-  };
-  return {
-    configure: async (req) => implementation().configure((key) => req.config.get(key)),
-    check: (olds, news) => lifecycle().check(olds, news),
-    diff: (id, olds, news) => lifecycle().diff(id, olds, news),
-    create: (inputs) => lifecycle().create(inputs),
-    read: (id, props) => lifecycle().read(id, props),
-    update: (id, olds, news) => lifecycle().update(id, olds, news),
-    delete: (id, props) => lifecycle().delete(id, props),
-  };
-}
+export { restoreJobProvider, type RestoreRole } from "./restore-job-provider";
 
 /**
  * One provider object per kind and role, made once: the SDK serializes each object once, however many
  * resources use it.
  */
 export const restoreJobProviders: Record<string, Record<RestoreRole, pulumi.dynamic.ResourceProvider>> = {
-  serverless: {
-    start: restoreJobProvider("serverless", "start"),
-    wait: restoreJobProvider("serverless", "wait"),
-  },
-  flex: { start: restoreJobProvider("flex", "start"), wait: restoreJobProvider("flex", "wait") },
-  cluster: { start: restoreJobProvider("cluster", "start"), wait: restoreJobProvider("cluster", "wait") },
-  collection: {
-    start: restoreJobProvider("collection", "start"),
-    wait: restoreJobProvider("collection", "wait"),
-  },
-  detecting: {
-    start: restoreJobProvider("detecting", "start"),
-    wait: restoreJobProvider("detecting", "wait"),
-  },
+  serverless: { start: serverlessStart, wait: serverlessWait },
+  flex: { start: flexStart, wait: flexWait },
+  cluster: { start: clusterStart, wait: clusterWait },
+  collection: { start: collectionStart, wait: collectionWait },
+  detecting: { start: detectingStart, wait: detectingWait },
 };
 
 /** The dynamic provider that starts a {@link ServerlessRestoreJob}'s job. */
@@ -68,7 +40,3 @@ export const collectionRestoreJobProvider = restoreJobProviders.collection!.star
 
 /** The dynamic provider that starts a {@link RestoreJob}'s job. */
 export const detectingRestoreJobProvider = restoreJobProviders.detecting!.start;
-
-function implementation(): typeof runtime {
-  return require(IMPLEMENTATION);
-}
