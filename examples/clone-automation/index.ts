@@ -1,15 +1,19 @@
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { getLatestSnapshotOutput, inlineProjectSettings, ServerlessRestoreJob } from "pulumi-atlas-restore";
+import {
+  ClusterRestoreJob,
+  getLatestClusterSnapshotOutput,
+  inlineProjectSettings,
+} from "pulumi-atlas-restore";
 
-// Clones one project's production instances into another project with the Automation API: an inline
+// Clones one project's production clusters into another project with the Automation API: an inline
 // program, no Pulumi.yaml, runnable from any folder (a nightly job, a CLI of your own).
 //
-//   node index.js <source project id> <target project id> [source-instance=target-instance ...]
+//   node index.js <source project id> <target project id> [source-cluster=target-cluster ...]
 //
-// The default pair is prod-orders=staging-orders. Credentials come from the environment
+// The default pair is prod-cluster=staging-cluster. Credentials come from the environment
 // (MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, or the API-key pair; MONGODB_ATLAS_BASE_URL
 // for the emulator), which keeps them out of stack config and state; the backend is PULUMI_BACKEND_URL
-// or `pulumi login`. Each run restores the newest completed snapshot of each source instance, and only
+// or `pulumi login`. Each run restores the newest completed snapshot of each source cluster, and only
 // when it is newer than the one restored last time. Prints one line per pair with the restore job id.
 
 const PROJECT = "atlas-clone";
@@ -21,16 +25,17 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const pairs = pairArgs.length
     ? Object.fromEntries(pairArgs.map((p) => p.split("=") as [string, string]))
-    : { "prod-orders": "staging-orders" };
+    : { "prod-cluster": "staging-cluster" };
 
   const program = async () => {
     const restoreJobIds: Record<string, unknown> = {};
     for (const [from, to] of Object.entries(pairs)) {
-      const job = new ServerlessRestoreJob(`clone-${from}`, {
+      // An automated restore erases the target cluster first.
+      const job = new ClusterRestoreJob(`clone-${from}`, {
         groupId: source,
         clusterName: from,
         deliveryType: "automated",
-        snapshotId: getLatestSnapshotOutput({ groupId: source, clusterName: from }).id,
+        snapshotId: getLatestClusterSnapshotOutput({ groupId: source, clusterName: from }).id,
         targetGroupId: target,
         targetClusterName: to,
       });

@@ -44,8 +44,7 @@ describe("end to end: the Automation API example from another folder", function 
     );
 
   before(async () => {
-    // The example restores serverless instances: the emulator serves that API as before the sunset.
-    emulator = await startEmulator({ sunset: "off" });
+    emulator = await startEmulator({});
     admin = new EmulatorAdmin(emulator.url);
     home = await e2eHome();
     elsewhere = outsideFolder("atlas-restore-automation");
@@ -59,12 +58,12 @@ describe("end to end: the Automation API example from another folder", function 
 
   it("clones production into staging, prints the job id, and a second run restores nothing new", async () => {
     const first = await clone([PRODUCTION, STAGING]);
-    const [, jobId] = /^prod-orders -> staging-orders: ([a-f0-9]{24})\n$/.exec(first.stdout) ?? [];
+    const [, jobId] = /^prod-cluster -> staging-cluster: ([a-f0-9]{24})\n$/.exec(first.stdout) ?? [];
     assert.ok(jobId, `one line with the job id: ${first.stdout}`);
-    const target = await admin.cluster(STAGING, "staging-orders");
+    const target = await admin.cluster(STAGING, "staging-cluster", "cluster");
     assert.strictEqual(
       target.restoredSnapshotId,
-      "6650a1b2c3d4e5f6a7b8cb03",
+      "6650a1b2c3d4e5f6a7b8ce02",
       "the newest completed snapshot",
     );
     assert.strictEqual(await admin.jobsCreated(), 1);

@@ -89,8 +89,8 @@ describe("end to end: the installed package in a project of the user's own", fun
       p === "pulumi-atlas-restore" ? packed.tarball : p === "@pulumi/pulumi" && SDK ? `${p}@${SDK}` : p,
     );
     await run(npm!, [install!, "--no-audit", "--no-fund", ...args], { cwd: project });
-    // As the README starts it: the serverless API as before the sunset, which the program uses.
-    emulator = await startInstalledEmulator(project, ["--sunset", "off"]);
+    // As the README starts it: answering as Atlas does today.
+    emulator = await startInstalledEmulator(project);
     home = await e2eHome();
   });
 
@@ -111,6 +111,7 @@ describe("end to end: the installed package in a project of the user's own", fun
     // The README's offline commands are the ones these stacks run.
     for (const line of [
       `pulumi config set groupId ${PRODUCTION}`,
+      `pulumi config set stagingGroupId ${STAGING}`,
       `pulumi config set mongodbatlas:clientId ${account.clientId}`,
       `pulumi config set --secret mongodbatlas:clientSecret ${account.clientSecret}`,
     ])
@@ -162,13 +163,13 @@ describe("end to end: the installed package in a project of the user's own", fun
   });
 
   it("preview, up, refresh and destroy of the README's program; what state holds about credentials", async () => {
-    const stack = await readmeStack("dev", { groupId: PRODUCTION });
+    const stack = await readmeStack("dev", { groupId: PRODUCTION, stagingGroupId: STAGING });
     const preview = await stack.preview();
     assert.match(
       preview.stdout,
-      /\+ pulumi-nodejs:dynamic\/mongodbatlas:ServerlessRestoreJob: \(create\)\n.*::orders-into-staging\]/,
+      /\+ pulumi-nodejs:dynamic\/mongodbatlas:ClusterRestoreJob: \(create\)\n.*::prod-into-staging\]/,
     );
-    assert.match(preview.stdout, /snapshotId +: "6650a1b2c3d4e5f6a7b8cb03"/);
+    assert.match(preview.stdout, /snapshotId +: "6650a1b2c3d4e5f6a7b8ce02"/);
     await stack.up();
     const outputs = await stack.outputs();
     assert.strictEqual(outputs.status, "COMPLETED");
@@ -196,7 +197,7 @@ describe("end to end: the installed package in a project of the user's own", fun
       const text = String(resource.inputs!.__provider);
       assert.match(
         text,
-        /require\("pulumi-atlas-restore\/dist\/provider\/pulumi\/providers\/serverless-(start|wait)"\)/,
+        /require\("pulumi-atlas-restore\/dist\/provider\/pulumi\/providers\/cluster-(start|wait)"\)/,
       );
       assert.ok(text.length < 600, `serialized provider of ${text.length} characters`);
     }
@@ -208,25 +209,33 @@ describe("end to end: the installed package in a project of the user's own", fun
   });
 
   it("errors are one line: an unknown cluster and a refused secret in a look-up, a refused secret in a resource", async () => {
-    const unknown = await readmeStack("unknown", { groupId: PRODUCTION, clusterName: "no-such-instance" });
+    const unknown = await readmeStack("unknown", {
+      groupId: PRODUCTION,
+      stagingGroupId: STAGING,
+      clusterName: "no-such-cluster",
+    });
     const preview = await unknown.preview([], true);
     assert.notStrictEqual(preview.code, 0);
     assert.match(
       preview.stdout + preview.stderr,
       errorLine(
-        `cannot look up the newest completed snapshot of serverless instance no-such-instance in project ${PRODUCTION}: ` +
-          `Atlas answered 404 SERVERLESS_INSTANCE_NOT_FOUND (No serverless instance with name no-such-instance exists in group ${PRODUCTION}.)`,
+        `cannot look up the newest completed snapshot of cluster no-such-cluster in project ${PRODUCTION}: ` +
+          `Atlas answered 404 CLUSTER_NOT_FOUND (No cluster named no-such-cluster exists in group ${PRODUCTION}.)`,
       ),
     );
     await unknown.remove();
 
-    const refusedLookUp = await readmeStack("refused", { groupId: PRODUCTION }, "mdb_sa_sk_notTheSecret");
+    const refusedLookUp = await readmeStack(
+      "refused",
+      { groupId: PRODUCTION, stagingGroupId: STAGING },
+      "mdb_sa_sk_notTheSecret",
+    );
     const up = await refusedLookUp.up([], true);
     assert.notStrictEqual(up.code, 0);
     assert.match(
       up.stdout + up.stderr,
       errorLine(
-        `cannot look up the newest completed snapshot of serverless instance prod-orders in project ${PRODUCTION}: ` +
+        `cannot look up the newest completed snapshot of cluster prod-cluster in project ${PRODUCTION}: ` +
           "Atlas answered 401 (the service account credentials were refused)",
       ),
     );
@@ -238,9 +247,9 @@ describe("end to end: the installed package in a project of the user's own", fun
       "Pulumi.yaml": "name: resource-only\nruntime: nodejs\n",
       "tsconfig.json": readmeFiles(section)["tsconfig.json"]!,
       "index.ts": [
-        'import { ServerlessRestoreJob } from "pulumi-atlas-restore";',
-        `new ServerlessRestoreJob("orders-into-staging", { groupId: "${PRODUCTION}", clusterName: "prod-orders", ` +
-          'deliveryType: "automated", targetClusterName: "staging-orders" });',
+        'import { ClusterRestoreJob } from "pulumi-atlas-restore";',
+        `new ClusterRestoreJob("prod-into-staging", { groupId: "${PRODUCTION}", clusterName: "prod-cluster", ` +
+          `deliveryType: "automated", targetGroupId: "${STAGING}", targetClusterName: "staging-cluster" });`,
         "",
       ].join("\n"),
     });
@@ -255,7 +264,7 @@ describe("end to end: the installed package in a project of the user's own", fun
     assert.notStrictEqual(resourceUp.code, 0);
     assert.match(
       resourceUp.stdout + resourceUp.stderr,
-      /ServerlessRestoreJob \(orders-into-staging\):\n {4}error: Atlas API answered 401 \(the service account credentials were refused\): POST \/api\/oauth\/token\n/,
+      /ClusterRestoreJob \(prod-into-staging\):\n {4}error: Atlas API answered 401 \(the service account credentials were refused\): POST \/api\/oauth\/token\n/,
     );
     await refusedResource.remove();
 
@@ -292,7 +301,7 @@ describe("end to end: the installed package in a project of the user's own", fun
           MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
         },
       });
-      assert.match(result.stdout, /^prod-orders -> staging-orders: [a-f0-9]{24}\n$/);
+      assert.match(result.stdout, /^prod-cluster -> staging-cluster: [a-f0-9]{24}\n$/);
     } finally {
       elsewhere.dispose();
     }
