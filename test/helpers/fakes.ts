@@ -3,7 +3,7 @@ import type { AxiosAdapter, InternalAxiosRequestConfig } from "axios";
 import type { AtlasAuth } from "../../provider/atlas/auth";
 import type { AtlasClient } from "../../provider/atlas/client";
 import type { ClusterRestoreJob, ClusterSnapshot } from "../../provider/atlas/cluster-wire";
-import type { ServerlessRestoreJob } from "../../provider/atlas/wire";
+import type { ServerlessJobWire } from "../../provider/atlas/wire";
 import { memoryJournal } from "../../provider/restore/journal";
 import type { Logger, Session } from "../../provider/restore/types";
 import type { Clock } from "../../provider/waiting/clock";
@@ -84,7 +84,7 @@ export function fixedAuth(header = "Bearer test-token"): AtlasAuth {
 }
 
 /** A serverless restore job as Atlas returns it, with overrides. */
-export function jobFixture(overrides: Partial<ServerlessRestoreJob> = {}): ServerlessRestoreJob {
+export function jobFixture(overrides: Partial<ServerlessJobWire> = {}): ServerlessJobWire {
   return {
     id: "65a1b2c3d4e5f6a7b8c9d0e1",
     deliveryType: "automated",
