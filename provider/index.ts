@@ -43,6 +43,7 @@ export type { RestoreJobOptions } from "./resources/restore-component";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,
+  type PointInTimeArgs,
   type RestoreJobWaitArgs,
   ServerlessRestoreJob,
   type ServerlessRestoreJobArgs,

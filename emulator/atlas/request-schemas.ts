@@ -18,38 +18,70 @@ export interface Schema {
   nullable?: boolean;
 }
 
+/** `Link`, in every body (read-only, so never sent). */
+const LINKS: Schema = {
+  items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
+  readOnly: true,
+  type: "array",
+};
+
+/** `ApiPrivateDownloadDeliveryUrl[]`, on a dedicated job and on each of its components. */
+const PRIVATE_DOWNLOAD_URLS: Schema = {
+  items: {
+    properties: {
+      deliveryUrl: { type: "string" },
+      endpointId: { pattern: "^vpce-[0-9a-f]{17}$", type: "string" },
+    },
+    type: "object",
+  },
+  readOnly: true,
+  type: "array",
+};
+
+/** `ApiAtlasRestoreNamespaceView[]`: the databases or collections of a collection restore. */
+const NAMESPACES: Schema = {
+  items: {
+    properties: { sourceNamespace: { type: "string" }, targetNamespace: { type: "string" } },
+    required: ["sourceNamespace"],
+    type: "object",
+  },
+  type: "array",
+};
+
+/**
+ * The properties `ServerlessBackupRestoreJob` and `DiskBackupSnapshotRestoreJob` share, alike to the
+ * letter in the two OpenAPI files.
+ */
+const FLAGGED_JOB_PROPERTIES: Record<string, Schema> = {
+  cancelled: { readOnly: true, type: "boolean" },
+  deliveryType: { enum: ["automated", "download", "pointInTime"], type: "string" },
+  deliveryUrl: { items: { type: "string" }, readOnly: true, type: "array" },
+  desiredTimestamp: {
+    properties: {
+      date: { format: "date-time", readOnly: true, type: "string" },
+      increment: { format: "int32", minimum: 1199145600, readOnly: true, type: "integer" },
+    },
+    readOnly: true,
+    type: "object",
+  },
+  expired: { readOnly: true, type: "boolean" },
+  expiresAt: { format: "date-time", readOnly: true, type: "string" },
+  failed: { readOnly: true, type: "boolean" },
+  finishedAt: { format: "date-time", readOnly: true, type: "string" },
+  id: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
+  links: LINKS,
+  oplogInc: { format: "int32", minimum: 1, type: "integer" },
+  oplogTs: { format: "int32", minimum: 1199145600, type: "integer" },
+  pointInTimeUTCSeconds: { format: "int32", minimum: 1199145600, type: "integer" },
+  snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+  targetClusterName: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]*$", type: "string" },
+  targetGroupId: { pattern: "^([a-f0-9]{24})$", type: "string" },
+  timestamp: { format: "date-time", readOnly: true, type: "string" },
+};
+
 /** Body of createGroupServerlessBackupRestoreJob (`ServerlessBackupRestoreJob`). */
 export const ServerlessBackupRestoreJob: Schema = {
-  properties: {
-    cancelled: { readOnly: true, type: "boolean" },
-    deliveryType: { enum: ["automated", "download", "pointInTime"], type: "string" },
-    deliveryUrl: { items: { type: "string" }, readOnly: true, type: "array" },
-    desiredTimestamp: {
-      properties: {
-        date: { format: "date-time", readOnly: true, type: "string" },
-        increment: { format: "int32", minimum: 1199145600, readOnly: true, type: "integer" },
-      },
-      readOnly: true,
-      type: "object",
-    },
-    expired: { readOnly: true, type: "boolean" },
-    expiresAt: { format: "date-time", readOnly: true, type: "string" },
-    failed: { readOnly: true, type: "boolean" },
-    finishedAt: { format: "date-time", readOnly: true, type: "string" },
-    id: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
-    links: {
-      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
-      readOnly: true,
-      type: "array",
-    },
-    oplogInc: { format: "int32", minimum: 1, type: "integer" },
-    oplogTs: { format: "int32", minimum: 1199145600, type: "integer" },
-    pointInTimeUTCSeconds: { format: "int32", minimum: 1199145600, type: "integer" },
-    snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string" },
-    targetClusterName: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]*$", type: "string" },
-    targetGroupId: { pattern: "^([a-f0-9]{24})$", type: "string" },
-    timestamp: { format: "date-time", readOnly: true, type: "string" },
-  },
+  properties: FLAGGED_JOB_PROPERTIES,
   required: ["deliveryType", "targetClusterName", "targetGroupId"],
   type: "object",
 };
@@ -61,11 +93,7 @@ export const FlexBackupRestoreJobCreate20241113: Schema = {
     expirationDate: { format: "date-time", readOnly: true, type: "string" },
     id: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
     instanceName: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]*$", readOnly: true, type: "string" },
-    links: {
-      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
-      readOnly: true,
-      type: "array",
-    },
+    links: LINKS,
     projectId: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
     restoreFinishedDate: { format: "date-time", readOnly: true, type: "string" },
     restoreScheduledDate: { format: "date-time", readOnly: true, type: "string" },
@@ -87,11 +115,7 @@ export const FlexBackupRestoreJobCreate20241113: Schema = {
 /** Body of downloadGroupFlexClusterBackup (`FlexBackupSnapshotDownloadCreate20241113`). */
 export const FlexBackupSnapshotDownloadCreate20241113: Schema = {
   properties: {
-    links: {
-      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
-      readOnly: true,
-      type: "array",
-    },
+    links: LINKS,
     snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string", writeOnly: true },
   },
   required: ["snapshotId"],
@@ -101,22 +125,12 @@ export const FlexBackupSnapshotDownloadCreate20241113: Schema = {
 /** Body of createGroupClusterBackupRestoreJob (`DiskBackupSnapshotRestoreJob`). */
 export const DiskBackupSnapshotRestoreJob: Schema = {
   properties: {
-    cancelled: { readOnly: true, type: "boolean" },
+    ...FLAGGED_JOB_PROPERTIES,
     components: {
       items: {
         properties: {
           downloadUrl: { readOnly: true, type: "string" },
-          privateDownloadDeliveryUrls: {
-            items: {
-              properties: {
-                deliveryUrl: { type: "string" },
-                endpointId: { pattern: "^vpce-[0-9a-f]{17}$", type: "string" },
-              },
-              type: "object",
-            },
-            readOnly: true,
-            type: "array",
-          },
+          privateDownloadDeliveryUrls: PRIVATE_DOWNLOAD_URLS,
           replicaSetName: { readOnly: true, type: "string" },
         },
         type: "object",
@@ -124,44 +138,7 @@ export const DiskBackupSnapshotRestoreJob: Schema = {
       readOnly: true,
       type: "array",
     },
-    deliveryType: { enum: ["automated", "download", "pointInTime"], type: "string" },
-    deliveryUrl: { items: { type: "string" }, readOnly: true, type: "array" },
-    desiredTimestamp: {
-      properties: {
-        date: { format: "date-time", readOnly: true, type: "string" },
-        increment: { format: "int32", minimum: 1199145600.0, readOnly: true, type: "integer" },
-      },
-      readOnly: true,
-      type: "object",
-    },
-    expired: { readOnly: true, type: "boolean" },
-    expiresAt: { format: "date-time", readOnly: true, type: "string" },
-    failed: { readOnly: true, type: "boolean" },
-    finishedAt: { format: "date-time", readOnly: true, type: "string" },
-    id: { pattern: "^([a-f0-9]{24})$", readOnly: true, type: "string" },
-    links: {
-      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
-      readOnly: true,
-      type: "array",
-    },
-    oplogInc: { format: "int32", minimum: 1, type: "integer" },
-    oplogTs: { format: "int32", minimum: 1199145600.0, type: "integer" },
-    pointInTimeUTCSeconds: { format: "int32", minimum: 1199145600.0, type: "integer" },
-    privateDownloadDeliveryUrls: {
-      items: {
-        properties: {
-          deliveryUrl: { type: "string" },
-          endpointId: { pattern: "^vpce-[0-9a-f]{17}$", type: "string" },
-        },
-        type: "object",
-      },
-      readOnly: true,
-      type: "array",
-    },
-    snapshotId: { pattern: "^([a-f0-9]{24})$", type: "string" },
-    targetClusterName: { pattern: "^[a-zA-Z0-9][a-zA-Z0-9-]*$", type: "string" },
-    targetGroupId: { pattern: "^([a-f0-9]{24})$", type: "string" },
-    timestamp: { format: "date-time", readOnly: true, type: "string" },
+    privateDownloadDeliveryUrls: PRIVATE_DOWNLOAD_URLS,
   },
   required: ["deliveryType"],
   type: "object",
@@ -171,11 +148,7 @@ export const DiskBackupSnapshotRestoreJob: Schema = {
 export const DiskBackupOnDemandSnapshotRequest: Schema = {
   properties: {
     description: { type: "string" },
-    links: {
-      items: { properties: { href: { type: "string" }, rel: { type: "string" } }, type: "object" },
-      readOnly: true,
-      type: "array",
-    },
+    links: LINKS,
     retentionInDays: { format: "int32", minimum: 1, type: "integer" },
   },
   type: "object",
@@ -186,23 +159,9 @@ export const ApiAtlasCollectionRestoreJobRequest: Schema = {
   nullable: true,
   properties: {
     collectionSuffix: { nullable: true, type: "string" },
-    collections: {
-      items: {
-        properties: { sourceNamespace: { type: "string" }, targetNamespace: { type: "string" } },
-        required: ["sourceNamespace"],
-        type: "object",
-      },
-      type: "array",
-    },
+    collections: NAMESPACES,
     databaseSuffix: { nullable: true, type: "string" },
-    databases: {
-      items: {
-        properties: { sourceNamespace: { type: "string" }, targetNamespace: { type: "string" } },
-        required: ["sourceNamespace"],
-        type: "object",
-      },
-      type: "array",
-    },
+    databases: NAMESPACES,
     indexStrategy: { enum: ["ALL", "NONE", "ALL_EXCEPT_TTL"], type: "string" },
     oplogInc: { format: "int32", nullable: true, type: "integer" },
     oplogTs: { format: "int32", nullable: true, type: "integer" },

@@ -15,6 +15,14 @@ function selfLink(baseUrl: string, path: string): { rel: string; href: string }[
   return [{ rel: "self", href: `${baseUrl}${path}` }];
 }
 
+/** The self link of a restore job under the API's path segment. */
+function jobLink(baseUrl: string, segment: string, job: StoredJob) {
+  return selfLink(
+    baseUrl,
+    `/api/atlas/v2/groups/${job.groupId}/${segment}/${job.clusterName}/backup/restoreJobs/${job.id}`,
+  );
+}
+
 /** `ServerlessBackupRestoreJob`. */
 export function serverlessJobView(job: StoredJob, now: number, baseUrl: string): Record<string, unknown> {
   return backupJobView("serverless", job, now, baseUrl);
@@ -59,10 +67,7 @@ function backupJobView(
     cancelled: progress.phase === "CANCELLED",
     expired: progress.expired,
     deliveryUrl: [],
-    links: selfLink(
-      baseUrl,
-      `/api/atlas/v2/groups/${job.groupId}/${segment}/${job.clusterName}/backup/restoreJobs/${job.id}`,
-    ),
+    links: jobLink(baseUrl, segment, job),
   };
   if (progress.finishedAt !== undefined) view.finishedAt = iso(progress.finishedAt);
   if (progress.linkServes) view.deliveryUrl = [`${baseUrl}${downloadPath(job)}`];
@@ -92,10 +97,7 @@ export function flexJobView(job: StoredJob, now: number, baseUrl: string): Recor
     snapshotFinishedDate: job.snapshotCreatedAt,
     restoreScheduledDate: iso(job.createdAt),
     status: progress.phase === "CANCELLED" ? "FAILED" : progress.phase,
-    links: selfLink(
-      baseUrl,
-      `/api/atlas/v2/groups/${job.groupId}/flexClusters/${job.clusterName}/backup/restoreJobs/${job.id}`,
-    ),
+    links: jobLink(baseUrl, "flexClusters", job),
   };
   if (job.targetClusterName !== undefined) view.targetDeploymentItemName = job.targetClusterName;
   if (job.targetGroupId !== undefined) view.targetProjectId = job.targetGroupId;
@@ -105,6 +107,32 @@ export function flexJobView(job: StoredJob, now: number, baseUrl: string): Recor
   return view;
 }
 
+/** What `ServerlessBackupSnapshot` and `DiskBackupReplicaSet` share. */
+function backupSnapshotFields(
+  segment: "serverless" | "clusters",
+  cluster: SeedCluster,
+  snapshot: SeedSnapshot,
+  baseUrl: string,
+) {
+  return {
+    id: snapshot.id,
+    createdAt: snapshot.createdAt,
+    expiresAt: iso(snapshotExpiresAt(snapshot)),
+    mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    status: snapshot.status,
+    storageSizeBytes: snapshot.storageSizeBytes ?? 1_073_741_824,
+    links: snapshotLink(baseUrl, segment, cluster, snapshot.id),
+  };
+}
+
+/** The self link of a snapshot, `path` below the cluster's `backup/snapshots/`. */
+function snapshotLink(baseUrl: string, segment: string, cluster: SeedCluster, path: string) {
+  return selfLink(
+    baseUrl,
+    `/api/atlas/v2/groups/${cluster.groupId}/${segment}/${cluster.name}/backup/snapshots/${path}`,
+  );
+}
+
 /** `ServerlessBackupSnapshot`. */
 export function serverlessSnapshotView(
   cluster: SeedCluster,
@@ -112,19 +140,10 @@ export function serverlessSnapshotView(
   baseUrl: string,
 ): Record<string, unknown> {
   return {
-    id: snapshot.id,
-    createdAt: snapshot.createdAt,
-    expiresAt: iso(snapshotExpiresAt(snapshot)),
+    ...backupSnapshotFields("serverless", cluster, snapshot, baseUrl),
     frequencyType: "daily",
-    mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
     serverlessInstanceName: cluster.name,
     snapshotType: "scheduled",
-    status: snapshot.status,
-    storageSizeBytes: snapshot.storageSizeBytes ?? 1_073_741_824,
-    links: selfLink(
-      baseUrl,
-      `/api/atlas/v2/groups/${cluster.groupId}/serverless/${cluster.name}/backup/snapshots/${snapshot.id}`,
-    ),
   };
 }
 
@@ -145,10 +164,7 @@ export function flexSnapshotView(
     startTime: snapshot.createdAt,
     expiration: iso(snapshotExpiresAt(snapshot)),
     status,
-    links: selfLink(
-      baseUrl,
-      `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}/backup/snapshots/${snapshot.id}`,
-    ),
+    links: snapshotLink(baseUrl, "flexClusters", cluster, snapshot.id),
   };
   if (snapshot.status === "completed") view.finishTime = iso(created + 5 * 60_000);
   return view;
@@ -163,18 +179,9 @@ export function clusterSnapshotView(
 ): Record<string, unknown> {
   const sharded = cluster.clusterType === "SHARDED";
   const view: Record<string, unknown> = {
-    id: snapshot.id,
-    createdAt: snapshot.createdAt,
-    expiresAt: iso(snapshotExpiresAt(snapshot)),
-    mongodVersion: snapshot.mongoDBVersion ?? cluster.mongoDBVersion ?? "8.0.4",
+    ...backupSnapshotFields("clusters", cluster, snapshot, baseUrl),
     snapshotType: snapshot.snapshotType ?? "scheduled",
-    status: snapshot.status,
-    storageSizeBytes: snapshot.storageSizeBytes ?? 1_073_741_824,
     type: sharded ? "shardedCluster" : "replicaSet",
-    links: selfLink(
-      baseUrl,
-      `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}/backup/snapshots/${snapshot.id}`,
-    ),
   };
   // Atlas answers `ondemand` for on-demand snapshots, which the enum lacks: the field is left out.
   if (snapshot.snapshotType !== "onDemand") view.frequencyType = "daily";
@@ -204,10 +211,7 @@ export function shardedSnapshotView(
     configServerType: "EMBEDDED",
     members,
     snapshotIds: members.map((m) => m.id),
-    links: selfLink(
-      baseUrl,
-      `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}/backup/snapshots/shardedCluster/${snapshot.id}`,
-    ),
+    links: snapshotLink(baseUrl, "clusters", cluster, `shardedCluster/${snapshot.id}`),
   };
 }
 

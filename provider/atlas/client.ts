@@ -23,7 +23,7 @@ import {
   FlexRestoreJob,
   FlexSnapshot,
   page,
-  ServerlessRestoreJob,
+  ServerlessJobWire,
 } from "./wire";
 
 /** API version dates, one per family of operations (see the OpenAPI subset). */
@@ -51,9 +51,9 @@ export interface AtlasClient {
     groupId: string,
     clusterName: string,
     body: CreateServerlessRestoreJobRequest,
-  ): Promise<ServerlessRestoreJob>;
-  getServerlessRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ServerlessRestoreJob>;
-  listServerlessRestoreJobs(groupId: string, clusterName: string): Promise<ServerlessRestoreJob[]>;
+  ): Promise<ServerlessJobWire>;
+  getServerlessRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ServerlessJobWire>;
+  listServerlessRestoreJobs(groupId: string, clusterName: string): Promise<ServerlessJobWire[]>;
   listServerlessSnapshots(groupId: string, clusterName: string): Promise<BackupSnapshot[]>;
   getServerlessInstance(groupId: string, name: string): Promise<ClusterDescription>;
   createFlexRestoreJob(
@@ -140,7 +140,7 @@ export function createAtlasClient(send: Send): AtlasClient {
 
   return {
     createServerlessRestoreJob: (groupId, clusterName, body) =>
-      call(ServerlessRestoreJob, {
+      call(ServerlessJobWire, {
         method: "POST",
         path: jobs(groupId, clusterName),
         body,
@@ -148,13 +148,13 @@ export function createAtlasClient(send: Send): AtlasClient {
         idempotent: false,
       }),
     getServerlessRestoreJob: (groupId, clusterName, jobId) =>
-      call(ServerlessRestoreJob, {
+      call(ServerlessJobWire, {
         method: "GET",
         path: `${jobs(groupId, clusterName)}/${encodeURIComponent(jobId)}`,
         version: SERVERLESS_API_VERSION,
       }),
     listServerlessRestoreJobs: (groupId, clusterName) =>
-      listAll(ServerlessRestoreJob, jobs(groupId, clusterName), SERVERLESS_API_VERSION),
+      listAll(ServerlessJobWire, jobs(groupId, clusterName), SERVERLESS_API_VERSION),
     listServerlessSnapshots: (groupId, clusterName) =>
       listAll(
         BackupSnapshot,

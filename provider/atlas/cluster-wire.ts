@@ -1,15 +1,15 @@
 import * as t from "io-ts";
 
+import { flaggedJobFields, nullable, ServerlessDeliveryType } from "./wire";
+
 /**
  * Wire codecs of the dedicated-cluster operations (`openapi-subset-dedicated.json`). Tolerant like the
  * others: unknown fields are ignored, and fields real answers send as `null` are accepted as absent.
  */
 
-const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
-
-/** Dedicated restore delivery types (`DiskBackupSnapshotRestoreJob.deliveryType`), no others. */
-export const ClusterDeliveryType = t.keyof({ automated: null, download: null, pointInTime: null });
-export type ClusterDeliveryType = t.TypeOf<typeof ClusterDeliveryType>;
+/** Dedicated restore delivery types: the serverless ones. */
+export const ClusterDeliveryType = ServerlessDeliveryType;
+export type ClusterDeliveryType = ServerlessDeliveryType;
 
 /** `ApiPrivateDownloadDeliveryUrl`: a download link reachable through a private endpoint. */
 export const PrivateDownloadUrl = t.partial({ deliveryUrl: t.string, endpointId: t.string });
@@ -42,20 +42,7 @@ export type ClusterBsonTimestamp = t.TypeOf<typeof ClusterBsonTimestamp>;
 export const ClusterRestoreJob = t.intersection([
   t.type({ id: t.string }),
   t.partial({
-    deliveryType: t.string,
-    snapshotId: t.string,
-    targetClusterName: t.string,
-    targetGroupId: t.string,
-    oplogTs: t.number,
-    oplogInc: t.number,
-    pointInTimeUTCSeconds: t.number,
-    cancelled: t.boolean,
-    expired: t.boolean,
-    failed: t.boolean,
-    expiresAt: t.string,
-    finishedAt: t.string,
-    timestamp: t.string,
-    deliveryUrl: t.array(t.string),
+    ...flaggedJobFields,
     privateDownloadDeliveryUrls: t.array(PrivateDownloadUrl),
     components: t.array(ClusterRestoreComponent),
     desiredTimestamp: ClusterBsonTimestamp,

@@ -1,12 +1,12 @@
 import * as t from "io-ts";
 
+import { nullable } from "./wire";
+
 /**
  * Wire codecs of the collection-level restore operations (`openapi-subset-dedicated.json`, version
  * 2025-03-12). Tolerant like the others: unknown fields are ignored, and fields Atlas sends as `null`
  * are accepted as absent.
  */
-
-const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
 
 /** `writeStrategy`: copy into new namespaces, or drop and replace the target ones. */
 export const CollectionWriteStrategy = t.keyof({ CREATE_NEW: null, OVERWRITE_EXISTING: null });

@@ -3,8 +3,9 @@
  * download URL or an HTTP client's request config (which holds the Authorization header).
  */
 
-/** What is known of a failed Atlas API call. */
-export interface AtlasApiErrorDetails {
+/** An Atlas Admin API call failed: an error answer, or no answer at all. */
+export class AtlasApiError extends Error {
+  override readonly name = "AtlasApiError";
   /** HTTP status, absent when no answer came back (network error, timeout). */
   readonly status?: number;
   readonly method: string;
@@ -18,20 +19,6 @@ export interface AtlasApiErrorDetails {
   readonly networkCode?: string;
   /** Seconds the API asked us to wait (429 `Retry-After`). */
   readonly retryAfterSeconds?: number;
-  /** The original failure, reduced to its message so that nothing secret travels with it. */
-  readonly cause?: Error;
-}
-
-/** An Atlas Admin API call failed: an error answer, or no answer at all. */
-export class AtlasApiError extends Error {
-  override readonly name = "AtlasApiError";
-  readonly status?: number;
-  readonly method: string;
-  readonly path: string;
-  readonly errorCode?: string;
-  readonly detail?: string;
-  readonly networkCode?: string;
-  readonly retryAfterSeconds?: number;
 
   constructor(details: AtlasApiErrorDetails) {
     super(describeApiFailure(details), details.cause ? { cause: details.cause } : undefined);
@@ -44,6 +31,15 @@ export class AtlasApiError extends Error {
     this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
+
+/** What is known of a failed Atlas API call: the error's fields, and what caused it. */
+export type AtlasApiErrorDetails = Pick<
+  AtlasApiError,
+  "status" | "method" | "path" | "errorCode" | "detail" | "networkCode" | "retryAfterSeconds"
+> & {
+  /** The original failure, reduced to its message so that nothing secret travels with it. */
+  readonly cause?: Error;
+};
 
 function describeApiFailure(d: AtlasApiErrorDetails): string {
   const request = `${d.method} ${d.path}`;

@@ -1,5 +1,5 @@
 import type { PastJob } from "../waiting/schedule";
-import type { FlexRestoreJob, ServerlessRestoreJob } from "./wire";
+import type { FlexRestoreJob, ServerlessJobWire } from "./wire";
 
 /**
  * What earlier restore jobs of a source tell about how long the next one will take, for
@@ -22,6 +22,6 @@ export function flexJobHistory(jobs: readonly FlexRestoreJob[]): PastJob[] {
  * (`timestamp` is the snapshot's time), so they give no usable history: a serverless restore waits on
  * the default schedule.
  */
-export function serverlessJobHistory(_jobs: readonly ServerlessRestoreJob[]): PastJob[] {
+export function serverlessJobHistory(_jobs: readonly ServerlessJobWire[]): PastJob[] {
   return [];
 }

@@ -9,32 +9,49 @@ import * as t from "io-ts";
 export const BsonTimestamp = t.partial({ date: t.string, increment: t.number });
 export type BsonTimestamp = t.TypeOf<typeof BsonTimestamp>;
 
-/** Serverless restore delivery types (`ServerlessBackupRestoreJob.deliveryType`). */
+/**
+ * Delivery types of serverless and dedicated restore jobs (`ServerlessBackupRestoreJob.deliveryType`,
+ * `DiskBackupSnapshotRestoreJob.deliveryType`), no others.
+ */
 export const ServerlessDeliveryType = t.keyof({ automated: null, download: null, pointInTime: null });
 export type ServerlessDeliveryType = t.TypeOf<typeof ServerlessDeliveryType>;
 
-/** `ServerlessBackupRestoreJob`: the job has no status field; see {@link serverlessJobStatus}. */
-export const ServerlessRestoreJob = t.intersection([
+/** Accepts `null` where Atlas sends it for an absent field. */
+export const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+
+/**
+ * The fields serverless and dedicated restore jobs share. Neither has a status field: the flags and
+ * `finishedAt` tell where the job is (see {@link serverlessJobStatus}).
+ */
+export const flaggedJobFields = {
+  deliveryType: t.string,
+  snapshotId: t.string,
+  targetClusterName: t.string,
+  targetGroupId: t.string,
+  oplogTs: t.number,
+  oplogInc: t.number,
+  pointInTimeUTCSeconds: t.number,
+  failed: t.boolean,
+  cancelled: t.boolean,
+  expired: t.boolean,
+  finishedAt: t.string,
+  expiresAt: t.string,
+  timestamp: t.string,
+  deliveryUrl: t.array(t.string),
+};
+
+/** What a job of {@link flaggedJobFields} reports, whichever API answered. */
+export type FlaggedJob = t.TypeOf<t.PartialC<typeof flaggedJobFields>>;
+
+/**
+ * `ServerlessBackupRestoreJob`. Named for the wire so that it does not clash with the resource class
+ * `ServerlessRestoreJob`.
+ */
+export const ServerlessJobWire = t.intersection([
   t.type({ id: t.string }),
-  t.partial({
-    deliveryType: t.string,
-    snapshotId: t.string,
-    targetClusterName: t.string,
-    targetGroupId: t.string,
-    failed: t.boolean,
-    cancelled: t.boolean,
-    expired: t.boolean,
-    finishedAt: t.string,
-    expiresAt: t.string,
-    timestamp: t.string,
-    deliveryUrl: t.array(t.string),
-    desiredTimestamp: BsonTimestamp,
-    oplogTs: t.number,
-    oplogInc: t.number,
-    pointInTimeUTCSeconds: t.number,
-  }),
+  t.partial({ ...flaggedJobFields, desiredTimestamp: BsonTimestamp }),
 ]);
-export type ServerlessRestoreJob = t.TypeOf<typeof ServerlessRestoreJob>;
+export type ServerlessJobWire = t.TypeOf<typeof ServerlessJobWire>;
 
 /** Body of `createGroupServerlessBackupRestoreJob`. */
 export interface CreateServerlessRestoreJobRequest {

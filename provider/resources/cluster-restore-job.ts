@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
-import type { RestoreJobWaitArgs } from "./restore-jobs";
+import { FlaggedRestoreComponent, type RestoreJobOptions } from "./restore-component";
+import type { PointInTimeArgs, RestoreJobWaitArgs } from "./restore-jobs";
 
 /** Download links reachable through a private endpoint (AWS PrivateLink). */
 export interface PrivateDownloadUrl {
@@ -23,7 +23,7 @@ export interface ClusterRestoreComponent {
 }
 
 /** Inputs of {@link ClusterRestoreJob}. Every rule between them is checked at preview, before any API call. */
-export interface ClusterRestoreJobArgs extends RestoreJobWaitArgs {
+export interface ClusterRestoreJobArgs extends RestoreJobWaitArgs, PointInTimeArgs {
   /** Project (group) id of the source cluster: 24 hexadecimal characters. */
   groupId: pulumi.Input<string>;
   /** Name of the dedicated cluster (M10 and up) whose backup is restored. */
@@ -56,12 +56,6 @@ export interface ClusterRestoreJobArgs extends RestoreJobWaitArgs {
      */
     description?: pulumi.Input<string>;
   }>;
-  /** `pointInTime` only: the moment to restore, in seconds since the epoch; not in the future. */
-  pointInTimeUTCSeconds?: pulumi.Input<number>;
-  /** `pointInTime` only, with `oplogInc`: the oplog timestamp to restore to, in seconds since the epoch. */
-  oplogTs?: pulumi.Input<number>;
-  /** `pointInTime` only, with `oplogTs`: the oplog operation number within that second (from 1). */
-  oplogInc?: pulumi.Input<number>;
   /**
    * Cluster that receives the data: required for `automated` and `pointInTime`, not used with
    * `download`. Equal to the source, it rolls the source back (a warning says so).
@@ -83,9 +77,7 @@ export interface ClusterRestoreJobArgs extends RestoreJobWaitArgs {
  * Creating it chooses or takes a snapshot, starts the job and, by default, waits for it and then for
  * the target to be IDLE; the job is recorded even when a wait fails, and the next `up` resumes it.
  */
-export class ClusterRestoreJob extends pulumi.ComponentResource {
-  /** Atlas's id of the restore job. */
-  declare readonly restoreJobId: pulumi.Output<string>;
+export class ClusterRestoreJob extends FlaggedRestoreComponent {
   /**
    * Derived from the job's flags by the Atlas CLI's rule: `FAILED`, `CANCELLED`, `EXPIRED`, `COMPLETED`
    * once `finishedAt` is set (or a download has its links), otherwise `RUNNING`.
@@ -112,30 +104,14 @@ export class ClusterRestoreJob extends pulumi.ComponentResource {
   declare readonly targetGroupId: pulumi.Output<string | undefined>;
   /** The target's name as Atlas reports it beside `targetClusterName` (not in the OpenAPI). */
   declare readonly targetDeploymentItemName: pulumi.Output<string | undefined>;
-  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
-  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** The moment restored (`pointInTime`). */
   declare readonly pointInTimeUTCSeconds: pulumi.Output<number | undefined>;
   /** The oplog timestamp restored to (`pointInTime`). */
   declare readonly oplogTs: pulumi.Output<number | undefined>;
   /** The oplog increment restored to (`pointInTime`). */
   declare readonly oplogInc: pulumi.Output<number | undefined>;
-  /** Whether the job failed. */
-  declare readonly failed: pulumi.Output<boolean>;
-  /** Whether the job was cancelled. */
-  declare readonly cancelled: pulumi.Output<boolean>;
-  /** Whether the job (its download links) expired. */
-  declare readonly expired: pulumi.Output<boolean>;
-  /** When the job finished (ISO 8601, UTC); a download may never get one. */
-  declare readonly finishedAt: pulumi.Output<string | undefined>;
-  /** When the job's download links expire (ISO 8601, UTC). */
-  declare readonly expiresAt: pulumi.Output<string | undefined>;
-  /** When the snapshot restored was taken (ISO 8601, UTC). */
-  declare readonly timestamp: pulumi.Output<string | undefined>;
   /** The oplog point restored to, once Atlas knows it. */
   declare readonly desiredTimestamp: pulumi.Output<{ date?: string; increment?: number } | undefined>;
-  /** Download links of a `download` job. A secret: encrypted in state, hidden in output. */
-  declare readonly deliveryUrl: pulumi.Output<string[]>;
   /** Download links through private endpoints. A secret. */
   declare readonly privateDownloadDeliveryUrls: pulumi.Output<PrivateDownloadUrl[]>;
   /** Per replica set of a sharded cluster, with each one's download links. A secret. */
@@ -149,9 +125,7 @@ export class ClusterRestoreJob extends pulumi.ComponentResource {
    * @param opts Pulumi resource options; the download links are always added to `additionalSecretOutputs`.
    */
   constructor(name: string, args: ClusterRestoreJobArgs, opts?: RestoreJobOptions) {
-    super(componentType("ClusterRestoreJob"), name, {}, opts);
-    const outputs = startAndWait(
-      this,
+    super(
       {
         kind: "cluster",
         type: "ClusterRestoreJob",
@@ -162,8 +136,6 @@ export class ClusterRestoreJob extends pulumi.ComponentResource {
       args,
       opts,
     );
-    Object.assign(this, outputs);
-    this.registerOutputs(outputs);
   }
 }
 
@@ -172,8 +144,6 @@ export const CLUSTER_SECRETS = ["deliveryUrl", "privateDownloadDeliveryUrls", "c
 
 /** Properties the provider computes, seeded so that Pulumi registers them as outputs. */
 const CLUSTER_OUTPUTS = [
-  "restoreJobId",
-  "status",
   "kind",
   "api",
   "snapshotId",
@@ -182,18 +152,10 @@ const CLUSTER_OUTPUTS = [
   "targetClusterName",
   "targetGroupId",
   "targetDeploymentItemName",
-  "targetReady",
   "pointInTimeUTCSeconds",
   "oplogTs",
   "oplogInc",
-  "failed",
-  "cancelled",
-  "expired",
-  "finishedAt",
-  "expiresAt",
-  "timestamp",
   "desiredTimestamp",
-  "deliveryUrl",
   "privateDownloadDeliveryUrls",
   "components",
   "links",

@@ -3,11 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSnapshot } from "../atlas/cluster-wire";
 import { latestClusterSnapshot } from "../kinds/cluster/snapshot-choice";
 import type { CompletedSnapshot } from "../restore/snapshot-choice";
-import { lookUp, type SnapshotLookupArgs, SnapshotLookupError } from "./snapshot-lookups";
+import { lookUp, lookUpNewest, type SnapshotLookupArgs } from "./snapshot-lookups";
 
 /**
  * Snapshot look-ups for dedicated clusters, run in the program with the provider's credential rules
- * (stack config first, then the environment) and its one-line errors ({@link SnapshotLookupError}). Passing `getLatestClusterSnapshotOutput(...).id` as a
+ * (stack config first, then the environment) and its one-line errors (`SnapshotLookupError`). Passing `getLatestClusterSnapshotOutput(...).id` as a
  * `ClusterRestoreJob`'s `snapshotId` restores again whenever a newer snapshot exists.
  */
 
@@ -20,12 +20,9 @@ export async function getClusterSnapshots(args: SnapshotLookupArgs): Promise<Clu
 
 /** The newest completed snapshot of a dedicated cluster. Rejects when there is none. */
 export async function getLatestClusterSnapshot(args: SnapshotLookupArgs): Promise<CompletedSnapshot> {
-  const what = `the newest completed snapshot of ${described(args)}`;
-  const newest = await lookUp(what, (client) =>
+  return lookUpNewest(described(args), (client) =>
     latestClusterSnapshot(client, args.groupId, args.clusterName),
   );
-  if (!newest) throw new SnapshotLookupError(what, "there is none");
-  return newest;
 }
 
 function described(args: SnapshotLookupArgs): string {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { CollectionSummary } from "../kinds/collection/outputs";
 import type { RestoreJobStatus } from "../restore/job-status";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
+import { RestoreComponent, type RestoreJobOptions } from "./restore-component";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
 
 /**
@@ -80,9 +80,7 @@ export interface CollectionRestoreJobArgs extends RestoreJobWaitArgs {
  * job even when a wait fails, so the next `up` resumes it. Atlas has no cancel for these jobs:
  * `pulumi destroy` only forgets the job and never deletes restored data.
  */
-export class CollectionRestoreJob extends pulumi.ComponentResource {
-  /** Atlas's id of the job. */
-  declare readonly restoreJobId: pulumi.Output<string>;
+export class CollectionRestoreJob extends RestoreComponent {
   /** From `state`: `RUNNING`, then `COMPLETED` (SUCCESSFUL), `FAILED` or `CANCELLED` (CANCELED). */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The job's own state: INITIALIZING, IN_PROGRESS, FINALIZING, SUCCESSFUL, CANCELED or FAILED. */
@@ -97,8 +95,6 @@ export class CollectionRestoreJob extends pulumi.ComponentResource {
   declare readonly snapshotSource: pulumi.Output<"input" | "latest" | "job">;
   /** True when the restore writes into its own source cluster. */
   declare readonly targetIsSource: pulumi.Output<boolean>;
-  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
-  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** When Atlas created the job (ISO 8601, UTC). */
   declare readonly createdAt: pulumi.Output<string | undefined>;
   /** When the job ended (ISO 8601, UTC). */
@@ -126,30 +122,23 @@ export class CollectionRestoreJob extends pulumi.ComponentResource {
    * @param opts Pulumi resource options, passed to the starter and the waiter.
    */
   constructor(name: string, args: CollectionRestoreJobArgs, opts?: RestoreJobOptions) {
-    super(componentType("CollectionRestoreJob"), name, {}, opts);
-    const outputs = startAndWait(
-      this,
+    super(
       { kind: "collection", type: "CollectionRestoreJob", outputs: COLLECTION_OUTPUTS, secretOutputs: [] },
       name,
       args,
       opts,
     );
-    Object.assign(this, outputs);
-    this.registerOutputs(outputs);
   }
 }
 
 /** Properties the provider computes, seeded so that Pulumi registers them as outputs. */
 export const COLLECTION_OUTPUTS = [
-  "restoreJobId",
-  "status",
   "state",
   "kind",
   "api",
   "snapshotId",
   "snapshotSource",
   "targetIsSource",
-  "targetReady",
   "createdAt",
   "finishedAt",
   "errorMessage",

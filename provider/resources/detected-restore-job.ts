@@ -8,7 +8,7 @@ import {
   type ClusterRestoreJobArgs,
   type PrivateDownloadUrl,
 } from "./cluster-restore-job";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
+import { FlaggedRestoreComponent, type RestoreJobOptions } from "./restore-component";
 import { lookUp, type SnapshotLookupArgs } from "./snapshot-lookups";
 
 /**
@@ -38,11 +38,9 @@ export type RestoreJobArgs = ClusterRestoreJobArgs;
  * kind found is recorded in `kind`, so a program written once keeps working as Atlas moves clusters
  * between kinds; a replacement (new `triggers`) looks again.
  */
-export class RestoreJob extends pulumi.ComponentResource {
+export class RestoreJob extends FlaggedRestoreComponent {
   /** What the source was when the job started: `cluster` (dedicated), `flex` or `serverless`. */
   declare readonly kind: pulumi.Output<"cluster" | "flex" | "serverless">;
-  /** Atlas's id of the restore job. */
-  declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The API that owns the job: `cluster`, `flex` or `serverless`. */
@@ -55,22 +53,6 @@ export class RestoreJob extends pulumi.ComponentResource {
   declare readonly targetClusterName: pulumi.Output<string | undefined>;
   /** Project of the target (absent for downloads). */
   declare readonly targetGroupId: pulumi.Output<string | undefined>;
-  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
-  declare readonly targetReady: pulumi.Output<boolean | undefined>;
-  /** Whether the job failed. */
-  declare readonly failed: pulumi.Output<boolean>;
-  /** Whether the job was cancelled. */
-  declare readonly cancelled: pulumi.Output<boolean>;
-  /** Whether the job expired. */
-  declare readonly expired: pulumi.Output<boolean>;
-  /** When the job finished (ISO 8601, UTC). */
-  declare readonly finishedAt: pulumi.Output<string | undefined>;
-  /** When the download links expire (ISO 8601, UTC). */
-  declare readonly expiresAt: pulumi.Output<string | undefined>;
-  /** When the snapshot restored was taken (ISO 8601, UTC). */
-  declare readonly timestamp: pulumi.Output<string | undefined>;
-  /** Download links. A secret. */
-  declare readonly deliveryUrl: pulumi.Output<string[]>;
   /** Private download links (dedicated clusters). A secret. */
   declare readonly privateDownloadDeliveryUrls: pulumi.Output<PrivateDownloadUrl[] | undefined>;
   /** Per replica set of a sharded cluster, with its download links (dedicated clusters). A secret. */
@@ -82,36 +64,22 @@ export class RestoreJob extends pulumi.ComponentResource {
    * @param opts Pulumi resource options; the download links are always added to `additionalSecretOutputs`.
    */
   constructor(name: string, args: RestoreJobArgs, opts?: RestoreJobOptions) {
-    super(componentType("RestoreJob"), name, {}, opts);
-    const outputs = startAndWait(
-      this,
+    super(
       { kind: "detecting", type: "RestoreJob", outputs: DETECTED_OUTPUTS, secretOutputs: CLUSTER_SECRETS },
       name,
       args,
       opts,
     );
-    Object.assign(this, outputs);
-    this.registerOutputs(outputs);
   }
 }
 
 const DETECTED_OUTPUTS = [
   "kind",
-  "restoreJobId",
-  "status",
   "api",
   "snapshotId",
   "snapshotSource",
   "targetClusterName",
   "targetGroupId",
-  "targetReady",
-  "failed",
-  "cancelled",
-  "expired",
-  "finishedAt",
-  "expiresAt",
-  "timestamp",
-  "deliveryUrl",
   "privateDownloadDeliveryUrls",
   "components",
 ];

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { restoreJobProviders } from "../pulumi/serialized-provider";
+import type { RestoreJobStatus } from "../restore/job-status";
 
 /** Options every restore resource takes; those of a custom resource apply to the children. */
 export type RestoreJobOptions = pulumi.ComponentResourceOptions &
@@ -13,13 +14,81 @@ export type RestoreJobOptions = pulumi.ComponentResourceOptions &
     | "deleteBeforeReplace"
   >;
 
+/**
+ * What every restore resource is: a component of a starter and a waiter (see {@link startAndWait}),
+ * whose outputs are theirs.
+ */
+export abstract class RestoreComponent extends pulumi.ComponentResource {
+  /** Atlas's id of the restore job. */
+  declare readonly restoreJobId: pulumi.Output<string>;
+  /** How the job stands; each resource documents how it reads Atlas's answer. */
+  declare readonly status: pulumi.Output<RestoreJobStatus>;
+  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
+
+  /** @param children The resource's kind and type; `outputs` lists those beyond the base classes' own. */
+  protected constructor(children: RestoreChildren, name: string, args: object, opts?: RestoreJobOptions) {
+    super(componentType(children.type), name, {}, opts);
+    const outputs = startAndWait(
+      this,
+      { ...children, outputs: [...RESTORE_OUTPUTS, ...children.outputs] },
+      name,
+      args,
+      opts,
+    );
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
+  }
+}
+
+/** The outputs {@link RestoreComponent} declares. */
+export const RESTORE_OUTPUTS = ["restoreJobId", "status", "targetReady"];
+
+/**
+ * A restore whose Atlas job has no status field, only flags and dates (serverless instances and
+ * dedicated clusters).
+ */
+export abstract class FlaggedRestoreComponent extends RestoreComponent {
+  /** Whether the job failed. */
+  declare readonly failed: pulumi.Output<boolean>;
+  /** Whether the job was cancelled. */
+  declare readonly cancelled: pulumi.Output<boolean>;
+  /** Whether the job (its download links) expired. */
+  declare readonly expired: pulumi.Output<boolean>;
+  /** When the job finished (ISO 8601, UTC); a download may never get one. */
+  declare readonly finishedAt: pulumi.Output<string | undefined>;
+  /** When the job, and its download links, expire (ISO 8601, UTC). */
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
+  /** When the snapshot restored was taken (ISO 8601, UTC). */
+  declare readonly timestamp: pulumi.Output<string | undefined>;
+  /** Download links of a `download` job. A secret: encrypted in state, hidden in output. */
+  declare readonly deliveryUrl: pulumi.Output<string[]>;
+
+  protected constructor(children: RestoreChildren, name: string, args: object, opts?: RestoreJobOptions) {
+    super({ ...children, outputs: [...FLAG_OUTPUTS, ...children.outputs] }, name, args, opts);
+  }
+}
+
+const FLAG_OUTPUTS = [
+  "failed",
+  "cancelled",
+  "expired",
+  "finishedAt",
+  "expiresAt",
+  "timestamp",
+  "deliveryUrl",
+];
+
 /** What a kind's resource class tells {@link startAndWait}. */
 export interface RestoreChildren {
   /** The kind in the provider's table, e.g. `serverless`. */
   readonly kind: string;
   /** The type name of the starter, as version 0.1 named the single resource (e.g. `ServerlessRestoreJob`). */
   readonly type: string;
-  /** The outputs the resource declares; each is seeded so that Pulumi registers it. */
+  /**
+   * The outputs the resource declares; each is seeded so that Pulumi registers it even when the user
+   * leaves the input of the same name out.
+   */
   readonly outputs: readonly string[];
   /** Outputs always secret (download links). */
   readonly secretOutputs: readonly string[];

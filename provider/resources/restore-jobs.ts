@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
+import { FlaggedRestoreComponent, RestoreComponent, type RestoreJobOptions } from "./restore-component";
 
 /** Inputs every restore job resource has: how to wait, and what forces a new restore. */
 export interface RestoreJobWaitArgs {
@@ -31,8 +31,18 @@ export interface RestoreJobWaitArgs {
   triggers?: pulumi.Input<unknown[]>;
 }
 
+/** The moment a `pointInTime` restore goes back to: a time, or a point in the oplog. */
+export interface PointInTimeArgs {
+  /** `pointInTime` only: the moment to restore, in seconds since the epoch; not in the future. */
+  pointInTimeUTCSeconds?: pulumi.Input<number>;
+  /** `pointInTime` only, with `oplogInc`: the oplog timestamp to restore to, in seconds since the epoch. */
+  oplogTs?: pulumi.Input<number>;
+  /** `pointInTime` only, with `oplogTs`: the oplog operation number within that second (from 1). */
+  oplogInc?: pulumi.Input<number>;
+}
+
 /** Inputs of {@link ServerlessRestoreJob}. Checked at preview, before any API call. */
-export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs {
+export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs, PointInTimeArgs {
   /** Project (group) id of the source serverless instance: 24 hexadecimal characters. */
   groupId: pulumi.Input<string>;
   /** Name of the serverless instance whose snapshot is restored. */
@@ -47,12 +57,6 @@ export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs {
    * creation time is restored, and `snapshotId` records which one. Not used with `pointInTime`.
    */
   snapshotId?: pulumi.Input<string>;
-  /** `pointInTime` only: the moment to restore, in seconds since the epoch; not in the future. */
-  pointInTimeUTCSeconds?: pulumi.Input<number>;
-  /** `pointInTime` only, with `oplogInc`: the oplog timestamp to restore to, in seconds since the epoch. */
-  oplogTs?: pulumi.Input<number>;
-  /** `pointInTime` only, with `oplogTs`: the oplog operation number within that second (from 1). */
-  oplogInc?: pulumi.Input<number>;
   /**
    * Instance that receives the data. Required for `automated` and `pointInTime`; for `download` it
    * defaults to the source instance. Equal to the source, it rolls the source back (a warning says so).
@@ -76,9 +80,7 @@ export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs {
  * It is a component of two dynamic resources: one starts the job and returns at once (so Pulumi state
  * holds the job id seconds after Atlas accepts it), the other waits for the job and its target.
  */
-export class ServerlessRestoreJob extends pulumi.ComponentResource {
-  /** Atlas's id of the restore job. */
-  declare readonly restoreJobId: pulumi.Output<string>;
+export class ServerlessRestoreJob extends FlaggedRestoreComponent {
   /** Derived from the job's flags: `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The snapshot restored: the one given, or the newest completed one chosen at creation. */
@@ -96,22 +98,6 @@ export class ServerlessRestoreJob extends pulumi.ComponentResource {
   declare readonly targetClusterName: pulumi.Output<string>;
   /** Project of the target instance. */
   declare readonly targetGroupId: pulumi.Output<string>;
-  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
-  declare readonly targetReady: pulumi.Output<boolean | undefined>;
-  /** Whether the job failed. */
-  declare readonly failed: pulumi.Output<boolean>;
-  /** Whether someone cancelled the job. */
-  declare readonly cancelled: pulumi.Output<boolean>;
-  /** Whether the job expired. */
-  declare readonly expired: pulumi.Output<boolean>;
-  /** When the job completed (ISO 8601, UTC). */
-  declare readonly finishedAt: pulumi.Output<string | undefined>;
-  /** When the job, and its download links, expire (ISO 8601, UTC). */
-  declare readonly expiresAt: pulumi.Output<string | undefined>;
-  /** Time of the snapshot restored (ISO 8601, UTC). */
-  declare readonly timestamp: pulumi.Output<string | undefined>;
-  /** Download links of a `download` job. A secret: encrypted in state, hidden in output. */
-  declare readonly deliveryUrl: pulumi.Output<string[]>;
   /** The oplog point restored to, for `pointInTime` jobs. */
   declare readonly desiredTimestamp: pulumi.Output<{ date?: string; increment?: number } | undefined>;
 
@@ -121,9 +107,7 @@ export class ServerlessRestoreJob extends pulumi.ComponentResource {
    * @param opts Pulumi resource options; `deliveryUrl` is always added to `additionalSecretOutputs`.
    */
   constructor(name: string, args: ServerlessRestoreJobArgs, opts?: RestoreJobOptions) {
-    super(componentType("ServerlessRestoreJob"), name, {}, opts);
-    const outputs = startAndWait(
-      this,
+    super(
       {
         kind: "serverless",
         type: "ServerlessRestoreJob",
@@ -134,8 +118,6 @@ export class ServerlessRestoreJob extends pulumi.ComponentResource {
       args,
       opts,
     );
-    Object.assign(this, outputs);
-    this.registerOutputs(outputs);
   }
 }
 
@@ -144,22 +126,12 @@ export class ServerlessRestoreJob extends pulumi.ComponentResource {
  * the user leaves the input of the same name out.
  */
 const SERVERLESS_OUTPUTS = [
-  "restoreJobId",
-  "targetReady",
   "snapshotId",
   "targetClusterName",
   "targetGroupId",
-  "status",
   "snapshotSource",
   "targetIsSource",
   "api",
-  "failed",
-  "cancelled",
-  "expired",
-  "finishedAt",
-  "expiresAt",
-  "timestamp",
-  "deliveryUrl",
   "desiredTimestamp",
 ] as const;
 
@@ -183,9 +155,7 @@ export interface FlexRestoreJobArgs extends RestoreJobWaitArgs {
  * at once, a waiter): check at preview, wait with progress, the job recorded even when the wait fails,
  * resume on the next `up`, refresh, and forget on delete.
  */
-export class FlexRestoreJob extends pulumi.ComponentResource {
-  /** Atlas's id of the restore job. */
-  declare readonly restoreJobId: pulumi.Output<string>;
+export class FlexRestoreJob extends RestoreComponent {
   /** `RUNNING` (Atlas's PENDING, QUEUED or RUNNING), `COMPLETED` or `FAILED`. */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The API that owns the job: `flex`. */
@@ -196,8 +166,6 @@ export class FlexRestoreJob extends pulumi.ComponentResource {
   declare readonly snapshotId: pulumi.Output<string>;
   /** `input` when `snapshotId` was given, `latest` when the provider chose it, `job` for an adopted job. */
   declare readonly snapshotSource: pulumi.Output<"input" | "latest" | "job">;
-  /** True once the target reported IDLE after the restore (see `waitForTarget`). */
-  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** `RESTORE` (or `DOWNLOAD` for a download job). */
   declare readonly deliveryType: pulumi.Output<string | undefined>;
   /** Name of the source instance, as Atlas reports it. */
@@ -225,27 +193,20 @@ export class FlexRestoreJob extends pulumi.ComponentResource {
    * @param opts Pulumi resource options; `snapshotUrl` is always added to `additionalSecretOutputs`.
    */
   constructor(name: string, args: FlexRestoreJobArgs, opts?: RestoreJobOptions) {
-    super(componentType("FlexRestoreJob"), name, {}, opts);
-    const outputs = startAndWait(
-      this,
+    super(
       { kind: "flex", type: "FlexRestoreJob", outputs: FLEX_OUTPUTS, secretOutputs: ["snapshotUrl"] },
       name,
       args,
       opts,
     );
-    Object.assign(this, outputs);
-    this.registerOutputs(outputs);
   }
 }
 
 const FLEX_OUTPUTS = [
-  "restoreJobId",
   "api",
-  "status",
   "atlasStatus",
   "snapshotId",
   "snapshotSource",
-  "targetReady",
   "deliveryType",
   "instanceName",
   "projectId",

@@ -44,10 +44,9 @@ export async function getLatestSnapshot(
   args: SnapshotLookupArgs & { api?: "serverless" | "flex" },
 ): Promise<CompletedSnapshot> {
   const api = args.api ?? "serverless";
-  const what = `the newest completed snapshot of ${described(api, args)}`;
-  const newest = await lookUp(what, (client) => latestSnapshot(client, api, args.groupId, args.clusterName));
-  if (!newest) throw new SnapshotLookupError(what, "there is none");
-  return newest;
+  return lookUpNewest(described(api, args), (client) =>
+    latestSnapshot(client, api, args.groupId, args.clusterName),
+  );
 }
 
 /** {@link getServerlessSnapshots} for `Input` arguments. */
@@ -116,6 +115,17 @@ export function failureReason(error: unknown): string {
 function described(api: "serverless" | "flex", args: SnapshotLookupArgs): string {
   const kind = api === "serverless" ? "serverless instance" : "flex cluster";
   return `${kind} ${args.clusterName} in project ${args.groupId}`;
+}
+
+/** Looks up the newest completed snapshot of a source, described for messages; rejects when there is none. */
+export async function lookUpNewest(
+  source: string,
+  find: (client: Session["client"]) => Promise<CompletedSnapshot | undefined>,
+): Promise<CompletedSnapshot> {
+  const what = `the newest completed snapshot of ${source}`;
+  const newest = await lookUp(what, find);
+  if (!newest) throw new SnapshotLookupError(what, "there is none");
+  return newest;
 }
 
 /** Runs one look-up in a session of the program's own process, turning any failure into one line. */

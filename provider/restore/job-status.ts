@@ -1,4 +1,4 @@
-import type { FlexRestoreJob, ServerlessRestoreJob } from "../atlas/wire";
+import type { FlexRestoreJob, ServerlessJobWire } from "../atlas/wire";
 import type { JobClass } from "../waiting/poll";
 
 /** A restore job's status as this provider reports it, derived for serverless jobs. */
@@ -9,7 +9,7 @@ export type RestoreJobStatus = "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED" 
  * `finishedAt` is set (the rule MongoDB's Atlas CLI uses); a download job is usable as soon as it has
  * a delivery URL.
  */
-export function serverlessJobStatus(job: ServerlessRestoreJob): RestoreJobStatus {
+export function serverlessJobStatus(job: ServerlessJobWire): RestoreJobStatus {
   if (job.failed) return "FAILED";
   if (job.cancelled) return "CANCELLED";
   if (job.expired) return "EXPIRED";

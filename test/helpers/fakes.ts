@@ -1,9 +1,11 @@
 import type { AxiosAdapter, InternalAxiosRequestConfig } from "axios";
 
 import type { AtlasAuth } from "../../provider/atlas/auth";
-import type { AtlasClient } from "../../provider/atlas/client";
+import { type AtlasClient, createAtlasClient } from "../../provider/atlas/client";
 import type { ClusterRestoreJob, ClusterSnapshot } from "../../provider/atlas/cluster-wire";
-import type { ServerlessRestoreJob } from "../../provider/atlas/wire";
+import { defaultRetryPolicy } from "../../provider/atlas/retry-policy";
+import { createExchange, createHttp } from "../../provider/atlas/transport";
+import type { FlaggedJob, ServerlessJobWire } from "../../provider/atlas/wire";
 import { memoryJournal } from "../../provider/restore/journal";
 import type { Logger, Session } from "../../provider/restore/types";
 import type { Clock } from "../../provider/waiting/clock";
@@ -78,25 +80,41 @@ export function fakeAdapter(answers: FakeAnswer[]): AxiosAdapter & { seen: SeenR
   return Object.assign(adapter, { seen });
 }
 
+/**
+ * An Atlas client over {@link fakeAdapter}: the real transport, signed by {@link fixedAuth}, with the
+ * default retry policy on a fake clock.
+ */
+export function fakeAdapterClient(answers: FakeAnswer[]) {
+  const adapter = fakeAdapter(answers);
+  const send = createHttp({
+    exchange: createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter }),
+    auth: fixedAuth(),
+    retry: defaultRetryPolicy,
+    clock: fakeClock(),
+  });
+  return { client: createAtlasClient(send), adapter };
+}
+
 /** An auth strategy that always signs with a fixed header. */
 export function fixedAuth(header = "Bearer test-token"): AtlasAuth {
   return { describe: () => "service account", authorization: async () => header, unauthorized: () => false };
 }
 
+/** What a serverless and a dedicated restore job both carry while an automated restore runs. */
+const runningFlaggedJob: FlaggedJob = {
+  deliveryType: "automated",
+  snapshotId: "5f0e1d2c3b4a596877665544",
+  targetClusterName: "staging-orders",
+  targetGroupId: "0123456789abcdef01234567",
+  failed: false,
+  cancelled: false,
+  expired: false,
+  timestamp: "2026-11-28T11:00:00Z",
+};
+
 /** A serverless restore job as Atlas returns it, with overrides. */
-export function jobFixture(overrides: Partial<ServerlessRestoreJob> = {}): ServerlessRestoreJob {
-  return {
-    id: "65a1b2c3d4e5f6a7b8c9d0e1",
-    deliveryType: "automated",
-    snapshotId: "5f0e1d2c3b4a596877665544",
-    targetClusterName: "staging-orders",
-    targetGroupId: "0123456789abcdef01234567",
-    failed: false,
-    cancelled: false,
-    expired: false,
-    timestamp: "2026-11-28T11:00:00Z",
-    ...overrides,
-  };
+export function jobFixture(overrides: Partial<ServerlessJobWire> = {}): ServerlessJobWire {
+  return { id: "65a1b2c3d4e5f6a7b8c9d0e1", ...runningFlaggedJob, ...overrides };
 }
 
 /**
@@ -142,16 +160,9 @@ export function fakeAtlasClient(methods: Partial<AtlasClient> = {}): AtlasClient
 export function clusterJobFixture(overrides: Partial<ClusterRestoreJob> = {}): ClusterRestoreJob {
   return {
     id: "65a1b2c3d4e5f6a7b8c9d0e2",
-    deliveryType: "automated",
-    snapshotId: "5f0e1d2c3b4a596877665544",
-    targetClusterName: "staging-orders",
-    targetGroupId: "0123456789abcdef01234567",
-    failed: false,
-    cancelled: false,
-    expired: false,
+    ...runningFlaggedJob,
     deliveryUrl: [],
     desiredTimestamp: { date: null, increment: null, time: null },
-    timestamp: "2026-11-28T11:00:00Z",
     ...overrides,
   };
 }

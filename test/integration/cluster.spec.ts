@@ -1,19 +1,13 @@
 import assert from "node:assert";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
-import { createAtlasAuth } from "../../provider/atlas/auth";
-import { createTokenRequester } from "../../provider/atlas/auth/oauth-token";
-import { createAtlasClient } from "../../provider/atlas/client";
-import { createExchange, createHttp } from "../../provider/atlas/transport";
 import { detectingSpec, noCancelFor } from "../../provider/detection/spec";
 import { cancellableRestore } from "../../provider/kinds/cluster/destroy";
 import { clusterSpec } from "../../provider/kinds/cluster/spec";
-import { readProviderConfig } from "../../provider/pulumi/provider-config";
-import { memoryJournal } from "../../provider/restore/journal";
 import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Lifecycle, Session } from "../../provider/restore/types";
 import { systemClock } from "../../provider/waiting/clock";
-import { contractChecking } from "../helpers/contract-adapter";
+import { contractCheckedSession } from "../helpers/contract-adapter";
 import { asTheEngineRunsIt } from "../helpers/engine";
 
 /**
@@ -47,29 +41,10 @@ describe("integration: dedicated clusters over HTTP against the emulator", funct
 
   beforeEach(async () => {
     emulator = await startEmulator({ restoreDurationMs: 300, snapshotDurationMs: 300 });
-    const account = seed.serviceAccounts[0]!;
-    const config = readProviderConfig(() => undefined, {
-      MONGODB_ATLAS_BASE_URL: emulator.url,
-      MONGODB_ATLAS_CLIENT_ID: account.clientId,
-      MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
-      ATLAS_RESTORE_POLL_MIN_DELAY_MS: "100",
+    session = contractCheckedSession(emulator.url, operations, {
+      info: (m) => messages.push(m),
+      warn: (m) => messages.push(`warning: ${m}`),
     });
-    const exchange = createExchange({
-      baseUrl: config.baseUrl,
-      timeoutMs: config.requestTimeoutMs,
-      adapter: contractChecking(operations),
-    });
-    const auth = createAtlasAuth(config.credentials, {
-      requestToken: createTokenRequester(exchange),
-      clock: systemClock,
-    });
-    session = {
-      client: createAtlasClient(createHttp({ exchange, auth, retry: config.retry, clock: systemClock })),
-      clock: systemClock,
-      poll: config.poll,
-      log: { info: (m) => messages.push(m), warn: (m) => messages.push(`warning: ${m}`) },
-      journal: memoryJournal(),
-    };
     cluster = asTheEngineRunsIt(
       cancellableRestore(
         createLifecycles(clusterSpec, () => session, systemClock),

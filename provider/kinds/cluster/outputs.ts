@@ -1,5 +1,11 @@
 import type { ClusterRestoreJob, PrivateDownloadUrl } from "../../atlas/cluster-wire";
-import { type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
+import {
+  flaggedJobOutputs,
+  previousSnapshot,
+  type SnapshotDecision,
+  type SnapshotSource,
+  withoutUndefined,
+} from "../../restore/job-outputs";
 import type { JobOutputs } from "../../restore/types";
 import type { ClusterRestoreJobInputs } from "./inputs";
 import { clusterJobStatus } from "./status";
@@ -8,21 +14,15 @@ import { clusterJobStatus } from "./status";
 export type ClusterSnapshotSource = SnapshotSource | "new";
 
 /** The snapshot the provider decided to restore, kept in state beside the API's fields. */
-export interface ClusterDecisions {
-  readonly snapshotId: string | undefined;
-  readonly snapshotSource: ClusterSnapshotSource;
-}
+export type ClusterDecisions = SnapshotDecision<ClusterSnapshotSource>;
 
 /** Outputs that hold download links: secrets, never in partial state, logs or plain output. */
 export const CLUSTER_SECRET_OUTPUTS = ["deliveryUrl", "privateDownloadDeliveryUrls", "components"] as const;
 
 /** The decisions recorded in earlier outputs, kept when the job is read again. */
 export function previousDecisions(previous: Record<string, unknown>): ClusterDecisions {
-  const source = previous.snapshotSource;
-  return {
-    snapshotId: typeof previous.snapshotId === "string" ? previous.snapshotId : undefined,
-    snapshotSource: source === "input" || source === "latest" || source === "new" ? source : "job",
-  };
+  const decided = previousSnapshot(previous);
+  return previous.snapshotSource === "new" ? { ...decided, snapshotSource: "new" } : decided;
 }
 
 /** Whether the restore writes into its own source cluster (a rollback). */
@@ -60,14 +60,8 @@ export function clusterOutputs(
     pointInTimeUTCSeconds: job.pointInTimeUTCSeconds ?? inputs.pointInTimeUTCSeconds,
     oplogTs: job.oplogTs ?? inputs.oplogTs,
     oplogInc: job.oplogInc ?? inputs.oplogInc,
-    failed: job.failed ?? false,
-    cancelled: job.cancelled ?? false,
-    expired: job.expired ?? false,
-    finishedAt: job.finishedAt,
-    expiresAt: job.expiresAt,
-    timestamp: job.timestamp,
+    ...flaggedJobOutputs(job),
     desiredTimestamp: desiredTimestampOf(job),
-    deliveryUrl: job.deliveryUrl ?? [],
     privateDownloadDeliveryUrls: privateUrls(job.privateDownloadDeliveryUrls),
     components: (job.components ?? []).map((component) =>
       withoutUndefined({

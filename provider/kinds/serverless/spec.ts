@@ -1,23 +1,13 @@
 import { AtlasApiError } from "../../atlas/errors";
-import type {
-  CreateServerlessRestoreJobRequest,
-  FlexRestoreJob,
-  ServerlessRestoreJob,
-} from "../../atlas/wire";
+import type { CreateServerlessRestoreJobRequest, ServerlessJobWire } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
-import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
-import { flexJobStatus, serverlessJobStatus } from "../../restore/job-status";
+import { previousSnapshot, type SnapshotDecision, type SnapshotSource } from "../../restore/job-outputs";
+import { serverlessJobStatus } from "../../restore/job-status";
 import { latestSnapshot } from "../../restore/snapshot-choice";
-import type {
-  JobOutputs,
-  JobSource,
-  RestoreJobSpec,
-  Session,
-  StartContext,
-  Started,
-} from "../../restore/types";
+import type { JobSource, RestoreJobSpec, Session, StartContext, Started } from "../../restore/types";
 import { chooseFlexSnapshot, createFlexJobOnce } from "../flex/spec";
 import { checkServerlessInputs, serverlessDiffRules, ServerlessRestoreJobInputs } from "./inputs";
+import { isRollback, serverlessOutputs, targetOf } from "./outputs";
 
 /**
  * How a serverless restore job is started, read and recorded. Atlas sunset the serverless endpoints
@@ -43,13 +33,14 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
 
   async adopt(session, inputs, jobId) {
     const source: SnapshotSource = inputs.snapshotId ? "input" : "job";
+    const decisions = { snapshotId: inputs.snapshotId, snapshotSource: source };
     try {
       const job = await session.client.getServerlessRestoreJob(inputs.groupId, inputs.clusterName, jobId);
-      return serverlessOutputs(inputs, job, { snapshotId: inputs.snapshotId, snapshotSource: source });
+      return serverlessOutputs(inputs, { api: "serverless", job }, decisions);
     } catch (error) {
       if (!(await serverlessApiGone(session, inputs, error))) throw error;
       const job = await session.client.getFlexRestoreJob(inputs.groupId, inputs.clusterName, jobId);
-      return outputsFromFlex(inputs, job, { snapshotId: inputs.snapshotId, snapshotSource: source });
+      return serverlessOutputs(inputs, { api: "flex", job }, decisions);
     }
   },
 
@@ -61,14 +52,14 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
         inputs.clusterName,
         previous.restoreJobId,
       );
-      return outputsFromFlex(inputs, job, decisions);
+      return serverlessOutputs(inputs, { api: "flex", job }, decisions);
     }
     const job = await session.client.getServerlessRestoreJob(
       inputs.groupId,
       inputs.clusterName,
       previous.restoreJobId,
     );
-    return serverlessOutputs(inputs, job, decisions);
+    return serverlessOutputs(inputs, { api: "serverless", job }, decisions);
   },
 
   target(session, inputs, outs) {
@@ -78,12 +69,6 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
     return { name, state: async () => (await read(inputs.targetGroupId, name)).stateName };
   },
 };
-
-/** The snapshot the provider decided to restore, kept in state beside the API's fields. */
-interface Decisions {
-  readonly snapshotId: string | undefined;
-  readonly snapshotSource: SnapshotSource;
-}
 
 async function startServerless(
   session: Session,
@@ -108,7 +93,7 @@ async function startServerless(
     log: session.log,
     source: serverlessJobSource(session, inputs.groupId, inputs.clusterName, body),
   });
-  return { outs: serverlessOutputs(inputs, job, decisions), how };
+  return { outs: serverlessOutputs(inputs, { api: "serverless", job }, decisions), how };
 }
 
 /**
@@ -121,7 +106,7 @@ export function serverlessJobSource(
   groupId: string,
   clusterName: string,
   body: CreateServerlessRestoreJobRequest,
-): JobSource<ServerlessRestoreJob> {
+): JobSource<ServerlessJobWire> {
   const { client } = session;
   return {
     list: () => client.listServerlessRestoreJobs(groupId, clusterName),
@@ -172,7 +157,11 @@ async function startThroughFlex(
       ? {}
       : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
   });
-  return { outs: outputsFromFlex(inputs, job, decisions), how, jobNoun: "flex restore job" };
+  return {
+    outs: serverlessOutputs(inputs, { api: "flex", job }, decisions),
+    how,
+    jobNoun: "flex restore job",
+  };
 }
 
 /**
@@ -211,7 +200,10 @@ async function notFound(read: () => Promise<unknown>): Promise<boolean> {
 }
 
 /** The snapshot to restore: the given one, or the newest completed one for automated and download restores. */
-async function chooseSnapshot(session: Session, inputs: ServerlessRestoreJobInputs): Promise<Decisions> {
+async function chooseSnapshot(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+): Promise<SnapshotDecision> {
   if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
   if (inputs.deliveryType === "pointInTime") return { snapshotId: undefined, snapshotSource: "job" };
   const newest = await latestSnapshot(session.client, "serverless", inputs.groupId, inputs.clusterName);
@@ -227,71 +219,4 @@ function warnIfRollback(session: Session, inputs: ServerlessRestoreJobInputs): v
       `restoring into the source instance itself; its current data will be replaced: ${inputs.clusterName}`,
     );
   }
-}
-
-function targetOf(inputs: ServerlessRestoreJobInputs): string {
-  return inputs.targetClusterName ?? inputs.clusterName;
-}
-
-function isRollback(inputs: ServerlessRestoreJobInputs): boolean {
-  return targetOf(inputs) === inputs.clusterName && inputs.targetGroupId === inputs.groupId;
-}
-
-/**
- * The outputs recorded in state: the inputs as given, the decisions taken, and the API's fields one by
- * one (never the payload spread wholesale, so nothing unexpected lands in state).
- */
-export function serverlessOutputs(
-  inputs: ServerlessRestoreJobInputs,
-  job: ServerlessRestoreJob,
-  decisions: Decisions,
-): JobOutputs {
-  return withoutUndefined({
-    ...inputs,
-    restoreJobId: job.id,
-    status: serverlessJobStatus(job),
-    api: "serverless",
-    snapshotId: job.snapshotId ?? decisions.snapshotId,
-    snapshotSource: decisions.snapshotSource,
-    targetIsSource: isRollback(inputs),
-    targetClusterName: job.targetClusterName ?? targetOf(inputs),
-    targetGroupId: job.targetGroupId ?? inputs.targetGroupId,
-    failed: job.failed ?? false,
-    cancelled: job.cancelled ?? false,
-    expired: job.expired ?? false,
-    finishedAt: job.finishedAt,
-    expiresAt: job.expiresAt,
-    timestamp: job.timestamp,
-    deliveryUrl: job.deliveryUrl ?? [],
-    desiredTimestamp: job.desiredTimestamp
-      ? withoutUndefined({ date: job.desiredTimestamp.date, increment: job.desiredTimestamp.increment })
-      : undefined,
-  });
-}
-
-/** A Flex job that stands in for a serverless one, recorded in the serverless resource's shape. */
-export function outputsFromFlex(
-  inputs: ServerlessRestoreJobInputs,
-  job: FlexRestoreJob,
-  decisions: Decisions,
-): JobOutputs {
-  const status = flexJobStatus(job);
-  return withoutUndefined({
-    ...inputs,
-    restoreJobId: job.id,
-    status,
-    api: "flex",
-    snapshotId: job.snapshotId ?? decisions.snapshotId,
-    snapshotSource: decisions.snapshotSource,
-    targetIsSource: isRollback(inputs),
-    targetClusterName: job.targetDeploymentItemName ?? targetOf(inputs),
-    targetGroupId: job.targetProjectId ?? inputs.targetGroupId,
-    failed: status === "FAILED",
-    cancelled: false,
-    expired: false,
-    finishedAt: job.restoreFinishedDate,
-    expiresAt: job.expirationDate,
-    timestamp: job.snapshotFinishedDate,
-    deliveryUrl: job.snapshotUrl ? [job.snapshotUrl] : [],
-  });
 }

@@ -1,24 +1,10 @@
 import assert from "node:assert";
 
-import { createAtlasClient } from "../../../provider/atlas/client";
 import { AtlasDecodeError } from "../../../provider/atlas/errors";
-import { defaultRetryPolicy } from "../../../provider/atlas/retry-policy";
-import { createExchange, createHttp } from "../../../provider/atlas/transport";
-import { fakeAdapter, type FakeAnswer, fakeClock, fixedAuth, jobFixture } from "../../helpers/fakes";
+import { fakeAdapterClient, jobFixture } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
 const BASE = `/api/atlas/v2/groups/${GROUP}/serverless`;
-
-function setup(answers: FakeAnswer[]) {
-  const adapter = fakeAdapter(answers);
-  const send = createHttp({
-    exchange: createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter }),
-    auth: fixedAuth(),
-    retry: defaultRetryPolicy,
-    clock: fakeClock(),
-  });
-  return { client: createAtlasClient(send), adapter };
-}
 
 const snapshot = (n: number) => ({
   id: n.toString(16).padStart(24, "0"),
@@ -28,7 +14,7 @@ const snapshot = (n: number) => ({
 
 describe("Atlas client", () => {
   it("creates a serverless restore job with a non-idempotent POST of the given body", async () => {
-    const { client, adapter } = setup([{ status: 200, body: jobFixture() }]);
+    const { client, adapter } = fakeAdapterClient([{ status: 200, body: jobFixture() }]);
     const body = { deliveryType: "automated" as const, targetClusterName: "stage", targetGroupId: GROUP };
     const job = await client.createServerlessRestoreJob(GROUP, "prod", body);
     assert.strictEqual(job.id, jobFixture().id);
@@ -38,7 +24,7 @@ describe("Atlas client", () => {
   });
 
   it("gets one job by id", async () => {
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       { status: 200, body: jobFixture({ finishedAt: "2026-11-28T12:00:00Z" }) },
     ]);
     const job = await client.getServerlessRestoreJob(GROUP, "prod", "65a1b2c3d4e5f6a7b8c9d0e1");
@@ -48,7 +34,7 @@ describe("Atlas client", () => {
 
   it("pages through every snapshot", async () => {
     const all = Array.from({ length: 150 }, (_, n) => snapshot(n));
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       { status: 200, body: { results: all.slice(0, 100), totalCount: 150 } },
       { status: 200, body: { results: all.slice(100), totalCount: 150 } },
     ]);
@@ -61,14 +47,14 @@ describe("Atlas client", () => {
 
   it("stops after a full last page when the total says so", async () => {
     const all = Array.from({ length: 100 }, (_, n) => snapshot(n));
-    const { client, adapter } = setup([{ status: 200, body: { results: all, totalCount: 100 } }]);
+    const { client, adapter } = fakeAdapterClient([{ status: 200, body: { results: all, totalCount: 100 } }]);
     assert.strictEqual((await client.listServerlessSnapshots(GROUP, "prod")).length, 100);
     assert.strictEqual(adapter.seen.length, 1);
   });
 
   it("keeps paging while pages are full when the answer gives no totalCount", async () => {
     const all = Array.from({ length: 230 }, (_, n) => snapshot(n));
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       { status: 200, body: { results: all.slice(0, 100) } },
       { status: 200, body: { results: all.slice(100, 200) } },
       { status: 200, body: { results: all.slice(200) } },
@@ -79,7 +65,7 @@ describe("Atlas client", () => {
 
   it("stops at an empty page when there is no totalCount", async () => {
     const all = Array.from({ length: 100 }, (_, n) => snapshot(n));
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       { status: 200, body: { results: all } },
       { status: 200, body: { results: [] } },
     ]);
@@ -88,7 +74,7 @@ describe("Atlas client", () => {
   });
 
   it("lists restore jobs and reads an instance", async () => {
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       { status: 200, body: { results: [jobFixture()], totalCount: 1 } },
       { status: 200, body: { name: "stage", stateName: "IDLE", extra: "ignored" } },
     ]);
@@ -102,7 +88,9 @@ describe("Atlas client", () => {
   });
 
   it("rejects an answer of the wrong shape, naming the path but not the value", async () => {
-    const { client } = setup([{ status: 200, body: { id: 42, deliveryUrl: ["https://secret.example/dl"] } }]);
+    const { client } = fakeAdapterClient([
+      { status: 200, body: { id: 42, deliveryUrl: ["https://secret.example/dl"] } },
+    ]);
     const error = await client.getServerlessRestoreJob(GROUP, "prod", "x").catch((e: unknown) => e);
     assert.ok(error instanceof AtlasDecodeError);
     assert.deepStrictEqual(error.problems, ["id: expected string"]);

@@ -1,26 +1,12 @@
 import assert from "node:assert";
 
-import { createAtlasClient } from "../../../provider/atlas/client";
 import { AtlasApiError } from "../../../provider/atlas/errors";
-import { defaultRetryPolicy } from "../../../provider/atlas/retry-policy";
-import { createExchange, createHttp } from "../../../provider/atlas/transport";
-import { fakeAdapter, type FakeAnswer, fakeClock, fixedAuth } from "../../helpers/fakes";
+import { fakeAdapterClient } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
 const JOB = "65a1b2c3d4e5f6a7b8c9d0e2";
 const BASE = `/api/atlas/v2/groups/${GROUP}/clusters/prod`;
 const BACKUP = "application/vnd.atlas.2023-01-01+json";
-
-function setup(answers: FakeAnswer[]) {
-  const adapter = fakeAdapter(answers);
-  const send = createHttp({
-    exchange: createExchange({ baseUrl: "https://atlas.test", timeoutMs: 1000, adapter }),
-    auth: fixedAuth(),
-    retry: defaultRetryPolicy,
-    clock: fakeClock(),
-  });
-  return { client: createAtlasClient(send), adapter };
-}
 
 describe("Atlas client: dedicated clusters", () => {
   it("decodes a real create answer (200, null timestamp parts, fields beyond the spec)", async () => {
@@ -35,7 +21,7 @@ describe("Atlas client: dedicated clusters", () => {
       targetDeploymentItemName: "stage",
       links: [{ rel: "self", href: "https://cloud.mongodb.com/api/atlas/v2/x" }],
     };
-    const { client, adapter } = setup([{ status: 200, body: answer }]);
+    const { client, adapter } = fakeAdapterClient([{ status: 200, body: answer }]);
     const body = {
       deliveryType: "automated" as const,
       snapshotId: JOB,
@@ -53,7 +39,7 @@ describe("Atlas client: dedicated clusters", () => {
   });
 
   it("never repeats a restore POST after a server error", async () => {
-    const { client, adapter } = setup([{ status: 503 }, { status: 200, body: { id: JOB } }]);
+    const { client, adapter } = fakeAdapterClient([{ status: 503 }, { status: 200, body: { id: JOB } }]);
     await assert.rejects(
       client.createClusterRestoreJob(GROUP, "prod", { deliveryType: "download" }),
       (e: unknown) => e instanceof AtlasApiError && e.status === 503,
@@ -62,7 +48,7 @@ describe("Atlas client: dedicated clusters", () => {
   });
 
   it("cancels with DELETE (204, no body), and repeats it after a server error", async () => {
-    const { client, adapter } = setup([{ status: 503 }, { status: 204 }]);
+    const { client, adapter } = fakeAdapterClient([{ status: 503 }, { status: 204 }]);
     await client.cancelClusterRestoreJob(GROUP, "prod", JOB);
     assert.deepStrictEqual(
       adapter.seen.map((r) => `${r.method} ${r.url} ${r.headers.accept}`),
@@ -72,7 +58,7 @@ describe("Atlas client: dedicated clusters", () => {
 
   it("reports a 405 refusal with Atlas's error code", async () => {
     const refusal = { error: 405, errorCode: "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED" };
-    const { client } = setup([{ status: 405, body: refusal }]);
+    const { client } = fakeAdapterClient([{ status: 405, body: refusal }]);
     await assert.rejects(client.cancelClusterRestoreJob(GROUP, "prod", JOB), {
       status: 405,
       errorCode: "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED",
@@ -84,7 +70,7 @@ describe("Atlas client: dedicated clusters", () => {
       id: n.toString(16).padStart(24, "0"),
       status: "completed",
     }));
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       { status: 200, body: { results: snapshots.slice(0, 100), totalCount: 120 } },
       { status: 200, body: { results: snapshots.slice(100), totalCount: 120 } },
       { status: 200, body: { results: [{ id: JOB }], totalCount: 1 } },
@@ -102,7 +88,7 @@ describe("Atlas client: dedicated clusters", () => {
   });
 
   it("takes an on-demand snapshot (200, queued) and reads replica-set and sharded snapshots", async () => {
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       {
         status: 200,
         body: { id: JOB, status: "queued", frequencyType: "ondemand", snapshotType: "onDemand" },
@@ -126,7 +112,7 @@ describe("Atlas client: dedicated clusters", () => {
   });
 
   it("reads a cluster with the 2024-08-05 media type", async () => {
-    const { client, adapter } = setup([
+    const { client, adapter } = fakeAdapterClient([
       { status: 200, body: { name: "prod", stateName: "IDLE", clusterType: "SHARDED" } },
     ]);
     const cluster = await client.getCluster(GROUP, "prod");

@@ -3,6 +3,7 @@ import assert from "node:assert";
 import { checkCollectionInputs, CollectionRestoreJobInputs } from "../../../provider/kinds/collection/inputs";
 import { collectionOutputs } from "../../../provider/kinds/collection/outputs";
 import { COLLECTION_OUTPUTS } from "../../../provider/resources/collection-restore-job";
+import { RESTORE_OUTPUTS } from "../../../provider/resources/restore-component";
 
 describe("CollectionRestoreJob outputs", () => {
   it("registers every output the provider computes, and no other", () => {
@@ -37,6 +38,9 @@ describe("CollectionRestoreJob outputs", () => {
       (key) => !Object.hasOwn(decoded.right, key) || key === "snapshotId",
     );
     // `targetReady` is the lifecycle's, set once the target reports IDLE.
-    assert.deepStrictEqual([...computed, "targetReady"].sort(), [...COLLECTION_OUTPUTS].sort());
+    assert.deepStrictEqual(
+      [...computed, "targetReady"].sort(),
+      [...RESTORE_OUTPUTS, ...COLLECTION_OUTPUTS].sort(),
+    );
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert";
 
 import { serverlessDiffRules } from "../../../provider/kinds/serverless/inputs";
 import { diffInputs, sameValue } from "../../../provider/restore/input-diff";
+import { NO_CHANGE, replace, UPDATE } from "../../helpers/diff-results";
 
 const G = "0123456789abcdef01234567";
 const OTHER_G = "fedcba9876543210fedcba98";
@@ -28,10 +29,6 @@ const olds = {
   restoreJobId: "j",
   status: "COMPLETED",
 };
-
-const NO_CHANGE = { changes: false, deleteBeforeReplace: false };
-const UPDATE = { changes: true, deleteBeforeReplace: false };
-const replace = (...replaces: string[]) => ({ changes: true, replaces, deleteBeforeReplace: false });
 
 describe("diff", () => {
   it("sees no change when nothing changed, the resolved snapshot included", () => {

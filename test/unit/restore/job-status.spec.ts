@@ -1,6 +1,6 @@
 import assert from "node:assert";
 
-import type { FlexRestoreJob, ServerlessRestoreJob } from "../../../provider/atlas/wire";
+import type { FlexRestoreJob, ServerlessJobWire } from "../../../provider/atlas/wire";
 import {
   classifyStatus,
   flexJobStatus,
@@ -11,7 +11,7 @@ import {
 describe("restore job state", () => {
   describe("serverless jobs (no status field)", () => {
     const T = "2026-11-28T12:05:00Z";
-    const cases: [string, Omit<ServerlessRestoreJob, "id">, RestoreJobStatus][] = [
+    const cases: [string, Omit<ServerlessJobWire, "id">, RestoreJobStatus][] = [
       ["just created", {}, "RUNNING"],
       ["with every flag false", { failed: false, cancelled: false, expired: false }, "RUNNING"],
       ["finished", { finishedAt: T }, "COMPLETED"],

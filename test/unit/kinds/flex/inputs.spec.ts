@@ -8,6 +8,7 @@ import {
 } from "../../../../provider/kinds/flex/inputs";
 import { diffInputs } from "../../../../provider/restore/input-diff";
 import { UNKNOWN } from "../../../../provider/restore/input-fields";
+import { NO_CHANGE, replace, UPDATE } from "../../../helpers/diff-results";
 
 const GROUP = "0123456789abcdef01234567";
 const OTHER_GROUP = "fedcba9876543210fedcba98";
@@ -210,9 +211,6 @@ describe("flex restore job inputs", () => {
       restoreJobId: "j",
       status: "COMPLETED",
     };
-    const NO_CHANGE = { changes: false, deleteBeforeReplace: false };
-    const UPDATE = { changes: true, deleteBeforeReplace: false };
-    const replace = (...replaces: string[]) => ({ changes: true, replaces, deleteBeforeReplace: false });
 
     it("sees no change when nothing changed, the snapshot chosen as the latest included", () => {
       assert.deepStrictEqual(diffInputs(olds, news, flexDiffRules), NO_CHANGE);
