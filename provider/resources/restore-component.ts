@@ -55,7 +55,7 @@ export function startAndWait(
   const starter = new RestoreChild(
     providers.start,
     name,
-    { ...seeds, ...args, resourceName: name },
+    { ...seeds, forecast: undefined, ...args, resourceName: name },
     {
       ...childOptions,
       ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
@@ -66,10 +66,12 @@ export function startAndWait(
     children.type,
   ) as unknown as Record<string, pulumi.Output<unknown>>;
   const job = pulumi
-    .all([starter.restoreJobId, starter.api, starter.snapshotId, starter.snapshotSource])
-    .apply(([restoreJobId, api, snapshotId, snapshotSource]) =>
+    .all([starter.restoreJobId, starter.api, starter.snapshotId, starter.snapshotSource, starter.forecast])
+    .apply(([restoreJobId, api, snapshotId, snapshotSource, forecast]) =>
       Object.fromEntries(
-        Object.entries({ restoreJobId, api, snapshotId, snapshotSource }).filter(([, v]) => v !== undefined),
+        Object.entries({ restoreJobId, api, snapshotId, snapshotSource, forecast }).filter(
+          ([, v]) => v !== undefined,
+        ),
       ),
     );
   const waiter = new RestoreChild(

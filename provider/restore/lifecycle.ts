@@ -2,7 +2,7 @@ import { formatDecodeErrors } from "../atlas/decode-report";
 import { AtlasApiError, AtlasDecodeError } from "../atlas/errors";
 import type { Clock } from "../waiting/clock";
 import { type PollResult, pollUntil } from "../waiting/poll";
-import { scheduleFor } from "../waiting/schedule";
+import { type Forecast, forecastOf, scheduleFor } from "../waiting/schedule";
 import { isTransient } from "./at-most-once";
 import {
   PollAbortedError,
@@ -37,12 +37,16 @@ const PROGRESS_EVERY_MS = 30_000;
  */
 export const INTERNAL_INPUTS = ["resourceName", "job"] as const;
 
-/** What the waiter receives from the starter: the job and the decisions `fetch` keeps. */
+/**
+ * What the waiter receives from the starter: the job, the decisions `fetch` keeps, and when the job
+ * should finish (from the source's earlier jobs, for kinds whose API reports their start and finish).
+ */
 export interface StartedJob {
   readonly restoreJobId: string;
   readonly api?: string;
   readonly snapshotId?: string;
   readonly snapshotSource?: string;
+  readonly forecast?: Forecast;
 }
 
 /**
@@ -138,7 +142,8 @@ export function createLifecycles<I extends CommonInputs>(
         forget: () => s.journal.delete(key),
       });
       // No wait here: returning now lets the engine write the job id to state.
-      return { id: started.outs.restoreJobId, outs: { ...started.outs, ...internalOf(raw) } };
+      const forecast = started.forecast ? { forecast: started.forecast } : {};
+      return { id: started.outs.restoreJobId, outs: { ...started.outs, ...internalOf(raw), ...forecast } };
     },
 
     async update(_id, olds, news) {
@@ -252,7 +257,8 @@ export function createLifecycles<I extends CommonInputs>(
       const s = scoped(raw);
       // This step runs only once the engine recorded the starter, job id included.
       forget(s, raw, false);
-      const job = raw.job as StartedJob;
+      const { forecast: _kept, ...job } = raw.job as StartedJob;
+      // The forecast stays in `job` (an internal input) alone: outputs need it only there.
       const recorded = { ...userInputs(raw), ...job, ...internalOf(raw), status: "RUNNING" } as JobOutputs;
       const outs = await settle(s, inputs, recorded, raw.__provider, true);
       return { id: job.restoreJobId, outs: withoutFlag(outs) };
@@ -336,6 +342,8 @@ async function waitForJob<I extends CommonInputs>(
   let lastReport = 0;
   let lastStatus = outs.status;
   let last = outs;
+  // The forecast counts from the job's start: a wait resumed by a later `up` keeps the job's plan.
+  const forecast = forecastOf((outs.job as StartedJob | undefined)?.forecast);
   return pollUntil({
     // A poll that fails for a passing reason (network, 5xx, 429) is just another "still running".
     check: async () => {
@@ -351,7 +359,8 @@ async function waitForJob<I extends CommonInputs>(
     },
     classify: (job) => classifyStatus(job.status),
     clock: s.clock,
-    schedule: scheduleFor(s.poll),
+    schedule: scheduleFor(s.poll, forecast),
+    ...(forecast ? { startedAtMs: forecast.startedAt } : {}),
     maxWaitMs: inputs.waitTimeoutSeconds * 1000,
     checkFirst: false,
     onCheck: (job, elapsedMs) => {

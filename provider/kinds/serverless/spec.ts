@@ -1,4 +1,5 @@
 import { AtlasApiError } from "../../atlas/errors";
+import { flexForecast } from "../../atlas/job-history";
 import type {
   CreateServerlessRestoreJobRequest,
   FlexRestoreJob,
@@ -166,13 +167,19 @@ async function startThroughFlex(
   const decisions = await chooseFlexSnapshot(session, inputs.groupId, inputs.clusterName, inputs.snapshotId);
   warnIfRollback(session, inputs);
   const download = inputs.deliveryType === "download";
-  const { job, how } = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
+  const { job, how, listed } = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
     snapshotId: decisions.snapshotId,
     ...(download
       ? {}
       : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
   });
-  return { outs: outputsFromFlex(inputs, job, decisions), how, jobNoun: "flex restore job" };
+  const forecast = flexForecast(job, listed, session.clock.now());
+  return {
+    outs: outputsFromFlex(inputs, job, decisions),
+    how,
+    jobNoun: "flex restore job",
+    ...(forecast ? { forecast } : {}),
+  };
 }
 
 /**
