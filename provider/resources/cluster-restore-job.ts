@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
+import {
+  componentType,
+  NO_COMPONENT_OUTPUTS,
+  type RestoreJobOptions,
+  startAndWait,
+} from "./restore-component";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
 
 /** Download links reachable through a private endpoint (AWS PrivateLink). */
@@ -163,7 +168,7 @@ export class ClusterRestoreJob extends pulumi.ComponentResource {
       opts,
     );
     Object.assign(this, outputs);
-    this.registerOutputs(outputs);
+    this.registerOutputs(NO_COMPONENT_OUTPUTS);
   }
 }
 

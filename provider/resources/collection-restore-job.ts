@@ -2,7 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { CollectionSummary } from "../kinds/collection/outputs";
 import type { RestoreJobStatus } from "../restore/job-status";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
+import {
+  componentType,
+  NO_COMPONENT_OUTPUTS,
+  type RestoreJobOptions,
+  startAndWait,
+} from "./restore-component";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
 
 /**
@@ -135,7 +140,7 @@ export class CollectionRestoreJob extends pulumi.ComponentResource {
       opts,
     );
     Object.assign(this, outputs);
-    this.registerOutputs(outputs);
+    this.registerOutputs(NO_COMPONENT_OUTPUTS);
   }
 }
 

@@ -8,7 +8,12 @@ import {
   type ClusterRestoreJobArgs,
   type PrivateDownloadUrl,
 } from "./cluster-restore-job";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
+import {
+  componentType,
+  NO_COMPONENT_OUTPUTS,
+  type RestoreJobOptions,
+  startAndWait,
+} from "./restore-component";
 import { lookUp, type SnapshotLookupArgs } from "./snapshot-lookups";
 
 /**
@@ -91,7 +96,7 @@ export class RestoreJob extends pulumi.ComponentResource {
       opts,
     );
     Object.assign(this, outputs);
-    this.registerOutputs(outputs);
+    this.registerOutputs(NO_COMPONENT_OUTPUTS);
   }
 }
 

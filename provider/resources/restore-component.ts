@@ -87,6 +87,13 @@ export function startAndWait(
   );
 }
 
+/**
+ * What a restore's component records as its own outputs in state: nothing. Its properties are the
+ * children's outputs, which state already holds (the waiter's, and the starter's job id); a third copy
+ * per restore would only grow the checkpoint the engine writes after every step.
+ */
+export const NO_COMPONENT_OUTPUTS: Readonly<Record<string, never>> = Object.freeze({});
+
 /** One of a restore's dynamic resources; the class exists because `dynamic.Resource` is abstract. */
 class RestoreChild extends pulumi.dynamic.Resource {}
 

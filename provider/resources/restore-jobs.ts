@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { componentType, type RestoreJobOptions, startAndWait } from "./restore-component";
+import {
+  componentType,
+  NO_COMPONENT_OUTPUTS,
+  type RestoreJobOptions,
+  startAndWait,
+} from "./restore-component";
 
 /** Inputs every restore job resource has: how to wait, and what forces a new restore. */
 export interface RestoreJobWaitArgs {
@@ -135,7 +140,7 @@ export class ServerlessRestoreJob extends pulumi.ComponentResource {
       opts,
     );
     Object.assign(this, outputs);
-    this.registerOutputs(outputs);
+    this.registerOutputs(NO_COMPONENT_OUTPUTS);
   }
 }
 
@@ -234,7 +239,7 @@ export class FlexRestoreJob extends pulumi.ComponentResource {
       opts,
     );
     Object.assign(this, outputs);
-    this.registerOutputs(outputs);
+    this.registerOutputs(NO_COMPONENT_OUTPUTS);
   }
 }
 

@@ -38,6 +38,13 @@ const PROGRESS_EVERY_MS = 30_000;
 export const INTERNAL_INPUTS = ["resourceName", "job"] as const;
 
 /**
+ * The job's fields the starter keeps beside its inputs: what its `delete` and `read` need (status,
+ * which API and kind own the job, the snapshot decisions `fetch` keeps) and what it hands the waiter.
+ * The rest of what Atlas reports lives in the waiter's state alone.
+ */
+const STARTER_OUTPUTS = ["restoreJobId", "status", "api", "kind", "snapshotId", "snapshotSource", "forecast"];
+
+/**
  * What the waiter receives from the starter: the job, the decisions `fetch` keeps, and when the job
  * should finish (from the source's earlier jobs, for kinds whose API reports their start and finish).
  */
@@ -143,19 +150,22 @@ export function createLifecycles<I extends CommonInputs>(
       });
       // No wait here: returning now lets the engine write the job id to state.
       const forecast = started.forecast ? { forecast: started.forecast } : {};
-      return { id: started.outs.restoreJobId, outs: { ...started.outs, ...internalOf(raw), ...forecast } };
+      const outs = { ...started.outs, ...internalOf(raw), ...forecast };
+      return { id: started.outs.restoreJobId, outs: starterState(outs, inputs) };
     },
 
     async update(_id, olds, news) {
       // Only the provider's code or settings changed (anything else replaces): no Atlas call.
       forget(session(), olds, true);
-      return { outs: { ...olds, ...inputsOf(news, rules), ...internalOf(news) } };
+      const outs = { ...olds, ...inputsOf(news, rules), ...internalOf(news) };
+      return { outs: starterState(outs, decodeInputs(news)) };
     },
 
     async read(id, props) {
       const s = session();
       forget(s, props, true);
-      return refresh(s, id, props);
+      const result = await refresh(s, id, props);
+      return result.props ? { id, props: starterState(result.props, decodeInputs(props)) } : result;
     },
 
     async delete(id, props) {
@@ -444,6 +454,20 @@ function hintFor(cause: Error): string {
 
 function prefixed(log: Logger, name: string): Logger {
   return { info: (m) => log.info(`${name}: ${m}`), warn: (m) => log.warn(`${name}: ${m}`) };
+}
+
+/**
+ * What the starter records: the provider, its inputs (as its outputs report them, which `diff`
+ * compares) and {@link STARTER_OUTPUTS}; state written by version 0.1 or by a refresh sheds the rest.
+ */
+function starterState(outs: Record<string, unknown>, inputs: object): Record<string, unknown> {
+  const keep = new Set<string>([
+    "__provider",
+    ...INTERNAL_INPUTS,
+    ...STARTER_OUTPUTS,
+    ...Object.keys(inputs),
+  ]);
+  return Object.fromEntries(Object.entries(outs).filter(([key]) => keep.has(key)));
 }
 
 /** The user's inputs among outputs or new inputs, minus the provider and the internal inputs. */
