@@ -7,12 +7,8 @@ import { createSession } from "../../provider/pulumi/provider-process";
 import { memoryJournal } from "../../provider/restore/journal";
 import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Clock } from "../../provider/waiting/clock";
-import {
-  defaultSchedule,
-  type Forecast,
-  type PollSchedule,
-  predictedSchedule,
-} from "../../provider/waiting/schedule";
+import { defaultSchedule, type Forecast, predictedSchedule } from "../../provider/waiting/schedule";
+import { checkTimes } from "../../provider/waiting/simulate";
 
 /**
  * Waiting from history over real HTTP: once a Flex cluster has restored twice, the next restore's
@@ -25,16 +21,6 @@ const S = 1_000;
 const MIN = 60 * S;
 const LENGTH_MS = 10 * MIN;
 const START = Date.UTC(2026, 10, 30, 9);
-
-/** Check times of a schedule (ms since the job's start) up to the first at or after `finishMs`. */
-function checkTimes(schedule: PollSchedule, finishMs: number): number[] {
-  const times: number[] = [];
-  for (let now = 0, waits = 0; now < finishMs; waits++) {
-    now += schedule({ waits, elapsedMs: now, random: 0 });
-    times.push(now);
-  }
-  return times;
-}
 
 describe("integration: waiting from the source's earlier Flex restores", function () {
   this.timeout(60_000);

@@ -11,9 +11,9 @@ import {
   defaultSchedule,
   type Forecast,
   forecastFrom,
-  type PollSchedule,
   predictedSchedule,
 } from "../../../provider/waiting/schedule";
+import { checkTimes } from "../../../provider/waiting/simulate";
 import { fakeAtlasClient, fakeClock } from "../../helpers/fakes";
 
 /**
@@ -29,17 +29,6 @@ const S = 1_000;
 const MIN = 60 * S;
 const START = Date.UTC(2026, 10, 28, 12);
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** The check times of a schedule (ms since the start) up to and including the first at or after `finishMs`. */
-function checkTimes(schedule: PollSchedule, finishMs: number): number[] {
-  const times: number[] = [];
-  let now = 0;
-  for (let waits = 0; now < finishMs; waits++) {
-    now += schedule({ waits, elapsedMs: now, random: 0 });
-    times.push(now);
-  }
-  return times;
-}
 
 /** A session over `client`, on the planned schedule, with a fake clock that sleeps move. */
 function sessionOver(clock: ReturnType<typeof fakeClock>, client: Session["client"]): Session {
@@ -109,6 +98,14 @@ function flexClient(
   });
 }
 
+/** The flex lifecycles over {@link flexClient}, with its clock and the reads it records. */
+function flexRestore(earlier: readonly number[], lengthMs: number) {
+  const clock = fakeClock(START, 0);
+  const reads: number[] = [];
+  const client = flexClient(clock, earlier, lengthMs, reads);
+  return { clock, reads, lifecycles: createLifecycles(flexSpec, () => sessionOver(clock, client), clock) };
+}
+
 const flexRaw = {
   groupId: GROUP,
   name: "prod-orders",
@@ -133,13 +130,7 @@ describe("waiting from history (simulated time)", () => {
   ];
   for (const { label, earlier, lengthMs } of cases) {
     it(`a Flex restore polls on the forecast's schedule from the job's start: ${label}`, async () => {
-      const clock = fakeClock(START, 0);
-      const reads: number[] = [];
-      const lifecycles = createLifecycles(
-        flexSpec,
-        () => sessionOver(clock, flexClient(clock, earlier, lengthMs, reads)),
-        clock,
-      );
+      const { reads, lifecycles } = flexRestore(earlier, lengthMs);
       const { forecast, inputs } = await startThenWait(lifecycles, flexRaw);
       const result = await lifecycles.wait.create(inputs);
       const expected = forecastFrom(
@@ -164,10 +155,7 @@ describe("waiting from history (simulated time)", () => {
   ];
   for (const { label, earlier } of plainCases) {
     it(`without a usable history a Flex restore waits on the default schedule: ${label}`, async () => {
-      const clock = fakeClock(START, 0);
-      const reads: number[] = [];
-      const client = flexClient(clock, earlier, 10 * MIN, reads);
-      const lifecycles = createLifecycles(flexSpec, () => sessionOver(clock, client), clock);
+      const { reads, lifecycles } = flexRestore(earlier, 10 * MIN);
       const { forecast, inputs } = await startThenWait(lifecycles, flexRaw);
       assert.strictEqual(forecast, undefined);
       await lifecycles.wait.create(inputs);
@@ -178,13 +166,7 @@ describe("waiting from history (simulated time)", () => {
   it("a wait resumed by a later up keeps the plan counted from the job's start", async () => {
     const earlier = [20 * MIN, 20 * MIN, 20 * MIN];
     const lengthMs = 20 * MIN;
-    const clock = fakeClock(START, 0);
-    const reads: number[] = [];
-    const lifecycles = createLifecycles(
-      flexSpec,
-      () => sessionOver(clock, flexClient(clock, earlier, lengthMs, reads)),
-      clock,
-    );
+    const { clock, reads, lifecycles } = flexRestore(earlier, lengthMs);
     const { inputs: waiterInputs, job } = await startThenWait(lifecycles, {
       ...flexRaw,
       waitTimeoutSeconds: 300,
