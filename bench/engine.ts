@@ -7,6 +7,8 @@ import { sampleTree, type TreeUsage } from "./process-tree";
 
 /** One `pulumi` command of the bench: what it took and what its process tree used. */
 export interface CommandRun {
+  /** When the command was spawned, epoch ms. */
+  readonly startedAtMs: number;
   readonly wallMs: number;
   readonly usage: TreeUsage;
   /** One-minute load average before and after. */
@@ -33,7 +35,7 @@ export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.Proc
       const wallMs = Date.now() - started;
       if (code !== 0)
         reject(new Error(`pulumi ${args.join(" ")} exited with ${code}:\n${output.slice(-4000)}`));
-      else resolve({ wallMs, usage, load: [loadBefore, loadavg()[0]!] });
+      else resolve({ startedAtMs: started, wallMs, usage, load: [loadBefore, loadavg()[0]!] });
     });
   });
 }

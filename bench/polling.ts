@@ -1,13 +1,21 @@
 import { seededRandom } from "../emulator/faults";
+import type { CollectionRestoreJob } from "../provider/atlas/collection-wire";
+import { collectionForecast, flexForecast } from "../provider/atlas/job-history";
+import type { FlexRestoreJob } from "../provider/atlas/wire";
 import { pollUntil } from "../provider/waiting/poll";
-import { defaultSchedule, geometricSchedule, type PollSchedule } from "../provider/waiting/schedule";
+import {
+  defaultSchedule,
+  type Forecast,
+  geometricSchedule,
+  type PollSchedule,
+  predictedSchedule,
+} from "../provider/waiting/schedule";
 import {
   finishTimes,
   fixedPoller,
   lowerBound,
   meanOutcome,
   meanOver,
-  meanWithHistory,
   type Outcome,
   simulate,
 } from "../provider/waiting/simulate";
@@ -59,6 +67,75 @@ async function previousOutcome(finishMs: number, seed: number): Promise<Outcome>
   return { calls: result.checks, delayMs: now - finishMs };
 }
 
+/** Earlier jobs of the source each simulated job is forecast from. */
+const EARLIER_JOBS = 5;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Mean outcome of a kind's forecast over {@link finishTimes}: for each job, `EARLIER_JOBS` earlier
+ * jobs of its source as the kind's API lists them (lengths spread ±20 % like its own, drawn from a
+ * seeded generator), turned into a forecast by the provider's own conversion for that kind.
+ */
+function withHistory(
+  nominalMs: number,
+  forecast: (lengths: readonly number[], random: () => number) => Forecast | undefined,
+): Outcome {
+  const random = seededRandom(7);
+  return meanOutcome(
+    finishTimes(nominalMs).map((finish) => {
+      const lengths = Array.from({ length: EARLIER_JOBS }, () => nominalMs * (0.8 + 0.4 * random()));
+      const predicted = forecast(lengths, random);
+      if (predicted === undefined) throw new Error("simulated history predicted nothing");
+      return simulate(predictedSchedule(predicted), finish);
+    }),
+  );
+}
+
+/** Flex: completed restores with `restoreScheduledDate` and `restoreFinishedDate`. */
+function flexWithHistory(nominalMs: number): Outcome {
+  return withHistory(nominalMs, (lengths) => {
+    const past: FlexRestoreJob[] = lengths.map((ms, i) => ({
+      id: `past-${i}`,
+      status: "COMPLETED",
+      deliveryType: "RESTORE",
+      restoreScheduledDate: iso(i * 86_400_000),
+      restoreFinishedDate: iso(i * 86_400_000 + ms),
+    }));
+    const job: FlexRestoreJob = { id: "new", deliveryType: "RESTORE", restoreScheduledDate: iso(0) };
+    return flexForecast(job, past, 0);
+  });
+}
+
+/**
+ * Collection restores: earlier jobs of half to twice this job's documents, each taking time in
+ * proportion to its documents (times the ±20 % spread); the forecast scales by `totalDocuments`.
+ */
+function collectionWithHistory(nominalMs: number): Outcome {
+  const DOCUMENTS = 1_000_000;
+  const common = {
+    targetClusterName: "t",
+    targetGroupId: "g",
+    writeStrategy: "CREATE_NEW",
+    indexStrategy: "ALL",
+  } as const;
+  return withHistory(nominalMs, (lengths, random) => {
+    const past: CollectionRestoreJob[] = lengths.map((ms, i) => {
+      const share = 0.5 + 1.5 * random();
+      return {
+        ...common,
+        id: `past-${i}`,
+        state: "SUCCESSFUL",
+        totalDocuments: Math.round(DOCUMENTS * share),
+        createdAt: iso(i * 86_400_000),
+        finishedAt: iso(i * 86_400_000 + Math.round(ms * share)),
+      };
+    });
+    const job: CollectionRestoreJob = { ...common, id: "new", createdAt: iso(0), totalDocuments: DOCUMENTS };
+    return collectionForecast(job, past, 0);
+  });
+}
+
 /** One row of the polling table. */
 export interface PollingRow {
   readonly label: string;
@@ -67,8 +144,12 @@ export interface PollingRow {
   readonly previous: Outcome;
   readonly peers: readonly Outcome[];
   readonly lowerBoundOurs: Outcome;
+  /** Flex restores forecast from the source's earlier restores. */
   readonly history: Outcome;
   readonly lowerBoundHistory: Outcome;
+  /** Collection restores forecast from earlier ones, scaled by their documents. */
+  readonly collectionHistory: Outcome;
+  readonly lowerBoundCollectionHistory: Outcome;
 }
 
 /** Every row, plus the worst cases of a sweep from 5 min to 6 h (401 finish times per length). */
@@ -76,7 +157,8 @@ export async function polling() {
   const rows: PollingRow[] = [];
   for (const { label, ms } of LENGTHS) {
     const ours = meanOver(defaultSchedule, ms);
-    const history = meanWithHistory(ms);
+    const history = flexWithHistory(ms);
+    const collectionHistory = collectionWithHistory(ms);
     const previous = meanOutcome(await Promise.all(finishTimes(ms).map((t, i) => previousOutcome(t, i + 1))));
     rows.push({
       label,
@@ -87,6 +169,8 @@ export async function polling() {
       lowerBoundOurs: meanOver(lowerBound(ms, ours.calls), ms),
       history,
       lowerBoundHistory: meanOver(lowerBound(ms, history.calls), ms),
+      collectionHistory,
+      lowerBoundCollectionHistory: meanOver(lowerBound(ms, collectionHistory.calls), ms),
     });
   }
   let worstDelayMs = 0;

@@ -15,8 +15,10 @@ export interface EngineRun {
    * out, a component's children counted with it); read in the first repetition only.
    */
   readonly stateBytesPerResource?: number;
-  /** Resources in state per user-facing resource (more than 1 for a component); first repetition only. */
+  /** Resources in state per user-facing resource (3 for a restore: component, starter, waiter); first repetition only. */
   readonly stateResourcesPerResource?: number;
+  /** Bytes per user-facing resource by state resource type (the component and each child apart); first repetition only. */
+  readonly stateBytesByType?: Readonly<Record<string, number>>;
   /** Characters of one serialized provider (`__provider`); first repetition only. */
   readonly providerChars?: number;
   /** Atlas API requests the emulator logged, 429s among them, and create POSTs refused. */
@@ -25,6 +27,9 @@ export interface EngineRun {
   readonly throttledPosts: number;
   /** Time from the first to the last logged API request, ms. */
   readonly requestWindowMs: number;
+  /** From the start of `pulumi up` to the first API request, and from the last one to its exit, ms. */
+  readonly beforeFirstRequestMs?: number;
+  readonly afterLastRequestMs?: number;
 }
 
 /** What one bench run measured, as written to results.json. */

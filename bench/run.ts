@@ -168,8 +168,10 @@ async function engine(deadline: number) {
       ...(destroy ? { destroy } : {}),
       ...(exported
         ? {
+            // Every state resource a restore adds counts: its component, starter and waiter.
             stateBytesPerResource: resources.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / count,
             stateResourcesPerResource: resources.length / count,
+            stateBytesByType: bytesByType(resources, count),
             providerChars: typeof provider === "string" ? provider.length : 0,
           }
         : {}),
@@ -177,6 +179,12 @@ async function engine(deadline: number) {
       throttled: api.filter((r) => r.status === 429).length,
       throttledPosts: api.filter((r) => r.status === 429 && r.method === "POST").length,
       requestWindowMs: times.length > 1 ? Math.max(...times) - Math.min(...times) : 0,
+      ...(times.length > 0
+        ? {
+            beforeFirstRequestMs: Math.min(...times) - up.startedAtMs,
+            afterLastRequestMs: up.startedAtMs + up.wallMs - Math.max(...times),
+          }
+        : {}),
     });
     console.error(`bench: ${label}: up ${(up.wallMs / 1000).toFixed(1)} s, load ${up.load[0].toFixed(1)}`);
   };
@@ -196,6 +204,13 @@ async function engine(deadline: number) {
     await emulator.close();
   }
   return { runs, skipped, failed, tarball: tarball.slice(tarball.lastIndexOf("/") + 1) };
+}
+
+/** Bytes per user-facing resource of each state resource type. */
+function bytesByType(resources: readonly { type: string }[], count: number): Record<string, number> {
+  const bytes: Record<string, number> = {};
+  for (const r of resources) bytes[r.type] = (bytes[r.type] ?? 0) + JSON.stringify(r).length / count;
+  return bytes;
 }
 
 async function main(): Promise<void> {

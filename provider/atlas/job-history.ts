@@ -1,4 +1,5 @@
-import type { PastJob } from "../waiting/schedule";
+import { type Forecast, forecastFrom, type PastJob } from "../waiting/schedule";
+import type { CollectionRestoreJob } from "./collection-wire";
 import type { FlexRestoreJob, ServerlessJobWire } from "./wire";
 
 /**
@@ -18,6 +19,52 @@ export function flexJobHistory(jobs: readonly FlexRestoreJob[]): PastJob[] {
 }
 
 /**
+ * The forecast of a Flex restore from the other jobs of its source; none for a download, which
+ * restores' lengths do not predict.
+ */
+export function flexForecast(
+  job: FlexRestoreJob,
+  listed: readonly FlexRestoreJob[],
+  nowMs: number,
+): Forecast | undefined {
+  if (job.deliveryType === "DOWNLOAD") return undefined;
+  const others = listed.filter((j) => j.id !== job.id);
+  return forecastFrom(flexJobHistory(others), job.restoreScheduledDate, nowMs);
+}
+
+/**
+ * Collection restores that succeeded, each with its start (`createdAt`), finish (`finishedAt`) and
+ * `totalDocuments`, which scales an earlier length to this job's documents.
+ */
+export function collectionJobHistory(jobs: readonly CollectionRestoreJob[]): PastJob[] {
+  return jobs
+    .filter((job) => job.state === "SUCCESSFUL")
+    .map((job) => ({
+      startedAt: job.createdAt ?? undefined,
+      finishedAt: job.finishedAt ?? undefined,
+      ...(job.totalDocuments ? { size: job.totalDocuments } : {}),
+    }));
+}
+
+/** The forecast of a collection restore from the other collection restores of its source cluster. */
+export function collectionForecast(
+  job: CollectionRestoreJob,
+  listed: readonly CollectionRestoreJob[],
+  nowMs: number,
+): Forecast | undefined {
+  const others = listed.filter((j) => j.id !== job.id);
+  return forecastFrom(
+    collectionJobHistory(others),
+    job.createdAt ?? undefined,
+    nowMs,
+    job.totalDocuments ?? undefined,
+  );
+}
+
+/**
+ * Dedicated-cluster restore jobs, like serverless ones, report `finishedAt` but no start (`timestamp`
+ * is the snapshot's), so they give no history either: such a restore waits on the default schedule.
+ *
  * Serverless restore jobs report when they finished (`finishedAt`) but not when they started
  * (`timestamp` is the snapshot's time), so they give no usable history: a serverless restore waits on
  * the default schedule.

@@ -69,6 +69,13 @@ export interface LimiterState {
   /** Nothing goes out before this time (a 429's `Retry-After`), ms. */
   blockedUntil: number;
   inFlight: number;
+  /** Requests let through so far; each request's number is the count when it went out. */
+  admitted: number;
+  /**
+   * Number of the latest-admitted request whose answer set `tokens`. An answer to an earlier request
+   * that arrives after it is stale: the server counted later requests before answering it.
+   */
+  newestApplied: number;
   consumed: number;
   anchor: Observation | undefined;
   /** Sums over every rate sample: refilled tokens and the time they took. */
@@ -86,6 +93,8 @@ export function initialLimiterState(now: number): LimiterState {
     ratePerMs: undefined,
     blockedUntil: 0,
     inFlight: 0,
+    admitted: 0,
+    newestApplied: 0,
     consumed: 0,
     anchor: undefined,
     refilled: 0,
@@ -101,14 +110,15 @@ const MIN_SAMPLE_MS = 1_000;
 
 /**
  * Whether one request may go out at `now`, and if not, how long until it may be asked again
- * (undefined: wait for an answer in flight). Takes the request's token when it says yes.
+ * (undefined: wait for an answer in flight). Takes the request's token when it says yes, and numbers
+ * the request (`seq`, to hand back to {@link observe} with its answer).
  */
 export function admit(
   state: LimiterState,
   now: number,
   options: Required<RateLimiterOptions>,
   urgent = false,
-): { go: true } | { go: false; waitMs: number | undefined } {
+): { go: true; seq: number } | { go: false; waitMs: number | undefined } {
   if (now < state.blockedUntil) return { go: false, waitMs: state.blockedUntil - now };
   if (state.mode === "unlimited") return take(state);
   // Until the first answer says whether there is a limit, one request at a time: sending a whole
@@ -128,8 +138,8 @@ export function admit(
       waitMs: Math.max(1, Math.ceil((needed - state.tokens) / (state.ratePerMs * options.headroom))),
     };
   }
-  // Spent and the rate unknown: wait for answers in flight, then probe with one request after a pause.
-  if (state.inFlight > 0) return { go: false, waitMs: undefined };
+  // Spent and the rate unknown: probe with one request once a pause has passed since the last answer.
+  // Answers in flight may bring news sooner, but one held up (a slow server) must not stall the rest.
   if (now - state.at >= options.probeMs) {
     state.at = now;
     return take(state);
@@ -137,9 +147,10 @@ export function admit(
   return { go: false, waitMs: options.probeMs - (now - state.at) };
 }
 
-function take(state: LimiterState): { go: true } {
+function take(state: LimiterState): { go: true; seq: number } {
   state.inFlight += 1;
-  return { go: true };
+  state.admitted += 1;
+  return { go: true, seq: state.admitted };
 }
 
 function refill(state: LimiterState, now: number, headroom: number): void {
@@ -148,12 +159,16 @@ function refill(state: LimiterState, now: number, headroom: number): void {
   state.at = now;
 }
 
-/** Learns from one answer of a request that {@link admit} let through. */
+/**
+ * Learns from one answer of a request that {@link admit} let through as number `seq` (default: the
+ * latest admitted).
+ */
 export function observe(
   state: LimiterState,
   answer: LimiterAnswer,
   now: number,
   retryAfterMs?: number,
+  seq: number = state.admitted,
 ): void {
   state.inFlight = Math.max(0, state.inFlight - 1);
   if (answer.status === 429) {
@@ -182,6 +197,11 @@ export function observe(
   state.mode = "limited";
   if (limit !== undefined) state.limit = limit;
   if (answer.status !== undefined) state.consumed += 1;
+  // Answers travel back on separate connections and may overtake each other. One that reports an
+  // older moment of the bucket than an answer already applied would hand back tokens that later
+  // requests spent (the cause of refused creates under a burst): the newer figure stands.
+  if (seq < state.newestApplied) return;
+  state.newestApplied = seq;
   learnRate(state, { at: now, remaining, consumed: state.consumed });
   // Requests still in flight will take their tokens from what this answer reports.
   state.tokens = remaining - state.inFlight;
@@ -217,8 +237,8 @@ export function createRateLimiter(
 ): RequestLimiter {
   const options = { probeMs: tuning.probeMs ?? 1_000, headroom: tuning.headroom ?? 0.95 };
   const state = initialLimiterState(clock.now());
-  const urgent: (() => void)[] = [];
-  const normal: (() => void)[] = [];
+  const urgent: ((seq: number) => void)[] = [];
+  const normal: ((seq: number) => void)[] = [];
   let timer: { due: number } | undefined;
 
   const pump = (): void => {
@@ -228,7 +248,7 @@ export function createRateLimiter(
         if (decision.waitMs !== undefined) schedule(decision.waitMs);
         return;
       }
-      (urgent.shift() ?? normal.shift())!();
+      (urgent.shift() ?? normal.shift())!(decision.seq);
     }
   };
   const schedule = (waitMs: number): void => {
@@ -253,15 +273,17 @@ export function createRateLimiter(
         };
       }
       return new Promise<Release>((resolve) => {
-        let released = false;
-        const release: Release = (answer) => {
-          if (released) return;
-          released = true;
-          const now = clock.now();
-          observe(state, answer, now, answer.status === 429 ? retryAfterMs(answer, now) : undefined);
-          pump();
+        const admitted = (seq: number) => {
+          let released = false;
+          resolve((answer) => {
+            if (released) return;
+            released = true;
+            const now = clock.now();
+            observe(state, answer, now, answer.status === 429 ? retryAfterMs(answer, now) : undefined, seq);
+            pump();
+          });
         };
-        (request.urgent ? urgent : normal).push(() => resolve(release));
+        (request.urgent ? urgent : normal).push(admitted);
         pump();
       });
     },

@@ -37,7 +37,7 @@ export abstract class RestoreComponent extends pulumi.ComponentResource {
       opts,
     );
     Object.assign(this, outputs);
-    this.registerOutputs(outputs);
+    this.registerOutputs(NO_COMPONENT_OUTPUTS);
   }
 }
 
@@ -124,7 +124,7 @@ export function startAndWait(
   const starter = new RestoreChild(
     providers.start,
     name,
-    { ...seeds, ...args, resourceName: name },
+    { ...seeds, forecast: undefined, ...args, resourceName: name },
     {
       ...childOptions,
       ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
@@ -135,10 +135,12 @@ export function startAndWait(
     children.type,
   ) as unknown as Record<string, pulumi.Output<unknown>>;
   const job = pulumi
-    .all([starter.restoreJobId, starter.api, starter.snapshotId, starter.snapshotSource])
-    .apply(([restoreJobId, api, snapshotId, snapshotSource]) =>
+    .all([starter.restoreJobId, starter.api, starter.snapshotId, starter.snapshotSource, starter.forecast])
+    .apply(([restoreJobId, api, snapshotId, snapshotSource, forecast]) =>
       Object.fromEntries(
-        Object.entries({ restoreJobId, api, snapshotId, snapshotSource }).filter(([, v]) => v !== undefined),
+        Object.entries({ restoreJobId, api, snapshotId, snapshotSource, forecast }).filter(
+          ([, v]) => v !== undefined,
+        ),
       ),
     );
   const waiter = new RestoreChild(
@@ -153,6 +155,13 @@ export function startAndWait(
     children.outputs.map((key) => [key, key === "restoreJobId" ? starter.restoreJobId! : waiter[key]!]),
   );
 }
+
+/**
+ * What a restore's component records as its own outputs in state: nothing. Its properties are the
+ * children's outputs, which state already holds (the waiter's, and the starter's job id); a third copy
+ * per restore would only grow the checkpoint the engine writes after every step.
+ */
+export const NO_COMPONENT_OUTPUTS: Readonly<Record<string, never>> = Object.freeze({});
 
 /** One of a restore's dynamic resources; the class exists because `dynamic.Resource` is abstract. */
 class RestoreChild extends pulumi.dynamic.Resource {}

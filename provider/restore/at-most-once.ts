@@ -36,6 +36,11 @@ export interface CreateOnceOptions<J extends { id: string }> extends StartContex
 export interface CreatedOnce<J> {
   readonly job: J;
   readonly how: Exclude<StartOutcome, "existing">;
+  /**
+   * The source's jobs as listed before anything was started: what earlier restores took, at no extra
+   * request (see `atlas/job-history.ts`).
+   */
+  readonly listed: readonly J[];
 }
 
 /**
@@ -57,12 +62,12 @@ export async function createAtMostOnce<J extends { id: string }>(
       `an earlier run started this restore and stopped before recording it; adopting it: ${earlier.id}`,
     );
     options.remember({ ...pending, jobId: earlier.id });
-    return { job: earlier, how: "journal" };
+    return { job: earlier, how: "journal", listed: jobs };
   }
   const running = jobs.find((job) => matches(source, job, "strict") && source.running(job));
   if (running) {
     log.warn(`a restore job with the same intent is already running; adopting it: ${running.id}`);
-    return { job: running, how: "running" };
+    return { job: running, how: "running", listed: jobs };
   }
 
   const attempt: PendingIntent = {
@@ -77,7 +82,7 @@ export async function createAtMostOnce<J extends { id: string }>(
     try {
       const job = await source.create();
       options.remember({ ...attempt, posts: post, jobId: job.id });
-      return { job, how: "started" };
+      return { job, how: "started", listed: jobs };
     } catch (error) {
       if (!isAmbiguous(error)) {
         // Only a first POST refused outright proves that this attempt created nothing.
@@ -90,7 +95,7 @@ export async function createAtMostOnce<J extends { id: string }>(
           `the request that started the restore got no clear answer, but the job exists; adopting it: ${created.id}`,
         );
         options.remember({ ...attempt, posts: post, jobId: created.id });
-        return { job: created, how: "ambiguous" };
+        return { job: created, how: "ambiguous", listed: jobs };
       }
       if (post >= MAX_POSTS) throw error;
       log.info(

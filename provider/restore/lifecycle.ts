@@ -2,7 +2,7 @@ import { formatDecodeErrors } from "../atlas/decode-report";
 import { AtlasApiError, AtlasDecodeError } from "../atlas/errors";
 import type { Clock } from "../waiting/clock";
 import { type PollResult, pollUntil } from "../waiting/poll";
-import { scheduleFor } from "../waiting/schedule";
+import { type Forecast, forecastOf, scheduleFor } from "../waiting/schedule";
 import { isTransient } from "./at-most-once";
 import {
   PollAbortedError,
@@ -37,12 +37,23 @@ const PROGRESS_EVERY_MS = 30_000;
  */
 export const INTERNAL_INPUTS = ["resourceName", "job"] as const;
 
-/** What the waiter receives from the starter: the job and the decisions `fetch` keeps. */
+/**
+ * The job's fields the starter keeps beside its inputs: what its `delete` and `read` need (status,
+ * which API and kind own the job, the snapshot decisions `fetch` keeps) and what it hands the waiter.
+ * The rest of what Atlas reports lives in the waiter's state alone.
+ */
+const STARTER_OUTPUTS = ["restoreJobId", "status", "api", "kind", "snapshotId", "snapshotSource", "forecast"];
+
+/**
+ * What the waiter receives from the starter: the job, the decisions `fetch` keeps, and when the job
+ * should finish (from the source's earlier jobs, for kinds whose API reports their start and finish).
+ */
 export interface StartedJob {
   readonly restoreJobId: string;
   readonly api?: string;
   readonly snapshotId?: string;
   readonly snapshotSource?: string;
+  readonly forecast?: Forecast;
 }
 
 /**
@@ -138,19 +149,23 @@ export function createLifecycles<I extends CommonInputs>(
         forget: () => s.journal.delete(key),
       });
       // No wait here: returning now lets the engine write the job id to state.
-      return { id: started.outs.restoreJobId, outs: { ...started.outs, ...internalOf(raw) } };
+      const forecast = started.forecast ? { forecast: started.forecast } : {};
+      const outs = { ...started.outs, ...internalOf(raw), ...forecast };
+      return { id: started.outs.restoreJobId, outs: starterState(outs, inputs) };
     },
 
     async update(_id, olds, news) {
       // Only the provider's code or settings changed (anything else replaces): no Atlas call.
       forget(session(), olds, true);
-      return { outs: { ...olds, ...inputsOf(news, rules), ...internalOf(news) } };
+      const outs = { ...olds, ...inputsOf(news, rules), ...internalOf(news) };
+      return { outs: starterState(outs, decodeInputs(news)) };
     },
 
     async read(id, props) {
       const s = session();
       forget(s, props, true);
-      return refresh(s, id, props);
+      const result = await refresh(s, id, props);
+      return result.props ? { id, props: starterState(result.props, decodeInputs(props)) } : result;
     },
 
     async delete(id, props) {
@@ -252,7 +267,8 @@ export function createLifecycles<I extends CommonInputs>(
       const s = scoped(raw);
       // This step runs only once the engine recorded the starter, job id included.
       forget(s, raw, false);
-      const job = raw.job as StartedJob;
+      const { forecast: _kept, ...job } = raw.job as StartedJob;
+      // The forecast stays in `job` (an internal input) alone: outputs need it only there.
       const recorded = { ...userInputs(raw), ...job, ...internalOf(raw), status: "RUNNING" } as JobOutputs;
       const outs = await settle(s, inputs, recorded, raw.__provider, true);
       return { id: job.restoreJobId, outs: withoutFlag(outs) };
@@ -336,6 +352,8 @@ async function waitForJob<I extends CommonInputs>(
   let lastReport = 0;
   let lastStatus = outs.status;
   let last = outs;
+  // The forecast counts from the job's start: a wait resumed by a later `up` keeps the job's plan.
+  const forecast = forecastOf((outs.job as StartedJob | undefined)?.forecast);
   return pollUntil({
     // A poll that fails for a passing reason (network, 5xx, 429) is just another "still running".
     check: async () => {
@@ -351,7 +369,8 @@ async function waitForJob<I extends CommonInputs>(
     },
     classify: (job) => classifyStatus(job.status),
     clock: s.clock,
-    schedule: scheduleFor(s.poll),
+    schedule: scheduleFor(s.poll, forecast),
+    ...(forecast ? { startedAtMs: forecast.startedAt } : {}),
     maxWaitMs: inputs.waitTimeoutSeconds * 1000,
     checkFirst: false,
     onCheck: (job, elapsedMs) => {
@@ -435,6 +454,20 @@ function hintFor(cause: Error): string {
 
 function prefixed(log: Logger, name: string): Logger {
   return { info: (m) => log.info(`${name}: ${m}`), warn: (m) => log.warn(`${name}: ${m}`) };
+}
+
+/**
+ * What the starter records: the provider, its inputs (as its outputs report them, which `diff`
+ * compares) and {@link STARTER_OUTPUTS}; state written by version 0.1 or by a refresh sheds the rest.
+ */
+function starterState(outs: Record<string, unknown>, inputs: object): Record<string, unknown> {
+  const keep = new Set<string>([
+    "__provider",
+    ...INTERNAL_INPUTS,
+    ...STARTER_OUTPUTS,
+    ...Object.keys(inputs),
+  ]);
+  return Object.fromEntries(Object.entries(outs).filter(([key]) => keep.has(key)));
 }
 
 /** The user's inputs among outputs or new inputs, minus the provider and the internal inputs. */

@@ -3,7 +3,7 @@ import type * as t from "io-ts";
 
 import type { AtlasClient } from "../atlas/client";
 import type { Clock } from "../waiting/clock";
-import type { PollSettings } from "../waiting/schedule";
+import type { Forecast, PollSettings } from "../waiting/schedule";
 import type { DiffRules } from "./input-diff";
 import type { Failure } from "./input-fields";
 import type { RestoreJobStatus } from "./job-status";
@@ -107,6 +107,8 @@ export interface Started {
   readonly how: StartOutcome;
   /** What kind of job it is when not the resource's own, e.g. `flex restore job` after a fallback. */
   readonly jobNoun?: string;
+  /** When the job should finish, from the source's earlier jobs, where the kind's API tells. */
+  readonly forecast?: Forecast;
 }
 
 /** Outputs of every restore job resource that the lifecycle itself relies on. */

@@ -89,14 +89,17 @@ export interface Prediction {
   readonly basedOn: number;
 }
 
-/** One earlier job of the same source: when it started and finished, and the snapshot's size. */
+/** One earlier job of the same source: when it started and finished, and how much it restored. */
 export interface PastJob {
-  /** Epoch ms, or an ISO 8601 date (Flex `restoreScheduledDate`). */
+  /** Epoch ms, or an ISO 8601 date (Flex `restoreScheduledDate`, collection `createdAt`). */
   readonly startedAt: number | string | undefined;
-  /** Epoch ms, or an ISO 8601 date (Flex `restoreFinishedDate`). */
+  /** Epoch ms, or an ISO 8601 date (Flex `restoreFinishedDate`, collection `finishedAt`). */
   readonly finishedAt: number | string | undefined;
-  /** Size of the restored snapshot, bytes, when known (serverless `storageSizeBytes`). */
-  readonly sizeBytes?: number;
+  /**
+   * How much it restored, when known, in a unit shared with the job being predicted (a collection
+   * restore's `totalDocuments`).
+   */
+  readonly size?: number;
 }
 
 /** Fewest earlier jobs a prediction rests on: one could be an outlier. */
@@ -108,18 +111,16 @@ const MIN_MARGIN = 0.05;
 /**
  * Predicts a job's length from earlier jobs of the same source, or undefined when there are too few
  * usable ones (a start or finish missing, unreadable, or out of order). When both this job's and the
- * earlier jobs' snapshot sizes are known, each earlier length is scaled by the size ratio first.
+ * earlier jobs' sizes are known, each earlier length is scaled by the size ratio first.
  */
-export function predictDuration(history: readonly PastJob[], sizeBytes?: number): Prediction | undefined {
+export function predictDuration(history: readonly PastJob[], size?: number): Prediction | undefined {
   const lengths: number[] = [];
   for (const job of history) {
     const started = toMs(job.startedAt);
     const finished = toMs(job.finishedAt);
     if (started === undefined || finished === undefined || finished <= started) continue;
     const scale =
-      sizeBytes !== undefined && job.sizeBytes !== undefined && job.sizeBytes > 0
-        ? sizeBytes / job.sizeBytes
-        : 1;
+      size !== undefined && size > 0 && job.size !== undefined && job.size > 0 ? size / job.size : 1;
     lengths.push((finished - started) * scale);
   }
   if (lengths.length < MIN_HISTORY) return undefined;
@@ -136,6 +137,45 @@ export function predictDuration(history: readonly PastJob[], sizeBytes?: number)
     highMs: high + margin,
     basedOn: lengths.length,
   };
+}
+
+/**
+ * What the starter hands the waiter through state: the predicted window of a job, and when the job
+ * started (epoch ms), so that a wait resumed by a later `up` keeps the job's plan.
+ */
+export interface Forecast extends Prediction {
+  readonly startedAt: number;
+}
+
+/**
+ * The forecast of a job started at `startedAt` (epoch ms, or the ISO date Atlas reports; `nowMs` when
+ * it says none) from earlier jobs of its source, or undefined when they predict nothing.
+ */
+export function forecastFrom(
+  history: readonly PastJob[],
+  startedAt: number | string | undefined,
+  nowMs: number,
+  size?: number,
+): Forecast | undefined {
+  const prediction = predictDuration(history, size);
+  if (prediction === undefined) return undefined;
+  return {
+    expectedMs: Math.round(prediction.expectedMs),
+    lowMs: Math.round(prediction.lowMs),
+    highMs: Math.round(prediction.highMs),
+    basedOn: prediction.basedOn,
+    startedAt: toMs(startedAt) ?? nowMs,
+  };
+}
+
+/** A {@link Forecast} read back from state, or undefined when it is missing or anything in it is off. */
+export function forecastOf(value: unknown): Forecast | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { expectedMs, lowMs, highMs, basedOn, startedAt } = value as Record<string, unknown>;
+  const numbers = [expectedMs, lowMs, highMs, basedOn, startedAt];
+  if (!numbers.every((n) => typeof n === "number" && Number.isFinite(n))) return undefined;
+  const f = { expectedMs, lowMs, highMs, basedOn, startedAt } as Forecast;
+  return f.lowMs >= 0 && f.lowMs <= f.expectedMs && f.expectedMs <= f.highMs ? f : undefined;
 }
 
 function toMs(value: number | string | undefined): number | undefined {

@@ -22,6 +22,16 @@ export function simulate(schedule: PollSchedule, finishMs: number, random: () =>
   }
 }
 
+/** The check times of `schedule` (ms since the start), up to and including the first at or after `finishMs`. */
+export function checkTimes(schedule: PollSchedule, finishMs: number): number[] {
+  const times: number[] = [];
+  for (let now = 0, waits = 0; now < finishMs; waits++) {
+    now += schedule({ waits, elapsedMs: now, random: 0 });
+    times.push(now);
+  }
+  return times;
+}
+
 /** A fixed-interval poller, as other Atlas tools have: first check after `firstMs`, then every `everyMs`. */
 export function fixedPoller(firstMs: number, everyMs: number): PollSchedule {
   return plannedSchedule([firstMs], everyMs);

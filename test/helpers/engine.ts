@@ -20,7 +20,7 @@ export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
       const started = await start.create(inputs);
       const outs = started.outs as Record<string, unknown>;
       const job = Object.fromEntries(
-        ["restoreJobId", "api", "snapshotId", "snapshotSource"]
+        ["restoreJobId", "api", "snapshotId", "snapshotSource", "forecast"]
           .filter((key) => outs[key] !== undefined)
           .map((key) => [key, outs[key]]),
       );

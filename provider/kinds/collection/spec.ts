@@ -4,6 +4,7 @@ import type {
   RestoreNamespace,
 } from "../../atlas/collection-wire";
 import { AtlasApiError } from "../../atlas/errors";
+import { collectionForecast } from "../../atlas/job-history";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { sameValue } from "../../restore/input-diff";
 import type { SnapshotSource } from "../../restore/job-outputs";
@@ -113,13 +114,18 @@ async function startCollectionRestore(
   for (;;) {
     await waitForOtherJobs(session, inputs, source, deadline);
     try {
-      const { job, how } = await createAtMostOnce({
+      const { job, how, listed } = await createAtMostOnce({
         ...context,
         clock: session.clock,
         log: session.log,
         source,
       });
-      return { outs: await outputsOf(session, inputs, job, snapshotSource), how };
+      const forecast = collectionForecast(job, listed, session.clock.now());
+      return {
+        outs: await outputsOf(session, inputs, job, snapshotSource),
+        how,
+        ...(forecast ? { forecast } : {}),
+      };
     } catch (error) {
       // Another job started between the listing and the POST: wait for it too.
       if (!isBusy(error)) throw error;

@@ -1,3 +1,4 @@
+import { flexForecast } from "../../atlas/job-history";
 import type { FlexRestoreJob } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
@@ -21,12 +22,13 @@ export const flexSpec: RestoreJobSpec<FlexRestoreJobInputs> = {
       inputs.name,
       inputs.snapshotId,
     );
-    const { job, how } = await createFlexJobOnce(session, context, inputs.groupId, inputs.name, {
+    const { job, how, listed } = await createFlexJobOnce(session, context, inputs.groupId, inputs.name, {
       snapshotId,
       targetDeploymentItemName: inputs.targetDeploymentItemName,
       targetProjectId: inputs.targetProjectId,
     });
-    return { outs: flexOutputs(inputs, job, snapshotSource), how };
+    const forecast = flexForecast(job, listed, session.clock.now());
+    return { outs: flexOutputs(inputs, job, snapshotSource), how, ...(forecast ? { forecast } : {}) };
   },
 
   async adopt(session, inputs, jobId) {

@@ -1,4 +1,5 @@
 import { AtlasApiError } from "../../atlas/errors";
+import { flexForecast } from "../../atlas/job-history";
 import type { CreateServerlessRestoreJobRequest, ServerlessJobWire } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotDecision, type SnapshotSource } from "../../restore/job-outputs";
@@ -151,16 +152,18 @@ async function startThroughFlex(
   const decisions = await chooseFlexSnapshot(session, inputs.groupId, inputs.clusterName, inputs.snapshotId);
   warnIfRollback(session, inputs);
   const download = inputs.deliveryType === "download";
-  const { job, how } = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
+  const { job, how, listed } = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
     snapshotId: decisions.snapshotId,
     ...(download
       ? {}
       : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
   });
+  const forecast = flexForecast(job, listed, session.clock.now());
   return {
     outs: serverlessOutputs(inputs, { api: "flex", job }, decisions),
     how,
     jobNoun: "flex restore job",
+    ...(forecast ? { forecast } : {}),
   };
 }
 

@@ -93,6 +93,31 @@ describe("rate limiter", () => {
     assert.strictEqual(granted, 2);
   });
 
+  it("ignores an answer that arrives after a later request's: its Remaining is older and spent", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "4" }));
+    const [a, b, c, d] = await Promise.all(
+      Array.from({ length: 4 }, () => limiter.acquire({ urgent: true })),
+    );
+    // The server counted a, b, c, d in that order (Remaining 3, 2, 1, 0); d's answer comes back first.
+    d!(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "0" }));
+    a!(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "3" }));
+    let create = false;
+    void limiter.acquire({ urgent: true }).then((release) => {
+      create = true;
+      release(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "0" }));
+    });
+    await settle();
+    assert.strictEqual(create, false, "a's Remaining of 3 was taken for the bucket's level");
+    b!(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "2" }));
+    c!(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "1" }));
+    await settle();
+    assert.strictEqual(create, false);
+    // Spent with the refill rate unknown: one probe once the pause has passed.
+    await timers.tickAsync(1_000);
+    assert.strictEqual(create, true);
+  });
+
   it("holds every request until a 429's Retry-After has passed", async () => {
     const limiter = createRateLimiter(systemClock);
     (await limiter.acquire())(answer(200));

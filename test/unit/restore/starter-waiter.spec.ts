@@ -110,6 +110,26 @@ describe("a restore's starter and waiter", () => {
     assert.strictEqual((await noSession.start.diff(JOB_ID, olds, news)).changes, false);
   });
 
+  it("the starter records its inputs and the job's id, status and decisions; the waiter alone the rest", async () => {
+    const t = setup();
+    const inputs = await checked(t.start, automated);
+    const started = await t.start.create(inputs);
+    const kept = ["restoreJobId", "status", "api", "snapshotId", "snapshotSource"];
+    const expected = new Set([...Object.keys(inputs), ...kept]);
+    expected.delete("__provider"); // the SDK adds it to outputs
+    assert.deepStrictEqual(Object.keys(started.outs).sort(), [...expected].sort());
+    const again = { ...started.outs, __provider: PROVIDER };
+    // What Atlas reports besides (here from a refresh, or version 0.1's single resource) is shed.
+    const refreshed = await t.start.read(JOB_ID, again);
+    assert.deepStrictEqual(Object.keys(refreshed.props!).sort(), Object.keys(again).sort());
+    assert.strictEqual(refreshed.props!.status, "COMPLETED");
+    const fromOldState = { ...again, cancelled: false, failed: false, timestamp: "2026-11-28T11:00:00Z" };
+    const updated = await t.start.update(JOB_ID, fromOldState, inputs);
+    assert.deepStrictEqual(Object.keys(updated.outs!).sort(), Object.keys(again).sort());
+    const waited = await t.wait.create(await checked(t.wait, { ...automated, job: jobOf(started.outs) }));
+    assert.strictEqual(waited.outs.finishedAt, "2026-11-28T12:05:00Z");
+  });
+
   it("a second up changes nothing: same job, same settings", async () => {
     const t = setup();
     const created = await t.both.create(await checked(t.start, automated));

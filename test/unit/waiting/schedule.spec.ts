@@ -4,6 +4,8 @@ import { pollUntil } from "../../../provider/waiting/poll";
 import {
   DEFAULT_CHECK_TIMES_MS,
   defaultSchedule,
+  forecastFrom,
+  forecastOf,
   geometricSchedule,
   plannedSchedule,
   predictDuration,
@@ -132,11 +134,11 @@ describe("poll schedules (simulated time)", () => {
       });
     });
 
-    it("scales each earlier length by the snapshot sizes when both are known", () => {
+    it("scales each earlier length by the sizes when both are known", () => {
       const prediction = predictDuration(
         [
-          { startedAt: 0, finishedAt: 100 * S, sizeBytes: 1e9 },
-          { startedAt: 0, finishedAt: 300 * S, sizeBytes: 2e9 },
+          { startedAt: 0, finishedAt: 100 * S, size: 1e9 },
+          { startedAt: 0, finishedAt: 300 * S, size: 2e9 },
         ],
         4e9,
       );
@@ -177,6 +179,38 @@ describe("poll schedules (simulated time)", () => {
         assert.ok(predicted.delayMs <= 3 * bound.delayMs, `${predicted.delayMs} against ${bound.delayMs}`);
       }
     });
+  });
+
+  describe("forecasts", () => {
+    const history = [
+      { startedAt: 0, finishedAt: 10 * MIN },
+      { startedAt: 0, finishedAt: 12 * MIN },
+    ];
+    it("is the prediction in whole ms, with the job's start", () => {
+      assert.deepStrictEqual(forecastFrom(history, "2026-11-28T12:00:00Z", 5), {
+        ...predictDuration(history),
+        startedAt: Date.parse("2026-11-28T12:00:00Z"),
+      });
+      assert.strictEqual(forecastFrom(history, undefined, 5)?.startedAt, 5);
+      assert.strictEqual(forecastFrom(history.slice(1), 0, 5), undefined);
+    });
+
+    const good = { expectedMs: 600, lowMs: 500, highMs: 700, basedOn: 2, startedAt: 1 };
+    const read: [string, unknown, unknown][] = [
+      ["a forecast as written", good, good],
+      ["nothing", undefined, undefined],
+      ["not an object", "soon", undefined],
+      ["a field missing", { ...good, startedAt: undefined }, undefined],
+      ["a field not a number", { ...good, lowMs: "500" }, undefined],
+      ["a window out of order", { ...good, lowMs: 800 }, undefined],
+      ["a negative start of the window", { ...good, lowMs: -1 }, undefined],
+      ["an infinite end", { ...good, highMs: Infinity }, undefined],
+    ];
+    for (const [label, value, expected] of read) {
+      it(`reads back from state: ${label}`, () => {
+        assert.deepStrictEqual(forecastOf(value), expected);
+      });
+    }
   });
 
   describe("scheduleFor", () => {
