@@ -1,29 +1,50 @@
 import { defaultSeed, startEmulator } from "../emulator";
 import { EmulatorAdmin } from "../test/e2e/emulator-admin";
 import { e2eHome, Stack } from "../test/e2e/harness";
-import { type KillOutcome, type KillTrial, runKillTrial } from "../test/e2e/kill-trial";
+import {
+  type KillOutcome,
+  type KillTrial,
+  runKillTrial,
+  TRIAL_KINDS,
+  type TrialKind,
+} from "../test/e2e/kill-trial";
+import type { KillMode } from "../test/e2e/kills";
 import { REPO_ROOT } from "./pulumi-cli";
 
 /**
- * The figures of test/reliability.md: `--trials N` kill trials per kill mode (kinds, kill moments and
- * recovery machines in turn) and `--storms M` fault-storm rounds of a five-restore stack of both kinds.
- * Prints the markdown table; every figure is counted from the emulator's jobs and Pulumi's state.
+ * The figures of test/reliability.md: `--trials N` kill trials per kill mode and per kind (kill
+ * moments and recovery machines in turn) and `--storms M` fault-storm rounds of a stack holding
+ * every kind. Prints the markdown table, one row per kill mode and kind; every figure is counted from
+ * the emulator's jobs and Pulumi's state.
  *
- *   node -r ts-node/register/transpile-only scripts/reliability-trials.ts --trials 15 --storms 10
- *   (`--modes group` or `--modes tree` for one kill mode, `--storms 0` for none)
+ *   node -r ts-node/register/transpile-only scripts/reliability-trials.ts --trials 8 --storms 5
+ *   (`--modes group` or `--modes tree` for one kill mode, `--kinds cluster,collection` for some kinds,
+ *   `--storms 0` for none)
  */
 
 const flag = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 };
-const TRIALS = flag("trials", 15);
-const at = process.argv.indexOf("--modes");
-const MODES = (at >= 0 ? process.argv[at + 1]!.split(",") : ["group", "tree"]) as ("group" | "tree")[];
+const list = <T extends string>(name: string, all: readonly T[]): T[] => {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return [...all];
+  const given = process.argv[at + 1]!.split(",");
+  const unknown = given.filter((g) => !(all as readonly string[]).includes(g));
+  if (unknown.length > 0)
+    throw new Error(`--${name} takes ${all.join(", ")}; unknown: ${unknown.join(", ")}`);
+  return given as T[];
+};
+const TRIALS = flag("trials", 8);
+const MODES = list<KillMode>("modes", ["group", "tree"]);
+const KINDS = list<TrialKind>("kinds", Object.keys(TRIAL_KINDS) as TrialKind[]);
 const STORMS = flag("storms", 10);
 const [D0, D1] = defaultSeed().projects.map((p) => p.id) as [string, string];
 
-/** Five restores, both kinds, every intent different (the same intent twice would be one restore). */
+/**
+ * Seven restores of the four kinds, every intent different (the same intent twice would be one
+ * restore); the dedicated and collection restores come from the kill trials.
+ */
 const STORM_STACK = [
   {
     name: "s-staging",
@@ -66,6 +87,8 @@ const STORM_STACK = [
       targetProjectId: D1,
     },
   },
+  { name: "c-staging", kind: "cluster", args: TRIAL_KINDS.cluster.args },
+  { name: "col-staging", kind: "collection", args: TRIAL_KINDS.collection.args },
 ];
 
 interface Row {
@@ -85,33 +108,21 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     for (const mode of MODES) {
-      const outcomes: KillOutcome[] = [];
-      for (let i = 0; i < TRIALS; i++) {
-        const trial: KillTrial = {
-          kind: i % 2 === 0 ? "serverless" : "flex",
-          moment: Math.floor(i / 2) % 2 === 0 ? "answer-held" : "waiting",
-          machine: Math.floor(i / 4) % 2 === 0 ? "same" : "fresh",
-          mode,
-        };
-        const outcome = await runKillTrial(admin, home, emulator.url, trial);
-        console.error(`kill ${mode} ${JSON.stringify(trial)}: ${JSON.stringify(outcome)}`);
-        outcomes.push(outcome);
+      for (const kind of KINDS) {
+        const outcomes: KillOutcome[] = [];
+        for (let i = 0; i < TRIALS; i++) {
+          const trial: KillTrial = {
+            kind,
+            moment: i % 2 === 0 ? "answer-held" : "waiting",
+            machine: Math.floor(i / 2) % 2 === 0 ? "same" : "fresh",
+            mode,
+          };
+          const outcome = await runKillTrial(admin, home, emulator.url, trial);
+          console.error(`kill ${mode} ${JSON.stringify(trial)}: ${JSON.stringify(outcome)}`);
+          outcomes.push(outcome);
+        }
+        rows.push(killRow(mode, kind, outcomes));
       }
-      rows.push({
-        what:
-          mode === "group"
-            ? "`pulumi up` killed: CLI process group only (plugins orphaned)"
-            : "`pulumi up` killed: whole process tree",
-        trials: outcomes.length,
-        failures: outcomes.filter((o) => o.failed).length,
-        duplicates: outcomes.reduce((n, o) => n + o.duplicates, 0),
-        lost: outcomes.reduce((n, o) => n + o.lost, 0),
-        converged: outcomes.filter((o) => o.converged).length,
-        note:
-          `both kinds; POST carried out with its answer held, or waiting; same machine and fresh machine; ` +
-          `orphaned providers exited by themselves: ${outcomes.filter((o) => o.orphansExited).length}/${outcomes.length}, ` +
-          `Atlas requests after the kill: ${outcomes.reduce((n, o) => n + o.orphanRequests, 0)}`,
-      });
     }
     if (STORMS > 0) rows.push(await storms(admin, home, emulator.url));
   } finally {
@@ -125,6 +136,27 @@ async function main(): Promise<void> {
       `| ${r.what} | ${r.trials} | ${r.failures} | ${r.duplicates} | ${r.lost} | ${r.converged}/${r.trials} | ${r.note} |`,
     );
   }
+}
+
+/** One row of the table: the trials of one kill mode and kind. */
+function killRow(mode: KillMode, kind: TrialKind, outcomes: KillOutcome[]): Row {
+  const orphans =
+    mode === "group"
+      ? `orphaned providers exited by themselves: ${outcomes.filter((o) => o.orphansExited).length}/${outcomes.length}, ` +
+        `Atlas requests from them after the kill: ${outcomes.reduce((n, o) => n + o.orphanRequests, 0)}`
+      : `Atlas requests after the kill: ${outcomes.reduce((n, o) => n + o.orphanRequests, 0)}`;
+  return {
+    what:
+      mode === "group"
+        ? `\`pulumi up\` killed: CLI process group only (plugins orphaned); ${kind}`
+        : `\`pulumi up\` killed: whole process tree; ${kind}`,
+    trials: outcomes.length,
+    failures: outcomes.filter((o) => o.failed).length,
+    duplicates: outcomes.reduce((n, o) => n + o.duplicates, 0),
+    lost: outcomes.reduce((n, o) => n + o.lost, 0),
+    converged: outcomes.filter((o) => o.converged).length,
+    note: `POST carried out with its answer held, or waiting; same machine and fresh machine; ${orphans}`,
+  };
 }
 
 async function storms(
@@ -143,18 +175,12 @@ async function storms(
       restoreDurationMs: 2000,
       faultSeed: round,
       faults: [
-        {
+        ...Object.values(TRIAL_KINDS).map(({ create }) => ({
           method: "POST",
-          operationId: "createGroupServerlessBackupRestoreJob",
+          operationId: create,
           action: "drop-response-after-commit",
           probability: 0.3,
-        },
-        {
-          method: "POST",
-          operationId: "createGroupFlexClusterBackupRestoreJob",
-          action: "drop-response-after-commit",
-          probability: 0.3,
-        },
+        })),
         { action: "500", probability: 0.15 },
         { action: "503", probability: 0.1 },
         { action: "429", probability: 0.1 },
@@ -181,7 +207,7 @@ async function storms(
     await admin.setOptions({ faults: [] });
     // A failed first `up` (faults beyond the retries) is what a user retries; the retry must converge.
     if (first.code !== 0) await stack.up([], true);
-    const jobs = await admin.jobs();
+    const jobs = await admin.allJobs();
     duplicates += Math.max(0, jobs.length - STORM_STACK.length);
     const recorded = await stack.restoreJobs();
     const ids = new Set(jobs.map((j) => j.id));
@@ -191,7 +217,7 @@ async function storms(
     if (
       again.code === 0 &&
       /Resources:\n\s+\d+ unchanged\n/.test(again.stdout) &&
-      (await admin.jobs()).length === jobs.length
+      (await admin.allJobs()).length === jobs.length
     )
       converged++;
     console.error(`storm ${round}: first up ${first.code}, jobs ${jobs.length}, recorded ${recorded.length}`);
@@ -199,14 +225,15 @@ async function storms(
     await stack.remove();
   }
   return {
-    what: "fault storm: 30 % of create POSTs dropped after commit, 15 % 500, 10 % 503, 10 % 429, 5 % resets (seeded per round)",
+    what: "fault storm: 30 % of create POSTs (every kind) dropped after commit, 15 % 500, 10 % 503, 10 % 429, 5 % resets (seeded per round)",
     trials: STORMS,
     failures,
     duplicates,
     lost,
     converged,
     note:
-      `${STORM_STACK.length}-restore stack: 3 serverless (automated into two projects, download), 2 Flex; ` +
+      `${STORM_STACK.length}-restore stack: 3 serverless (automated into two projects, download), 2 Flex, ` +
+      `1 dedicated (automated, waits for the target's IDLE), 1 collection-level (two collections renamed); ` +
       `faults that fired: ${injected.dropped} create answers dropped after commit, ${injected["5xx"]} 5xx, ` +
       `${injected["429"]} 429, ${injected.reset} resets; a failed first \`up\` would be retried once before counting`,
   };
