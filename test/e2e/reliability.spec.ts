@@ -19,6 +19,16 @@ const automated = {
   targetClusterName: "staging-orders",
 };
 
+/** 15 % 500, then 15 % 503 and 10 % 429 of what is left, on every operation; seeded, so repeatable. */
+const SEEDED_FAULTS = {
+  faultSeed: 7,
+  faults: [
+    { action: "500", probability: 0.15 },
+    { action: "503", probability: 0.15 / 0.85 },
+    { action: "429", probability: 0.1 / 0.7 },
+  ],
+};
+
 describe("end to end: reliability under faults", function () {
   this.timeout(10 * 60_000);
   let emulator: RunningEmulator;
@@ -27,9 +37,9 @@ describe("end to end: reliability under faults", function () {
   let stateFile: string;
   let counter = 0;
 
-  async function stack(args: Record<string, unknown> = automated): Promise<Stack> {
+  async function stack(args: Record<string, unknown> = automated, kind = "serverless"): Promise<Stack> {
     await admin.reset();
-    return fixtureStack(`r${++counter}`, home, emulator.url, args);
+    return fixtureStack(`r${++counter}`, home, emulator.url, args, kind);
   }
 
   async function completedJob(s: Stack): Promise<string> {
@@ -53,14 +63,7 @@ describe("end to end: reliability under faults", function () {
 
   it("30 % 500/503 and 10 % 429 on every operation: up succeeds with exactly one job", async () => {
     const s = await stack();
-    await admin.setOptions({
-      faultSeed: 7,
-      faults: [
-        { action: "500", probability: 0.15 },
-        { action: "503", probability: 0.15 / 0.85 },
-        { action: "429", probability: 0.1 / 0.7 },
-      ],
-    });
+    await admin.setOptions(SEEDED_FAULTS);
     await s.up();
     await admin.setOptions({ faults: [] });
     await completedJob(s);
@@ -87,21 +90,10 @@ describe("end to end: reliability under faults", function () {
   // The dedicated kinds under the same faults: the seeded mix on every operation, and a dropped answer.
   for (const kind of ["cluster", "collection"] as const) {
     const { args, create, api } = TRIAL_KINDS[kind];
-    const kindStack = async () => {
-      await admin.reset();
-      return fixtureStack(`r${++counter}`, home, emulator.url, args, kind);
-    };
 
     it(`${kind}: 30 % 500/503 and 10 % 429 on every operation: up succeeds with exactly one job`, async () => {
-      const s = await kindStack();
-      await admin.setOptions({
-        faultSeed: 7,
-        faults: [
-          { action: "500", probability: 0.15 },
-          { action: "503", probability: 0.15 / 0.85 },
-          { action: "429", probability: 0.1 / 0.7 },
-        ],
-      });
+      const s = await stack(args, kind);
+      await admin.setOptions(SEEDED_FAULTS);
       await s.up();
       await admin.setOptions({ faults: [] });
       const id = await completedJob(s);
@@ -112,7 +104,7 @@ describe("end to end: reliability under faults", function () {
     });
 
     it(`${kind}: a POST accepted but its answer dropped: the job is adopted, not created again`, async () => {
-      const s = await kindStack();
+      const s = await stack(args, kind);
       await admin.setOptions({
         faults: [{ operationId: create, action: "drop-response-after-commit", count: 1 }],
       });
