@@ -70,6 +70,28 @@ export class EmulatorAdmin {
     ).jobs;
   }
 
+  /** Every collection-level restore job Atlas holds (the admin API lists them apart from the others). */
+  async collectionJobs(): Promise<{ id: string; clusterName: string; state: string }[]> {
+    return (
+      await this.call<{ jobs: { id: string; clusterName: string; state: string }[] }>(
+        "GET",
+        "/collection-jobs",
+      )
+    ).jobs;
+  }
+
+  /** The jobs of one API: `serverless`, `flex`, `cluster`, or `collection` for collection-level restores. */
+  async jobsOf(api: string): Promise<{ id: string }[]> {
+    return api === "collection"
+      ? this.collectionJobs()
+      : (await this.jobs()).filter((job) => job.api === api);
+  }
+
+  /** Every job of every kind, collection-level restores included. */
+  async allJobs(): Promise<{ id: string }[]> {
+    return [...(await this.jobs()), ...(await this.collectionJobs())];
+  }
+
   /**
    * Watches an operation from now on; the answers of the first `hold` requests are held once they
    * were carried out (a `hold-response-after-commit` fault rule, added to the rules in force).

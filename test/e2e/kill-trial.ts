@@ -12,7 +12,7 @@ import { gone, isDynamicProvider, kill, killAll, type KillMode, removeLocks, sta
  * Shared by the reliability spec and `scripts/reliability-trials.ts`, which writes the table.
  */
 
-const PROJECT = defaultSeed().projects[0]!.id;
+const [PROJECT, TARGET_PROJECT] = defaultSeed().projects.map((p) => p.id) as [string, string];
 
 /** The restore kinds tried, with the emulator operations that start and read their jobs. */
 export const TRIAL_KINDS = {
@@ -35,14 +35,48 @@ export const TRIAL_KINDS = {
     duration: "flexRestore",
     api: "flex",
   },
+  // The seeded replica set into its twin in the other project; the waiter also waits for its IDLE.
+  cluster: {
+    args: {
+      groupId: PROJECT,
+      clusterName: "prod-cluster",
+      deliveryType: "automated",
+      targetGroupId: TARGET_PROJECT,
+      targetClusterName: "staging-cluster",
+    },
+    create: "createGroupClusterBackupRestoreJob",
+    read: "getGroupClusterBackupRestoreJob",
+    duration: "clusterAutomated",
+    api: "cluster",
+  },
+  // Two collections renamed into the target; Atlas runs one such job per cluster at a time (409).
+  collection: {
+    args: {
+      groupId: PROJECT,
+      clusterName: "prod-cluster",
+      targetGroupId: TARGET_PROJECT,
+      targetClusterName: "staging-cluster",
+      collections: [
+        { sourceNamespace: "orders.orders", targetNamespace: "orders_staging.orders" },
+        { sourceNamespace: "orders.customers", targetNamespace: "orders_staging.customers" },
+      ],
+    },
+    create: "createGroupClusterCollectionRestoreJob",
+    read: "getGroupClusterCollectionRestoreJob",
+    duration: "clusterCollections",
+    api: "collection",
+  },
 } as const;
+
+/** Every kind in {@link TRIAL_KINDS}. */
+export type TrialKind = keyof typeof TRIAL_KINDS;
 
 /** Where the kill lands: the create POST carried out but its answer held, or the job being waited for. */
 export type KillMoment = "answer-held" | "waiting";
 
 /** One trial's settings. */
 export interface KillTrial {
-  readonly kind: keyof typeof TRIAL_KINDS;
+  readonly kind: TrialKind;
   readonly moment: KillMoment;
   readonly mode: KillMode;
   readonly machine: "same" | "fresh";
@@ -83,7 +117,12 @@ export async function runKillTrial(
   await admin.reset();
   await admin.clearHooks();
   await admin.setOptions({ restoreDurationMs: { [kind.duration]: LONG_RESTORE_MS } });
-  const stack = await fixtureStack(`k${++trials}-${process.pid}`, home, baseUrl, kind.args, trial.kind);
+  const created = await fixtureStack(`k${++trials}-${process.pid}`, home, baseUrl, kind.args, trial.kind);
+  // Every trial restores the same intent, and the journal is keyed by intent: a journal of its own
+  // keeps an earlier trial's entry (left by a recovery on a fresh machine) from adding a read.
+  const stack = new Stack(created.name, created.projectDir, home, {
+    ATLAS_RESTORE_JOURNAL_DIR: mkdtempSync(join(home.stateDir, "journal-")),
+  });
 
   const watch = await admin.watch(trial.moment === "answer-held" ? kind.create : kind.read, 1);
   const up = startUp(stack);
@@ -116,7 +155,7 @@ export async function runKillTrial(
   const done = await result;
   await finish.catch(() => undefined);
 
-  const jobs = (await admin.jobs()).filter((job) => job.api === kind.api);
+  const jobs = await admin.jobsOf(kind.api);
   const recorded = await recovering.restoreJobs();
   const lost =
     recorded.length === 1 &&
@@ -129,7 +168,7 @@ export async function runKillTrial(
   const converged =
     again.code === 0 &&
     /Resources:\n\s+4 unchanged\n/.test(again.stdout) &&
-    (await admin.jobs()).length === before;
+    (await admin.jobsOf(kind.api)).length === before;
   await recovering.destroy();
   await recovering.remove();
   return {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
 import { EmulatorAdmin } from "./emulator-admin";
 import { type E2eHome, e2eHome, fixtureStack, type Stack } from "./harness";
-import { type KillTrial, runKillTrial } from "./kill-trial";
+import { type KillTrial, runKillTrial, TRIAL_KINDS } from "./kill-trial";
 
 /**
  * Faults under the real engine (test/reliability.md lists them): each case asserts the jobs Atlas
@@ -19,6 +19,16 @@ const automated = {
   targetClusterName: "staging-orders",
 };
 
+/** 15 % 500, then 15 % 503 and 10 % 429 of what is left, on every operation; seeded, so repeatable. */
+const SEEDED_FAULTS = {
+  faultSeed: 7,
+  faults: [
+    { action: "500", probability: 0.15 },
+    { action: "503", probability: 0.15 / 0.85 },
+    { action: "429", probability: 0.1 / 0.7 },
+  ],
+};
+
 describe("end to end: reliability under faults", function () {
   this.timeout(10 * 60_000);
   let emulator: RunningEmulator;
@@ -27,9 +37,9 @@ describe("end to end: reliability under faults", function () {
   let stateFile: string;
   let counter = 0;
 
-  async function stack(args: Record<string, unknown> = automated): Promise<Stack> {
+  async function stack(args: Record<string, unknown> = automated, kind = "serverless"): Promise<Stack> {
     await admin.reset();
-    return fixtureStack(`r${++counter}`, home, emulator.url, args);
+    return fixtureStack(`r${++counter}`, home, emulator.url, args, kind);
   }
 
   async function completedJob(s: Stack): Promise<string> {
@@ -53,14 +63,7 @@ describe("end to end: reliability under faults", function () {
 
   it("30 % 500/503 and 10 % 429 on every operation: up succeeds with exactly one job", async () => {
     const s = await stack();
-    await admin.setOptions({
-      faultSeed: 7,
-      faults: [
-        { action: "500", probability: 0.15 },
-        { action: "503", probability: 0.15 / 0.85 },
-        { action: "429", probability: 0.1 / 0.7 },
-      ],
-    });
+    await admin.setOptions(SEEDED_FAULTS);
     await s.up();
     await admin.setOptions({ faults: [] });
     await completedJob(s);
@@ -84,6 +87,38 @@ describe("end to end: reliability under faults", function () {
     assert.strictEqual(await admin.jobsCreated(), 1);
   });
 
+  // The dedicated kinds under the same faults: the seeded mix on every operation, and a dropped answer.
+  for (const kind of ["cluster", "collection"] as const) {
+    const { args, create, api } = TRIAL_KINDS[kind];
+
+    it(`${kind}: 30 % 500/503 and 10 % 429 on every operation: up succeeds with exactly one job`, async () => {
+      const s = await stack(args, kind);
+      await admin.setOptions(SEEDED_FAULTS);
+      await s.up();
+      await admin.setOptions({ faults: [] });
+      const id = await completedJob(s);
+      assert.deepStrictEqual(
+        (await admin.allJobs()).map((job) => job.id),
+        [id],
+      );
+    });
+
+    it(`${kind}: a POST accepted but its answer dropped: the job is adopted, not created again`, async () => {
+      const s = await stack(args, kind);
+      await admin.setOptions({
+        faults: [{ operationId: create, action: "drop-response-after-commit", count: 1 }],
+      });
+      const result = await s.up();
+      assert.match(result.stdout, /got no clear answer, but the job exists; adopting it/);
+      const id = await completedJob(s);
+      assert.deepStrictEqual(
+        (await admin.jobsOf(api)).map((job) => job.id),
+        [id],
+      );
+      assert.strictEqual((await admin.counters()).byOperation[create], 1);
+    });
+  }
+
   // Each kill lands where an emulator hook holds it; each is recovered and then run a second time.
   const cases: KillTrial[] = [];
   for (const kind of ["serverless", "flex"] as const) {
@@ -94,6 +129,13 @@ describe("end to end: reliability under faults", function () {
       { kind, moment: "waiting", mode: "tree", machine: "same" },
     );
   }
+  // The dedicated kinds: one case per moment each, the modes and machines crossed between them.
+  cases.push(
+    { kind: "cluster", moment: "answer-held", mode: "group", machine: "fresh" },
+    { kind: "cluster", moment: "waiting", mode: "tree", machine: "same" },
+    { kind: "collection", moment: "answer-held", mode: "tree", machine: "same" },
+    { kind: "collection", moment: "waiting", mode: "group", machine: "fresh" },
+  );
   for (const trial of cases) {
     const title =
       `${trial.kind}: up killed (${trial.mode === "group" ? "CLI process group only" : "whole tree"}) ` +

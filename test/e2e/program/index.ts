@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   ClusterRestoreJob,
   type ClusterRestoreJobArgs,
+  CollectionRestoreJob,
+  type CollectionRestoreJobArgs,
   FlexRestoreJob,
   type FlexRestoreJobArgs,
   RestoreJob,
@@ -20,9 +22,11 @@ const job =
     ? new FlexRestoreJob("restore", args as unknown as FlexRestoreJobArgs)
     : kind === "cluster"
       ? new ClusterRestoreJob("restore", args as unknown as ClusterRestoreJobArgs)
-      : kind === "detect"
-        ? new RestoreJob("restore", args as unknown as ClusterRestoreJobArgs)
-        : new ServerlessRestoreJob("restore", args as unknown as ServerlessRestoreJobArgs);
+      : kind === "collection"
+        ? new CollectionRestoreJob("restore", args as unknown as CollectionRestoreJobArgs)
+        : kind === "detect"
+          ? new RestoreJob("restore", args as unknown as ClusterRestoreJobArgs)
+          : new ServerlessRestoreJob("restore", args as unknown as ServerlessRestoreJobArgs);
 
 export const restoreJobId = job.restoreJobId;
 export const status = job.status;
