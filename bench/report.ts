@@ -1,5 +1,5 @@
-import type { CommandRun } from "./engine";
 import { DEFAULT_CHECK_TIMES_MS } from "../provider/waiting/schedule";
+import type { CommandRun } from "./engine";
 import { PEERS, SIXTY_SECONDS } from "./polling";
 import type { Role } from "./process-tree";
 import type { BenchResults, EngineRun } from "./results";
