@@ -62,12 +62,9 @@ export function collectionForecast(
 }
 
 /**
- * Dedicated-cluster restore jobs, like serverless ones, report `finishedAt` but no start (`timestamp`
- * is the snapshot's), so they give no history either: such a restore waits on the default schedule.
- *
- * Serverless restore jobs report when they finished (`finishedAt`) but not when they started
- * (`timestamp` is the snapshot's time), so they give no usable history: a serverless restore waits on
- * the default schedule.
+ * Serverless restore jobs, and dedicated-cluster ones alike, report when they finished (`finishedAt`)
+ * but not when they started (`timestamp` is the snapshot's time), so they give no usable history:
+ * such a restore waits on the default schedule.
  */
 export function serverlessJobHistory(_jobs: readonly ServerlessJobWire[]): PastJob[] {
   return [];

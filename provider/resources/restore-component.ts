@@ -37,7 +37,9 @@ export abstract class RestoreComponent extends pulumi.ComponentResource {
       opts,
     );
     Object.assign(this, outputs);
-    this.registerOutputs(NO_COMPONENT_OUTPUTS);
+    // No outputs of its own in state: its properties are the children's, which state already holds,
+    // and a third copy per restore would only grow the checkpoint the engine writes after every step.
+    this.registerOutputs({});
   }
 }
 
@@ -155,13 +157,6 @@ export function startAndWait(
     children.outputs.map((key) => [key, key === "restoreJobId" ? starter.restoreJobId! : waiter[key]!]),
   );
 }
-
-/**
- * What a restore's component records as its own outputs in state: nothing. Its properties are the
- * children's outputs, which state already holds (the waiter's, and the starter's job id); a third copy
- * per restore would only grow the checkpoint the engine writes after every step.
- */
-export const NO_COMPONENT_OUTPUTS: Readonly<Record<string, never>> = Object.freeze({});
 
 /** One of a restore's dynamic resources; the class exists because `dynamic.Resource` is abstract. */
 class RestoreChild extends pulumi.dynamic.Resource {}
