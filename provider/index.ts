@@ -17,7 +17,6 @@ export {
   flexRestoreJobProvider,
   restoreJobProvider,
   restoreJobProviders,
-  type RestoreRole,
   serverlessRestoreJobProvider,
 } from "./pulumi/serialized-provider";
 export {
@@ -39,7 +38,7 @@ export {
   type RestoreNamespaceArgs,
 } from "./resources/collection-restore-job";
 export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
-export type { RestoreJobOptions } from "./resources/restore-component";
+export { type RestoreJobOptions, RestoreWaitError } from "./resources/restore-resource";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,

@@ -153,22 +153,29 @@ function watchOnce(): void {
   watch = watchEngine(processProbes(process.argv[2]), (reason) => engineGone(reason));
 }
 
-const build = <I extends CommonInputs>(spec: RestoreJobSpec<I>) =>
-  createLifecycles(spec, currentSession, systemClock);
-
 /**
- * The lifecycles of every kind of restore, `start` and `wait` each: a new kind is one line here and
- * one resource class.
+ * The lifecycles of every kind of restore over one session: the provider process runs their starters,
+ * the program their waits. A new kind is one line here and one resource class.
  */
-export const lifecycles: Record<string, RestoreLifecycles> = {
-  serverless: build(serverlessSpec),
-  flex: build(flexSpec),
-  // Their starters' destroy follows `onDestroy`: cancel a running job, or forget it.
-  cluster: cancellableRestore(build(clusterSpec), currentSession),
-  detecting: cancellableRestore(build(detectingSpec), currentSession, noCancelFor),
-  // Its destroy only forgets: Atlas has no cancel for collection restore jobs.
-  collection: withCollectionOutcome(build(collectionSpec), log),
-};
+export function restoreLifecycles(
+  session: () => Session,
+  messages: Logger,
+): Record<string, RestoreLifecycles> {
+  const build = <I extends CommonInputs>(spec: RestoreJobSpec<I>) =>
+    createLifecycles(spec, session, systemClock);
+  return {
+    serverless: build(serverlessSpec),
+    flex: build(flexSpec),
+    // Their starters' destroy follows `onDestroy`: cancel a running job, or forget it.
+    cluster: cancellableRestore(build(clusterSpec), session),
+    detecting: cancellableRestore(build(detectingSpec), session, noCancelFor),
+    // Its destroy only forgets: Atlas has no cancel for collection restore jobs.
+    collection: withCollectionOutcome(build(collectionSpec), messages),
+  };
+}
+
+/** The lifecycles as the provider process runs them, over the session `configure` set up. */
+export const lifecycles = restoreLifecycles(currentSession, log);
 
 /**
  * The starters under the names version 0.1's serialized provider calls (`serverless`, `flex`), so

@@ -9,18 +9,15 @@ import type * as runtime from "./provider-process";
  */
 const IMPLEMENTATION = "pulumi-atlas-restore/dist/provider/pulumi/provider-process";
 
-/** Which of a restore's two dynamic resources: the one that starts the job, or the one that waits. */
-export type RestoreRole = "start" | "wait";
-
 /**
- * The dynamic provider of one role of one kind of restore (`serverless`, `flex`, …), exported for
- * tests and advanced users.
+ * The dynamic provider of one kind of restore (`serverless`, `flex`, …): it starts the job and returns
+ * at once. Exported for tests and advanced users.
  */
-export function restoreJobProvider(kind: string, role: RestoreRole): pulumi.dynamic.ResourceProvider {
+export function restoreJobProvider(kind: string): pulumi.dynamic.ResourceProvider {
   const lifecycle = () => {
     const found = implementation().lifecycles[kind];
     if (!found) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind}`);
-    return found[role];
+    return found.start;
   };
   return {
     configure: async (req) => implementation().configure((key) => req.config.get(key)),

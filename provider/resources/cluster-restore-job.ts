@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { FlaggedRestoreComponent, type RestoreJobOptions } from "./restore-component";
+import { FlaggedRestoreResource, type RestoreJobOptions } from "./restore-resource";
 import type { PointInTimeArgs, RestoreJobWaitArgs } from "./restore-jobs";
 
 /** Download links reachable through a private endpoint (AWS PrivateLink). */
@@ -77,7 +77,7 @@ export interface ClusterRestoreJobArgs extends RestoreJobWaitArgs, PointInTimeAr
  * Creating it chooses or takes a snapshot, starts the job and, by default, waits for it and then for
  * the target to be IDLE; the job is recorded even when a wait fails, and the next `up` resumes it.
  */
-export class ClusterRestoreJob extends FlaggedRestoreComponent {
+export class ClusterRestoreJob extends FlaggedRestoreResource {
   /**
    * Derived from the job's flags by the Atlas CLI's rule: `FAILED`, `CANCELLED`, `EXPIRED`, `COMPLETED`
    * once `finishedAt` is set (or a download has its links), otherwise `RUNNING`.

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { CollectionSummary } from "../kinds/collection/outputs";
 import type { RestoreJobStatus } from "../restore/job-status";
-import { RestoreComponent, type RestoreJobOptions } from "./restore-component";
+import { RestoreResource, type RestoreJobOptions } from "./restore-resource";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
 
 /**
@@ -80,7 +80,7 @@ export interface CollectionRestoreJobArgs extends RestoreJobWaitArgs {
  * job even when a wait fails, so the next `up` resumes it. Atlas has no cancel for these jobs:
  * `pulumi destroy` only forgets the job and never deletes restored data.
  */
-export class CollectionRestoreJob extends RestoreComponent {
+export class CollectionRestoreJob extends RestoreResource {
   /** From `state`: `RUNNING`, then `COMPLETED` (SUCCESSFUL), `FAILED` or `CANCELLED` (CANCELED). */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The job's own state: INITIALIZING, IN_PROGRESS, FINALIZING, SUCCESSFUL, CANCELED or FAILED. */

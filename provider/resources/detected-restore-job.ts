@@ -8,7 +8,7 @@ import {
   type ClusterRestoreJobArgs,
   type PrivateDownloadUrl,
 } from "./cluster-restore-job";
-import { FlaggedRestoreComponent, type RestoreJobOptions } from "./restore-component";
+import { FlaggedRestoreResource, type RestoreJobOptions } from "./restore-resource";
 import { lookUp, type SnapshotLookupArgs } from "./snapshot-lookups";
 
 /**
@@ -38,7 +38,7 @@ export type RestoreJobArgs = ClusterRestoreJobArgs;
  * kind found is recorded in `kind`, so a program written once keeps working as Atlas moves clusters
  * between kinds; a replacement (new `triggers`) looks again.
  */
-export class RestoreJob extends FlaggedRestoreComponent {
+export class RestoreJob extends FlaggedRestoreResource {
   /** What the source was when the job started: `cluster` (dedicated), `flex` or `serverless`. */
   declare readonly kind: pulumi.Output<"cluster" | "flex" | "serverless">;
   /** `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */

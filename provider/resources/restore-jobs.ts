@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { FlaggedRestoreComponent, RestoreComponent, type RestoreJobOptions } from "./restore-component";
+import { FlaggedRestoreResource, RestoreResource, type RestoreJobOptions } from "./restore-resource";
 
 /** Inputs every restore job resource has: how to wait, and what forces a new restore. */
 export interface RestoreJobWaitArgs {
@@ -80,7 +80,7 @@ export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs, PointInTim
  * It is a component of two dynamic resources: one starts the job and returns at once (so Pulumi state
  * holds the job id seconds after Atlas accepts it), the other waits for the job and its target.
  */
-export class ServerlessRestoreJob extends FlaggedRestoreComponent {
+export class ServerlessRestoreJob extends FlaggedRestoreResource {
   /** Derived from the job's flags: `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The snapshot restored: the one given, or the newest completed one chosen at creation. */
@@ -155,7 +155,7 @@ export interface FlexRestoreJobArgs extends RestoreJobWaitArgs {
  * at once, a waiter): check at preview, wait with progress, the job recorded even when the wait fails,
  * resume on the next `up`, refresh, and forget on delete.
  */
-export class FlexRestoreJob extends RestoreComponent {
+export class FlexRestoreJob extends RestoreResource {
   /** `RUNNING` (Atlas's PENDING, QUEUED or RUNNING), `COMPLETED` or `FAILED`. */
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** The API that owns the job: `flex`. */

@@ -2,8 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { AtlasApiError } from "../atlas/errors";
 import type { BackupSnapshot, FlexSnapshot } from "../atlas/wire";
-import { readProviderConfig } from "../pulumi/provider-config";
-import { createSession } from "../pulumi/provider-process";
+import { programSession } from "../pulumi/program-session";
 import { type CompletedSnapshot, latestSnapshot } from "../restore/snapshot-choice";
 import type { Session } from "../restore/types";
 
@@ -94,7 +93,7 @@ export class SnapshotLookupError extends pulumi.RunError {
 }
 
 /** Replaces the stacks of an error and of its causes (at most five deep) by their first line. */
-function dropFrames(error: Error): void {
+export function dropFrames(error: Error): void {
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 6; depth++, current = current.cause)
     current.stack = `${current.name}: ${current.message}`;
@@ -135,9 +134,4 @@ export async function lookUp<T>(what: string, run: (client: Session["client"]) =
   } catch (error) {
     throw new SnapshotLookupError(what, failureReason(error), error);
   }
-}
-
-/** A session for the program's own process, from the stack's config (secrets included) and the environment. */
-function programSession(): Session {
-  return createSession(readProviderConfig((key) => pulumi.runtime.getConfig(key), process.env));
 }

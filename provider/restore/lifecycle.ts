@@ -26,26 +26,27 @@ import type {
   Session,
   StartContext,
   Started,
+  Waiter,
 } from "./types";
 
 /** How often, at most, to print "still running" while waiting. */
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
- * Inputs the resource classes add for their children, beside the user's: the resource's name for
- * messages, and (for the waiter) the job its starter started. The kinds' checks never see them.
+ * Inputs the resource classes add beside the user's: the resource's name for messages, and (for the
+ * wait) the job the starter started. The kinds' checks never see them.
  */
 export const INTERNAL_INPUTS = ["resourceName", "job"] as const;
 
 /**
  * The job's fields the starter keeps beside its inputs: what its `delete` and `read` need (status,
- * which API and kind own the job, the snapshot decisions `fetch` keeps) and what it hands the waiter.
- * The rest of what Atlas reports lives in the waiter's state alone.
+ * which API and kind own the job, the snapshot decisions `fetch` keeps) and what it hands the wait.
+ * The rest of what Atlas reports is read by the wait on every `up` and kept in no state.
  */
 const STARTER_OUTPUTS = ["restoreJobId", "status", "api", "kind", "snapshotId", "snapshotSource", "forecast"];
 
 /**
- * What the waiter receives from the starter: the job, the decisions `fetch` keeps, and when the job
+ * What the wait receives from the starter: the job, the decisions `fetch` keeps, and when the job
  * should finish (from the source's earlier jobs, for kinds whose API reports their start and finish).
  */
 export interface StartedJob {
@@ -57,11 +58,11 @@ export interface StartedJob {
 }
 
 /**
- * The lifecycle shared by every kind of restore job, as two dynamic resources. The starter starts or
- * adopts the job and returns at once, so that the engine checkpoints the job id about a second after
- * Atlas answers; the waiter, which depends on it, waits for the job and its target, records the job
- * even when a wait fails, and resumes on the next `up`. Both refresh; deleting forgets the job (or
- * cancels it, for kinds whose API can).
+ * The lifecycle shared by every kind of restore job. The starter, a dynamic resource, starts or adopts
+ * the job and returns at once, so that the engine checkpoints the job id about a second after Atlas
+ * answers; it refreshes, and deleting it forgets the job (or cancels it, for kinds whose API can). The
+ * wait runs in the program once the starter is recorded, on every `up`: a wait that failed or was cut
+ * short simply runs again against the same job.
  */
 export function createLifecycles<I extends CommonInputs>(
   spec: RestoreJobSpec<I>,
@@ -199,22 +200,15 @@ export function createLifecycles<I extends CommonInputs>(
   };
 
   /**
-   * Waits as asked and returns the final outputs, or throws an error that records the job. Only a
-   * job that was running when the step began (`mayFail`) can fail the step: a download that
-   * completed and later expired is not a failure of a later update.
+   * Waits as asked and returns the final outputs, or throws. A download that completed and whose
+   * links later expired fails nothing: it did what it was asked.
    */
-  const settle = async (
-    s: Session,
-    inputs: I,
-    outs: JobOutputs,
-    provider: unknown,
-    mayFail: boolean,
-  ): Promise<JobOutputs> => {
+  const settle = async (s: Session, inputs: I, outs: JobOutputs, provider: unknown): Promise<JobOutputs> => {
     // Each read replaces the job's fields; what the resource adds (its name, its job) stays.
     const internal = internalOf(outs);
     let last = outs;
     try {
-      // What state holds may be old (the step may have queued behind others): look first.
+      // What state holds may be old (recorded by an earlier `up`): look first.
       if (last.status === "RUNNING") last = { ...last, ...(await readOnce(s, spec, inputs, last)) };
       if (last.status === "RUNNING" && inputs.waitForCompletion) {
         const result = await waitForJob(s, spec, inputs, last);
@@ -223,8 +217,8 @@ export function createLifecycles<I extends CommonInputs>(
       }
       if (last.status === "RUNNING") return { ...last, ...internal };
       if (last.status !== "COMPLETED") {
-        if (mayFail) throw new RestoreJobFailedError(last.restoreJobId, last.status);
-        return { ...last, ...internal };
+        if (last.status === "EXPIRED" && last.finishedAt !== undefined) return { ...last, ...internal };
+        throw new RestoreJobFailedError(last.restoreJobId, last.status);
       }
       if (inputs.waitForTarget && !last.targetReady) {
         const target = spec.target(s, inputs, last);
@@ -237,65 +231,27 @@ export function createLifecycles<I extends CommonInputs>(
     } catch (error) {
       if (isGone(error)) throw new Error(`${(error as Error).message}; ${GONE_HINT}`, { cause: error });
       const cause = error instanceof Error ? error : new Error(String(error));
-      const failed = cause instanceof RestoreJobFailedError;
       throw new RestoreJobIncompleteError(
         last.restoreJobId,
-        forState({ ...last, ...internal, ...(failed ? { failureReported: true } : {}) }, provider),
+        forState({ ...last, ...internal }, provider),
         cause,
         hintFor(cause),
       );
     }
   };
 
-  const wait: Lifecycle = {
+  const wait: Waiter = {
     check,
-
-    async diff(_id, olds, news) {
-      const job = (value: unknown) => (value as StartedJob | undefined)?.restoreJobId;
-      // A new job (its starter was replaced) needs a new waiter; anything else is a setting.
-      if (job(olds.job) !== job(news.job))
-        return { changes: true, replaces: ["job"], deleteBeforeReplace: false };
-      return diffInputs(olds, news, {
-        replaceOnChange: [],
-        updateOnChange: [...rules.replaceOnChange, ...rules.updateOnChange],
-        ...(rules.oldInput ? { oldInput: rules.oldInput } : {}),
-      });
-    },
 
     async create(raw) {
       const inputs = decodeInputs(raw);
       const s = scoped(raw);
-      // This step runs only once the engine recorded the starter, job id included.
+      // This runs only once the engine recorded the starter, job id included.
       forget(s, raw, false);
       const { forecast: _kept, ...job } = raw.job as StartedJob;
-      // The forecast stays in `job` (an internal input) alone: outputs need it only there.
       const recorded = { ...userInputs(raw), ...job, ...internalOf(raw), status: "RUNNING" } as JobOutputs;
-      const outs = await settle(s, inputs, recorded, raw.__provider, true);
-      return { id: job.restoreJobId, outs: withoutFlag(outs) };
+      return { id: job.restoreJobId, outs: await settle(s, inputs, recorded, raw.__provider) };
     },
-
-    async update(id, olds, news) {
-      const inputs = decodeInputs(news);
-      const s = scoped(news);
-      const previous = { ...olds, restoreJobId: id } as JobOutputs;
-      const wasRunning = previous.status === "RUNNING";
-      // A job recorded while still running (an earlier wait failed, timed out or was not asked for):
-      // `settle` looks at it again and keeps waiting. Never start another restore here.
-      if (wasRunning && inputs.waitForCompletion) s.log.info(`resuming wait for ${spec.noun}: ${id}`);
-      const outs = { ...previous, ...inputsOf(news, rules), ...internalOf(news) } as JobOutputs;
-      // A failure this waiter already reported keeps failing until the user restores again.
-      const mayFail = wasRunning || olds.failureReported === true;
-      return { outs: withoutFlag(await settle(s, inputs, outs, news.__provider, mayFail)) };
-    },
-
-    async read(id, props) {
-      const result = await refresh(session(), id, props);
-      if (result.props && props.targetReady === true) result.props.targetReady = true;
-      return result;
-    },
-
-    // The starter says what deleting means; the waiter holds nothing of its own.
-    async delete() {},
   };
 
   return { start, wait };
@@ -485,11 +441,6 @@ function userInputs(raw: Record<string, unknown>): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...raw };
   for (const key of ["__provider", ...INTERNAL_INPUTS]) delete rest[key];
   return rest;
-}
-
-function withoutFlag(outs: JobOutputs): JobOutputs {
-  const { failureReported: _ignored, ...rest } = outs;
-  return rest as JobOutputs;
 }
 
 /** `1h 02m 03s`, `2m 05s`, `7s`. */

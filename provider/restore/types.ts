@@ -169,10 +169,19 @@ export interface RestoreJobSpec<I extends CommonInputs> {
 /** The provider methods for one resource, minus `configure`. */
 export type Lifecycle = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
-/** The two dynamic resources behind one restore: the one that starts the job and the one that waits. */
+/**
+ * Waiting for a started job, in the program's process: `check` decodes the resource's inputs (its
+ * job included), `create` waits and returns the job's final outputs or throws.
+ */
+export type Waiter = Pick<Lifecycle, "check" | "create">;
+
+/**
+ * One restore: the dynamic resource that starts the job (its provider runs in the engine's provider
+ * process) and the wait for it (run by the program, so no engine step is held while a job runs).
+ */
 export interface RestoreLifecycles {
   /** Starts or adopts the job and returns at once, so that state holds its id within a second. */
   readonly start: Lifecycle;
-  /** Waits for the job and its target; its settings change without a new restore. */
-  readonly wait: Lifecycle;
+  /** Waits for the job and its target; the wait settings are the program's alone. */
+  readonly wait: Waiter;
 }

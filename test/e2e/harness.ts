@@ -99,15 +99,11 @@ export class Stack {
   }
 
   /**
-   * The restores recorded in state, one per restore resource: its waiter, which holds the job's
-   * final outputs (the starter holds the job id from the moment Atlas answered).
+   * The restores recorded in state, one per restore resource: the job ids Pulumi holds, from the
+   * moment Atlas answered, waited for or not. What the wait read of each job is in the stack's
+   * outputs (the test programs export it), not in state.
    */
   async restoreJobs(): Promise<StateResource[]> {
-    return (await this.resources()).filter((r) => r.type.endsWith("RestoreJobWait"));
-  }
-
-  /** The starters recorded in state: the job ids Pulumi holds, waited for or not. */
-  async startedJobs(): Promise<StateResource[]> {
     return (await this.resources()).filter((r) => /dynamic\/mongodbatlas:\w+RestoreJob$/.test(r.type));
   }
 

@@ -7,27 +7,31 @@ import type { PollSettings } from "../../provider/waiting/schedule";
 import { fakeClock } from "./fakes";
 
 /**
- * One restore as the engine runs it: check and create the starter, then check and create the waiter
- * with the starter's job (the SDK registers the waiter once the starter's outputs are known). The
- * other methods are the waiter's, where `update`, `read` and `delete` of a resumed wait happen.
+ * One restore as a `pulumi up` runs it: the engine checks and creates the starter, then the program
+ * checks its wait with the starter's job and waits. A later `up` (`update`) is the starter's update
+ * followed by the program's wait again; `diff`, `read` and `delete` are the starter's.
  */
 export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
   const { start, wait } = lifecycles;
+  const waitFor = async (outs: Record<string, unknown>, inputs: Record<string, unknown>) => {
+    const job = Object.fromEntries(
+      ["restoreJobId", "api", "snapshotId", "snapshotSource", "forecast"]
+        .filter((key) => outs[key] !== undefined)
+        .map((key) => [key, outs[key]]),
+    );
+    const checked = await wait.check({}, { ...inputs, job });
+    return wait.create(checked.inputs!);
+  };
   return {
-    ...wait,
-    check: start.check,
+    ...start,
     async create(inputs) {
       const started = await start.create(inputs);
-      const outs = started.outs as Record<string, unknown>;
-      const job = Object.fromEntries(
-        ["restoreJobId", "api", "snapshotId", "snapshotSource", "forecast"]
-          .filter((key) => outs[key] !== undefined)
-          .map((key) => [key, outs[key]]),
-      );
-      const checked = await wait.check({}, { ...inputs, job });
-      return wait.create(checked.inputs!);
+      return waitFor(started.outs as Record<string, unknown>, inputs);
     },
-    delete: start.delete,
+    async update(id, olds, news) {
+      const updated = await start.update(id, olds, news);
+      return { outs: (await waitFor({ ...updated.outs, restoreJobId: id }, news)).outs };
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { RestoreJobIncompleteError } from "../../restore/errors";
-import type { Lifecycle, Logger, RestoreLifecycles } from "../../restore/types";
+import type { Lifecycle, Logger, RestoreLifecycles, Waiter } from "../../restore/types";
 import { CollectionRestoreIncompleteError } from "./errors";
 import { collectionWarnings } from "./inputs";
 
@@ -31,8 +31,8 @@ function withOverwriteWarning(lifecycle: Lifecycle, log: Logger): Lifecycle {
   };
 }
 
-/** The waiter fails a partial success unless `allowPartial`, and says which collections and why. */
-function withOutcome(lifecycle: Lifecycle): Lifecycle {
+/** The wait fails a partial success unless `allowPartial`, and says which collections and why. */
+function withOutcome(lifecycle: Waiter): Waiter {
   const settled = (id: string, outs: Record<string, unknown> | undefined, allowPartial: unknown) => {
     if (outs?.status !== "COMPLETED" || outs.partial !== true || allowPartial === true) return;
     const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs));
@@ -43,11 +43,6 @@ function withOutcome(lifecycle: Lifecycle): Lifecycle {
     async create(inputs) {
       const result = await explained(() => lifecycle.create(inputs));
       settled(result.id, { ...result.outs, __provider: inputs.__provider }, inputs.allowPartial);
-      return result;
-    },
-    async update(id, olds, news) {
-      const result = await explained(() => lifecycle.update(id, olds, news));
-      settled(id, { ...result.outs, __provider: news.__provider }, news.allowPartial);
       return result;
     },
   };

@@ -1,8 +1,8 @@
 import { restoreJobProvider } from "../restore-job-provider";
 
 /**
- * The detecting restore's start provider as this module's whole exports: loaded from node_modules, Pulumi then
+ * The detecting restore's provider as this module's whole exports: loaded from node_modules, Pulumi then
  * stores it as one `require` of this file instead of serializing its closures (see
  * restore-job-provider.ts).
  */
-export = restoreJobProvider("detecting", "start");
+export = restoreJobProvider("detecting");

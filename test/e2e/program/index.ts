@@ -36,4 +36,5 @@ export const api = job.api;
 export const targetReady = job.targetReady;
 export const sourceKind = "kind" in job ? job.kind : undefined;
 export const deliveryUrl = "deliveryUrl" in job ? job.deliveryUrl : undefined;
+export const expired = "expired" in job ? job.expired : undefined;
 export const components = "components" in job ? job.components : undefined;

@@ -3,7 +3,7 @@ import assert from "node:assert";
 import { checkCollectionInputs, CollectionRestoreJobInputs } from "../../../provider/kinds/collection/inputs";
 import { collectionOutputs } from "../../../provider/kinds/collection/outputs";
 import { COLLECTION_OUTPUTS } from "../../../provider/resources/collection-restore-job";
-import { RESTORE_OUTPUTS } from "../../../provider/resources/restore-component";
+import { RESTORE_OUTPUTS } from "../../../provider/resources/restore-resource";
 
 describe("CollectionRestoreJob outputs", () => {
   it("registers every output the provider computes, and no other", () => {

@@ -339,27 +339,35 @@ describe("restore job lifecycle", () => {
       assert.strictEqual(result.outs!.status, "COMPLETED");
       assert.strictEqual(result.outs!.snapshotId, "5f0e1d2c3b4a596877665544");
       sinon.assert.notCalled(client.createServerlessRestoreJob);
-      assert.ok(messages.includes(`info: resuming wait for serverless restore job: ${JOB_ID}`));
+      assert.ok(
+        messages.some((m) => m.includes(`serverless restore job ${JOB_ID}: COMPLETED`)),
+        messages.join("\n"),
+      );
     });
 
-    it("changes only settings of a completed job, without calling Atlas", async () => {
+    it("reads a completed job once for a new setting, and starts nothing", async () => {
       const { lifecycle, client } = setup();
       const news = await checked(lifecycle, { ...automated, waitTimeoutSeconds: 60 });
       const result = await lifecycle.update(JOB_ID, recorded("COMPLETED"), news);
       assert.strictEqual(result.outs!.waitTimeoutSeconds, 60);
       assert.strictEqual(result.outs!.status, "COMPLETED");
-      sinon.assert.notCalled(client.getServerlessRestoreJob);
+      sinon.assert.calledOnce(client.getServerlessRestoreJob);
       sinon.assert.notCalled(client.createServerlessRestoreJob);
     });
 
     it("keeps failing for a failed job and says how to restore again", async () => {
-      const { lifecycle } = setup();
-      // As a failed wait records it: partial state that says the failure was reported.
-      const failed = { ...recorded("FAILED"), failureReported: true };
-      await assert.rejects(lifecycle.update(JOB_ID, failed, await checked(lifecycle, automated)), {
-        name: "RestoreJobIncompleteError",
-        message: /--replace <urn>/,
-      });
+      const { lifecycle } = setup(
+        fakeClient({
+          getServerlessRestoreJob: sinon.stub().resolves(jobFixture({ id: JOB_ID, failed: true })),
+        }),
+      );
+      await assert.rejects(
+        lifecycle.update(JOB_ID, recorded("FAILED"), await checked(lifecycle, automated)),
+        {
+          name: "RestoreJobIncompleteError",
+          message: /--replace <urn>/,
+        },
+      );
     });
   });
 

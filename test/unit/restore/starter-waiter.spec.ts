@@ -61,7 +61,7 @@ const jobOf = (outs: Record<string, unknown>) => ({
   snapshotSource: outs.snapshotSource,
 });
 
-describe("a restore's starter and waiter", () => {
+describe("a restore's starter and its wait", () => {
   afterEach(() => sinon.restore());
 
   it("the starter returns the job as soon as Atlas answers, without reading it", async () => {
@@ -133,21 +133,17 @@ describe("a restore's starter and waiter", () => {
   it("a second up changes nothing: same job, same settings", async () => {
     const t = setup();
     const created = await t.both.create(await checked(t.start, automated));
-    const news = await checked(t.wait, { ...automated, job: jobOf(created.outs) });
-    const diff = await t.wait.diff(JOB_ID, { ...created.outs, __provider: PROVIDER }, news);
+    const olds = { ...created.outs, __provider: PROVIDER };
+    const diff = await t.start.diff(JOB_ID, olds, await checked(t.start, automated));
     assert.deepStrictEqual(diff, { changes: false, deleteBeforeReplace: false });
   });
 
-  it("a wait setting updates only the waiter; a new job replaces it; triggers replace the starter", async () => {
+  it("a wait setting changes nothing in state; triggers replace the starter", async () => {
     const t = setup();
     const created = await t.both.create(await checked(t.start, automated));
     const olds = { ...created.outs, __provider: PROVIDER };
     const slower = { ...automated, waitTimeoutSeconds: 60 };
     assert.strictEqual((await t.start.diff(JOB_ID, olds, await checked(t.start, slower))).changes, false);
-    const waitDiff = await t.wait.diff(JOB_ID, olds, await checked(t.wait, { ...slower, job: jobOf(olds) }));
-    assert.deepStrictEqual([waitDiff.changes, waitDiff.replaces], [true, undefined]);
-    const newJob = { ...jobOf(olds), restoreJobId: "ffffffffffffffffffffffff" };
-    assert.deepStrictEqual((await t.wait.diff(JOB_ID, olds, { ...olds, job: newJob })).replaces, ["job"]);
     const triggered = await t.start.diff(
       JOB_ID,
       olds,
@@ -175,32 +171,22 @@ describe("a restore's starter and waiter", () => {
   });
 
   describe("defects (issue 11, item 5)", () => {
-    it("a download that completed and later expired does not fail an in-place update", async () => {
+    it("a download that completed and later expired fails no later up", async () => {
       const expired = jobFixture({ id: JOB_ID, deliveryType: "download", expired: true, finishedAt: "x" });
       const t = setup({ getServerlessRestoreJob: sinon.fake.resolves(expired) });
       const download = { groupId: GROUP, clusterName: "prod-orders", deliveryType: "download" };
-      // What state holds after `refresh` saw the expiry.
-      const olds = {
-        ...(await checked(t.wait, download)),
-        restoreJobId: JOB_ID,
-        status: "EXPIRED",
-        api: "serverless",
-      };
-      const result = await t.wait.update(
-        JOB_ID,
-        olds,
-        await checked(t.wait, { ...download, waitTimeoutSeconds: 60 }),
-      );
-      assert.strictEqual(result.outs!.status, "EXPIRED");
+      const job = { restoreJobId: JOB_ID, api: "serverless" };
+      const result = await t.wait.create(await checked(t.wait, { ...download, job }));
+      assert.strictEqual(result.outs.status, "EXPIRED");
     });
 
-    it("a job that was running when the step began still fails it when it ends badly", async () => {
+    it("a job that ends badly fails the wait", async () => {
       const t = setup({
         getServerlessRestoreJob: sinon.fake.resolves(jobFixture({ id: JOB_ID, failed: true })),
       });
-      const olds = { ...(await checked(t.wait, automated)), restoreJobId: JOB_ID, status: "RUNNING" };
+      const job = { restoreJobId: JOB_ID, api: "serverless" };
       await assert.rejects(
-        t.wait.update(JOB_ID, olds, await checked(t.wait, automated)),
+        t.wait.create(await checked(t.wait, { ...automated, job })),
         /restore job ended FAILED/,
       );
     });
@@ -269,10 +255,8 @@ describe("a restore's starter and waiter", () => {
 
     it("when Atlas no longer has the job, the hint says what works: refresh", async () => {
       const t = setup({ getServerlessRestoreJob: sinon.fake.rejects(notFound("RESTORE_JOB_NOT_FOUND")) });
-      const olds = { ...(await checked(t.wait, automated)), restoreJobId: JOB_ID, status: "RUNNING" };
-      const error = await t.wait
-        .update(JOB_ID, olds, await checked(t.wait, automated))
-        .catch((e: Error) => e);
+      const job = { restoreJobId: JOB_ID, api: "serverless" };
+      const error = await t.wait.create(await checked(t.wait, { ...automated, job })).catch((e: Error) => e);
       assert.match((error as Error).message, /run `pulumi refresh` to drop it from state/);
       assert.doesNotMatch((error as Error).message, /resume waiting/);
     });

@@ -1,8 +1,0 @@
-import { restoreJobProvider } from "../restore-job-provider";
-
-/**
- * The flex restore's wait provider as this module's whole exports: loaded from node_modules, Pulumi then
- * stores it as one `require` of this file instead of serializing its closures (see
- * restore-job-provider.ts).
- */
-export = restoreJobProvider("flex", "wait");
