@@ -75,6 +75,8 @@ function targets(results: BenchResults): Target[] {
   const minimal100 = runsOf(results, "minimal", 100, "default");
   const stateRestore = firstState(restore100)?.stateBytesPerResource;
   const stateMinimal = firstState(minimal100)?.stateBytesPerResource;
+  const perRestore = firstState(restore100)?.stateResourcesPerResource;
+  const stateResources = perRestore === undefined ? undefined : perRestore * 100;
   const throttledRuns = runsOf(results, "restore", 50, "100", true);
   const requests = throttledRuns.reduce((sum, r) => sum + r.requests, 0);
   const refused = throttledRuns.reduce((sum, r) => sum + r.throttled, 0);
@@ -92,13 +94,13 @@ function targets(results: BenchResults): Target[] {
   const worstLong = long.reduce((a, b) => (b.ours.delayMs > a.ours.delayMs ? b : a));
   return [
     atMost(
-      "state per restore (its component, starter and waiter together) ≤ 1.5 × a do-nothing dynamic resource's (installed tarball, 100 of each)",
+      "state per restore (every state resource it adds) ≤ 1.5 × a do-nothing dynamic resource's (installed tarball, 100 of each)",
       stateRestore !== undefined && stateMinimal ? stateRestore / stateMinimal : undefined,
       1.5,
       x,
     ),
     atMost(
-      "engine CPU on `up` of 100 restores (300 state resources) ≤ 1.3 × 100 do-nothing resources' (medians)",
+      `engine CPU on \`up\` of 100 restores (${stateResources ?? "?"} state resources) ≤ 1.3 × 100 do-nothing resources' (medians)`,
       ratio(engineCpu(restore100, "up"), engineCpu(minimal100, "up")),
       1.3,
       x,
@@ -243,10 +245,10 @@ function engineSection(results: BenchResults): string[] {
   const one = wall(runsOf(results, "restore", 1, "default"));
   const oneMinimal = wall(runsOf(results, "minimal", 1, "default"));
   if (one && oneMinimal) {
-    // Restores this short are noticed by the waiter's first planned check, which the wall times show.
+    // Restores this short are noticed by the wait's first planned check, which the wall times show.
     lines.push(
       "",
-      `A restore of ${s1(results.settings.restoreMs)} is noticed at the waiter's first check, which the default schedule makes ${s1(DEFAULT_CHECK_TIMES_MS[0]!)} after the wait begins: of one restore's ${s1(one.median)}, the do-nothing resource's ${s1(oneMinimal.median)} is the engine's own. So the ratios say whether restores queue behind one another, not how long one takes.`,
+      `A restore of ${s1(results.settings.restoreMs)} is noticed at the program's first check, which the default schedule makes ${s1(DEFAULT_CHECK_TIMES_MS[0]!)} after the wait begins: of one restore's ${s1(one.median)}, the do-nothing resource's ${s1(oneMinimal.median)} is the engine's own. So the ratios say whether restores queue behind one another, not how long one takes.`,
     );
   }
   const restore100 = runsOf(results, "restore", 100, "default");
@@ -256,7 +258,7 @@ function engineSection(results: BenchResults): string[] {
     "",
     "### State and engine CPU (100 resources, default parallelism)",
     "",
-    "_Bytes per resource_: the exported deployment's resources (the stack and provider resources left out) as JSON, divided by the 100 resources the program declares; for restores that counts every state resource a restore adds, its component, its starter and its waiter. Engine CPU is likewise for the whole stack.",
+    "_Bytes per resource_: the exported deployment's resources (the stack and provider resources left out) as JSON, divided by the 100 resources the program declares; for restores that counts every state resource a restore adds. Engine CPU is likewise for the whole stack.",
     "",
     "| stack | bytes per resource | state resources per resource | `__provider` characters | engine CPU on `up` | engine CPU on `destroy` |",
     "| --- | --- | --- | --- | --- | --- |",

@@ -12,12 +12,12 @@ export interface EngineRun {
   readonly destroy?: CommandRun;
   /**
    * Bytes of the exported deployment's resources per user-facing resource (stack and providers left
-   * out, a component's children counted with it); read in the first repetition only.
+   * out, every state resource a restore adds counted with it); read in the first repetition only.
    */
   readonly stateBytesPerResource?: number;
-  /** Resources in state per user-facing resource (3 for a restore: component, starter, waiter); first repetition only. */
+  /** Resources in state per user-facing resource; first repetition only. */
   readonly stateResourcesPerResource?: number;
-  /** Bytes per user-facing resource by state resource type (the component and each child apart); first repetition only. */
+  /** Bytes per user-facing resource by state resource type; first repetition only. */
   readonly stateBytesByType?: Readonly<Record<string, number>>;
   /** Characters of one serialized provider (`__provider`); first repetition only. */
   readonly providerChars?: number;

@@ -168,7 +168,7 @@ async function engine(deadline: number) {
       ...(destroy ? { destroy } : {}),
       ...(exported
         ? {
-            // Every state resource a restore adds counts: its component, starter and waiter.
+            // Every state resource a restore adds counts.
             stateBytesPerResource: resources.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / count,
             stateResourcesPerResource: resources.length / count,
             stateBytesByType: bytesByType(resources, count),

@@ -38,7 +38,6 @@ export {
   type RestoreNamespaceArgs,
 } from "./resources/collection-restore-job";
 export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
-export { type RestoreJobOptions, RestoreWaitError } from "./resources/restore-resource";
 export {
   FlexRestoreJob,
   type FlexRestoreJobArgs,
@@ -47,6 +46,7 @@ export {
   ServerlessRestoreJob,
   type ServerlessRestoreJobArgs,
 } from "./resources/restore-jobs";
+export { type RestoreJobOptions, RestoreWaitError } from "./resources/restore-resource";
 export {
   getFlexSnapshots,
   getFlexSnapshotsOutput,

@@ -224,8 +224,12 @@ async function storms(
     duplicates += Math.max(0, jobs.length - STORM_STACK.length);
     const recorded = await stack.restoreJobs();
     const ids = new Set(jobs.map((j) => j.id));
-    lost +=
-      STORM_STACK.length - recorded.filter((r) => r.outputs.status === "COMPLETED" && ids.has(r.id)).length;
+    // What each restore's wait reported, by resource name (the end of its URN).
+    const statuses = ((await stack.outputs()).statuses ?? {}) as Record<string, unknown>;
+    const completed = recorded.filter(
+      (r) => statuses[r.urn.slice(r.urn.lastIndexOf("::") + 2)] === "COMPLETED" && ids.has(r.id),
+    );
+    lost += STORM_STACK.length - completed.length;
     // Every restore has its own intent, so two restores recording one job would hide a lost one.
     shared += recorded.length - new Set(recorded.map((r) => r.id)).size;
     const again = await stack.up([], true);

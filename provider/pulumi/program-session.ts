@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { Logger, RestoreLifecycles, Session } from "../restore/types";
 import { readProviderConfig } from "./provider-config";
-import { createSession, restoreLifecycles } from "./provider-process";
+import { createSession, guarded, restoreLifecycles, watchOnce } from "./provider-process";
 
 /**
  * Atlas as the program's own process reaches it: for the snapshot look-ups and for the wait of every
@@ -22,7 +22,11 @@ const log: Logger = {
  */
 const sessions = new Map<string, Session>();
 
-/** The session for the current stack's config and the environment. */
+/**
+ * The session for the current stack's config and the environment. As in the provider, every call is
+ * checked against the engine: once it is gone, a wait makes no further Atlas call and the program
+ * exits, since nothing it learns could be recorded.
+ */
 export function programSession(): Session {
   const config = readProviderConfig((key) => pulumi.runtime.getConfig(key), process.env);
   const key = JSON.stringify(config);
@@ -31,7 +35,8 @@ export function programSession(): Session {
     session = createSession(config, { log });
     sessions.set(key, session);
   }
-  return session;
+  watchOnce();
+  return guarded(session);
 }
 
 let lifecycles: Record<string, RestoreLifecycles> | undefined;

@@ -147,10 +147,18 @@ export function guarded(s: Session): Session {
 
 let watch: EngineWatch | undefined;
 
-/** Starts the engine watch once, and only inside Pulumi's dynamic-provider process. */
-function watchOnce(): void {
-  if (watch || !/dynamic-provider/.test(require.main?.filename ?? "")) return;
-  watch = watchEngine(processProbes(process.argv[2]), (reason) => engineGone(reason));
+/**
+ * Starts the engine watch once: inside Pulumi's dynamic-provider process (the engine's address is its
+ * argument), or in a program the CLI runs (Pulumi's runner puts the address in the environment). An
+ * Automation API inline program runs in the user's own process, has neither, and is not watched.
+ */
+export function watchOnce(): void {
+  if (watch) return;
+  const address = /dynamic-provider/.test(require.main?.filename ?? "")
+    ? process.argv[2]
+    : process.env.PULUMI_NODEJS_ENGINE;
+  if (!address) return;
+  watch = watchEngine(processProbes(address), (reason) => engineGone(reason));
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { FlaggedRestoreResource, type RestoreJobOptions } from "./restore-resource";
 import type { PointInTimeArgs, RestoreJobWaitArgs } from "./restore-jobs";
+import { FlaggedRestoreResource, type RestoreJobOptions } from "./restore-resource";
 
 /** Download links reachable through a private endpoint (AWS PrivateLink). */
 export interface PrivateDownloadUrl {

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { CollectionSummary } from "../kinds/collection/outputs";
 import type { RestoreJobStatus } from "../restore/job-status";
-import { RestoreResource, type RestoreJobOptions } from "./restore-resource";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
+import { type RestoreJobOptions, RestoreResource } from "./restore-resource";
 
 /**
  * A database or collection to restore. Databases are named `db`, collections `db.collection`; the
@@ -119,7 +119,7 @@ export class CollectionRestoreJob extends RestoreResource {
   /**
    * @param name The resource's name in the stack.
    * @param args What to restore and where.
-   * @param opts Pulumi resource options, passed to the starter and the waiter.
+   * @param opts Pulumi resource options.
    */
   constructor(name: string, args: CollectionRestoreJobArgs, opts?: RestoreJobOptions) {
     super(

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import type { RestoreJobStatus } from "../restore/job-status";
-import { FlaggedRestoreResource, RestoreResource, type RestoreJobOptions } from "./restore-resource";
+import { FlaggedRestoreResource, type RestoreJobOptions, RestoreResource } from "./restore-resource";
 
 /** Inputs every restore job resource has: how to wait, and what forces a new restore. */
 export interface RestoreJobWaitArgs {
@@ -77,8 +77,9 @@ export interface ServerlessRestoreJobArgs extends RestoreJobWaitArgs, PointInTim
  * starts a restore job and, by default, waits for it to finish; deleting it only forgets the job, since
  * Atlas cannot cancel one.
  *
- * It is a component of two dynamic resources: one starts the job and returns at once (so Pulumi state
- * holds the job id seconds after Atlas accepts it), the other waits for the job and its target.
+ * It is one dynamic resource, which starts the job and returns at once (so Pulumi state holds the job
+ * id seconds after Atlas accepts it); the program then waits for the job and its target, and the
+ * outputs and the URN resolve once it has (so `dependsOn` means restored).
  */
 export class ServerlessRestoreJob extends FlaggedRestoreResource {
   /** Derived from the job's flags: `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
@@ -122,8 +123,7 @@ export class ServerlessRestoreJob extends FlaggedRestoreResource {
 }
 
 /**
- * The outputs the resource exposes, seeded on its children so that Pulumi registers them even when
- * the user leaves the input of the same name out.
+ * The outputs the resource exposes beyond the base classes', read by the program's wait.
  */
 const SERVERLESS_OUTPUTS = [
   "snapshotId",
@@ -151,8 +151,8 @@ export interface FlexRestoreJobArgs extends RestoreJobWaitArgs {
 
 /**
  * A restore of a MongoDB Atlas Flex cluster's snapshot (the successor of serverless restores). Same
- * lifecycle as {@link ServerlessRestoreJob}, and the same two children (a starter that records the job
- * at once, a waiter): check at preview, wait with progress, the job recorded even when the wait fails,
+ * lifecycle as {@link ServerlessRestoreJob} (the job recorded at once, the program waiting for it):
+ * check at preview, wait with progress, the job recorded even when the wait fails,
  * resume on the next `up`, refresh, and forget on delete.
  */
 export class FlexRestoreJob extends RestoreResource {
@@ -184,7 +184,7 @@ export class FlexRestoreJob extends RestoreResource {
   declare readonly restoreFinishedDate: pulumi.Output<string | undefined>;
   /** When the snapshot restored was finished (ISO 8601, UTC). */
   declare readonly snapshotFinishedDate: pulumi.Output<string | undefined>;
-  /** Download link of a download job. A secret: encrypted in state, hidden in output. */
+  /** Download link of a download job. A secret, kept in no state and hidden in output. */
   declare readonly snapshotUrl: pulumi.Output<string | undefined>;
 
   /**

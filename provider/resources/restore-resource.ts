@@ -109,11 +109,12 @@ const STARTED = ["restoreJobId", "api", "snapshotId", "snapshotSource", "forecas
  * once the URN resolves, so that they all mean "restored". At preview nothing waits, and the job's
  * outputs are unknown.
  */
-function restoredOutputs(
-  started: RestoreResource,
+export function restoredOutputs(
+  started: Pick<RestoreResource, "urn">,
   kind: RestoreKind,
   name: string,
   args: object,
+  wait: WaitFor = waitInProgram,
 ): Record<string, pulumi.Output<unknown>> {
   const recorded = started as unknown as Record<string, pulumi.Output<unknown>>;
   const job = pulumi
@@ -123,7 +124,7 @@ function restoredOutputs(
     );
   const waited: pulumi.Output<Record<string, unknown>> = pulumi.runtime.isDryRun()
     ? job.apply(() => pulumi.unknown as unknown as Record<string, unknown>)
-    : pulumi.output({ ...args, resourceName: name, job }).apply((raw) => waitInProgram(kind.kind, name, raw));
+    : pulumi.output({ ...args, resourceName: name, job }).apply((raw) => wait(kind.kind, name, raw));
   const secrets = new Set(kind.secretOutputs);
   const outputs = Object.fromEntries(
     [...RESTORE_OUTPUTS, ...kind.outputs].map((key) => {
@@ -134,12 +135,19 @@ function restoredOutputs(
   return { ...outputs, urn: pulumi.all([started.urn, waited]).apply(([urn]) => urn) };
 }
 
+/** Waits for a restore's job and returns its outputs: `raw` is the resource's inputs and its job. */
+export type WaitFor = (
+  kind: string,
+  name: string,
+  raw: Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
 /**
  * Waits for one restore's job in the program's process. The SDK's keep-alive holds the program open
  * until the wait ends, also for an Automation API inline program, whose run would otherwise end
  * with the last registration.
  */
-async function waitInProgram(kind: string, name: string, raw: Record<string, unknown>) {
+const waitInProgram: WaitFor = async (kind, name, raw) => {
   const done = pulumi.runtime.rpcKeepAlive();
   try {
     const wait = programLifecycles()[kind]!.wait;
@@ -152,7 +160,7 @@ async function waitInProgram(kind: string, name: string, raw: Record<string, unk
   } finally {
     done();
   }
-}
+};
 
 /**
  * A restore's wait failed (the job failed, timed out, or Atlas could not be read). Pulumi prints a

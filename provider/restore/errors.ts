@@ -35,15 +35,12 @@ export class PollAbortedError extends Error {
 }
 
 /**
- * A restore job exists in Atlas but did not reach COMPLETED during this step. The dynamic-provider
- * host reads `id` and `properties` from a thrown error and records them as partial state, so the job
- * is never orphaned and the next `pulumi up` resumes it (see `grpcResponseFromError` in
- * `@pulumi/pulumi/cmd/dynamic-provider`).
+ * A restore job exists in Atlas, but the wait did not see it reach COMPLETED. The job stays recorded in
+ * state, so the next `pulumi up` waits for it again; `properties` is what the wait last read of it
+ * (secrets left out), from which a kind may explain the failure, and the message ends with what to do.
  */
 export class RestoreJobIncompleteError extends Error {
   override readonly name = "RestoreJobIncompleteError";
-  /** The reasons the engine shows next to the recorded resource. */
-  readonly reasons: string[];
   constructor(
     readonly id: string,
     readonly properties: Record<string, unknown>,
@@ -51,7 +48,6 @@ export class RestoreJobIncompleteError extends Error {
     hint: string,
   ) {
     super(`${cause.message}; ${hint}`, { cause });
-    this.reasons = [this.message];
   }
 }
 

@@ -193,17 +193,18 @@ export function createLifecycles<I extends CommonInputs>(
     },
   };
 
-  const forState = (outs: JobOutputs, provider: unknown): Record<string, unknown> => {
-    const state: Record<string, unknown> = { ...outs, __provider: provider };
-    for (const key of spec.secretOutputs) delete state[key];
-    return state;
+  /** What an error may carry of a job: everything but its secrets. */
+  const withoutSecrets = (outs: JobOutputs): Record<string, unknown> => {
+    const kept: Record<string, unknown> = { ...outs };
+    for (const key of spec.secretOutputs) delete kept[key];
+    return kept;
   };
 
   /**
    * Waits as asked and returns the final outputs, or throws. A download that completed and whose
    * links later expired fails nothing: it did what it was asked.
    */
-  const settle = async (s: Session, inputs: I, outs: JobOutputs, provider: unknown): Promise<JobOutputs> => {
+  const settle = async (s: Session, inputs: I, outs: JobOutputs): Promise<JobOutputs> => {
     // Each read replaces the job's fields; what the resource adds (its name, its job) stays.
     const internal = internalOf(outs);
     let last = outs;
@@ -233,7 +234,7 @@ export function createLifecycles<I extends CommonInputs>(
       const cause = error instanceof Error ? error : new Error(String(error));
       throw new RestoreJobIncompleteError(
         last.restoreJobId,
-        forState({ ...last, ...internal }, provider),
+        withoutSecrets({ ...last, ...internal }),
         cause,
         hintFor(cause),
       );
@@ -250,7 +251,7 @@ export function createLifecycles<I extends CommonInputs>(
       forget(s, raw, false);
       const { forecast: _kept, ...job } = raw.job as StartedJob;
       const recorded = { ...userInputs(raw), ...job, ...internalOf(raw), status: "RUNNING" } as JobOutputs;
-      return { id: job.restoreJobId, outs: await settle(s, inputs, recorded, raw.__provider) };
+      return { id: job.restoreJobId, outs: await settle(s, inputs, recorded) };
     },
   };
 

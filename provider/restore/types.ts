@@ -162,7 +162,7 @@ export interface RestoreJobSpec<I extends CommonInputs> {
    * without it, deleting only forgets the job.
    */
   cancel?(session: Session, inputs: I, outs: JobOutputs): Promise<void>;
-  /** Outputs never copied into an error's partial state (they are secrets). */
+  /** Outputs never copied into an error's properties (they are secrets). */
   readonly secretOutputs: readonly string[];
 }
 

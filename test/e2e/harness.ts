@@ -104,7 +104,7 @@ export class Stack {
    * outputs (the test programs export it), not in state.
    */
   async restoreJobs(): Promise<StateResource[]> {
-    return (await this.resources()).filter((r) => /dynamic\/mongodbatlas:\w+RestoreJob$/.test(r.type));
+    return (await this.resources()).filter((r) => /dynamic\/mongodbatlas:\w*RestoreJob$/.test(r.type));
   }
 
   /** Removes the stack and its state. */

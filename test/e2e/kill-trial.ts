@@ -157,9 +157,11 @@ export async function runKillTrial(
 
   const jobs = await admin.jobsOf(kind.api);
   const recorded = await recovering.restoreJobs();
+  const reported = done.code === 0 ? await recovering.outputs() : {};
   const lost =
     recorded.length === 1 &&
-    recorded[0]!.outputs.status === "COMPLETED" &&
+    reported.restoreJobId === recorded[0]!.id &&
+    reported.status === "COMPLETED" &&
     jobs.some((job) => job.id === recorded[0]!.id)
       ? 0
       : 1;
@@ -167,7 +169,7 @@ export async function runKillTrial(
   const again = await recovering.up([], true);
   const converged =
     again.code === 0 &&
-    /Resources:\n\s+4 unchanged\n/.test(again.stdout) &&
+    /Resources:\n\s+2 unchanged\n/.test(again.stdout) &&
     (await admin.jobsOf(kind.api)).length === before;
   await recovering.destroy();
   await recovering.remove();

@@ -149,6 +149,16 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
     await s.remove();
   });
 
+  it("a resource that names the restore only in dependsOn is created once the job has completed", async () => {
+    const s = await stack(automated);
+    await s.setConfig("dependent", "true");
+    await admin.setOptions({ restoreDurationMs: { automated: 8000 } });
+    await s.up();
+    assert.deepStrictEqual((await s.outputs()).phasesSeenByDependent, ["COMPLETED"]);
+    await s.destroy();
+    await s.remove();
+  });
+
   it("a wait that times out records the job, and the next up resumes it without a new job", async () => {
     const s = await stack({ ...automated, waitTimeoutSeconds: 2 });
     await admin.setOptions({ restoreDurationMs: { automated: 8000 } });

@@ -16,7 +16,7 @@ export type ClusterSnapshotSource = SnapshotSource | "new";
 /** The snapshot the provider decided to restore, kept in state beside the API's fields. */
 export type ClusterDecisions = SnapshotDecision<ClusterSnapshotSource>;
 
-/** Outputs that hold download links: secrets, never in partial state, logs or plain output. */
+/** Outputs that hold download links: secrets, never in state, errors, logs or plain output. */
 export const CLUSTER_SECRET_OUTPUTS = ["deliveryUrl", "privateDownloadDeliveryUrls", "components"] as const;
 
 /** The decisions recorded in earlier outputs, kept when the job is read again. */

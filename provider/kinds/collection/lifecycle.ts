@@ -42,7 +42,7 @@ function withOutcome(lifecycle: Waiter): Waiter {
     ...lifecycle,
     async create(inputs) {
       const result = await explained(() => lifecycle.create(inputs));
-      settled(result.id, { ...result.outs, __provider: inputs.__provider }, inputs.allowPartial);
+      settled(result.id, result.outs, inputs.allowPartial);
       return result;
     },
   };

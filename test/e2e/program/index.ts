@@ -38,3 +38,26 @@ export const sourceKind = "kind" in job ? job.kind : undefined;
 export const deliveryUrl = "deliveryUrl" in job ? job.deliveryUrl : undefined;
 export const expired = "expired" in job ? job.expired : undefined;
 export const components = "components" in job ? job.components : undefined;
+
+// With `dependent` set: a resource that names the restore only in `dependsOn`, and whose create
+// records the phase of every job the emulator has at that moment ("restored" means COMPLETED).
+const dependentOf: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: { baseUrl: string }) {
+    const answer = await fetch(`${inputs.baseUrl}/__emulator/jobs`);
+    const { jobs } = (await answer.json()) as { jobs: { phase: string }[] };
+    return { id: "dependent", outs: { phases: jobs.map((j) => j.phase) } };
+  },
+};
+
+class Dependent extends pulumi.dynamic.Resource {
+  declare readonly phases: pulumi.Output<string[]>;
+}
+
+export const phasesSeenByDependent = config.getBoolean("dependent")
+  ? new Dependent(
+      dependentOf,
+      "dependent",
+      { baseUrl: new pulumi.Config("mongodbatlas").require("baseUrl"), phases: undefined },
+      { dependsOn: [job] },
+    ).phases
+  : undefined;

@@ -148,7 +148,7 @@ describe("restore job lifecycle", () => {
       );
     });
 
-    it("records the job as partial state when it fails, with the way to retry", async () => {
+    it("fails with the job and the way to retry when the job fails", async () => {
       const client = fakeClient({
         getServerlessRestoreJob: sinon.stub().resolves(jobFixture({ id: JOB_ID, failed: true })),
       });
@@ -158,7 +158,6 @@ describe("restore job lifecycle", () => {
       assert.strictEqual(error.id, JOB_ID);
       assert.strictEqual(error.properties.status, "FAILED");
       assert.strictEqual(error.properties.restoreJobId, JOB_ID);
-      assert.strictEqual(error.properties.__provider, PROVIDER, "read and delete need the provider in state");
       assert.ok(error.cause instanceof RestoreJobFailedError);
       assert.strictEqual(
         error.message,
@@ -167,7 +166,7 @@ describe("restore job lifecycle", () => {
       );
     });
 
-    it("records a job that outlives the wait, and never puts a download URL in partial state", async () => {
+    it("fails with the job when it outlives the wait, and never puts a download URL in the error", async () => {
       const client = fakeClient({
         getServerlessRestoreJob: sinon
           .stub()

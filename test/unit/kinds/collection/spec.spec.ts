@@ -255,7 +255,6 @@ describe("collection restore job", () => {
       assert.strictEqual(error.id, JOB);
       assert.strictEqual(error.properties.status, "COMPLETED");
       assert.strictEqual(error.properties.partial, true);
-      assert.strictEqual(error.properties.__provider, PROVIDER);
       assert.deepStrictEqual(error.properties.unrestoredCollections, ["orders.audit (INDEX_BUILD_FAILED)"]);
       assert.ok(error.cause instanceof CollectionRestoreIncompleteError);
       assert.strictEqual(
