@@ -42,10 +42,12 @@ describe("end to end: reliability under faults", function () {
     return fixtureStack(`r${++counter}`, home, emulator.url, args, kind);
   }
 
+  /** The one job state records, which the `up`'s wait reported COMPLETED. */
   async function completedJob(s: Stack): Promise<string> {
     const jobs = await s.restoreJobs();
     assert.strictEqual(jobs.length, 1);
-    assert.strictEqual(jobs[0]!.outputs.status, "COMPLETED");
+    const outputs = await s.outputs();
+    assert.deepStrictEqual([outputs.restoreJobId, outputs.status], [jobs[0]!.id, "COMPLETED"]);
     return jobs[0]!.id;
   }
 
