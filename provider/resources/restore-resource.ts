@@ -124,7 +124,9 @@ export function restoredOutputs(
     );
   const waited: pulumi.Output<Record<string, unknown>> = pulumi.runtime.isDryRun()
     ? job.apply(() => pulumi.unknown as unknown as Record<string, unknown>)
-    : pulumi.output({ ...args, resourceName: name, job }).apply((raw) => wait(kind.kind, name, raw));
+    : keptAlive(
+        pulumi.output({ ...args, resourceName: name, job }).apply((raw) => wait(kind.kind, name, raw)),
+      );
   const secrets = new Set(kind.secretOutputs);
   const outputs = Object.fromEntries(
     [...RESTORE_OUTPUTS, ...kind.outputs].map((key) => {
@@ -143,12 +145,22 @@ export type WaitFor = (
 ) => Promise<Record<string, unknown>>;
 
 /**
- * Waits for one restore's job in the program's process. The SDK's keep-alive holds the program open
- * until the wait ends, also for an Automation API inline program, whose run would otherwise end
- * with the last registration.
+ * Holds the program open until `output` settles, either way, with the SDK's keep-alive: an Automation
+ * API inline program's run otherwise ends once its last registration is answered, with waits still
+ * going. Taken at once, not when the wait starts, so that no answer can end the run in between.
  */
+function keptAlive<T>(output: pulumi.Output<T>): pulumi.Output<T> {
+  // The SDK's own accessor of an Output's value (not in its typings; present in every 3.x release).
+  const settled = (output as unknown as { promise?: () => Promise<T> }).promise?.();
+  if (settled) {
+    const done = pulumi.runtime.rpcKeepAlive();
+    settled.then(done, done);
+  }
+  return output;
+}
+
+/** Waits for one restore's job in the program's process. */
 const waitInProgram: WaitFor = async (kind, name, raw) => {
-  const done = pulumi.runtime.rpcKeepAlive();
   try {
     const wait = programLifecycles()[kind]!.wait;
     const checked = await wait.check({}, raw);
@@ -157,8 +169,6 @@ const waitInProgram: WaitFor = async (kind, name, raw) => {
     return (await wait.create(checked.inputs!)).outs as Record<string, unknown>;
   } catch (error) {
     throw new RestoreWaitError(name, error);
-  } finally {
-    done();
   }
 };
 
