@@ -205,7 +205,7 @@ function pollingSection(results: BenchResults): string[] {
     "",
     "### Per kind, with and without history",
     "",
-    "Calls, mean delay / the lower bound at those calls. Flex jobs report `restoreScheduledDate` and `restoreFinishedDate`, and collection restore jobs `createdAt`, `finishedAt` and `totalDocuments`, so the source's earlier jobs (from the listing the starter makes before its POST) forecast the window. Simulated: five earlier jobs whose lengths are spread like this one's, run through the provider's own conversion for the kind; the collection jobs restored half to twice this job's documents, in proportion. Serverless and dedicated-cluster jobs report no start, so they always wait on the default schedule, as Flex and collection restores do without history (fewer than two earlier jobs).",
+    "Calls, mean delay / the lower bound at those calls. Flex jobs report `restoreScheduledDate` and `restoreFinishedDate`, and collection restore jobs `createdAt`, `finishedAt` and `totalDocuments`, so the source's earlier jobs (from the listing the resource makes before its POST) forecast the window. Simulated: five earlier jobs whose lengths are spread like this one's, run through the provider's own conversion for the kind; the collection jobs restored half to twice this job's documents, in proportion. Serverless and dedicated-cluster jobs report no start, so they always wait on the default schedule, as Flex and collection restores do without history (fewer than two earlier jobs).",
     "",
     "| length | serverless (no history) | dedicated cluster (no history) | Flex without history | Flex with history | collection without history | collection with history |",
     "| --- | --- | --- | --- | --- | --- | --- |",

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
 function killRow(mode: KillMode, kind: TrialKind, outcomes: KillOutcome[]): Row {
   const orphans =
     mode === "group"
-      ? `orphaned providers exited by themselves: ${outcomes.filter((o) => o.orphansExited).length}/${outcomes.length}, ` +
+      ? `orphaned providers and programs exited by themselves: ${outcomes.filter((o) => o.orphansExited).length}/${outcomes.length}, ` +
         `Atlas requests from them after the kill: ${outcomes.reduce((n, o) => n + o.orphanRequests, 0)}`
       : `Atlas requests after the kill: ${outcomes.reduce((n, o) => n + o.orphanRequests, 0)}`;
   return {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { Logger, RestoreLifecycles, Session } from "../restore/types";
 import { readProviderConfig } from "./provider-config";
-import { createSession, guarded, restoreLifecycles, watchOnce } from "./provider-process";
+import { createSession, guarded, restoreLifecycles } from "./provider-process";
 
 /**
  * Atlas as the program's own process reaches it: for the snapshot look-ups and for the wait of every
@@ -24,8 +24,8 @@ const sessions = new Map<string, Session>();
 
 /**
  * The session for the current stack's config and the environment. As in the provider, every call is
- * checked against the engine: once it is gone, a wait makes no further Atlas call and the program
- * exits, since nothing it learns could be recorded.
+ * checked against the engine (the restore resources start the watch): once it is gone, a wait makes no
+ * further Atlas call and the program exits, since nothing it learns could be recorded.
  */
 export function programSession(): Session {
   const config = readProviderConfig((key) => pulumi.runtime.getConfig(key), process.env);
@@ -35,7 +35,6 @@ export function programSession(): Session {
     session = createSession(config, { log });
     sessions.set(key, session);
   }
-  watchOnce();
   return guarded(session);
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { programLifecycles } from "../pulumi/program-session";
+import { watchOnce } from "../pulumi/provider-process";
 import { restoreJobProviders } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
 import { dropFrames, failureReason } from "./snapshot-lookups";
@@ -38,6 +39,8 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
       kind.type,
     );
     Object.assign(this, restoredOutputs(this, kind, name, args));
+    // A program whose engine is gone exits, whatever it was doing: none of its waits can be recorded.
+    watchOnce();
   }
 }
 

@@ -140,7 +140,7 @@ export function predictDuration(history: readonly PastJob[], size?: number): Pre
 }
 
 /**
- * What the starter hands the waiter through state: the predicted window of a job, and when the job
+ * What the resource records in state for the wait: the predicted window of a job, and when the job
  * started (epoch ms), so that a wait resumed by a later `up` keeps the job's plan.
  */
 export interface Forecast extends Prediction {

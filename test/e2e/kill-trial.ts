@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { defaultSeed } from "../../emulator";
 import type { EmulatorAdmin } from "./emulator-admin";
 import { type E2eHome, fixtureStack, Stack } from "./harness";
-import { gone, isDynamicProvider, kill, killAll, type KillMode, removeLocks, startUp } from "./kills";
+import { gone, kill, killAll, type KillMode, removeLocks, runsThisPackage, startUp } from "./kills";
 
 /**
  * One kill trial: `pulumi up` of one restore, killed at a moment the emulator's hooks pin down, then
@@ -93,8 +93,8 @@ export interface KillOutcome {
   /** A second `up` changed nothing and started no job. */
   readonly converged: boolean;
   /**
-   * The orphaned dynamic providers of a `group` kill exited by themselves (always true for `tree`).
-   * Pulumi's own orphans (language host, program) are not this package's and are killed by id.
+   * The orphaned dynamic providers and programs of a `group` kill exited by themselves (always true
+   * for `tree`). Pulumi's own orphan, the language host, is not this package's and is killed by id.
    */
   readonly orphansExited: boolean;
   /** Atlas requests the orphans made after the kill, beyond the answer they were waiting for. */
@@ -128,11 +128,11 @@ export async function runKillTrial(
   const up = startUp(stack);
   await admin.arrived(watch, 1);
   const orphans = await kill(up, trial.mode);
-  const providers = orphans.filter(isDynamicProvider);
+  const ours = orphans.filter(runsThisPackage);
   const atKill = await admin.atlasRequests();
-  // An orphaned provider still waits for the held answer; give it, as a slow network would.
+  // An orphan still waits for the held answer; give it, as a slow network would.
   await admin.release(watch, trial.mode === "group" ? "answer" : "drop");
-  const orphansExited = await gone(providers, 30_000);
+  const orphansExited = await gone(ours, 30_000);
   killAll(orphans);
   const orphanRequests = (await admin.atlasRequests()) - atKill;
 

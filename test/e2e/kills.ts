@@ -85,10 +85,14 @@ export function killAll(pids: readonly number[]): void {
   }
 }
 
-/** Whether a process is a dynamic provider (the plugin that runs this package's code). */
-export function isDynamicProvider(pid: number): boolean {
+/**
+ * Whether a process runs this package's code: a dynamic provider (the plugin that starts restores) or
+ * the program (Pulumi's Node runner, which waits for them).
+ */
+export function runsThisPackage(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider");
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.includes("dynamic-provider") || cmdline.includes("@pulumi/pulumi/cmd/run");
   } catch {
     return false;
   }
