@@ -57,9 +57,19 @@ describe("end to end: the Automation API example from another folder", function 
   });
 
   it("clones production into staging, prints the job id, and a second run restores nothing new", async () => {
-    const first = await clone([PRODUCTION, STAGING]);
+    // The job finishes only once the program's first read of it has arrived: that read sees it
+    // running, so the wait must poll again, whatever the machine's load.
+    await admin.setOptions({ restoreDurationMs: { clusterAutomated: 600_000 } });
+    const firstRead = await admin.watch("getGroupClusterBackupRestoreJob");
+    const running = clone([PRODUCTION, STAGING]);
+    await admin.arrived(firstRead, 1);
+    await admin.advanceClock(600_000);
+    const first = await running;
     const [, jobId] = /^prod-cluster -> staging-cluster: ([a-f0-9]{24})\n$/.exec(first.stdout) ?? [];
     assert.ok(jobId, `one line with the job id: ${first.stdout}`);
+    // The inline program waited for the job before its run ended: the wait's last word is in the
+    // engine's output, which the example passes to stderr.
+    assert.match(first.stderr, new RegExp(`cluster restore job ${jobId}: COMPLETED, \\d+s elapsed`));
     const target = await admin.cluster(STAGING, "staging-cluster", "cluster");
     assert.strictEqual(
       target.restoredSnapshotId,
