@@ -93,8 +93,14 @@ export class EngineGoneError extends Error {
   }
 }
 
-/** The engine's state as this process sees it, and the Atlas calls still in flight. */
-const engine = { gone: undefined as string | undefined, inFlight: 0 };
+/** The engine's state as a process sees it, and the Atlas calls still in flight. */
+export interface EngineState {
+  gone: string | undefined;
+  inFlight: number;
+}
+
+/** This process's: one engine per provider or program process. */
+const processEngine: EngineState = { gone: undefined, inFlight: 0 };
 
 /** Longest wait for calls in flight (a POST's answer worth journaling) once the engine is gone. */
 const DRAIN_MS = 15_000;
@@ -103,7 +109,11 @@ const DRAIN_MS = 15_000;
  * Once the engine is gone: no new Atlas call, no journal deletion (the journal may be all that knows
  * of a job), and the process exits as soon as the calls in flight have settled.
  */
-export function engineGone(reason: string, exit: () => void = () => process.exit(0)): void {
+export function engineGone(
+  reason: string,
+  exit: () => void = () => process.exit(0),
+  engine: EngineState = processEngine,
+): void {
   if (engine.gone !== undefined) return;
   engine.gone = reason;
   const leave = () => exit();
@@ -118,7 +128,7 @@ export function engineGone(reason: string, exit: () => void = () => process.exit
 }
 
 /** The session as the lifecycles see it: every call and journal deletion checked against the engine. */
-export function guarded(s: Session): Session {
+export function guarded(s: Session, engine: EngineState = processEngine): Session {
   const client = new Proxy(s.client, {
     get(target, key: keyof AtlasClient) {
       const method = target[key] as (...args: unknown[]) => Promise<unknown>;

@@ -4,6 +4,7 @@ import { programLifecycles } from "../pulumi/program-session";
 import { watchOnce } from "../pulumi/provider-process";
 import { restoreJobProviders } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
+import { STARTED_JOB_FIELDS } from "../restore/lifecycle";
 import { dropFrames, failureReason } from "./snapshot-lookups";
 
 /** Pulumi's options of a custom resource; `additionalSecretOutputs` adds to each kind's own secrets. */
@@ -26,7 +27,7 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
     const provider = restoreJobProviders[kind.kind];
     if (!provider) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind.kind}`);
     // Seeded so that the SDK gives the resource these properties even before the engine answers.
-    const seeds = Object.fromEntries(STARTED.map((key) => [key, undefined]));
+    const seeds = Object.fromEntries(STARTED_JOB_FIELDS.map((key) => [key, undefined]));
     super(
       provider,
       name,
@@ -97,9 +98,6 @@ export interface RestoreKind {
   readonly secretOutputs: readonly string[];
 }
 
-/** What the starter records of its job and hands the wait. */
-const STARTED = ["restoreJobId", "api", "snapshotId", "snapshotSource", "forecast"] as const;
-
 /**
  * The resource's outputs, once the program has waited for its job.
  *
@@ -121,9 +119,11 @@ export function restoredOutputs(
 ): Record<string, pulumi.Output<unknown>> {
   const recorded = started as unknown as Record<string, pulumi.Output<unknown>>;
   const job = pulumi
-    .all(STARTED.map((key) => recorded[key]!))
+    .all(STARTED_JOB_FIELDS.map((key) => recorded[key]!))
     .apply((values) =>
-      Object.fromEntries(STARTED.map((key, i) => [key, values[i]]).filter(([, v]) => v !== undefined)),
+      Object.fromEntries(
+        STARTED_JOB_FIELDS.map((key, i) => [key, values[i]]).filter(([, v]) => v !== undefined),
+      ),
     );
   const waited: pulumi.Output<Record<string, unknown>> = pulumi.runtime.isDryRun()
     ? job.apply(() => pulumi.unknown as unknown as Record<string, unknown>)

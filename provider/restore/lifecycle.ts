@@ -57,6 +57,15 @@ export interface StartedJob {
   readonly forecast?: Forecast;
 }
 
+/** The fields of {@link StartedJob}, as the resource reads them from its recorded outputs. */
+export const STARTED_JOB_FIELDS = [
+  "restoreJobId",
+  "api",
+  "snapshotId",
+  "snapshotSource",
+  "forecast",
+] as const;
+
 /**
  * The lifecycle shared by every kind of restore job. The starter, a dynamic resource, starts or adopts
  * the job and returns at once, so that the engine checkpoints the job id about a second after Atlas

@@ -1,7 +1,7 @@
 import type { AtlasClient } from "../../provider/atlas/client";
 import { serverlessSpec } from "../../provider/kinds/serverless/spec";
 import { memoryJournal } from "../../provider/restore/journal";
-import { createLifecycles } from "../../provider/restore/lifecycle";
+import { createLifecycles, STARTED_JOB_FIELDS } from "../../provider/restore/lifecycle";
 import type { Lifecycle, Logger, RestoreLifecycles } from "../../provider/restore/types";
 import type { PollSettings } from "../../provider/waiting/schedule";
 import { fakeClock } from "./fakes";
@@ -15,9 +15,7 @@ export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
   const { start, wait } = lifecycles;
   const waitFor = async (outs: Record<string, unknown>, inputs: Record<string, unknown>) => {
     const job = Object.fromEntries(
-      ["restoreJobId", "api", "snapshotId", "snapshotSource", "forecast"]
-        .filter((key) => outs[key] !== undefined)
-        .map((key) => [key, outs[key]]),
+      STARTED_JOB_FIELDS.filter((key) => outs[key] !== undefined).map((key) => [key, outs[key]]),
     );
     const checked = await wait.check({}, { ...inputs, job });
     return wait.create(checked.inputs!);

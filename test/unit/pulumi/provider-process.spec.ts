@@ -18,12 +18,14 @@ describe("provider process once the engine is gone", () => {
       journal,
       poll: { minDelayMs: 1, maxDelayMs: 1 },
     };
-    const s = guarded(session);
+    // An engine state of the test's own: this process's stays as it is for the other tests.
+    const engine = { gone: undefined, inFlight: 0 };
+    const s = guarded(session, engine);
     await s.client.listServerlessRestoreJobs("g", "c");
     s.journal.put("k", { attemptStartedAt: 1, knownJobIds: [], posts: 1 });
 
     const exit = sinon.fake();
-    engineGone("ancestor process exited: 5", exit);
+    engineGone("ancestor process exited: 5", exit, engine);
     sinon.assert.calledOnce(exit);
     await assert.rejects(s.client.listServerlessRestoreJobs("g", "c"), EngineGoneError);
     sinon.assert.calledOnce(list);
