@@ -6,8 +6,8 @@ import { FlaggedRestoreResource, type RestoreJobOptions, RestoreResource } from 
 /** Inputs every restore job resource has: how to wait, and what forces a new restore. */
 export interface RestoreJobWaitArgs {
   /**
-   * Wait until the job ends before the resource is created (default: true). The job id is in state
-   * either way as soon as Atlas accepts the restore.
+   * Wait until the job ends before the resource's outputs and URN resolve, so that what depends on it
+   * waits too (default: true). The job id is in state either way as soon as Atlas accepts the restore.
    */
   waitForCompletion?: pulumi.Input<boolean>;
   /**
