@@ -78,6 +78,23 @@ describe("integration: snapshot look-ups", function () {
     assert.strictEqual((await getFlexSnapshots({ groupId: G, clusterName: "prod-orders" })).length, 4);
   });
 
+  it("after the serverless sunset (Atlas as today), the newest snapshot of a migrated instance comes from its Flex cluster (issue 22, item 10)", async () => {
+    const today = await startEmulator();
+    try {
+      useCredentials(key.publicKey, key.privateKey, today.url);
+      const flexNewest = (await getLatestSnapshot({ groupId: G, clusterName: "prod-orders", api: "flex" }))
+        .id;
+      assert.strictEqual(
+        (await getLatestSnapshot({ groupId: G, clusterName: "prod-orders" })).id,
+        flexNewest,
+      );
+      const listed = await getServerlessSnapshots({ groupId: G, clusterName: "prod-orders" });
+      assert.ok(listed.some((s) => s.id === flexNewest && s.status === "completed"));
+    } finally {
+      await today.close();
+    }
+  });
+
   it("a refused API key: the status and Atlas's error code, the cause kept", async () => {
     useCredentials(key.publicKey, "00000000-0000-4000-8000-00000000dead");
     const error = await failure(() => getLatestSnapshot({ groupId: G, clusterName: "prod-orders" }));

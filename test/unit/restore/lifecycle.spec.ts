@@ -425,6 +425,16 @@ describe("restore job lifecycle", () => {
     });
   });
 
+  it("check returns a failure, never throws, for inputs that are not an object (issue 22, item 9)", async () => {
+    const { lifecycles } = setup();
+    for (const news of [null, undefined, "prod-orders", 42, ["prod-orders"]]) {
+      for (const lifecycle of [lifecycles.start, lifecycles.wait]) {
+        const result = await lifecycle.check({}, news as unknown as Record<string, unknown>);
+        assert.deepStrictEqual(result.failures, [{ property: "", reason: "inputs: expected an object" }]);
+      }
+    }
+  });
+
   it("formats durations for progress lines", () => {
     assert.strictEqual(formatDuration(7_000), "7s");
     assert.strictEqual(formatDuration(125_000), "2m 05s");

@@ -418,6 +418,41 @@ describe("collection restore job", () => {
     });
   });
 
+  it("after an unclear POST, a resend refused with 409 by the job the first POST started adopts that job (issue 22, item 7)", async () => {
+    const lost = new AtlasApiError({ method: "POST", path: "/x", networkCode: "ECONNRESET" });
+    const busy = new AtlasApiError({ status: 409, method: "POST", path: "/x", errorCode: "CONFLICT" });
+    // The first POST was carried out; the listing shows its job only 6 s later, without writeStrategy.
+    const first = job({ writeStrategy: null, state: "IN_PROGRESS" });
+    let clock: ReturnType<typeof setup>["clock"];
+    let postedAt: number | undefined;
+    const listed = () => {
+      const now = clock.now();
+      clock.advance(100);
+      if (postedAt === undefined || now < postedAt + 6_000) return [];
+      return [now < postedAt + 600_000 ? first : { ...first, state: "SUCCESSFUL", finishedAt: "x" }];
+    };
+    const create = sinon.stub().callsFake(async () => {
+      clock.advance(100);
+      if (postedAt === undefined) {
+        postedAt = clock.now();
+        throw lost;
+      }
+      if (clock.now() < postedAt + 600_000) throw busy;
+      return job({ id: OTHER });
+    });
+    const methods = stubs({
+      listCollectionRestoreJobs: sinon.stub().callsFake(async () => listed()),
+      createCollectionRestoreJob: create,
+    });
+    const t = setup(methods);
+    clock = t.clock;
+    const result = await t.lifecycle.create(
+      await t.checked({ ...clone, snapshotId: NEWEST, waitForCompletion: false }),
+    );
+    assert.strictEqual(result.id, JOB);
+    assert.ok(create.callCount <= 2, `${create.callCount} POSTs`);
+  });
+
   it("resumes a recorded running job on the next up, and refresh reads it quietly", async () => {
     const { lifecycle, checked, methods, messages } = setup();
     const first = await lifecycle.create(await checked({ ...clone, waitForCompletion: false }));
