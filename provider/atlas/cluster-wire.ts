@@ -1,10 +1,10 @@
 import * as t from "io-ts";
 
-import { flaggedJobFields, nullable, ServerlessDeliveryType } from "./wire";
+import { flaggedJobFields, nullable, optionalFields, ServerlessDeliveryType } from "./wire";
 
 /**
  * Wire codecs of the dedicated-cluster operations (`openapi-subset-dedicated.json`). Tolerant like the
- * others: unknown fields are ignored, and fields real answers send as `null` are accepted as absent.
+ * others: unknown fields are ignored, and fields real answers send as `null` are read as absent.
  */
 
 /** Dedicated restore delivery types: the serverless ones. */
@@ -41,7 +41,7 @@ export type ClusterBsonTimestamp = t.TypeOf<typeof ClusterBsonTimestamp>;
 /** `DiskBackupSnapshotRestoreJob`: no status field; see {@link clusterJobStatus}. */
 export const ClusterRestoreJob = t.intersection([
   t.type({ id: t.string }),
-  t.partial({
+  optionalFields({
     ...flaggedJobFields,
     privateDownloadDeliveryUrls: t.array(PrivateDownloadUrl),
     components: t.array(ClusterRestoreComponent),
@@ -80,7 +80,7 @@ export type ClusterSnapshotStatus = t.TypeOf<typeof ClusterSnapshotStatus>;
  */
 export const ClusterSnapshot = t.intersection([
   t.type({ id: t.string }),
-  t.partial({
+  optionalFields({
     type: t.string,
     status: t.string,
     snapshotType: t.string,
@@ -106,7 +106,7 @@ export interface TakeClusterSnapshotRequest {
 /** A dedicated cluster (`ClusterDescription20240805`), for the fields a restore needs. */
 export const DedicatedCluster = t.intersection([
   t.type({ name: t.string }),
-  t.partial({
+  optionalFields({
     id: t.string,
     groupId: t.string,
     stateName: t.string,

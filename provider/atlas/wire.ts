@@ -5,8 +5,31 @@ import * as t from "io-ts";
  * that new API fields never break a deployment; only what we use is required.
  */
 
+/** Accepts `null` where Atlas sends it for an absent field. */
+export const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+
+/**
+ * `t.partial` that reads a `null` field as absent. Real answers carry `null` for fields Atlas has no
+ * value for yet (a create answer's `finishedAt`, for one): that must not fail the answer, least of
+ * all the answer to a POST that started a restore.
+ */
+export function optionalFields<P extends t.Props>(props: P) {
+  const partial = t.partial(props);
+  return new t.Type<t.TypeOf<typeof partial>, t.OutputOf<typeof partial>, unknown>(
+    partial.name,
+    partial.is,
+    (u, c) => partial.validate(withoutNulls(u), c),
+    partial.encode,
+  );
+}
+
+function withoutNulls(u: unknown): unknown {
+  if (u === null || typeof u !== "object" || Array.isArray(u)) return u;
+  return Object.fromEntries(Object.entries(u).filter(([, v]) => v !== null));
+}
+
 /** A BSON timestamp as Atlas returns it. */
-export const BsonTimestamp = t.partial({ date: t.string, increment: t.number });
+export const BsonTimestamp = optionalFields({ date: t.string, increment: t.number });
 export type BsonTimestamp = t.TypeOf<typeof BsonTimestamp>;
 
 /**
@@ -15,9 +38,6 @@ export type BsonTimestamp = t.TypeOf<typeof BsonTimestamp>;
  */
 export const ServerlessDeliveryType = t.keyof({ automated: null, download: null, pointInTime: null });
 export type ServerlessDeliveryType = t.TypeOf<typeof ServerlessDeliveryType>;
-
-/** Accepts `null` where Atlas sends it for an absent field. */
-export const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
 
 /**
  * The fields serverless and dedicated restore jobs share. Neither has a status field: the flags and
@@ -49,7 +69,7 @@ export type FlaggedJob = t.TypeOf<t.PartialC<typeof flaggedJobFields>>;
  */
 export const ServerlessJobWire = t.intersection([
   t.type({ id: t.string }),
-  t.partial({ ...flaggedJobFields, desiredTimestamp: BsonTimestamp }),
+  optionalFields({ ...flaggedJobFields, desiredTimestamp: BsonTimestamp }),
 ]);
 export type ServerlessJobWire = t.TypeOf<typeof ServerlessJobWire>;
 
@@ -67,7 +87,7 @@ export interface CreateServerlessRestoreJobRequest {
 /** `ServerlessBackupSnapshot` (and, for the fields we use, `FlexBackupSnapshot20241113`). */
 export const BackupSnapshot = t.intersection([
   t.type({ id: t.string }),
-  t.partial({ createdAt: t.string, status: t.string, expiresAt: t.string, snapshotType: t.string }),
+  optionalFields({ createdAt: t.string, status: t.string, expiresAt: t.string, snapshotType: t.string }),
 ]);
 export type BackupSnapshot = t.TypeOf<typeof BackupSnapshot>;
 
@@ -84,7 +104,7 @@ export type FlexJobStatus = t.TypeOf<typeof FlexJobStatus>;
 /** `FlexBackupRestoreJob20241113`: a restore (`RESTORE`) or a download (`DOWNLOAD`) of a flex snapshot. */
 export const FlexRestoreJob = t.intersection([
   t.type({ id: t.string }),
-  t.partial({
+  optionalFields({
     status: t.string,
     deliveryType: t.string,
     snapshotId: t.string,
@@ -111,7 +131,7 @@ export interface CreateFlexRestoreJobRequest {
 /** `FlexBackupSnapshot20241113`, for the fields we use: flex snapshots have no `createdAt`. */
 export const FlexSnapshot = t.intersection([
   t.type({ id: t.string }),
-  t.partial({
+  optionalFields({
     status: t.string,
     finishTime: t.string,
     startTime: t.string,
@@ -124,13 +144,13 @@ export type FlexSnapshot = t.TypeOf<typeof FlexSnapshot>;
 /** A serverless instance or flex cluster, for the fields we use. */
 export const ClusterDescription = t.intersection([
   t.type({ name: t.string }),
-  t.partial({ id: t.string, stateName: t.string, groupId: t.string }),
+  optionalFields({ id: t.string, stateName: t.string, groupId: t.string }),
 ]);
 export type ClusterDescription = t.TypeOf<typeof ClusterDescription>;
 
 /** One page of a paginated list. */
 export const page = <C extends t.Mixed>(item: C) =>
-  t.intersection([t.type({ results: t.array(item) }), t.partial({ totalCount: t.number })]);
+  t.intersection([t.type({ results: t.array(item) }), optionalFields({ totalCount: t.number })]);
 
 /** Atlas's `ApiError` body; every field optional because proxies answer errors too. */
 export const ApiErrorBody = t.partial({

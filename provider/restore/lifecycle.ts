@@ -14,7 +14,7 @@ import {
 import { diffInputs, type DiffRules } from "./input-diff";
 import type { Failure } from "./input-fields";
 import { classifyStatus } from "./job-status";
-import { intentKey, unexpired } from "./journal";
+import { intentKey, journalContext, ownerKey, stateHolds } from "./journal";
 import type {
   CommonInputs,
   JobOutputs,
@@ -33,10 +33,11 @@ import type {
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
- * Inputs the resource classes add beside the user's: the resource's name for messages, and (for the
- * wait) the job the starter started. The kinds' checks never see them.
+ * Inputs the resource classes add beside the user's: the resource's name for messages, (for the wait)
+ * the job the starter started, and its owner (`<project>/<stack>/<resource name>`), which keys the
+ * journal. The kinds' checks never see them.
  */
-export const INTERNAL_INPUTS = ["resourceName", "job"] as const;
+export const INTERNAL_INPUTS = ["resourceName", "job", "owner"] as const;
 
 /**
  * The job's fields the starter keeps beside its inputs: what its `delete` and `read` need (status,
@@ -93,8 +94,8 @@ export function createLifecycles<I extends CommonInputs>(
   };
 
   const rules = spec.diffRules;
-  /** The journal key of what a resource restores, from new inputs or (with `fromOutputs`) old outputs. */
-  const keyOf = (raw: Record<string, unknown>, fromOutputs = false): string =>
+  /** The key of what a resource restores, from new inputs or (with `fromOutputs`) old outputs. */
+  const intentOf = (raw: Record<string, unknown>, fromOutputs = false): string =>
     intentKey(
       spec.noun,
       Object.fromEntries(
@@ -104,9 +105,15 @@ export function createLifecycles<I extends CommonInputs>(
         ]),
       ),
     );
-  /** State holds the job now: the journal's entry for it has done its work. */
+  /**
+   * The journal key of a resource: its owner, so that two stacks restoring the same data into one
+   * target never share an entry; what it restores, in states written before resources had an owner.
+   */
+  const keyOf = (raw: Record<string, unknown>, fromOutputs = false): string =>
+    typeof raw.owner === "string" ? ownerKey(spec.noun, raw.owner) : intentOf(raw, fromOutputs);
+  /** State holds the job now: the attempt that started it has done its work (see `stateHolds`). */
   const forget = (s: Session, raw: Record<string, unknown>, fromOutputs: boolean) =>
-    s.journal.delete(keyOf(raw, fromOutputs));
+    stateHolds(s.journal, keyOf(raw, fromOutputs), jobIdOf(raw), s.clock.now());
   /**
    * The same from `diff`, which also runs at preview: without credentials there is no session yet,
    * and the entry then simply expires.
@@ -122,6 +129,8 @@ export function createLifecycles<I extends CommonInputs>(
   };
 
   const check: Lifecycle["check"] = async (_olds, news) => {
+    if (news === null || typeof news !== "object" || Array.isArray(news))
+      return { inputs: {}, failures: [{ property: "", reason: "inputs: expected an object" }] };
     const internal = Object.fromEntries(INTERNAL_INPUTS.filter((k) => k in news).map((k) => [k, news[k]]));
     const { inputs, failures } = spec.check(userInputs(news), Math.floor(clock.now() / 1000));
     return {
@@ -152,12 +161,8 @@ export function createLifecycles<I extends CommonInputs>(
     async create(raw) {
       const inputs = decodeInputs(raw);
       const s = scoped(raw);
-      const key = keyOf(raw);
-      const started = await startOrAdopt(s, spec, inputs, {
-        pending: unexpired(s.journal.get(key), s.clock.now()),
-        remember: (intent) => s.journal.put(key, intent),
-        forget: () => s.journal.delete(key),
-      });
+      const context = journalContext(s.journal, keyOf(raw), intentOf(raw), s.clock.now(), raw.triggers);
+      const started = await startOrAdopt(s, spec, inputs, context);
       // No wait here: returning now lets the engine write the job id to state.
       const forecast = started.forecast ? { forecast: started.forecast } : {};
       const outs = { ...started.outs, ...internalOf(raw), ...forecast };
@@ -440,6 +445,12 @@ function starterState(outs: Record<string, unknown>, inputs: object): Record<str
 function inputsOf(raw: Record<string, unknown>, rules: DiffRules): Record<string, unknown> {
   const keys = [...rules.replaceOnChange, ...rules.updateOnChange];
   return Object.fromEntries(keys.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+}
+
+/** The job a starter's state or a wait's inputs hold. */
+function jobIdOf(raw: Record<string, unknown>): string | undefined {
+  const id = raw.restoreJobId ?? (raw.job as StartedJob | undefined)?.restoreJobId;
+  return typeof id === "string" ? id : undefined;
 }
 
 function internalOf(raw: Record<string, unknown>): Record<string, unknown> {

@@ -26,6 +26,25 @@ export interface PendingIntent {
   readonly posts: number;
   /** The job the POST created (or the one adopted), once known. */
   readonly jobId?: string;
+  /**
+   * Which restore of the resource the attempt was for (the key of what it restores, `triggers`
+   * included); absent in entries keyed by that alone (written before resources had an owner).
+   */
+  readonly intentKey?: string;
+  /** What the POST asks for, field by field as the kind's job source compares jobs. */
+  readonly request?: Readonly<Record<string, unknown>>;
+  /** The snapshot the attempt chose and how, so that a rerun restores the same one. */
+  readonly snapshotId?: string;
+  readonly snapshotSource?: string;
+  /** A POST was answered 2xx with a body that could not be read: a job certainly exists. */
+  readonly committed?: boolean;
+  /**
+   * Jobs Pulumi state was seen to hold for this resource (its earlier restores, replaced or destroyed
+   * since): never taken for a later restore's own.
+   */
+  readonly heldJobIds?: readonly string[];
+  /** When a job was last added to `heldJobIds` (ms since the epoch, this machine's clock). */
+  readonly heldAt?: number;
 }
 
 /**
@@ -76,6 +95,18 @@ export interface JobSource<J extends { id: string }> {
   running(job: J): boolean;
   /** When Atlas created or scheduled the job (ms since the epoch), where the API says. */
   createdAt?(job: J): number | undefined;
+  /**
+   * Fields of {@link JobSource.intent} the provider chose rather than the user (the newest snapshot):
+   * another run may have chosen differently, so a job that differs only in them is still of this intent.
+   */
+  readonly chosen?: readonly string[];
+  /**
+   * Waits until Atlas takes a new job (one collection restore per cluster at a time); called before
+   * each POST. Throws when the wait runs out.
+   */
+  waitForTurn?(): Promise<void>;
+  /** Whether a refused POST means only "not now" (another job runs), so that it may be sent again. */
+  busy?(error: unknown): boolean;
 }
 
 /** How a job came to be this resource's. */
@@ -99,6 +130,16 @@ export interface StartContext {
   remember(intent: PendingIntent): void;
   /** Drops the journal's entry: the attempt ended and certainly created nothing. */
   forget(): void;
+  /**
+   * Jobs that are not this restore's and are never adopted: the resource's earlier restores that state
+   * held, and jobs the user named in `triggers` (to restore again after a stop).
+   */
+  readonly past?: readonly string[];
+  /**
+   * An interrupted attempt of this resource with other inputs sent a POST that got no answer: its job
+   * may not be listed yet, so the listing's lag is waited out before looking.
+   */
+  readonly unsettled?: boolean;
 }
 
 /** A job that `start` created or adopted, and how. */

@@ -7,7 +7,7 @@ import { defaultRetryPolicy } from "../../provider/atlas/retry-policy";
 import { createExchange, createHttp } from "../../provider/atlas/transport";
 import type { FlaggedJob, ServerlessJobWire } from "../../provider/atlas/wire";
 import { memoryJournal } from "../../provider/restore/journal";
-import type { Logger, Session } from "../../provider/restore/types";
+import type { Logger, PendingIntent, Session } from "../../provider/restore/types";
 import type { Clock } from "../../provider/waiting/clock";
 
 /**
@@ -190,4 +190,9 @@ export function fakeSession(client: AtlasClient) {
   const log: Logger = { info: (m) => messages.push(`info: ${m}`), warn: (m) => messages.push(`warn: ${m}`) };
   const session: Session = { client, clock, log, journal, poll: { minDelayMs: 1000, maxDelayMs: 60_000 } };
   return { session, clock, messages, journal };
+}
+
+/** The journal's attempts still open: a POST sent or a job known, and not yet seen held by state. */
+export function openAttempts(journal: { entries: Map<string, PendingIntent> }): PendingIntent[] {
+  return [...journal.entries.values()].filter((entry) => entry.posts > 0 || entry.jobId !== undefined);
 }

@@ -228,6 +228,7 @@ export class Engine {
     let current = old;
     if (old === undefined) {
       current = await this.create(stack, d, inputs);
+      d.replacing = false;
     } else {
       const diff = d.replacing ? undefined : await starter.diff(old.id, old.outputs, inputs);
       if (d.replacing || (diff?.replaces?.length ?? 0) > 0) {
@@ -318,7 +319,10 @@ export class Engine {
     await this.world.point("checkpoint");
     if (stack.state.get(name) === old) {
       stack.state.delete(name);
-      if (d) d.epoch++;
+      if (d) {
+        d.epoch++;
+        d.replacing = false;
+      }
     }
   }
 

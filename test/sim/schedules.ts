@@ -105,7 +105,12 @@ class SunsetNow implements Command {
   constructor(readonly mode: "migrated" | "gone") {}
   check = () => true;
   async run(_m: object, sim: Simulation): Promise<void> {
-    if (sim.setup.kind === "serverless") sim.atlas.sunset = this.mode;
+    // The sunset came long after any restore of an instance ended: a job started then and never
+    // recorded cannot be running or unnamed across it (the journal's entries last hours).
+    const unrecorded = sim.atlas.jobs.some(
+      (job) => job.api === "serverless" && !sim.engine.everRecorded.has(job.id),
+    );
+    if (sim.setup.kind === "serverless" && !unrecorded) sim.atlas.sunset = this.mode;
   }
   toString = () => `sunset(${this.mode})`;
 }

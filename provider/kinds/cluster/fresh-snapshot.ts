@@ -54,6 +54,8 @@ export async function takeFreshSnapshot(
     forget: () => journal.delete(key),
     clock: session.clock,
     log,
+    noun: "snapshot",
+    unrecorded: "adoptRunning",
     source: {
       list: () => client.listClusterSnapshots(inputs.groupId, inputs.clusterName),
       get: (id) => client.getClusterSnapshot(inputs.groupId, inputs.clusterName, id),

@@ -1,5 +1,6 @@
 import type { ClusterRestoreJob, CreateClusterRestoreJobRequest } from "../../atlas/cluster-wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
+import { earlierChoice } from "../../restore/journal";
 import type { JobSource, RestoreJobSpec, Session, StartContext, Started } from "../../restore/types";
 import { snapshotIntentKey, takeFreshSnapshot } from "./fresh-snapshot";
 import { checkClusterInputs, clusterDiffRules, ClusterRestoreJobInputs } from "./inputs";
@@ -59,13 +60,18 @@ async function startClusterRestore(
       `restoring into the source cluster itself; its current data will be replaced: ${inputs.clusterName}`,
     );
   }
-  const decisions = await chooseSnapshot(session, inputs);
+  const decisions = await chooseSnapshot(session, inputs, context);
   const body = requestOf(inputs, decisions);
   const { job, how } = await createAtMostOnce({
     ...context,
     clock: session.clock,
     log: session.log,
-    source: clusterJobSource(session, inputs.groupId, inputs.clusterName, body),
+    noun: clusterSpec.noun,
+    decision: decisions,
+    source: {
+      ...clusterJobSource(session, inputs.groupId, inputs.clusterName, body),
+      chosen: decisions.snapshotSource === "latest" ? ["snapshotId"] : [],
+    },
   });
   // The job now stands for the snapshot: a later run adopts the job, never takes another snapshot.
   if (inputs.takeSnapshot) session.journal.delete(snapshotIntentKey(inputs));
@@ -107,9 +113,14 @@ export function clusterJobSource(
 
 /**
  * The snapshot to restore: the given one; a new one (`takeSnapshot`); none for a point in time
- * (Atlas chooses); otherwise the newest completed one.
+ * (Atlas chooses); otherwise the newest completed one (the one an interrupted attempt chose, on its
+ * rerun).
  */
-async function chooseSnapshot(session: Session, inputs: ClusterRestoreJobInputs): Promise<ClusterDecisions> {
+async function chooseSnapshot(
+  session: Session,
+  inputs: ClusterRestoreJobInputs,
+  context: StartContext,
+): Promise<ClusterDecisions> {
   if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
   if (inputs.deliveryType === "pointInTime") return { snapshotId: undefined, snapshotSource: "job" };
   if (inputs.takeSnapshot) {
@@ -121,6 +132,8 @@ async function chooseSnapshot(session: Session, inputs: ClusterRestoreJobInputs)
     );
     return { snapshotId: id, snapshotSource: "new" };
   }
+  const chosen = earlierChoice(context);
+  if (chosen !== undefined) return { snapshotId: chosen, snapshotSource: "latest" };
   const newest = await latestClusterSnapshot(session.client, inputs.groupId, inputs.clusterName);
   if (!newest) throw new Error(`no completed snapshot to restore from cluster: ${inputs.clusterName}`);
   session.log.info(`restoring the newest completed snapshot of ${inputs.clusterName}: ${newest.id}`);

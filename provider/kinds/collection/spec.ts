@@ -6,8 +6,8 @@ import type {
 import { AtlasApiError } from "../../atlas/errors";
 import { collectionForecast } from "../../atlas/job-history";
 import { createAtMostOnce } from "../../restore/at-most-once";
-import { sameValue } from "../../restore/input-diff";
 import type { SnapshotSource } from "../../restore/job-outputs";
+import { earlierChoice } from "../../restore/journal";
 import { completedServerlessSnapshots } from "../../restore/snapshot-choice";
 import type {
   JobOutputs,
@@ -99,39 +99,38 @@ function reportProgress(session: Session, outs: JobOutputs): void {
 
 /**
  * Creates the job at most once per intent. Atlas runs one collection restore per cluster at a time
- * (409 for a second): a running job of the same intent is adopted; a different one is waited for,
- * within `waitTimeoutSeconds`, before this one is started.
+ * (409 for a second): a running one is waited for, within `waitTimeoutSeconds`, before each POST, and
+ * a 409 (a job started between the listing and the POST, perhaps the one an unclear POST of this
+ * attempt started) only sends the attempt back to looking and waiting.
  */
 async function startCollectionRestore(
   session: Session,
   inputs: CollectionRestoreJobInputs,
   context: StartContext,
 ): Promise<Started> {
-  const { snapshotId, snapshotSource } = await chooseSnapshot(session, inputs);
+  const { snapshotId, snapshotSource } = await chooseSnapshot(session, inputs, context);
   const body = requestOf(inputs, snapshotId);
   const source = collectionJobSource(session, inputs, body);
   const deadline = session.clock.now() + inputs.waitTimeoutSeconds * 1000;
-  for (;;) {
-    await waitForOtherJobs(session, inputs, source, deadline);
-    try {
-      const { job, how, listed } = await createAtMostOnce({
-        ...context,
-        clock: session.clock,
-        log: session.log,
-        source,
-      });
-      const forecast = collectionForecast(job, listed, session.clock.now());
-      return {
-        outs: await outputsOf(session, inputs, job, snapshotSource),
-        how,
-        ...(forecast ? { forecast } : {}),
-      };
-    } catch (error) {
-      // Another job started between the listing and the POST: wait for it too.
-      if (!isBusy(error)) throw error;
-      session.log.info(`another collection restore started on ${inputs.clusterName} first; waiting for it`);
-    }
-  }
+  const { job, how, listed } = await createAtMostOnce({
+    ...context,
+    clock: session.clock,
+    log: session.log,
+    noun: NOUN,
+    decision: { snapshotId, snapshotSource },
+    source: {
+      ...source,
+      chosen: snapshotSource === "latest" ? ["snapshotId"] : [],
+      waitForTurn: () => waitForOtherJobs(session, inputs, source, deadline),
+      busy: isBusy,
+    },
+  });
+  const forecast = collectionForecast(job, listed, session.clock.now());
+  return {
+    outs: await outputsOf(session, inputs, job, snapshotSource),
+    how,
+    ...(forecast ? { forecast } : {}),
+  };
 }
 
 /** Whether Atlas refused the POST because a collection restore already runs on the cluster. */
@@ -139,42 +138,58 @@ export function isBusy(error: unknown): boolean {
   return error instanceof AtlasApiError && error.status === 409;
 }
 
-/** Waits while a collection restore of another intent runs on the source cluster. */
+/**
+ * Waits while a collection restore runs on the source cluster (by the time a POST is due, none of them
+ * is this restore's own); throws once the deadline has passed.
+ */
 async function waitForOtherJobs(
   session: Session,
   inputs: CollectionRestoreJobInputs,
   source: CollectionJobSource,
   deadline: number,
 ): Promise<void> {
-  const others = (jobs: CollectionRestoreJob[]) =>
-    jobs.filter((job) => source.running(job) && !matchesIntent(source, job));
-  let blocking = others(await source.list());
+  const running = (jobs: CollectionRestoreJob[]) => jobs.filter((job) => source.running(job));
+  let blocking = running(await source.list());
+  const left = deadline - session.clock.now();
+  // Past the deadline, a POST Atlas keeps refusing (409) with no job listed is not sent again.
+  if (left <= 0)
+    throw new CollectionRestoreBusyError(
+      inputs.clusterName,
+      blocking[0]?.id ?? "none listed",
+      inputs.waitTimeoutSeconds * 1000,
+    );
   if (blocking.length === 0) return;
   session.log.info(
     `Atlas runs one collection restore per cluster at a time; waiting for the running one on ` +
       `${inputs.clusterName}: ${blocking.map((job) => job.id).join(", ")}`,
   );
   const result = await pollUntil({
-    check: async () => (blocking = others(await source.list())),
+    check: async () => (blocking = running(await source.list())),
     classify: (jobs) => (jobs.length === 0 ? "SUCCESS" : "RETRY"),
     clock: session.clock,
     minDelayMs: session.poll.minDelayMs,
     maxDelayMs: session.poll.maxDelayMs,
-    maxWaitMs: Math.max(0, deadline - session.clock.now()),
+    maxWaitMs: Math.max(0, left),
     checkFirst: false,
   });
   if (result.state !== "SUCCESS")
     throw new CollectionRestoreBusyError(inputs.clusterName, blocking[0]?.id ?? "", result.elapsedMs);
 }
 
-/** The snapshot given, none for a point in time (Atlas picks it), or the newest completed one. */
+/**
+ * The snapshot given, none for a point in time (Atlas picks it), or the newest completed one (the one
+ * an interrupted attempt chose, on its rerun).
+ */
 async function chooseSnapshot(
   session: Session,
   inputs: CollectionRestoreJobInputs,
+  context: StartContext,
 ): Promise<{ snapshotId: string | undefined; snapshotSource: SnapshotSource }> {
   if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
   if (inputs.pointInTimeUtcSeconds !== undefined || inputs.oplogTs !== undefined)
     return { snapshotId: undefined, snapshotSource: "job" };
+  const chosen = earlierChoice(context);
+  if (chosen !== undefined) return { snapshotId: chosen, snapshotSource: "latest" };
   const snapshots = await session.client.listClusterSnapshots(inputs.groupId, inputs.clusterName);
   const newest = completedServerlessSnapshots(snapshots)[0];
   if (!newest)
@@ -267,12 +282,4 @@ export function collectionJobSource(
     running: (job) => collectionJobStatus(job) === "RUNNING",
     createdAt: (job) => (job.createdAt ? Date.parse(job.createdAt) : undefined),
   };
-}
-
-/** Every field the intent names is reported the same (Atlas fills in the ones the POST left out). */
-export function matchesIntent(source: CollectionJobSource, job: CollectionRestoreJob): boolean {
-  const reported = source.reported(job);
-  return Object.entries(source.intent).every(
-    ([key, wanted]) => wanted === undefined || sameValue(reported[key], wanted),
-  );
 }

@@ -3,6 +3,7 @@ import type { FlexRestoreJob } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
 import { flexJobStatus } from "../../restore/job-status";
+import { earlierChoice } from "../../restore/journal";
 import { latestSnapshot } from "../../restore/snapshot-choice";
 import type { JobOutputs, JobSource, RestoreJobSpec, Session, StartContext } from "../../restore/types";
 import { checkFlexInputs, flexDiffRules, FlexRestoreJobInputs } from "./inputs";
@@ -21,12 +22,20 @@ export const flexSpec: RestoreJobSpec<FlexRestoreJobInputs> = {
       inputs.groupId,
       inputs.name,
       inputs.snapshotId,
+      context,
     );
-    const { job, how, listed } = await createFlexJobOnce(session, context, inputs.groupId, inputs.name, {
-      snapshotId,
-      targetDeploymentItemName: inputs.targetDeploymentItemName,
-      targetProjectId: inputs.targetProjectId,
-    });
+    const { job, how, listed } = await createFlexJobOnce(
+      session,
+      context,
+      inputs.groupId,
+      inputs.name,
+      {
+        snapshotId,
+        targetDeploymentItemName: inputs.targetDeploymentItemName,
+        targetProjectId: inputs.targetProjectId,
+      },
+      snapshotSource,
+    );
     const forecast = flexForecast(job, listed, session.clock.now());
     return { outs: flexOutputs(inputs, job, snapshotSource), how, ...(forecast ? { forecast } : {}) };
   },
@@ -103,23 +112,35 @@ export function createFlexJobOnce(
   groupId: string,
   name: string,
   request: FlexRequest,
+  snapshotSource: SnapshotSource,
 ) {
   return createAtMostOnce({
     ...context,
     clock: session.clock,
     log: session.log,
-    source: flexJobSource(session, groupId, name, request),
+    noun: flexSpec.noun,
+    decision: { snapshotId: request.snapshotId, snapshotSource },
+    source: {
+      ...flexJobSource(session, groupId, name, request),
+      chosen: snapshotSource === "latest" ? ["snapshotId"] : [],
+    },
   });
 }
 
-/** The given snapshot, or the newest completed one of the flex cluster. */
+/**
+ * The given snapshot, or the newest completed one of the flex cluster (the one an interrupted attempt
+ * chose, on its rerun).
+ */
 export async function chooseFlexSnapshot(
   session: Session,
   groupId: string,
   name: string,
   given: string | undefined,
+  context: StartContext,
 ): Promise<{ snapshotId: string; snapshotSource: SnapshotSource }> {
   if (given !== undefined) return { snapshotId: given, snapshotSource: "input" };
+  const chosen = earlierChoice(context);
+  if (chosen !== undefined) return { snapshotId: chosen, snapshotSource: "latest" };
   const newest = await latestSnapshot(session.client, "flex", groupId, name);
   if (!newest) throw new Error(`no completed snapshot to restore from flex cluster: ${name}`);
   session.log.info(`restoring the newest completed snapshot of ${name}: ${newest.id}`);

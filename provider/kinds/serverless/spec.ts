@@ -4,8 +4,16 @@ import type { CreateServerlessRestoreJobRequest, ServerlessJobWire } from "../..
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotDecision, type SnapshotSource } from "../../restore/job-outputs";
 import { serverlessJobStatus } from "../../restore/job-status";
+import { earlierChoice } from "../../restore/journal";
 import { latestSnapshot } from "../../restore/snapshot-choice";
-import type { JobSource, RestoreJobSpec, Session, StartContext, Started } from "../../restore/types";
+import type {
+  JobOutputs,
+  JobSource,
+  RestoreJobSpec,
+  Session,
+  StartContext,
+  Started,
+} from "../../restore/types";
 import { chooseFlexSnapshot, createFlexJobOnce } from "../flex/spec";
 import { checkServerlessInputs, serverlessDiffRules, ServerlessRestoreJobInputs } from "./inputs";
 import { isRollback, serverlessOutputs, targetOf } from "./outputs";
@@ -55,28 +63,72 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
       );
       return serverlessOutputs(inputs, { api: "flex", job }, decisions);
     }
-    const job = await session.client.getServerlessRestoreJob(
-      inputs.groupId,
-      inputs.clusterName,
-      previous.restoreJobId,
-    );
-    return serverlessOutputs(inputs, { api: "serverless", job }, decisions);
+    try {
+      const job = await session.client.getServerlessRestoreJob(
+        inputs.groupId,
+        inputs.clusterName,
+        previous.restoreJobId,
+      );
+      return serverlessOutputs(inputs, { api: "serverless", job }, decisions);
+    } catch (error) {
+      if (!(await serverlessApiGone(session, inputs, error))) throw error;
+      return afterSunset(session, inputs, previous);
+    }
   },
 
   target(session, inputs, outs) {
     if (inputs.deliveryType === "download") return undefined;
     const name = targetOf(inputs);
-    const read = outs.api === "flex" ? session.client.getFlexCluster : session.client.getServerlessInstance;
-    return { name, state: async () => (await read(inputs.targetGroupId, name)).stateName };
+    const flex = async () => (await session.client.getFlexCluster(inputs.targetGroupId, name)).stateName;
+    if (outs.api === "flex") return { name, state: flex };
+    return {
+      name,
+      state: async () => {
+        try {
+          return (await session.client.getServerlessInstance(inputs.targetGroupId, name)).stateName;
+        } catch (error) {
+          // A target migrated at the sunset is read as the Flex cluster it became.
+          if (!isSunsetAnswer(error)) throw error;
+          return flex();
+        }
+      },
+    };
   },
 };
+
+/**
+ * A job recorded through the serverless API before the sunset, once that API no longer serves its
+ * instance: read through the Flex API if Atlas kept it there; otherwise it is kept as state recorded
+ * it, ended (Atlas migrated the instance long after any such restore), and never started again. Taking
+ * it for gone would let `refresh` drop it and the next `up` restore into the same target again.
+ */
+async function afterSunset(
+  session: Session,
+  inputs: ServerlessRestoreJobInputs,
+  previous: JobOutputs,
+): Promise<JobOutputs> {
+  const id = previous.restoreJobId;
+  try {
+    const job = await session.client.getFlexRestoreJob(inputs.groupId, inputs.clusterName, id);
+    return serverlessOutputs(inputs, { api: "flex", job }, previousSnapshot(previous));
+  } catch (error) {
+    if (!(error instanceof AtlasApiError && error.status === 404)) throw error;
+  }
+  const status =
+    previous.status === "RUNNING" || previous.status === undefined ? "COMPLETED" : previous.status;
+  session.log.warn(
+    `the serverless API no longer serves this job (its instance is a Flex cluster now), so its outcome ` +
+      `cannot be read; it is kept as ${status}, and not started again: ${id}`,
+  );
+  return { ...previous, status };
+}
 
 async function startServerless(
   session: Session,
   inputs: ServerlessRestoreJobInputs,
   context: StartContext,
 ): Promise<Started> {
-  const decisions = await chooseSnapshot(session, inputs);
+  const decisions = await chooseSnapshot(session, inputs, context);
   warnIfRollback(session, inputs);
   const body = {
     deliveryType: inputs.deliveryType,
@@ -92,7 +144,12 @@ async function startServerless(
     ...context,
     clock: session.clock,
     log: session.log,
-    source: serverlessJobSource(session, inputs.groupId, inputs.clusterName, body),
+    noun: serverlessSpec.noun,
+    decision: decisions,
+    source: {
+      ...serverlessJobSource(session, inputs.groupId, inputs.clusterName, body),
+      chosen: decisions.snapshotSource === "latest" ? ["snapshotId"] : [],
+    },
   });
   return { outs: serverlessOutputs(inputs, { api: "serverless", job }, decisions), how };
 }
@@ -149,15 +206,28 @@ async function startThroughFlex(
     `the serverless restore API answered ${answer}; restoring through the Flex API instead ` +
       `(FlexRestoreJob is the migration path): ${inputs.clusterName}`,
   );
-  const decisions = await chooseFlexSnapshot(session, inputs.groupId, inputs.clusterName, inputs.snapshotId);
+  const decisions = await chooseFlexSnapshot(
+    session,
+    inputs.groupId,
+    inputs.clusterName,
+    inputs.snapshotId,
+    context,
+  );
   warnIfRollback(session, inputs);
   const download = inputs.deliveryType === "download";
-  const { job, how, listed } = await createFlexJobOnce(session, context, inputs.groupId, inputs.clusterName, {
-    snapshotId: decisions.snapshotId,
-    ...(download
-      ? {}
-      : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
-  });
+  const { job, how, listed } = await createFlexJobOnce(
+    session,
+    context,
+    inputs.groupId,
+    inputs.clusterName,
+    {
+      snapshotId: decisions.snapshotId,
+      ...(download
+        ? {}
+        : { targetDeploymentItemName: targetOf(inputs), targetProjectId: inputs.targetGroupId }),
+    },
+    decisions.snapshotSource,
+  );
   const forecast = flexForecast(job, listed, session.clock.now());
   return {
     outs: serverlessOutputs(inputs, { api: "flex", job }, decisions),
@@ -178,17 +248,23 @@ async function serverlessApiGone(
   inputs: ServerlessRestoreJobInputs,
   error: unknown,
 ): Promise<boolean> {
-  if (inputs.apiFallback !== "flex" || !(error instanceof AtlasApiError)) return false;
-  const instanceGone =
-    error.status === 404 &&
-    (error.errorCode === undefined || error.errorCode === "SERVERLESS_INSTANCE_NOT_FOUND");
-  if (error.status !== 410 && !instanceGone) return false;
+  if (inputs.apiFallback !== "flex" || !(error instanceof AtlasApiError) || !isSunsetAnswer(error))
+    return false;
   if (
     error.status === 404 &&
     !(await notFound(() => session.client.getServerlessInstance(inputs.groupId, inputs.clusterName)))
   )
     return false;
   return !(await notFound(() => session.client.getFlexCluster(inputs.groupId, inputs.clusterName)));
+}
+
+/** Whether an answer is the serverless API's own after the sunset: 410, or 404 for the instance. */
+function isSunsetAnswer(error: unknown): boolean {
+  if (!(error instanceof AtlasApiError)) return false;
+  const instanceGone =
+    error.status === 404 &&
+    (error.errorCode === undefined || error.errorCode === "SERVERLESS_INSTANCE_NOT_FOUND");
+  return error.status === 410 || instanceGone;
 }
 
 /** Whether a read answers 404; other failures are thrown. */
@@ -202,13 +278,19 @@ async function notFound(read: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** The snapshot to restore: the given one, or the newest completed one for automated and download restores. */
+/**
+ * The snapshot to restore: the given one, or the newest completed one for automated and download
+ * restores (the one an interrupted attempt chose, on its rerun).
+ */
 async function chooseSnapshot(
   session: Session,
   inputs: ServerlessRestoreJobInputs,
+  context: StartContext,
 ): Promise<SnapshotDecision> {
   if (inputs.snapshotId !== undefined) return { snapshotId: inputs.snapshotId, snapshotSource: "input" };
   if (inputs.deliveryType === "pointInTime") return { snapshotId: undefined, snapshotSource: "job" };
+  const chosen = earlierChoice(context);
+  if (chosen !== undefined) return { snapshotId: chosen, snapshotSource: "latest" };
   const newest = await latestSnapshot(session.client, "serverless", inputs.groupId, inputs.clusterName);
   if (!newest)
     throw new Error(`no completed snapshot to restore from serverless instance: ${inputs.clusterName}`);

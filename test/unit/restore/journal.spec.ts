@@ -3,11 +3,20 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import sinon from "sinon";
+
 import {
+  earlierChoice,
   fileJournal,
+  HELD_TTL_MS,
   intentKey,
   JOURNAL_TTL_MS,
+  journalContext,
+  memoryJournal,
+  namedJobIds,
+  ownerKey,
   parseEntry,
+  stateHolds,
   unexpired,
 } from "../../../provider/restore/journal";
 
@@ -67,5 +76,127 @@ describe("restore journal", () => {
     assert.strictEqual(intentKey("k", { a: 1, b: 2 }), intentKey("k", { b: 2, a: 1 }));
     assert.notStrictEqual(intentKey("k", { a: 1 }), intentKey("other", { a: 1 }));
     assert.strictEqual(intentKey("k", { a: undefined }), intentKey("k", { a: null }));
+  });
+
+  it("reads the fields of this version and leaves out those of the wrong type", () => {
+    const full = {
+      ...entry,
+      intentKey: "i",
+      request: { snapshotId: "s" },
+      snapshotId: "s",
+      snapshotSource: "latest",
+      committed: true,
+      heldJobIds: ["h", 3],
+      heldAt: now,
+    };
+    assert.deepStrictEqual(
+      parseEntry(JSON.stringify(full), () => 0),
+      { ...full, heldJobIds: ["h"] },
+    );
+    assert.deepStrictEqual(
+      parseEntry(
+        JSON.stringify({ ...entry, intentKey: 1, request: "x", committed: "yes", heldJobIds: "h" }),
+        () => 0,
+      ),
+      entry,
+    );
+  });
+
+  it("keys a resource by kind and owner: two stacks restoring the same data never share an entry", () => {
+    assert.notStrictEqual(ownerKey("k", "p/a/restore"), ownerKey("k", "p/b/restore"));
+    assert.notStrictEqual(ownerKey("k", "p/a/restore"), ownerKey("other", "p/a/restore"));
+    assert.strictEqual(ownerKey("k", "p/a/restore"), ownerKey("k", "p/a/restore"));
+  });
+
+  it("finds job ids named in triggers", () => {
+    assert.deepStrictEqual(
+      namedJobIds(["after 6b0ac2403fb64afebede10d4", { x: "6b0ac2403fb64afebede10d5" }]),
+      ["6b0ac2403fb64afebede10d4", "6b0ac2403fb64afebede10d5"],
+    );
+    assert.deepStrictEqual(namedJobIds(["2026-11-28", "6b0ac2403fb64afebede10d4aa"]), []);
+    assert.deepStrictEqual(namedJobIds(undefined), []);
+  });
+
+  describe("one resource's entry: its attempt and the jobs state held for it", () => {
+    const attempt = { attemptStartedAt: now, knownJobIds: ["k"], posts: 1, intentKey: "one" };
+
+    it("hands the attempt only to the intent it was for; another intent's unanswered POST is unsettled", () => {
+      const journal = memoryJournal();
+      journal.put("r", attempt);
+      assert.deepStrictEqual(journalContext(journal, "r", "one", now, undefined).pending, attempt);
+      const other = journalContext(journal, "r", "two", now, undefined);
+      assert.strictEqual(other.pending, undefined);
+      assert.strictEqual(other.unsettled, true);
+      journal.put("r", { ...attempt, jobId: "j" });
+      assert.strictEqual(journalContext(journal, "r", "two", now, undefined).unsettled, undefined);
+      // Written before resources had an owner: keyed by the intent, so it is this intent's.
+      journal.put("legacy", { attemptStartedAt: now, knownJobIds: [], posts: 1 });
+      assert.ok(journalContext(journal, "legacy", "any", now, undefined).pending);
+    });
+
+    it("records the attempt under the intent and keeps the held jobs through remember and forget", () => {
+      const journal = memoryJournal();
+      stateHolds(journal, "r", "old", now);
+      const context = journalContext(journal, "r", "one", now, ["6b0ac2403fb64afebede10d4"]);
+      assert.deepStrictEqual(context.past, ["old", "6b0ac2403fb64afebede10d4"]);
+      context.remember({ attemptStartedAt: now, knownJobIds: [], posts: 1 });
+      assert.deepStrictEqual(journal.get("r"), {
+        attemptStartedAt: now,
+        knownJobIds: [],
+        posts: 1,
+        intentKey: "one",
+        heldJobIds: ["old"],
+        heldAt: now,
+      });
+      context.forget();
+      assert.deepStrictEqual(journal.get("r"), {
+        attemptStartedAt: now,
+        knownJobIds: [],
+        posts: 0,
+        heldJobIds: ["old"],
+        heldAt: now,
+      });
+    });
+
+    it("state holding the attempt's job closes the attempt; another intent's attempt is kept", () => {
+      const journal = memoryJournal();
+      journal.put("r", { ...attempt, jobId: "j1" });
+      stateHolds(journal, "r", "j1", now);
+      assert.deepStrictEqual(journal.get("r"), {
+        attemptStartedAt: now,
+        knownJobIds: [],
+        posts: 0,
+        heldJobIds: ["j1"],
+        heldAt: now,
+      });
+      journal.put("r", { ...attempt, intentKey: "two", heldJobIds: ["j1"], heldAt: now });
+      // The replaced resource's job, seen by its diff while the replacement's attempt is in flight.
+      stateHolds(journal, "r", "j0", now);
+      assert.deepStrictEqual(journal.get("r"), {
+        ...attempt,
+        intentKey: "two",
+        heldJobIds: ["j1", "j0"],
+        heldAt: now,
+      });
+    });
+
+    it("writes only on a change, and forgets held jobs after their TTL", () => {
+      const journal = memoryJournal();
+      const put = sinon.spy(journal, "put");
+      stateHolds(journal, "r", "j1", now);
+      stateHolds(journal, "r", "j1", now + 1000);
+      stateHolds(journal, "r", undefined, now);
+      sinon.assert.calledOnce(put);
+      assert.deepStrictEqual(journalContext(journal, "r", "one", now + HELD_TTL_MS, undefined).past, ["j1"]);
+      assert.deepStrictEqual(journalContext(journal, "r", "one", now + HELD_TTL_MS + 1, undefined).past, []);
+    });
+
+    it("hands a rerun the newest snapshot its attempt chose, and only that", () => {
+      const chose = (extra: object) =>
+        earlierChoice({ pending: { ...attempt, ...extra }, remember: () => {}, forget: () => {} });
+      assert.strictEqual(chose({ snapshotId: "s", snapshotSource: "latest" }), "s");
+      assert.strictEqual(chose({ snapshotId: "s", snapshotSource: "input" }), undefined);
+      assert.strictEqual(earlierChoice({ remember: () => {}, forget: () => {} }), undefined);
+    });
   });
 });

@@ -12,7 +12,7 @@ import {
 import { formatDuration } from "../../../provider/restore/lifecycle";
 import type { Lifecycle } from "../../../provider/restore/types";
 import { serverlessHarness } from "../../helpers/engine";
-import { jobFixture } from "../../helpers/fakes";
+import { jobFixture, openAttempts } from "../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
 const PROVIDER = "exports.handler = __f0; /* serialized provider */";
@@ -287,28 +287,31 @@ describe("restore job lifecycle", () => {
       sinon.assert.calledOnce(client.createServerlessRestoreJob);
     });
 
-    it("adopts a matching job that is still running rather than restore into the same target twice", async () => {
+    it("stops on a matching job that nothing records, running or not, rather than restore into the same target twice", async () => {
       const client = fakeClient({ listServerlessRestoreJobs: sinon.stub().resolves([matching]) });
       const { lifecycle } = setup(client);
-      const result = await lifecycle.create(await checked(lifecycle, automated));
-      assert.strictEqual(result.id, JOB_ID);
+      await assert.rejects(lifecycle.create(await checked(lifecycle, automated)), (error: Error) => {
+        assert.strictEqual(error.name, "UndecidedRestoreError");
+        assert.match(error.message, new RegExp(`existingRestoreJobId.*triggers: ${JOB_ID}$`));
+        return true;
+      });
       sinon.assert.notCalled(client.createServerlessRestoreJob);
     });
 
-    it("adopts the job a killed run recorded in the journal, then clears the entry", async () => {
+    it("adopts the job a killed run recorded in the journal, then closes the attempt", async () => {
       const { lifecycle, client, journal } = setup();
       const inputs = await checked(lifecycle, automated);
       // A run that got the POST's answer and was killed before Pulumi wrote state: its starter
       // returned, and no waiter ever ran.
       const first = setup();
       await first.lifecycles.start.create(inputs);
-      assert.strictEqual(first.journal.entries.size, 1);
+      assert.strictEqual(openAttempts(first.journal).length, 1);
       for (const [key, intent] of first.journal.entries) journal.put(key, intent);
 
       const result = await lifecycle.create(inputs);
       assert.strictEqual(result.id, JOB_ID);
       sinon.assert.notCalled(client.createServerlessRestoreJob);
-      assert.strictEqual(journal.entries.size, 0);
+      assert.deepStrictEqual(openAttempts(journal), []);
     });
   });
 

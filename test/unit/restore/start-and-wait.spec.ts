@@ -8,7 +8,7 @@ import { serverlessSpec } from "../../../provider/kinds/serverless/spec";
 import { createLifecycles } from "../../../provider/restore/lifecycle";
 import type { Lifecycle } from "../../../provider/restore/types";
 import { serverlessHarness } from "../../helpers/engine";
-import { fakeAtlasClient, jobFixture } from "../../helpers/fakes";
+import { fakeAtlasClient, jobFixture, openAttempts } from "../../helpers/fakes";
 
 /**
  * The two children of a restore: the starter returns as soon as Atlas answers, the waiter waits; and
@@ -74,17 +74,19 @@ describe("a restore's starter and its wait", () => {
     assert.deepStrictEqual(t.clock.sleeps, []);
   });
 
-  it("keeps the journal entry until state is seen to hold the job: the waiter's create removes it", async () => {
+  it("keeps the attempt open until state is seen to hold the job: the waiter's create closes it", async () => {
     const t = setup();
     const started = await t.start.create(await checked(t.start, automated));
-    assert.strictEqual(t.journal.entries.size, 1, "a provider that returned is not yet state");
-    assert.strictEqual([...t.journal.entries.values()][0]!.jobId, JOB_ID);
+    assert.strictEqual(openAttempts(t.journal).length, 1, "a provider that returned is not yet state");
+    assert.strictEqual(openAttempts(t.journal)[0]!.jobId, JOB_ID);
     await t.wait.create(await checked(t.wait, { ...automated, job: jobOf(started.outs) }));
-    assert.strictEqual(t.journal.entries.size, 0);
+    assert.deepStrictEqual(openAttempts(t.journal), []);
+    // What stays is the job, as one this resource's state held: never a later restore's own.
+    assert.deepStrictEqual([...t.journal.entries.values()][0]!.heldJobIds, [JOB_ID]);
   });
 
   for (const method of ["diff", "read", "update"] as const) {
-    it(`a later ${method} of the starter, which sees the id in state, removes the entry`, async () => {
+    it(`a later ${method} of the starter, which sees the id in state, closes the attempt`, async () => {
       const t = setup();
       const started = await t.start.create(await checked(t.start, automated));
       const news = await checked(t.start, automated);
@@ -92,7 +94,7 @@ describe("a restore's starter and its wait", () => {
       if (method === "diff") await t.start.diff(JOB_ID, olds, news);
       if (method === "read") await t.start.read(JOB_ID, olds);
       if (method === "update") await t.start.update(JOB_ID, olds, news);
-      assert.strictEqual(t.journal.entries.size, 0);
+      assert.deepStrictEqual(openAttempts(t.journal), []);
     });
   }
 
@@ -247,9 +249,9 @@ describe("a restore's starter and its wait", () => {
 
     it("an adopted job is reported as adopted, never as started", async () => {
       const running = jobFixture({ id: JOB_ID, snapshotId: SNAPSHOT, targetGroupId: GROUP });
-      const t = setup({ listServerlessRestoreJobs: sinon.fake.resolves([running]) });
-      await t.start.create(await checked(t.start, automated));
-      assert.ok(t.messages.some((m) => m.includes(`already running; adopting it: ${JOB_ID}`)));
+      const t = setup({ getServerlessRestoreJob: sinon.fake.resolves(running) });
+      await t.start.create(await checked(t.start, { ...automated, existingRestoreJobId: JOB_ID }));
+      assert.ok(t.messages.some((m) => m.includes(`serverless restore job adopted (RUNNING): ${JOB_ID}`)));
       assert.ok(!t.messages.some((m) => m.includes("started")), t.messages.join("\n"));
     });
 

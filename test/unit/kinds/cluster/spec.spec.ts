@@ -16,6 +16,7 @@ import {
   clusterSnapshotFixture,
   fakeAtlasClient,
   fakeSession,
+  openAttempts,
 } from "../../../helpers/fakes";
 
 const GROUP = "0123456789abcdef01234567";
@@ -307,7 +308,7 @@ describe("cluster restore job", () => {
       assert.ok(methods.takeClusterSnapshot.calledBefore(methods.createClusterRestoreJob));
       assert.strictEqual(result.outs.snapshotId, FRESH);
       assert.strictEqual(result.outs.snapshotSource, "new");
-      assert.strictEqual(journal.entries.size, 0, "the journal is empty once state holds the job");
+      assert.deepStrictEqual(openAttempts(journal), [], "no attempt is open once state holds the job");
       assert.ok(messages.includes(`info: on-demand snapshot completed: ${FRESH}`));
 
       // A later `up` with the same inputs updates in place: no snapshot, no restore.

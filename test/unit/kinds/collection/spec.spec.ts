@@ -337,17 +337,19 @@ describe("collection restore job", () => {
   });
 
   describe("one collection restore per cluster", () => {
-    it("adopts a running job of the same intent instead of posting a second one", async () => {
+    it("stops on a running job of the same intent that nothing records, and adopts it when named", async () => {
       // Atlas echoes no targetNamespace it was not sent, and "" for suffixes: still the same intent.
       const running = job({ collections: [orders, customers], databases: null });
       const methods = stubs({ listCollectionRestoreJobs: sinon.stub().resolves([running]) });
-      const { lifecycle, checked, messages } = setup(methods);
-      const result = await lifecycle.create(await checked({ ...clone, snapshotId: NEWEST }));
-      assert.strictEqual(result.id, JOB);
+      const { lifecycle, checked } = setup(methods);
+      await assert.rejects(lifecycle.create(await checked({ ...clone, snapshotId: NEWEST })), {
+        name: "UndecidedRestoreError",
+        jobIds: [JOB],
+      });
       sinon.assert.notCalled(methods.createCollectionRestoreJob);
-      assert.ok(
-        messages.some((m) => m.startsWith("warn: a restore job with the same intent is already running")),
-      );
+      const named = await lifecycle.create(await checked({ ...clone, existingRestoreJobId: JOB }));
+      assert.strictEqual(named.id, JOB);
+      sinon.assert.notCalled(methods.createCollectionRestoreJob);
     });
 
     it("waits for a different running job, then starts its own", async () => {
@@ -358,6 +360,8 @@ describe("collection restore job", () => {
           .onCall(0)
           .resolves([other])
           .onCall(1)
+          .resolves([other])
+          .onCall(2)
           .resolves([other])
           .resolves([{ ...other, state: "SUCCESSFUL" }]),
       });
@@ -423,21 +427,20 @@ describe("collection restore job", () => {
     const busy = new AtlasApiError({ status: 409, method: "POST", path: "/x", errorCode: "CONFLICT" });
     // The first POST was carried out; the listing shows its job only 6 s later, without writeStrategy.
     const first = job({ writeStrategy: null, state: "IN_PROGRESS" });
-    let clock: ReturnType<typeof setup>["clock"];
     let postedAt: number | undefined;
     const listed = () => {
-      const now = clock.now();
-      clock.advance(100);
+      const now = t.clock.now();
+      t.clock.advance(100);
       if (postedAt === undefined || now < postedAt + 6_000) return [];
       return [now < postedAt + 600_000 ? first : { ...first, state: "SUCCESSFUL", finishedAt: "x" }];
     };
     const create = sinon.stub().callsFake(async () => {
-      clock.advance(100);
+      t.clock.advance(100);
       if (postedAt === undefined) {
-        postedAt = clock.now();
+        postedAt = t.clock.now();
         throw lost;
       }
-      if (clock.now() < postedAt + 600_000) throw busy;
+      if (t.clock.now() < postedAt + 600_000) throw busy;
       return job({ id: OTHER });
     });
     const methods = stubs({
@@ -445,7 +448,6 @@ describe("collection restore job", () => {
       createCollectionRestoreJob: create,
     });
     const t = setup(methods);
-    clock = t.clock;
     const result = await t.lifecycle.create(
       await t.checked({ ...clone, snapshotId: NEWEST, waitForCompletion: false }),
     );
