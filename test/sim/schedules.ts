@@ -129,29 +129,34 @@ class Move implements Command {
 }
 
 const stack = fc.integer({ min: 0, max: 1 });
-const kill = fc.integer({ min: 1, max: 90 });
+/** A kill at an await point: half of them early, around the POST and the checkpoint. */
+const kill = fc.oneof(fc.integer({ min: 1, max: 14 }), fc.integer({ min: 1, max: 90 }));
 
-/** Every command, weighted towards `up` with kills; `replayPath` replays a shrunk failure. */
+/** `up`, perhaps killed, retried on the same or a fresh machine. */
+const up = fc
+  .record({
+    stack,
+    kills: fc.array(kill, { maxLength: 2 }),
+    fresh: fc.boolean(),
+    delayMs: fc.constantFrom(0, 2_000, 30_000, 10 * MINUTE, 3 * HOUR, 26 * HOUR),
+    skewMs: skews,
+  })
+  .map((c) => new Up(c.stack, c.kills, c.fresh, c.delayMs, c.skewMs));
+
+/** `up` killed once, retried on a fresh machine: a CI runner lost mid-restore. */
+const freshRetry = fc
+  .record({ stack, kill, delayMs: fc.constantFrom(30_000, 2 * HOUR), skewMs: skews })
+  .map((c) => new Up(c.stack, [c.kill], true, c.delayMs, c.skewMs));
+
+/** Every command, `up` five times as likely as each other one; `replayPath` replays a shrunk failure. */
 export const commands = (replayPath?: string) =>
   fc.commands(
     [
-      fc
-        .record({
-          stack,
-          kills: fc.array(kill, { maxLength: 2 }),
-          fresh: fc.boolean(),
-          delayMs: fc.constantFrom(0, 2_000, 30_000, 10 * MINUTE, 3 * HOUR, 26 * HOUR),
-          skewMs: skews,
-        })
-        .map((c) => new Up(c.stack, c.kills, c.fresh, c.delayMs, c.skewMs)),
-      fc
-        .record({
-          stack,
-          kills: fc.array(kill, { minLength: 1, maxLength: 1 }),
-          delayMs: fc.constantFrom(30_000, 2 * HOUR),
-          skewMs: skews,
-        })
-        .map((c) => new Up(c.stack, c.kills, true, c.delayMs, c.skewMs)),
+      up,
+      up,
+      up,
+      freshRetry,
+      freshRetry,
       fc.constantFrom(5_000, 10 * MINUTE, 2 * HOUR, 5 * HOUR).map((ms) => new Wait(ms)),
       fc
         .record({ stack, value: fc.constantFrom("t1", "t2", "t3") })
@@ -177,7 +182,7 @@ export function setups(kinds: readonly KindName[]): fc.Arbitrary<Setup> {
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     kind: fc.constantFrom(...kinds),
     latest: fc.boolean(),
-    twoStacks: fc.boolean(),
+    twoStacks: fc.constantFrom(false, false, false, true),
     sharedMachine: fc.boolean(),
     sunset: fc.constant("serving" as const),
     atlas: fc.record({
