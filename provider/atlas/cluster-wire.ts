@@ -1,6 +1,6 @@
 import * as t from "io-ts";
 
-import { flaggedJobFields, nullable, optionalFields, ServerlessDeliveryType } from "./wire";
+import { flaggedJobFields, nullable, nullsAbsent, ServerlessDeliveryType } from "./wire";
 
 /**
  * Wire codecs of the dedicated-cluster operations (`openapi-subset-dedicated.json`). Tolerant like the
@@ -39,18 +39,20 @@ export const ClusterBsonTimestamp = t.partial({
 export type ClusterBsonTimestamp = t.TypeOf<typeof ClusterBsonTimestamp>;
 
 /** `DiskBackupSnapshotRestoreJob`: no status field; see {@link clusterJobStatus}. */
-export const ClusterRestoreJob = t.intersection([
-  t.type({ id: t.string }),
-  optionalFields({
-    ...flaggedJobFields,
-    privateDownloadDeliveryUrls: t.array(PrivateDownloadUrl),
-    components: t.array(ClusterRestoreComponent),
-    desiredTimestamp: ClusterBsonTimestamp,
-    links: t.array(ApiLink),
-    // Not in the spec, but real answers carry it.
-    targetDeploymentItemName: t.string,
-  }),
-]);
+export const ClusterRestoreJob = nullsAbsent(
+  t.intersection([
+    t.type({ id: t.string }),
+    t.partial({
+      ...flaggedJobFields,
+      privateDownloadDeliveryUrls: t.array(PrivateDownloadUrl),
+      components: t.array(ClusterRestoreComponent),
+      desiredTimestamp: ClusterBsonTimestamp,
+      links: t.array(ApiLink),
+      // Not in the spec, but real answers carry it.
+      targetDeploymentItemName: t.string,
+    }),
+  ]),
+);
 export type ClusterRestoreJob = t.TypeOf<typeof ClusterRestoreJob>;
 
 /** Body of `createGroupClusterBackupRestoreJob`. */
@@ -78,23 +80,25 @@ export type ClusterSnapshotStatus = t.TypeOf<typeof ClusterSnapshotStatus>;
  * fields a program or a restore uses. `frequencyType` stays a string: a real on-demand snapshot
  * answered `ondemand`, outside the spec's enum.
  */
-export const ClusterSnapshot = t.intersection([
-  t.type({ id: t.string }),
-  optionalFields({
-    type: t.string,
-    status: t.string,
-    snapshotType: t.string,
-    frequencyType: t.string,
-    description: t.string,
-    createdAt: t.string,
-    expiresAt: t.string,
-    mongodVersion: t.string,
-    storageSizeBytes: t.number,
-    replicaSetName: t.string,
-    cloudProvider: t.string,
-    snapshotIds: t.array(t.string),
-  }),
-]);
+export const ClusterSnapshot = nullsAbsent(
+  t.intersection([
+    t.type({ id: t.string }),
+    t.partial({
+      type: t.string,
+      status: t.string,
+      snapshotType: t.string,
+      frequencyType: t.string,
+      description: t.string,
+      createdAt: t.string,
+      expiresAt: t.string,
+      mongodVersion: t.string,
+      storageSizeBytes: t.number,
+      replicaSetName: t.string,
+      cloudProvider: t.string,
+      snapshotIds: t.array(t.string),
+    }),
+  ]),
+);
 export type ClusterSnapshot = t.TypeOf<typeof ClusterSnapshot>;
 
 /** Body of `takeGroupClusterBackupSnapshots` (`DiskBackupOnDemandSnapshotRequest`). */
@@ -104,17 +108,19 @@ export interface TakeClusterSnapshotRequest {
 }
 
 /** A dedicated cluster (`ClusterDescription20240805`), for the fields a restore needs. */
-export const DedicatedCluster = t.intersection([
-  t.type({ name: t.string }),
-  optionalFields({
-    id: t.string,
-    groupId: t.string,
-    stateName: t.string,
-    clusterType: t.string,
-    backupEnabled: t.boolean,
-    pitEnabled: t.boolean,
-    paused: t.boolean,
-    mongoDBVersion: t.string,
-  }),
-]);
+export const DedicatedCluster = nullsAbsent(
+  t.intersection([
+    t.type({ name: t.string }),
+    t.partial({
+      id: t.string,
+      groupId: t.string,
+      stateName: t.string,
+      clusterType: t.string,
+      backupEnabled: t.boolean,
+      pitEnabled: t.boolean,
+      paused: t.boolean,
+      mongoDBVersion: t.string,
+    }),
+  ]),
+);
 export type DedicatedCluster = t.TypeOf<typeof DedicatedCluster>;

@@ -9,18 +9,15 @@ import * as t from "io-ts";
 export const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
 
 /**
- * `t.partial` that reads a `null` field as absent. Real answers carry `null` for fields Atlas has no
- * value for yet (a create answer's `finishedAt`, for one): that must not fail the answer, least of
- * all the answer to a POST that started a restore.
+ * A codec that reads an object's `null` fields as absent. Real answers carry `null` for fields Atlas
+ * has no value for yet (a create answer's `finishedAt`, for one): that must not fail the answer, least
+ * of all the answer to a POST that started a restore.
  */
-export function optionalFields<P extends t.Props>(props: P) {
-  const partial = t.partial(props);
-  return new t.Type<t.TypeOf<typeof partial>, t.OutputOf<typeof partial>, unknown>(
-    partial.name,
-    partial.is,
-    (u, c) => partial.validate(withoutNulls(u), c),
-    partial.encode,
-  );
+export function nullsAbsent<C extends t.Mixed>(codec: C): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> {
+  // The inner codec stands in the context for this one, so that error paths read as its own.
+  const validate = (u: unknown, c: t.Context) =>
+    codec.validate(withoutNulls(u), [...c.slice(0, -1), { ...c[c.length - 1]!, type: codec }]);
+  return new t.Type(codec.name, codec.is, validate, codec.encode);
 }
 
 function withoutNulls(u: unknown): unknown {
@@ -29,7 +26,7 @@ function withoutNulls(u: unknown): unknown {
 }
 
 /** A BSON timestamp as Atlas returns it. */
-export const BsonTimestamp = optionalFields({ date: t.string, increment: t.number });
+export const BsonTimestamp = nullsAbsent(t.partial({ date: t.string, increment: t.number }));
 export type BsonTimestamp = t.TypeOf<typeof BsonTimestamp>;
 
 /**
@@ -67,10 +64,12 @@ export type FlaggedJob = t.TypeOf<t.PartialC<typeof flaggedJobFields>>;
  * `ServerlessBackupRestoreJob`. Named for the wire so that it does not clash with the resource class
  * `ServerlessRestoreJob`.
  */
-export const ServerlessJobWire = t.intersection([
-  t.type({ id: t.string }),
-  optionalFields({ ...flaggedJobFields, desiredTimestamp: BsonTimestamp }),
-]);
+export const ServerlessJobWire = nullsAbsent(
+  t.intersection([
+    t.type({ id: t.string }),
+    t.partial({ ...flaggedJobFields, desiredTimestamp: BsonTimestamp }),
+  ]),
+);
 export type ServerlessJobWire = t.TypeOf<typeof ServerlessJobWire>;
 
 /** Body of `createGroupServerlessBackupRestoreJob`. */
@@ -85,10 +84,12 @@ export interface CreateServerlessRestoreJobRequest {
 }
 
 /** `ServerlessBackupSnapshot` (and, for the fields we use, `FlexBackupSnapshot20241113`). */
-export const BackupSnapshot = t.intersection([
-  t.type({ id: t.string }),
-  optionalFields({ createdAt: t.string, status: t.string, expiresAt: t.string, snapshotType: t.string }),
-]);
+export const BackupSnapshot = nullsAbsent(
+  t.intersection([
+    t.type({ id: t.string }),
+    t.partial({ createdAt: t.string, status: t.string, expiresAt: t.string, snapshotType: t.string }),
+  ]),
+);
 export type BackupSnapshot = t.TypeOf<typeof BackupSnapshot>;
 
 /** Flex restore job statuses (`FlexBackupRestoreJob20241113.status`). */
@@ -102,23 +103,25 @@ export const FlexJobStatus = t.keyof({
 export type FlexJobStatus = t.TypeOf<typeof FlexJobStatus>;
 
 /** `FlexBackupRestoreJob20241113`: a restore (`RESTORE`) or a download (`DOWNLOAD`) of a flex snapshot. */
-export const FlexRestoreJob = t.intersection([
-  t.type({ id: t.string }),
-  optionalFields({
-    status: t.string,
-    deliveryType: t.string,
-    snapshotId: t.string,
-    instanceName: t.string,
-    projectId: t.string,
-    targetDeploymentItemName: t.string,
-    targetProjectId: t.string,
-    expirationDate: t.string,
-    restoreFinishedDate: t.string,
-    restoreScheduledDate: t.string,
-    snapshotFinishedDate: t.string,
-    snapshotUrl: t.string,
-  }),
-]);
+export const FlexRestoreJob = nullsAbsent(
+  t.intersection([
+    t.type({ id: t.string }),
+    t.partial({
+      status: t.string,
+      deliveryType: t.string,
+      snapshotId: t.string,
+      instanceName: t.string,
+      projectId: t.string,
+      targetDeploymentItemName: t.string,
+      targetProjectId: t.string,
+      expirationDate: t.string,
+      restoreFinishedDate: t.string,
+      restoreScheduledDate: t.string,
+      snapshotFinishedDate: t.string,
+      snapshotUrl: t.string,
+    }),
+  ]),
+);
 export type FlexRestoreJob = t.TypeOf<typeof FlexRestoreJob>;
 
 /** Body of `createGroupFlexClusterBackupRestoreJob`. */
@@ -129,28 +132,32 @@ export interface CreateFlexRestoreJobRequest {
 }
 
 /** `FlexBackupSnapshot20241113`, for the fields we use: flex snapshots have no `createdAt`. */
-export const FlexSnapshot = t.intersection([
-  t.type({ id: t.string }),
-  optionalFields({
-    status: t.string,
-    finishTime: t.string,
-    startTime: t.string,
-    scheduledTime: t.string,
-    expiration: t.string,
-  }),
-]);
+export const FlexSnapshot = nullsAbsent(
+  t.intersection([
+    t.type({ id: t.string }),
+    t.partial({
+      status: t.string,
+      finishTime: t.string,
+      startTime: t.string,
+      scheduledTime: t.string,
+      expiration: t.string,
+    }),
+  ]),
+);
 export type FlexSnapshot = t.TypeOf<typeof FlexSnapshot>;
 
 /** A serverless instance or flex cluster, for the fields we use. */
-export const ClusterDescription = t.intersection([
-  t.type({ name: t.string }),
-  optionalFields({ id: t.string, stateName: t.string, groupId: t.string }),
-]);
+export const ClusterDescription = nullsAbsent(
+  t.intersection([
+    t.type({ name: t.string }),
+    t.partial({ id: t.string, stateName: t.string, groupId: t.string }),
+  ]),
+);
 export type ClusterDescription = t.TypeOf<typeof ClusterDescription>;
 
 /** One page of a paginated list. */
 export const page = <C extends t.Mixed>(item: C) =>
-  t.intersection([t.type({ results: t.array(item) }), optionalFields({ totalCount: t.number })]);
+  nullsAbsent(t.intersection([t.type({ results: t.array(item) }), t.partial({ totalCount: t.number })]));
 
 /** Atlas's `ApiError` body; every field optional because proxies answer errors too. */
 export const ApiErrorBody = t.partial({

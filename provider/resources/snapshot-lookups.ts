@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { AtlasApiError } from "../atlas/errors";
 import type { BackupSnapshot, FlexSnapshot } from "../atlas/wire";
+import { migratedToFlex } from "../kinds/serverless/spec";
 import { programSession } from "../pulumi/program-session";
 import { type CompletedSnapshot, latestSnapshot } from "../restore/snapshot-choice";
 import type { Session } from "../restore/types";
@@ -21,10 +22,19 @@ export interface SnapshotLookupArgs {
   clusterName: string;
 }
 
-/** Every snapshot of a serverless instance, all pages. */
+/**
+ * Every snapshot of a serverless instance, all pages. After the serverless sunset, those of the Flex
+ * cluster the instance became, in the same shape (`createdAt` from when the snapshot finished, the
+ * status in lower case).
+ */
 export async function getServerlessSnapshots(args: SnapshotLookupArgs): Promise<BackupSnapshot[]> {
   return lookUp(`the snapshots of ${described("serverless", args)}`, (client) =>
-    client.listServerlessSnapshots(args.groupId, args.clusterName),
+    orAfterSunset(
+      client,
+      args,
+      () => client.listServerlessSnapshots(args.groupId, args.clusterName),
+      async () => (await client.listFlexSnapshots(args.groupId, args.clusterName)).map(asServerless),
+    ),
   );
 }
 
@@ -37,15 +47,57 @@ export async function getFlexSnapshots(args: SnapshotLookupArgs): Promise<FlexSn
 
 /**
  * The newest completed snapshot of a serverless instance or (with `api: "flex"`) a flex cluster.
- * Rejects when there is none.
+ * After the serverless sunset, a serverless instance's is the newest of the Flex cluster it became,
+ * which a `ServerlessRestoreJob` restores through its Flex fallback. Rejects when there is none.
  */
 export async function getLatestSnapshot(
   args: SnapshotLookupArgs & { api?: "serverless" | "flex" },
 ): Promise<CompletedSnapshot> {
   const api = args.api ?? "serverless";
-  return lookUpNewest(described(api, args), (client) =>
-    latestSnapshot(client, api, args.groupId, args.clusterName),
-  );
+  return lookUpNewest(described(api, args), (client) => {
+    const newest = (of: "serverless" | "flex") => latestSnapshot(client, of, args.groupId, args.clusterName);
+    if (api === "flex") return newest("flex");
+    return orAfterSunset(
+      client,
+      args,
+      () => newest("serverless"),
+      () => newest("flex"),
+    );
+  });
+}
+
+/**
+ * A serverless look-up, or the same of the Flex cluster of the same name once the serverless API no
+ * longer serves the instance (the sunset), with a warning.
+ */
+async function orAfterSunset<T>(
+  client: Session["client"],
+  args: SnapshotLookupArgs,
+  serverless: () => Promise<T>,
+  flex: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await serverless();
+  } catch (error) {
+    if (!(await migratedToFlex(client, args.groupId, args.clusterName, error))) throw error;
+    const { status, errorCode } = error as AtlasApiError;
+    programSession().log.warn(
+      `the serverless API answered ${status}${errorCode ? ` ${errorCode}` : ""}; reading the snapshots ` +
+        `of the Flex cluster it became instead: ${args.clusterName}`,
+    );
+    return flex();
+  }
+}
+
+/** A Flex snapshot in the serverless shape. */
+function asServerless(snapshot: FlexSnapshot): BackupSnapshot {
+  const createdAt = snapshot.finishTime ?? snapshot.startTime ?? snapshot.scheduledTime;
+  return {
+    id: snapshot.id,
+    ...(createdAt !== undefined ? { createdAt } : {}),
+    ...(snapshot.status !== undefined ? { status: snapshot.status.toLowerCase() } : {}),
+    ...(snapshot.expiration !== undefined ? { expiresAt: snapshot.expiration } : {}),
+  };
 }
 
 /** {@link getServerlessSnapshots} for `Input` arguments. */

@@ -1,3 +1,4 @@
+import type { AtlasClient } from "../../atlas/client";
 import { AtlasApiError } from "../../atlas/errors";
 import { flexForecast } from "../../atlas/job-history";
 import type { CreateServerlessRestoreJobRequest, ServerlessJobWire } from "../../atlas/wire";
@@ -237,25 +238,34 @@ async function startThroughFlex(
   };
 }
 
-/**
- * Whether an error means the serverless API is gone for the source while a Flex cluster of the same
- * name serves it: 410 (VERSION_GONE), or a 404 for an instance. A 404 may be about the target (a
- * misspelled `targetClusterName`), so it counts only when reading the source instance answers 404
- * too; either way the Flex cluster of the source's name must exist.
- */
+/** Whether the serverless API is gone for the source and `apiFallback` lets the Flex API serve it. */
 async function serverlessApiGone(
   session: Session,
   inputs: ServerlessRestoreJobInputs,
   error: unknown,
 ): Promise<boolean> {
-  if (inputs.apiFallback !== "flex" || !(error instanceof AtlasApiError) || !isSunsetAnswer(error))
+  return (
+    inputs.apiFallback === "flex" &&
+    (await migratedToFlex(session.client, inputs.groupId, inputs.clusterName, error))
+  );
+}
+
+/**
+ * Whether an error means the serverless API is gone for an instance while a Flex cluster of the same
+ * name serves it (the sunset): 410 (VERSION_GONE), or a 404 for an instance. A 404 may be about
+ * something else (a misspelled target), so it counts only when reading the instance answers 404 too;
+ * either way the Flex cluster of the instance's name must exist.
+ */
+export async function migratedToFlex(
+  client: AtlasClient,
+  groupId: string,
+  name: string,
+  error: unknown,
+): Promise<boolean> {
+  if (!(error instanceof AtlasApiError) || !isSunsetAnswer(error)) return false;
+  if (error.status === 404 && !(await notFound(() => client.getServerlessInstance(groupId, name))))
     return false;
-  if (
-    error.status === 404 &&
-    !(await notFound(() => session.client.getServerlessInstance(inputs.groupId, inputs.clusterName)))
-  )
-    return false;
-  return !(await notFound(() => session.client.getFlexCluster(inputs.groupId, inputs.clusterName)));
+  return !(await notFound(() => client.getFlexCluster(groupId, name)));
 }
 
 /** Whether an answer is the serverless API's own after the sunset: 410, or 404 for the instance. */

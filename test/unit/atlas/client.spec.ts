@@ -87,6 +87,31 @@ describe("Atlas client", () => {
     assert.strictEqual(adapter.seen[1]!.url, `${BASE}/stage`);
   });
 
+  it("reads fields Atlas sends as null as absent, in create answers of every kind (issue 22, item 2)", async () => {
+    const nulls = {
+      finishedAt: null,
+      pointInTimeUTCSeconds: null,
+      oplogTs: null,
+      desiredTimestamp: { date: null },
+    };
+    const { client } = fakeAdapterClient([
+      { status: 200, body: { ...jobFixture(), ...nulls } },
+      { status: 200, body: { id: "f1", status: "PENDING", restoreFinishedDate: null, snapshotUrl: null } },
+      { status: 200, body: { id: "c1", ...nulls, components: [] } },
+    ]);
+    const body = { deliveryType: "automated" as const, targetClusterName: "stage", targetGroupId: GROUP };
+    const serverless = await client.createServerlessRestoreJob(GROUP, "prod", body);
+    assert.strictEqual(serverless.finishedAt, undefined);
+    assert.deepStrictEqual(serverless.desiredTimestamp, {});
+    const flex = await client.createFlexRestoreJob(GROUP, "prod", {
+      snapshotId: "s",
+      targetDeploymentItemName: "t",
+    });
+    assert.strictEqual(flex.snapshotUrl, undefined);
+    const cluster = await client.createClusterRestoreJob(GROUP, "prod", { deliveryType: "automated" });
+    assert.strictEqual(cluster.finishedAt, undefined);
+  });
+
   it("rejects an answer of the wrong shape, naming the path but not the value", async () => {
     const { client } = fakeAdapterClient([
       { status: 200, body: { id: 42, deliveryUrl: ["https://secret.example/dl"] } },
