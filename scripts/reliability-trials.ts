@@ -13,8 +13,8 @@ import { REPO_ROOT } from "./pulumi-cli";
 
 /**
  * The figures of test/reliability.md: `--trials N` kill trials per kill mode and per kind (kill
- * moments and recovery machines in turn) and `--storms M` fault-storm rounds of a stack holding
- * every kind. Prints the markdown table, one row per kill mode and kind; every figure is counted from
+ * moments, recovery machines, and a job still running or finished at the recovery, in turn: 8 trials
+ * try each once) and `--storms M` fault-storm rounds of a stack holding every kind. Prints the markdown table, one row per kill mode and kind; every figure is counted from
  * the emulator's jobs and Pulumi's state.
  *
  *   node -r ts-node/register/transpile-only scripts/reliability-trials.ts --trials 8 --storms 5
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
             kind,
             moment: i % 2 === 0 ? "answer-held" : "waiting",
             machine: Math.floor(i / 2) % 2 === 0 ? "same" : "fresh",
+            finished: Math.floor(i / 4) % 2 === 1,
             mode,
           };
           const outcome = await runKillTrial(admin, home, emulator.url, trial);
@@ -158,7 +159,10 @@ function killRow(mode: KillMode, kind: TrialKind, outcomes: KillOutcome[]): Row 
     duplicates: outcomes.reduce((n, o) => n + o.duplicates, 0),
     lost: outcomes.reduce((n, o) => n + o.lost, 0),
     converged: outcomes.filter((o) => o.converged).length,
-    note: `POST carried out with its answer held, or waiting; same machine and fresh machine; ${orphans}`,
+    note:
+      `POST carried out with its answer held, or waiting; same machine and fresh machine; the job running ` +
+      `or finished at the retry; stopped naming the job (fresh machine after the POST), then adopted by id: ` +
+      `${outcomes.filter((o) => o.stopped).length}; ${orphans}`,
   };
 }
 

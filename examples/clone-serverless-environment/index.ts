@@ -4,7 +4,9 @@ import { getLatestSnapshotOutput, ServerlessRestoreJob } from "pulumi-atlas-rest
 // Clone production data into staging: one restore per instance pair, from the production project into
 // the staging project. Each restore uses the newest completed snapshot, looked up at every `up`, so a
 // newer snapshot means a new restore; `refreshDate` (e.g. today's date set by a nightly job) forces one
-// even when no newer snapshot exists.
+// even when no newer snapshot exists. Since the serverless sunset (2026-01-22) Atlas serves each instance
+// as the Flex cluster it became: the look-up then reads that cluster's snapshots and each restore goes
+// through the Flex API, both with a warning.
 const config = new pulumi.Config();
 const productionProject = config.require("productionGroupId");
 const stagingProject = config.require("stagingGroupId");

@@ -110,6 +110,21 @@ describe("end to end: every example runs", function () {
       },
     ));
 
+  it("clone-serverless-environment on Atlas as today (after the sunset): the look-up and the restore go through Flex", () =>
+    runExample(
+      "clone-serverless-today",
+      join(REPO_ROOT, "examples", "clone-serverless-environment"),
+      { productionGroupId: PRODUCTION, stagingGroupId: STAGING, refreshDate: "2026-11-28" },
+      async (outputs, _stack, up) => {
+        assert.deepStrictEqual(outputs.statuses, ["COMPLETED"]);
+        assert.doesNotMatch(up, /error serializing property/);
+        assert.match(up, /reading the snapshots of the Flex cluster it became instead: prod-orders/);
+        const staging = await admin.cluster(STAGING, "staging-orders", "flex");
+        assert.strictEqual(staging.restoredSnapshotId, (outputs.snapshotIds as string[])[0]);
+      },
+      { sunset: "migrated" },
+    ));
+
   it("download: the links are secrets in outputs and kept out of state", () =>
     runExample(
       "download",
@@ -126,6 +141,26 @@ describe("end to end: every example runs", function () {
         assert.ok(!state.includes("/download/"), "no plain download URL in state");
       },
     ));
+
+  it("point-in-time on Atlas as today: refused before anything starts, saying why", async () => {
+    await admin.reset();
+    await admin.setOptions({ sunset: "migrated" });
+    const stack = new Stack("pit-today", join(REPO_ROOT, "examples", "point-in-time"), home);
+    await stack.init(
+      {
+        groupId: PRODUCTION,
+        pointInTimeUTCSeconds: String(Math.floor(Date.now() / 1000) - 3600),
+        "mongodbatlas:baseUrl": emulator.url,
+        "mongodbatlas:clientId": account.clientId,
+      },
+      { "mongodbatlas:clientSecret": account.clientSecret },
+    );
+    const up = await stack.up([], true);
+    assert.notStrictEqual(up.code, 0);
+    assert.match(up.stdout + up.stderr, /pointInTime restores have no Flex equivalent: prod-orders/);
+    assert.strictEqual(await admin.jobsCreated(), 0);
+    await stack.remove();
+  });
 
   it("point-in-time", () =>
     runExample(

@@ -8,8 +8,11 @@ import { gone, kill, killAll, type KillMode, removeLocks, runsThisPackage, start
 
 /**
  * One kill trial: `pulumi up` of one restore, killed at a moment the emulator's hooks pin down, then
- * recovered on the same machine or a fresh one (new PULUMI_HOME, no journal), then a second `up`.
- * Shared by the reliability spec and `scripts/reliability-trials.ts`, which writes the table.
+ * recovered on the same machine or a fresh one (new PULUMI_HOME, no journal), at once or once the job
+ * has finished, then a second `up`. A recovery that stops (the fresh machine cannot tell whose the
+ * job is) is followed the way its message says: the job, which is this restore's, is adopted with
+ * `existingRestoreJobId`. Shared by the reliability spec and `scripts/reliability-trials.ts`, which
+ * writes the table.
  */
 
 const [PROJECT, TARGET_PROJECT] = defaultSeed().projects.map((p) => p.id) as [string, string];
@@ -80,12 +83,19 @@ export interface KillTrial {
   readonly moment: KillMoment;
   readonly mode: KillMode;
   readonly machine: "same" | "fresh";
+  /** The job finishes before the recovering `up` (else it still runs, until that `up` reads it). */
+  readonly finished?: boolean;
 }
 
 /** What one trial found. */
 export interface KillOutcome {
-  /** The recovering `up` failed. */
+  /** The recovering `up` failed, even after the way forward a stop named. */
   readonly failed: boolean;
+  /**
+   * The recovering `up` stopped, naming this restore's job and both ways forward (on a fresh machine,
+   * where nothing tells whose the job is), and the job was then adopted by id.
+   */
+  readonly stopped: boolean;
   /** Jobs beyond the one restore asked for. */
   readonly duplicates: number;
   /** 1 when no COMPLETED job of this restore is recorded in state, or state names a job Atlas lacks. */
@@ -144,15 +154,20 @@ export async function runKillTrial(
           ATLAS_RESTORE_JOURNAL_DIR: mkdtempSync(join(home.stateDir, "fresh-journal-")),
         });
   removeLocks(recovering);
+  if (trial.finished) await admin.advanceClock(LONG_RESTORE_MS);
   await recovering.run(
     ["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--config-file", recovering.configFile],
     true,
   );
-  // The job finishes once the recovering run waits for it: the clock moves when its first read arrives.
+  // A running job finishes once the recovery reads it: the clock moves when its first read arrives.
   const waiting = await admin.watch(kind.read);
-  const result = recovering.up([], true);
   const finish = admin.arrived(waiting, 1).then(() => admin.advanceClock(LONG_RESTORE_MS));
-  const done = await result;
+  let done = await recovering.up([], true);
+  const named = done.code === 0 ? undefined : stopNamed(`${done.stdout}\n${done.stderr}`);
+  if (named !== undefined) {
+    await recovering.setConfig("args", JSON.stringify({ ...kind.args, existingRestoreJobId: named }));
+    done = await recovering.up([], true);
+  }
   await finish.catch(() => undefined);
 
   const jobs = await admin.jobsOf(kind.api);
@@ -175,10 +190,16 @@ export async function runKillTrial(
   await recovering.remove();
   return {
     failed: done.code !== 0,
+    stopped: named !== undefined,
     duplicates: Math.max(0, jobs.length - 1),
     lost,
     converged,
     orphansExited,
     orphanRequests,
   };
+}
+
+/** The job a stopped `up` named (`UndecidedRestoreError`: "… add its id to triggers: <id>"). */
+export function stopNamed(output: string): string | undefined {
+  return /add its id to triggers: ([a-f0-9]{24})\b/.exec(output)?.[1];
 }
