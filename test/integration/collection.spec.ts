@@ -157,11 +157,14 @@ describe("integration: collection restores over HTTP against the emulator", func
     );
   });
 
-  it("one job per cluster: the same intent is adopted, a different one waits for it", async () => {
+  it("one job per cluster: the same intent that nothing records stops, a different one waits for it", async () => {
     const first = await collection.create(await checked({ ...clone, waitForCompletion: false }));
     assert.strictEqual(first.outs.status, "RUNNING");
-    const again = await collection.create(await checked({ ...clone, waitForCompletion: false }));
-    assert.strictEqual(again.id, first.id, "a running job of the same intent is adopted");
+    // Another resource (or a fresh machine) cannot tell this running job from its own: it stops.
+    await assert.rejects(
+      collection.create(await checked({ ...clone, owner: "p/other/clone", waitForCompletion: false })),
+      { name: "UndecidedRestoreError", jobIds: [first.id] },
+    );
     assert.strictEqual(count("createGroupClusterCollectionRestoreJob"), 1);
 
     const other = await collection.create(

@@ -49,6 +49,9 @@ describe("integration: waiting from the source's earlier Flex restores", functio
       MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
     });
     assert.strictEqual(config.poll.mode, "planned");
+    // Each restore is another of the same data into the same target: it names the earlier jobs in
+    // `triggers`, as a stop would tell it to (nothing else tells them from its own on a fresh machine).
+    const earlier: string[] = [];
     const restore = async (target: string, wait: boolean) => {
       const session = createSession(config, {
         clock,
@@ -63,8 +66,10 @@ describe("integration: waiting from the source's earlier Flex restores", functio
         snapshotId: "6650a1b2c3d4e5f6a7b8cd01",
         targetDeploymentItemName: target,
         waitForTarget: false,
+        ...(earlier.length > 0 ? { triggers: [...earlier] } : {}),
       };
       const started = await start.create((await start.check({}, raw)).inputs!);
+      earlier.push(started.id);
       const job = { restoreJobId: started.id, forecast: started.outs.forecast };
       if (!wait) return { job, done: Promise.resolve(undefined) };
       const inputs = (await waiter.check({}, { ...raw, job })).inputs!;
