@@ -1,3 +1,4 @@
+import { seededRandom } from "../../emulator/faults/fault-rules";
 import type { Clock } from "../../provider/waiting/clock";
 
 /**
@@ -6,18 +7,6 @@ import type { Clock } from "../../provider/waiting/clock";
  * run hangs forever, as a killed process runs no more code (no `catch`, no `finally`), and the run's
  * driver stops waiting for it.
  */
-
-/** A small seeded generator (mulberry32): the same seed, the same world. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Thrown to the driver of a run that was killed; never seen by the code under test. */
 export class Killed extends Error {
