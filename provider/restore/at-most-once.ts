@@ -100,7 +100,8 @@ export async function createAtMostOnce<J extends { id: string }>(
 ): Promise<CreatedOnce<J>> {
   const { source, clock, log, pending } = options;
   const noun = options.noun ?? "restore job";
-  const past = new Set(options.past ?? []);
+  const held = new Set(options.held ?? []);
+  const past = new Set([...held, ...(options.past ?? [])]);
   // Another attempt's POST may have started a job that a listing does not show yet.
   if (options.unsettled) await clock.sleep(RESEND_FLOOR_MS);
   const jobs = await source.list();
@@ -122,7 +123,7 @@ export async function createAtMostOnce<J extends { id: string }>(
     request: source.intent,
     ...(options.decision ?? {}),
   };
-  const unrecorded = unrecordedJobs(source, jobs, attempt, past);
+  const unrecorded = unrecordedJobs(source, jobs, attempt, past, held);
   if (unrecorded.length > 0) {
     if (options.unrecorded !== "adoptRunning") {
       throw new UndecidedRestoreError(
@@ -285,19 +286,20 @@ async function appearedAfter<J extends { id: string }>(
 /**
  * Jobs of the intent, by its looser reading (the provider's own choices may differ between runs),
  * that neither the attempt, state nor the user accounts for. A job older than one state held for this
- * resource is older than every attempt of a later restore, so it is the past too (ids are ObjectIds:
- * Atlas stamps them with its clock).
+ * resource is older than every attempt of a later restore of it, so it is the past too (ids are
+ * ObjectIds: Atlas stamps them with its clock).
  */
 function unrecordedJobs<J extends { id: string }>(
   source: JobSource<J>,
   jobs: J[],
   attempt: PendingIntent,
   past: ReadonlySet<string>,
+  held: ReadonlySet<string>,
 ): J[] {
   const loose = (job: J) => fits(source, job, withoutChosen(source), "lenient");
   const boundary = Math.max(
     -Infinity,
-    ...jobs.filter((job) => past.has(job.id) && loose(job)).map((job) => objectIdTime(job.id) ?? -Infinity),
+    ...jobs.filter((job) => held.has(job.id) && loose(job)).map((job) => objectIdTime(job.id) ?? -Infinity),
   );
   const known = new Set(attempt.posts > 0 ? attempt.knownJobIds : []);
   return jobs.filter(

@@ -18,8 +18,18 @@ export const JOURNAL_TTL_MS = 3 * 60 * 60 * 1000;
  */
 export const HELD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-/** The most held jobs an entry keeps (the newest). */
+/** The most held jobs a resource's entry keeps (the newest). */
 const MAX_HELD = 20;
+
+/** The most held jobs the machine's entry keeps, of all resources (the newest). */
+const MAX_HELD_ON_MACHINE = 500;
+
+/**
+ * The key of the machine's own entry: every job state was seen to hold here, whatever the resource.
+ * Such a job is never the job of an interrupted attempt (that one never reached state), so it never
+ * stops a restore; a resource's own entry, keyed apart, may be keyed by an intent that changed since.
+ */
+export const HELD_ON_MACHINE = intentKey("jobs held in state", {});
 
 /** The journal's default folder; `ATLAS_RESTORE_JOURNAL_DIR` moves it (CI runners may keep a cache). */
 export function defaultJournalDir(env: Record<string, string | undefined>): string {
@@ -133,11 +143,12 @@ export function journalContext(
   };
   return {
     ...(ours ? { pending: attempt } : {}),
-    past: [...heldOf(entry, now), ...namedJobIds(triggers)],
+    held: heldOf(entry, now),
+    past: [...heldOf(journal.get(HELD_ON_MACHINE), now), ...namedJobIds(triggers)],
     ...(unsettled ? { unsettled } : {}),
     remember: (record) => journal.put(key, withHeld({ ...attemptOnly(record), intentKey: intent })),
     forget: () => {
-      const kept = withHeld({ attemptStartedAt: now, knownJobIds: [], posts: 0 });
+      const kept = withHeld(noAttempt(now));
       if (kept.heldJobIds === undefined) journal.delete(key);
       else journal.put(key, kept);
     },
@@ -149,17 +160,27 @@ export function journalContext(
  * and a later restore of the resource never takes that job for its own. Writes only on a change.
  */
 export function stateHolds(journal: Journal, key: string, jobId: string | undefined, now: number): void {
-  const entry = journal.get(key);
   if (jobId === undefined) return;
+  const entry = journal.get(key);
+  const done = entry?.jobId === jobId;
   const held = heldOf(entry, now);
-  const done = entry !== undefined && entry.jobId === jobId;
-  if (!done && held.includes(jobId)) return;
-  const heldJobIds = [...held.filter((id) => id !== jobId), jobId].slice(-MAX_HELD);
-  const attempt =
-    entry && !done && startedSomething(entry)
-      ? attemptOnly(entry)
-      : { attemptStartedAt: now, knownJobIds: [], posts: 0 };
-  journal.put(key, { ...attempt, heldJobIds, heldAt: now });
+  if (done || !held.includes(jobId)) {
+    const attempt = entry && !done && startedSomething(entry) ? attemptOnly(entry) : noAttempt(now);
+    journal.put(key, { ...attempt, ...withJob(held, jobId, MAX_HELD, now) });
+  }
+  const machine = heldOf(journal.get(HELD_ON_MACHINE), now);
+  if (!machine.includes(jobId))
+    journal.put(HELD_ON_MACHINE, { ...noAttempt(now), ...withJob(machine, jobId, MAX_HELD_ON_MACHINE, now) });
+}
+
+/** An entry's fields when it records no attempt. */
+function noAttempt(now: number): PendingIntent {
+  return { attemptStartedAt: now, knownJobIds: [], posts: 0 };
+}
+
+/** Held jobs with `jobId` added as the newest, at most `max`. */
+function withJob(held: readonly string[], jobId: string, max: number, now: number) {
+  return { heldJobIds: [...held.filter((id) => id !== jobId), jobId].slice(-max), heldAt: now };
 }
 
 /** A journal that lives as long as the process; for tests. */

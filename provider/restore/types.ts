@@ -131,8 +131,14 @@ export interface StartContext {
   /** Drops the journal's entry: the attempt ended and certainly created nothing. */
   forget(): void;
   /**
-   * Jobs that are not this restore's and are never adopted: the resource's earlier restores that state
-   * held, and jobs the user named in `triggers` (to restore again after a stop).
+   * Jobs state was seen to hold for this resource (its earlier restores): the past, and so is every job
+   * older than one of them.
+   */
+  readonly held?: readonly string[];
+  /**
+   * Other jobs that are never this restore's: any job state was seen to hold on this machine (an
+   * interrupted attempt's job never reached state), and jobs the user named in `triggers` (to restore
+   * again after a stop).
    */
   readonly past?: readonly string[];
   /**

@@ -158,6 +158,8 @@ export class Engine {
   readonly violations: string[] = [];
   /** The jobs the last stop named, for the user's way forward. */
   lastStop: string[] | undefined;
+  /** Whether the resource layer passes each restore's owner (states written before it did not). */
+  owners = true;
   private readonly lifecycles: Record<string, RestoreLifecycles>;
   private step = "";
   private process: "provider" | "program" = "provider";
@@ -203,7 +205,8 @@ export class Engine {
 
   /** The inputs the resource layer registers the starter with. */
   registered(stack: Stack, d: Declared): Record<string, unknown> {
-    const owner = INTERNAL_INPUTS.includes("owner" as never) ? { owner: `sim/${stack.name}/${d.name}` } : {};
+    const knowsOwner = this.owners && INTERNAL_INPUTS.includes("owner" as never);
+    const owner = knowsOwner ? { owner: `sim/${stack.name}/${d.name}` } : {};
     return { ...d.inputs, resourceName: d.name, ...owner };
   }
 

@@ -85,6 +85,15 @@ describe("simulator: the holes of issue 22, one schedule each", () => {
     await assertSafe(sim);
   });
 
+  it("3. a resource registered without an owner (state written before owners): new triggers restore again, without a stop", async () => {
+    const sim = simulation({ kind: "flex", ownerless: true });
+    assert.strictEqual(await sim.run(0, "up"), "done");
+    sim.change(0, (d) => void (d.inputs = { ...d.inputs, triggers: ["2"] }));
+    assert.strictEqual(await sim.run(0, "up"), "done", sim.failures.join("\n"));
+    assert.strictEqual(sim.atlas.jobs.length, 2);
+    await assertSafe(sim);
+  });
+
   for (const kind of KINDS) {
     it(`4. ${kind}: a newer snapshot between a killed run and its rerun does not start a second restore`, async () => {
       const sim = simulation({ kind, latest: true });

@@ -29,6 +29,11 @@ export interface Setup {
   readonly sunset: Sunset;
   /** Both stacks run on one machine (one journal folder). */
   readonly sharedMachine?: boolean;
+  /**
+   * The resource layer passes no owner, as in states written before it did: the journal is keyed by
+   * what a resource restores (two stacks on one machine then share entries, which owners fixed).
+   */
+  readonly ownerless?: boolean;
 }
 
 /** The simulated world's start: 2026-11-28T12:00:00Z. */
@@ -69,6 +74,7 @@ export class Simulation {
     const shared = this.machine(0);
     this.runners = this.stacks.map(() => (setup.sharedMachine ? shared : this.machine(0)));
     this.engine = new Engine(this.world, this.atlas, this.runners[0]!);
+    this.engine.owners = setup.ownerless !== true;
   }
 
   /** A new machine: an empty journal, its own clock skew. */

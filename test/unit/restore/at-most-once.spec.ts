@@ -149,12 +149,23 @@ describe("at most one restore per intent", () => {
         { id: OLDER, target: "stage", snapshot: "s1" },
         { id: OLD, target: "stage", snapshot: "s1" },
       ];
-      const c = context({ past: [OLD] });
+      const c = context({ held: [OLD] });
       assert.strictEqual((await createAtMostOnce(c.options(source(jobs())))).how, "started");
       const later = at(T - 60, 4);
-      const again = context({ past: [OLD] });
+      const again = context({ held: [OLD] });
       const src = source([...jobs(), { id: later, target: "stage", snapshot: "s1" }]);
       await assert.rejects(createAtMostOnce(again.options(src)), { jobIds: [later] });
+    });
+
+    it("does not stop on a job held elsewhere on this machine or named in triggers, which prove nothing older", async () => {
+      const jobs = [
+        { id: OLDER, target: "stage", snapshot: "s1" },
+        { id: OLD, target: "stage", snapshot: "s1" },
+      ];
+      const c = context({ past: [OLD] });
+      await assert.rejects(createAtMostOnce(c.options(source(jobs))), { jobIds: [OLDER] });
+      const both = context({ past: [OLD, OLDER] });
+      assert.strictEqual((await createAtMostOnce(both.options(source(jobs)))).how, "started");
     });
 
     it("adopts an on-demand snapshot still being taken, and ignores finished ones (adoptRunning)", async () => {

@@ -8,6 +8,7 @@ import sinon from "sinon";
 import {
   earlierChoice,
   fileJournal,
+  HELD_ON_MACHINE,
   HELD_TTL_MS,
   intentKey,
   JOURNAL_TTL_MS,
@@ -138,6 +139,7 @@ describe("restore journal", () => {
       const journal = memoryJournal();
       stateHolds(journal, "r", "old", now);
       const context = journalContext(journal, "r", "one", now, ["6b0ac2403fb64afebede10d4"]);
+      assert.deepStrictEqual(context.held, ["old"]);
       assert.deepStrictEqual(context.past, ["old", "6b0ac2403fb64afebede10d4"]);
       context.remember({ attemptStartedAt: now, knownJobIds: [], posts: 1 });
       assert.deepStrictEqual(journal.get("r"), {
@@ -184,11 +186,22 @@ describe("restore journal", () => {
       const journal = memoryJournal();
       const put = sinon.spy(journal, "put");
       stateHolds(journal, "r", "j1", now);
+      sinon.assert.calledTwice(put); // the resource's entry, and the machine's
       stateHolds(journal, "r", "j1", now + 1000);
       stateHolds(journal, "r", undefined, now);
-      sinon.assert.calledOnce(put);
-      assert.deepStrictEqual(journalContext(journal, "r", "one", now + HELD_TTL_MS, undefined).past, ["j1"]);
-      assert.deepStrictEqual(journalContext(journal, "r", "one", now + HELD_TTL_MS + 1, undefined).past, []);
+      sinon.assert.calledTwice(put);
+      assert.deepStrictEqual(journalContext(journal, "r", "one", now + HELD_TTL_MS, undefined).held, ["j1"]);
+      assert.deepStrictEqual(journalContext(journal, "r", "one", now + HELD_TTL_MS + 1, undefined).held, []);
+    });
+
+    it("a job held for any resource on this machine is past for every other (a replace whose key changed)", () => {
+      const journal = memoryJournal();
+      // State written before resources had an owner: keyed by the old intent, which a replace changes.
+      stateHolds(journal, "old-intent", "j1", now);
+      const replacement = journalContext(journal, "new-intent", "new-intent", now, undefined);
+      assert.deepStrictEqual(replacement.held, []);
+      assert.deepStrictEqual(replacement.past, ["j1"]);
+      assert.deepStrictEqual(journal.get(HELD_ON_MACHINE)!.heldJobIds, ["j1"]);
     });
 
     it("hands a rerun the newest snapshot its attempt chose, and only that", () => {
