@@ -4,7 +4,7 @@ import { AGGREGATE_COMMANDS } from "./aggregate";
 import { CATALOG_COMMANDS } from "./catalog";
 import type { CommandContext, Handler } from "./context";
 import { CRUD_COMMANDS } from "./crud";
-import { CommandError } from "./errors";
+import { CommandError, notSupported } from "./errors";
 import { OPEN_COMMANDS, timestamp } from "./handshake";
 
 // Every command the emulator answers, and what all of them share: authentication first, no
@@ -62,7 +62,9 @@ function dispatch(c: CommandContext, name: string): Document {
     c.command.startTransaction === true ||
     c.command.autocommit === false
   )
-    throw new CommandError("IllegalOperation", "Transactions are not supported by the Atlas emulator");
+    // CommandNotSupported, not MongoDB's IllegalOperation: the driver reads code 20 on a write as
+    // "no retryable writes" and replaces the message.
+    throw notSupported("transactions");
   if (!handler) throw new CommandError("CommandNotFound", `no such command: '${name}'`);
   return handler(c);
 }

@@ -11,7 +11,6 @@ export const CODES = {
   Unauthorized: 13,
   TypeMismatch: 14,
   AuthenticationFailed: 18,
-  IllegalOperation: 20,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   CursorNotFound: 43,
