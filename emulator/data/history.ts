@@ -116,7 +116,7 @@ export class ClusterHistory {
   /** @param initial the data before anything happened (the seed's), from the beginning of time */
   constructor(initial: Databases) {
     const start = { ms: -Infinity, ts: { t: 0, i: 0 } };
-    this.epochs = [{ ...start, base: initial, log: [] }];
+    this.epochs = [{ ...start, base: copyDatabases(initial), log: [] }];
     this.live = copyDatabases(initial);
     this.last = start;
   }
@@ -145,7 +145,7 @@ export class ClusterHistory {
   /** From emulator time `ms` on, the data is `databases` (a restore): what was there is gone. */
   replaceAll(ms: number, databases: Databases): OplogTime {
     const stamp = this.stamp(ms);
-    this.epochs.push({ ...stamp, base: databases, log: [] });
+    this.epochs.push({ ...stamp, base: copyDatabases(databases), log: [] });
     this.live = copyDatabases(databases);
     return stamp.ts;
   }

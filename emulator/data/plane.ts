@@ -210,7 +210,8 @@ export class DataPlane {
     return job.namespaces.flatMap((n): Effect[] => {
       const [db, coll] = splitNamespace(n.sourceNamespace);
       const found = source.get(db)?.get(coll);
-      if (!found || n.outcome === "NOT_FOUND") return [];
+      // A job with a missing collection fails whole (it never lands); one missing since is skipped.
+      if (!found) return [];
       const indexes =
         job.indexStrategy === "NONE" || n.outcome === "INDEX_BUILD_FAILED"
           ? [ID_INDEX]

@@ -54,7 +54,11 @@ export class ScramConversation {
     | { step: "proof"; user: string; credential: ScramCredential; nonce: string; authPrefix: string }
     | { step: "done" } = { step: "start" };
 
-  constructor(private readonly credentialOf: (user: string) => ScramCredential | undefined) {}
+  /** @param serverNonce the server's part of the nonce (default: 24 random bytes, base64) */
+  constructor(
+    private readonly credentialOf: (user: string) => ScramCredential | undefined,
+    private readonly serverNonce: () => string = () => randomBytes(24).toString("base64"),
+  ) {}
 
   /** The server-first message for a client-first one; throws for an unknown user or a bad message. */
   start(clientFirst: string): { user: string; serverFirst: string } {
@@ -69,7 +73,7 @@ export class ScramConversation {
     if (!user || !clientNonce) throw new ScramError("client-first message lacks n or r");
     const credential = this.credentialOf(user);
     if (!credential) throw new ScramError("unknown user");
-    const nonce = `${clientNonce}${randomBytes(24).toString("base64")}`;
+    const nonce = `${clientNonce}${this.serverNonce()}`;
     const serverFirst = `r=${nonce},s=${credential.salt.toString("base64")},i=${credential.iterations}`;
     this.state = { step: "proof", user, credential, nonce, authPrefix: `${bare},${serverFirst}` };
     return { user, serverFirst };

@@ -46,7 +46,11 @@ export function applyUpdate(
       try {
         applyOperators(next, modifier, options.arrayFilters);
       } catch (error) {
-        throw new CommandError("FailedToParse", (error as Error).message);
+        const message = (error as Error).message;
+        throw new CommandError(
+          /immutable field '_id'/.test(message) ? "ImmutableField" : "FailedToParse",
+          message,
+        );
       }
     }
   } else next = { _id: doc._id, ...update };

@@ -427,9 +427,11 @@ function parseDatabases(json: unknown, where: string, baseDir: string, problems:
 function parseCollection(json: unknown, at: string, baseDir: string, problems: string[]): SeedCollection {
   const co = asObject(json, at, problems);
   const collection: SeedCollection = { name: str(co, "name", at, problems, /^[^/\s"$]+$/), documents: 0 };
-  if (co["data"] !== undefined && co["file"] !== undefined) problems.push(`${at} has both data and file`);
-  const data =
-    co["file"] !== undefined
+  const both = co["data"] !== undefined && co["file"] !== undefined;
+  if (both) problems.push(`${at} has both data and file`);
+  const data = both
+    ? undefined
+    : co["file"] !== undefined
       ? readDocumentsFile(co["file"], `${at}.file`, baseDir, problems)
       : co["data"] !== undefined
         ? asArray(co["data"], `${at}.data`, problems)
@@ -442,7 +444,7 @@ function parseCollection(json: unknown, at: string, baseDir: string, problems: s
     collection.documents = data.length;
   }
   const documents = co["documents"];
-  if (documents !== undefined || !data) {
+  if (documents !== undefined || (!data && !both)) {
     if (!Number.isInteger(documents) || (documents as number) < 0)
       problems.push(`${at}.documents must be an integer >= 0`);
     else if (data && documents !== data.length)
