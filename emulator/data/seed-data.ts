@@ -1,4 +1,4 @@
-import type { SeedCluster, SeedCollection, SeedIndex } from "../seed";
+import { readDocumentsFile, type SeedCluster, type SeedCollection, type SeedIndex } from "../seed";
 import { Collection, type Databases, indexName, type IndexSpec } from "./collection";
 import { type Doc, fromExtendedJson, seededObjectId } from "./documents";
 
@@ -27,10 +27,11 @@ export function seedDatabases(cluster: Pick<SeedCluster, "id" | "databases">): D
 
 function seedCollection(scope: string, seed: SeedCollection): Collection {
   const indexes = (seed.indexes ?? []).map(seedIndex);
-  if (seed.data === undefined) {
+  const data = seed.data ?? (seed.file !== undefined ? readDocumentsFile(seed.file) : undefined);
+  if (data === undefined) {
     return Collection.generated({ count: seed.documents, make: generatedDocument(seed.name) }, indexes);
   }
-  const docs = seed.data.map((json, i): Doc => {
+  const docs = data.map((json, i): Doc => {
     const doc = fromExtendedJson(json);
     return doc._id === undefined ? { _id: seededObjectId(scope, i), ...doc } : doc;
   });

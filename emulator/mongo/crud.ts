@@ -257,10 +257,14 @@ const killCursors: Handler = (c) => {
 };
 
 const countCommand: Handler = (c) => {
-  const docs = matching(collectionOf(c, collectionName(c)), c.command.query);
+  const collection = collectionOf(c, collectionName(c));
+  const query = c.command.query as Document | undefined;
+  // Without a query the count is the collection's size (estimatedDocumentCount), read without a scan.
+  const all = query === undefined || query === null || Object.keys(query).length === 0;
+  const found = all ? (collection?.size ?? 0) : matching(collection, query).length;
   const skip = count(c, "skip", 0)!;
   const limit = count(c, "limit", 0)!;
-  const n = Math.max(0, docs.length - skip);
+  const n = Math.max(0, found - skip);
   return { n: limit === 0 ? n : Math.min(n, Math.abs(limit)), ok: 1 };
 };
 

@@ -78,11 +78,12 @@ export interface SeedCollection {
   name: string;
   /** How many documents it holds (the length of `data` when that is given). */
   documents: number;
-  /** Its documents as Extended JSON (relaxed or canonical); a `file` is read into this on load. */
+  /** Its documents as Extended JSON (relaxed or canonical). */
   data?: unknown[];
   /**
    * An Extended JSON file of documents (a JSON array, or one document per line as `mongoexport`
-   * writes), relative to the seed file; read into `data` when the seed is loaded.
+   * writes), relative to the seed file (absolute once loaded). It is checked when the seed is loaded
+   * and read again when the cluster's documents are first needed, so a large file is not kept twice.
    */
   file?: string;
   /** Secondary indexes (the `_id` index is always there). */
@@ -429,22 +430,31 @@ function parseCollection(json: unknown, at: string, baseDir: string, problems: s
   const collection: SeedCollection = { name: str(co, "name", at, problems, /^[^/\s"$]+$/), documents: 0 };
   const both = co["data"] !== undefined && co["file"] !== undefined;
   if (both) problems.push(`${at} has both data and file`);
-  const data = both
-    ? undefined
-    : co["file"] !== undefined
-      ? readDocumentsFile(co["file"], `${at}.file`, baseDir, problems)
-      : co["data"] !== undefined
-        ? asArray(co["data"], `${at}.data`, problems)
-        : undefined;
+  let data: unknown[] | undefined;
+  if (!both && co["file"] !== undefined) {
+    if (typeof co["file"] !== "string" || co["file"] === "")
+      problems.push(`${at}.file must be a non-empty string`);
+    else {
+      collection.file = resolve(baseDir, co["file"]);
+      try {
+        data = readDocumentsFile(collection.file);
+      } catch (err) {
+        problems.push(
+          `${at}.file cannot be read as Extended JSON: ${collection.file} (${(err as Error).message})`,
+        );
+      }
+    }
+  } else if (!both && co["data"] !== undefined)
+    data = collection.data = asArray(co["data"], `${at}.data`, problems);
   if (data) {
     data.forEach((doc, k) =>
       checkDocument(doc, `${at}.${co["file"] !== undefined ? "file" : "data"}[${k}]`, problems),
     );
-    collection.data = data;
     collection.documents = data.length;
   }
   const documents = co["documents"];
-  if (documents !== undefined || (!data && !both)) {
+  // Without data or a file, `documents` says how many to generate.
+  if (documents !== undefined || (co["data"] === undefined && co["file"] === undefined)) {
     if (!Number.isInteger(documents) || (documents as number) < 0)
       problems.push(`${at}.documents must be an integer >= 0`);
     else if (data && documents !== data.length)
@@ -480,24 +490,18 @@ function parseIndex(json: unknown, at: string, problems: string[]): SeedIndex {
   return index;
 }
 
-/** Reads an Extended JSON file: a JSON array, or one document per line (what `mongoexport` writes). */
-function readDocumentsFile(file: unknown, at: string, baseDir: string, problems: string[]): unknown[] {
-  if (typeof file !== "string" || file === "") {
-    problems.push(`${at} must be a non-empty string`);
-    return [];
+/** Reads an Extended JSON file: a JSON array, or one document per line (what `mongoexport` writes); throws. */
+export function readDocumentsFile(path: string): unknown[] {
+  const text = readFileSync(path, "utf8");
+  if (text.trimStart().startsWith("[")) {
+    const json: unknown = JSON.parse(text);
+    if (!Array.isArray(json)) throw new Error("not an array");
+    return json;
   }
-  const path = resolve(baseDir, file);
-  try {
-    const text = readFileSync(path, "utf8");
-    if (text.trimStart().startsWith("[")) return asArray(JSON.parse(text), at, problems);
-    return text
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .map((line) => JSON.parse(line) as unknown);
-  } catch (err) {
-    problems.push(`${at} cannot be read as Extended JSON: ${path} (${(err as Error).message})`);
-    return [];
-  }
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as unknown);
 }
 
 /** A document must be an object that Extended JSON can read. */

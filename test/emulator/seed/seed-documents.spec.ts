@@ -74,6 +74,11 @@ describe("emulator seed documents and database users", () => {
         ),
       );
       const cluster = loadSeedFile(file).flexClusters[0]!;
+      assert.strictEqual(
+        cluster.databases![0]!.collections[0]!.file,
+        join(dir, "array.json"),
+        "absolute once loaded",
+      );
       assert.deepStrictEqual(
         cluster.databases![0]!.collections.map((c) => [c.name, c.documents]),
         [
