@@ -44,7 +44,7 @@ interface Epoch {
 }
 
 /** Whether oplog time `a` is before or at `b`. */
-export function notAfter(a: OplogTime, b: OplogTime): boolean {
+function notAfter(a: OplogTime, b: OplogTime): boolean {
   return a.t < b.t || (a.t === b.t && a.i <= b.i);
 }
 

@@ -19,9 +19,6 @@ const COMMANDS: Record<string, Handler> = {
 
 const TRANSACTION_COMMANDS = ["commitTransaction", "abortTransaction"];
 
-/** The names of the commands the emulator answers. */
-export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
-
 /**
  * Runs one command: its answer, or `{ ok: 0, errmsg, code, codeName }` for what MongoDB would refuse
  * (unknown commands, no authentication, transactions) and for a bug (InternalError, its details on

@@ -54,11 +54,6 @@ export class Cursors {
     const killed = ids.filter((id) => this.open.delete(id));
     return { killed, notFound: ids.filter((id) => !killed.includes(id)) };
   }
-
-  /** Closes every cursor (a reset of the data). */
-  clear(): void {
-    this.open.clear();
-  }
 }
 
 function take(cursor: OpenCursor, batchSize: number): Document[] {

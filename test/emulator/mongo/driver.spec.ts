@@ -1,7 +1,9 @@
 import assert from "node:assert";
+import { type AddressInfo, createServer } from "node:net";
 
 import { MongoClient, MongoServerError, ObjectId } from "mongodb";
 
+import { startEmulator } from "../../../emulator";
 import { G, group, OTHER, seed, startTestEmulator, type TestEmulator } from "../helpers";
 
 // The official Node driver against the emulator's wire-protocol servers, over loopback: connection
@@ -256,6 +258,22 @@ describe("emulator wire protocol with the official driver", () => {
       );
     } finally {
       await session.endSession();
+    }
+  });
+
+  it("refuses to start when a wire-protocol port is in use, naming the cluster and the port", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await assert.rejects(
+        startEmulator({ wirePort: port }),
+        new RegExp(
+          `^Error: emulator cannot serve prod-orders on 127\\.0\\.0\\.1 \\(EADDRINUSE\\): port ${port}$`,
+        ),
+      );
+    } finally {
+      blocker.close();
     }
   });
 });

@@ -5,6 +5,7 @@ import { BSON } from "bson";
 import {
   encodeReply,
   MessageSplitter,
+  OP_COMPRESSED,
   OP_MSG,
   OP_QUERY,
   OP_REPLY,
@@ -90,7 +91,7 @@ describe("emulator wire protocol framing", () => {
       [0, 0, 2],
     );
     assert.throws(() => new MessageSplitter().push(int32(3)), WireFormatError);
-    assert.throws(() => parseMessage(message(2012, Buffer.alloc(0))), /unsupported opcode: 2012/);
+    assert.throws(() => parseMessage(message(OP_COMPRESSED, Buffer.alloc(0))), /unsupported opcode: 2012/);
     assert.throws(
       () =>
         parseMessage(
