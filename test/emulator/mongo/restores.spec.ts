@@ -78,6 +78,17 @@ describe("emulator restores move documents", () => {
     assert.strictEqual(await staging.collection("orders").countDocuments(), 10);
   });
 
+  it("a flex restore lands too: the target holds the flex snapshot's databases", async () => {
+    await create(group(G, "/flexClusters/analytics-flex/backup/restoreJobs"), {
+      snapshotId: "6650a1b2c3d4e5f6a7b8cd10",
+      targetDeploymentItemName: "staging-orders",
+    });
+    t.clock.advance(1000);
+    const staging = await dbOf(G, "/flexClusters/staging-orders", "analytics");
+    assert.deepStrictEqual(await names(staging.client.db("orders")), []);
+    assert.strictEqual(await staging.collection("events").countDocuments(), 1500);
+  });
+
   it("a snapshot holds the data of its time: writes after it are not restored", async () => {
     const prod = await dbOf(G, "/clusters/prod-cluster", "orders");
     await prod.collection("notes").insertOne({ _id: "before" as never });
