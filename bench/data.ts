@@ -51,7 +51,7 @@ export interface DataBenchResults {
   readonly collection: readonly TimedRestore[];
 }
 
-/** A customer-like document of about 250 bytes. */
+/** A customer-like document of about 210 bytes of BSON. */
 function document(n: number): Record<string, unknown> {
   return {
     _id: new ObjectId(n.toString(16).padStart(24, "0")),
@@ -270,7 +270,7 @@ export function dataSection(data: DataBenchResults): string[] {
   return [
     "## Clusters that hold data",
     "",
-    `The emulator as a process of its own (the built CLI), with ${data.clusters} clusters of ${data.documentsPerCluster.toLocaleString("en")} stored documents each (about 250 bytes of BSON apiece), read once through the wire protocol: **${data.rssMb.loaded.toFixed(0)} MB RSS** (${data.rssMb.started.toFixed(0)} MB before any cluster's documents were read).`,
+    `The emulator as a process of its own (the built CLI), with ${data.clusters} clusters of ${data.documentsPerCluster.toLocaleString("en")} stored documents each (about 210 bytes of BSON apiece), read once through the wire protocol: **${data.rssMb.loaded.toFixed(0)} MB RSS** (${data.rssMb.started.toFixed(0)} MB before any cluster's documents were read).`,
     "",
     `A restore lands when the first command after its job's end reaches the target: the figure is that command's time beyond a plain one. Target: at least ${TARGET_DOCUMENTS_PER_SECOND.toLocaleString("en")} documents/s in every run.`,
     "",
