@@ -100,6 +100,11 @@ const CLUSTER: BackupKind = {
   createJob: createClusterJob,
 };
 
+/** The connection strings of the request's cluster (or `name` in its project). */
+function wireOf(c: OperationContext, api: ClusterApi, name = c.params.clusterName ?? c.params.name!) {
+  return c.store.data.connectionStrings(api, c.params.groupId!, name);
+}
+
 function page(c: OperationContext, items: unknown[]) {
   return paginate(items, c.flags, c.url);
 }
@@ -119,7 +124,7 @@ function backupOperations(k: BackupKind): Operation[] {
   return [
     {
       ...op(`getGroup${k.clusterNoun}`, "GET", `${GROUP}/${k.segment}/{${k.clusterParam}}`, (c) =>
-        clusterView(k.api, pathCluster(c, k.api), c.store.state.jobs, c.now, c.baseUrl),
+        clusterView(k.api, pathCluster(c, k.api), c.store.state.jobs, c.now, c.baseUrl, wireOf(c, k.api)),
       ),
       version: k.clusterVersion ?? k.version,
     },
@@ -161,7 +166,16 @@ export const OPERATIONS: readonly Operation[] = [
         c.store
           .serverlessInstances(c.params.groupId!)
           .filter((cluster) => !isMigrated(c, cluster.groupId, cluster.name))
-          .map((cluster) => clusterView("serverless", cluster, c.store.state.jobs, c.now, c.baseUrl)),
+          .map((cluster) =>
+            clusterView(
+              "serverless",
+              cluster,
+              c.store.state.jobs,
+              c.now,
+              c.baseUrl,
+              wireOf(c, "serverless", cluster.name),
+            ),
+          ),
       ),
   },
   ...backupOperations(SERVERLESS),
