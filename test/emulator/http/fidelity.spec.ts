@@ -18,9 +18,9 @@ import {
   startTestEmulator,
   type TestEmulator,
   until,
-  V1,
   V_BACKUP,
   V_CLUSTER,
+  V1,
 } from "../helpers";
 
 // Issue 27: what clients nobody here wrote (the Atlas CLI, the Go SDK, curl as the docs show it) met on
