@@ -154,8 +154,17 @@ export function contractMediaTypes(operationId: string, status: number): string[
 
 const escapeSegment = (s: string): string => encodeURIComponent(s.replace(/~/g, "~0").replace(/\//g, "~1"));
 
-/** Throws when `body` does not match what the OpenAPI promises for this operation and status. */
-export function assertContract(operationId: string, status: number, body: unknown, mediaType?: string): void {
+/**
+ * Throws when `body` does not match what the OpenAPI promises for this operation and status; `contentType`
+ * picks the version's schema (its parameters, e.g. `;charset=utf-8`, do not count).
+ */
+export function assertContract(
+  operationId: string,
+  status: number,
+  body: unknown,
+  contentType?: string,
+): void {
+  const mediaType = contentType?.split(";")[0]?.trim();
   const key = `${operationId} ${status} ${mediaType ?? ""}`;
   let validate = compiled.get(key);
   if (!validate) {
