@@ -70,7 +70,7 @@ func (s *session) serverless(t *testing.T) {
 		job, res, err := c.CloudBackupsApi.CreateServerlessRestoreJob(ctx, project, "prod-orders", request).Execute()
 		s.ok(t, "CreateServerlessRestoreJob "+kind, job, res, err, http.StatusOK)
 		if job.GetDeliveryType() != kind || job.GetFailed() || job.FinishedAt != nil {
-			t.Fatalf("CreateServerlessRestoreJob %s: %+v", kind, job)
+			t.Fatalf("CreateServerlessRestoreJob %s: %s", kind, describe(job))
 		}
 		ids[kind] = job.GetId()
 	}
@@ -84,7 +84,7 @@ func (s *session) serverless(t *testing.T) {
 		job, res, err := c.CloudBackupsApi.GetServerlessRestoreJob(ctx, project, "prod-orders", id).Execute()
 		s.ok(t, "GetServerlessRestoreJob "+kind, job, res, err, http.StatusOK)
 		if job.FinishedAt == nil || job.GetFailed() || (kind == "download") != (len(job.GetDeliveryUrl()) == 1) {
-			t.Fatalf("GetServerlessRestoreJob %s after its end: %+v", kind, job)
+			t.Fatalf("GetServerlessRestoreJob %s after its end: %s", kind, describe(job))
 		}
 	}
 	jobs := walk(t, s, "ListServerlessRestoreJobs",
@@ -120,7 +120,7 @@ func (s *session) flex(t *testing.T) {
 		admin.NewFlexBackupSnapshotDownloadCreate20241113("6650a1b2c3d4e5f6a7b8cd02")).Execute()
 	s.ok(t, "DownloadFlexBackup", download, res, err, http.StatusOK)
 	if download.GetDeliveryType() != "DOWNLOAD" || download.GetSnapshotUrl() == "" {
-		t.Fatalf("DownloadFlexBackup: %+v", download)
+		t.Fatalf("DownloadFlexBackup: %s", describe(download))
 	}
 	restore, res, err := c.FlexRestoreJobsApi.CreateFlexRestoreJob(ctx, project, "prod-orders",
 		admin.NewFlexBackupRestoreJobCreate20241113("6650a1b2c3d4e5f6a7b8cd03", "staging-orders")).Execute()
@@ -130,7 +130,7 @@ func (s *session) flex(t *testing.T) {
 		job, res, err := c.FlexRestoreJobsApi.GetFlexRestoreJob(ctx, project, "prod-orders", id).Execute()
 		s.ok(t, "GetFlexRestoreJob", job, res, err, http.StatusOK)
 		if job.GetStatus() != "COMPLETED" || job.RestoreFinishedDate == nil {
-			t.Fatalf("GetFlexRestoreJob after its end: %+v", job)
+			t.Fatalf("GetFlexRestoreJob after its end: %s", describe(job))
 		}
 	}
 	jobs := walk(t, s, "ListFlexRestoreJobs",
@@ -167,7 +167,7 @@ func (s *session) dedicated(t *testing.T) {
 		job, res, err := c.CloudBackupsApi.CreateBackupRestoreJob(ctx, project, "prod-cluster", request).Execute()
 		s.ok(t, "CreateBackupRestoreJob "+kind, job, res, err, http.StatusOK)
 		if job.GetDeliveryType() != kind || job.GetCancelled() || job.FinishedAt != nil {
-			t.Fatalf("CreateBackupRestoreJob %s: %+v", kind, job)
+			t.Fatalf("CreateBackupRestoreJob %s: %s", kind, describe(job))
 		}
 		return job
 	}
@@ -196,7 +196,7 @@ func (s *session) dedicated(t *testing.T) {
 	shardedJob, res, err := c.CloudBackupsApi.CreateBackupRestoreJob(ctx, project, "prod-sharded", sharded).Execute()
 	s.ok(t, "CreateBackupRestoreJob (sharded download)", shardedJob, res, err, http.StatusOK)
 	if len(shardedJob.GetComponents()) != 2 {
-		t.Fatalf("a sharded job has one component per shard: %+v", shardedJob.GetComponents())
+		t.Fatalf("a sharded job has one component per shard: %s", describe(shardedJob.GetComponents()))
 	}
 	res, err = c.CloudBackupsApi.CancelBackupRestoreJob(ctx, project, "prod-sharded", shardedJob.GetId()).Execute()
 	refused(t, "CancelBackupRestoreJob (sharded)", res, err, http.StatusMethodNotAllowed,
@@ -208,7 +208,7 @@ func (s *session) dedicated(t *testing.T) {
 		s.ok(t, "GetBackupRestoreJob "+job.GetDeliveryType(), read, res, err, http.StatusOK)
 		cancelled := job.GetId() == download.GetId()
 		if read.GetCancelled() != cancelled || (read.FinishedAt == nil) != cancelled || read.GetFailed() {
-			t.Fatalf("GetBackupRestoreJob %s after its end: %+v", job.GetDeliveryType(), read)
+			t.Fatalf("GetBackupRestoreJob %s after its end: %s", job.GetDeliveryType(), describe(read))
 		}
 	}
 	jobs := walk(t, s, "ListBackupRestoreJobs",
@@ -233,8 +233,12 @@ func (s *session) dedicatedSnapshots(t *testing.T) {
 	closest := func(what string, request admin.ListBackupSnapshotsApiRequest, want string) {
 		list, res, err := request.Execute()
 		s.ok(t, what, list, res, err, http.StatusOK)
-		if len(list.GetResults()) != 1 || list.GetResults()[0].GetId() != want {
-			t.Fatalf("%s: %+v, expected only %s", what, list.GetResults(), want)
+		ids := []string{}
+		for _, snapshot := range list.GetResults() {
+			ids = append(ids, snapshot.GetId())
+		}
+		if len(ids) != 1 || ids[0] != want {
+			t.Fatalf("%s: %v, expected only %s", what, ids, want)
 		}
 	}
 	closest("ListBackupSnapshots (pointInTimeUtcSeconds)",
@@ -246,12 +250,12 @@ func (s *session) dedicatedSnapshots(t *testing.T) {
 	snapshot, res, err := c.CloudBackupsApi.GetClusterBackupSnapshot(ctx, project, "prod-cluster", "6650a1b2c3d4e5f6a7b8ce02").Execute()
 	s.ok(t, "GetClusterBackupSnapshot", snapshot, res, err, http.StatusOK)
 	if snapshot.GetStatus() != "completed" || snapshot.GetReplicaSetName() == "" {
-		t.Fatalf("GetClusterBackupSnapshot: %+v", snapshot)
+		t.Fatalf("GetClusterBackupSnapshot: %s", describe(snapshot))
 	}
 	sharded, res, err := c.CloudBackupsApi.GetBackupShardedCluster(ctx, project, "prod-sharded", "6650a1b2c3d4e5f6a7b8ce12").Execute()
 	s.ok(t, "GetBackupShardedCluster", sharded, res, err, http.StatusOK)
 	if len(sharded.GetMembers()) != 2 {
-		t.Fatalf("GetBackupShardedCluster: %+v", sharded.GetMembers())
+		t.Fatalf("GetBackupShardedCluster: %s", describe(sharded.GetMembers()))
 	}
 	allSharded, res, err := c.CloudBackupsApi.ListBackupShardedClusters(ctx, project, "prod-sharded").Execute()
 	s.ok(t, "ListBackupShardedClusters", allSharded, res, err, http.StatusOK)
@@ -264,7 +268,7 @@ func (s *session) dedicatedSnapshots(t *testing.T) {
 	taken, res, err := c.CloudBackupsApi.TakeSnapshots(ctx, project, "prod-cluster", request).Execute()
 	s.ok(t, "TakeSnapshots", taken, res, err, http.StatusOK)
 	if taken.GetStatus() != "queued" || taken.GetSnapshotType() != "onDemand" || taken.GetFrequencyType() != "ondemand" {
-		t.Fatalf("TakeSnapshots: %+v", taken)
+		t.Fatalf("TakeSnapshots: %s", describe(taken))
 	}
 	advance(t, pastTheEnd)
 	done, res, err := c.CloudBackupsApi.GetClusterBackupSnapshot(ctx, project, "prod-cluster", taken.GetId()).Execute()

@@ -172,6 +172,15 @@ func walk[P page](t *testing.T, s *session, what string, get func(pageNum int) (
 	}
 }
 
+// describe is a value as JSON, for failure messages (the SDK's models are mostly pointers).
+func describe(value any) string {
+	text, err := json.Marshal(value)
+	if err != nil {
+		return err.Error()
+	}
+	return string(text)
+}
+
 // expectCount fails unless a list held as many items as expected.
 func expectCount(t *testing.T, what string, got, want int) {
 	t.Helper()
