@@ -32,24 +32,22 @@ const pastTheEnd = 61 * time.Second
 
 func (s *session) serverless(t *testing.T) {
 	c, ctx := s.client, s.ctx
-	instances := walk(t, s, "ListServerlessInstances",
+	walk(t, s, "ListServerlessInstances", 2,
 		func(n int) (*admin.PaginatedServerlessInstanceDescription, *http.Response, error) {
 			return c.ServerlessInstancesApi.ListServerlessInstances(ctx, project).ItemsPerPage(1).PageNum(n).Execute()
 		},
 		func(p *admin.PaginatedServerlessInstanceDescription) int { return len(p.GetResults()) })
-	expectCount(t, "serverless instances", instances, 2)
 	instance, res, err := c.ServerlessInstancesApi.GetServerlessInstance(ctx, project, "prod-orders").Execute()
 	s.ok(t, "GetServerlessInstance", instance, res, err, http.StatusOK)
 	if instance.GetStateName() != "IDLE" || instance.GetName() != "prod-orders" {
 		t.Fatalf("GetServerlessInstance: %s %s", instance.GetName(), instance.GetStateName())
 	}
 
-	snapshots := walk(t, s, "ListServerlessBackupSnapshots",
+	walk(t, s, "ListServerlessBackupSnapshots", 5,
 		func(n int) (*admin.PaginatedApiAtlasServerlessBackupSnapshot, *http.Response, error) {
 			return c.CloudBackupsApi.ListServerlessBackupSnapshots(ctx, project, "prod-orders").ItemsPerPage(1).PageNum(n).Execute()
 		},
 		func(p *admin.PaginatedApiAtlasServerlessBackupSnapshot) int { return len(p.GetResults()) })
-	expectCount(t, "serverless snapshots", snapshots, 5)
 	snapshot, res, err := c.CloudBackupsApi.GetServerlessBackupSnapshot(ctx, project, "prod-orders", "6650a1b2c3d4e5f6a7b8cb03").Execute()
 	s.ok(t, "GetServerlessBackupSnapshot", snapshot, res, err, http.StatusOK)
 	if snapshot.GetStatus() != "completed" {
@@ -87,12 +85,11 @@ func (s *session) serverless(t *testing.T) {
 			t.Fatalf("GetServerlessRestoreJob %s after its end: %s", kind, describe(job))
 		}
 	}
-	jobs := walk(t, s, "ListServerlessRestoreJobs",
+	walk(t, s, "ListServerlessRestoreJobs", 3,
 		func(n int) (*admin.PaginatedApiAtlasServerlessBackupRestoreJob, *http.Response, error) {
 			return c.CloudBackupsApi.ListServerlessRestoreJobs(ctx, project, "prod-orders").ItemsPerPage(1).PageNum(n).Execute()
 		},
 		func(p *admin.PaginatedApiAtlasServerlessBackupRestoreJob) int { return len(p.GetResults()) })
-	expectCount(t, "serverless restore jobs", jobs, 3)
 	_, res, err = c.CloudBackupsApi.GetServerlessRestoreJob(ctx, project, "prod-orders", "0123456789abcdef01234567").Execute()
 	refused(t, "GetServerlessRestoreJob (unknown)", res, err, http.StatusNotFound, "RESTORE_JOB_NOT_FOUND")
 }
@@ -104,12 +101,11 @@ func (s *session) flex(t *testing.T) {
 	if cluster.GetStateName() != "IDLE" {
 		t.Fatalf("GetFlexCluster: %s", cluster.GetStateName())
 	}
-	snapshots := walk(t, s, "ListFlexBackupSnapshots",
+	walk(t, s, "ListFlexBackupSnapshots", 4,
 		func(n int) (*admin.PaginatedApiAtlasFlexBackupSnapshot20241113, *http.Response, error) {
 			return c.FlexSnapshotsApi.ListFlexBackupSnapshots(ctx, project, "prod-orders").ItemsPerPage(1).PageNum(n).Execute()
 		},
 		func(p *admin.PaginatedApiAtlasFlexBackupSnapshot20241113) int { return len(p.GetResults()) })
-	expectCount(t, "flex snapshots", snapshots, 4)
 	snapshot, res, err := c.FlexSnapshotsApi.GetFlexBackupSnapshot(ctx, project, "prod-orders", "6650a1b2c3d4e5f6a7b8cd03").Execute()
 	s.ok(t, "GetFlexBackupSnapshot", snapshot, res, err, http.StatusOK)
 	if snapshot.GetStatus() != "COMPLETED" {
@@ -133,12 +129,11 @@ func (s *session) flex(t *testing.T) {
 			t.Fatalf("GetFlexRestoreJob after its end: %s", describe(job))
 		}
 	}
-	jobs := walk(t, s, "ListFlexRestoreJobs",
+	walk(t, s, "ListFlexRestoreJobs", 2,
 		func(n int) (*admin.PaginatedApiAtlasFlexBackupRestoreJob20241113, *http.Response, error) {
 			return c.FlexRestoreJobsApi.ListFlexRestoreJobs(ctx, project, "prod-orders").ItemsPerPage(1).PageNum(n).Execute()
 		},
 		func(p *admin.PaginatedApiAtlasFlexBackupRestoreJob20241113) int { return len(p.GetResults()) })
-	expectCount(t, "flex restore jobs", jobs, 2)
 	// The Atlas CLI switches to the clusters API on this code, for a dedicated cluster's name.
 	_, res, err = c.FlexRestoreJobsApi.ListFlexRestoreJobs(ctx, project, "prod-cluster").Execute()
 	refused(t, "ListFlexRestoreJobs (a dedicated cluster)", res, err, http.StatusBadRequest,
@@ -211,24 +206,22 @@ func (s *session) dedicated(t *testing.T) {
 			t.Fatalf("GetBackupRestoreJob %s after its end: %s", job.GetDeliveryType(), describe(read))
 		}
 	}
-	jobs := walk(t, s, "ListBackupRestoreJobs",
+	walk(t, s, "ListBackupRestoreJobs", 4,
 		func(n int) (*admin.PaginatedCloudBackupRestoreJob, *http.Response, error) {
 			return c.CloudBackupsApi.ListBackupRestoreJobs(ctx, project, "prod-cluster").ItemsPerPage(1).PageNum(n).Execute()
 		},
 		func(p *admin.PaginatedCloudBackupRestoreJob) int { return len(p.GetResults()) })
-	expectCount(t, "dedicated restore jobs", jobs, 4)
 }
 
 // dedicatedSnapshots drives the snapshot operations: lists (by page and by point in time), gets, the
 // sharded views, and one on-demand snapshot to its completion.
 func (s *session) dedicatedSnapshots(t *testing.T) {
 	c, ctx := s.client, s.ctx
-	snapshots := walk(t, s, "ListBackupSnapshots",
+	walk(t, s, "ListBackupSnapshots", 3,
 		func(n int) (*admin.PaginatedCloudBackupReplicaSet, *http.Response, error) {
 			return c.CloudBackupsApi.ListBackupSnapshots(ctx, project, "prod-cluster").ItemsPerPage(1).PageNum(n).Execute()
 		},
 		func(p *admin.PaginatedCloudBackupReplicaSet) int { return len(p.GetResults()) })
-	expectCount(t, "dedicated snapshots", snapshots, 3)
 	now := emulatorNow(t)
 	closest := func(what string, request admin.ListBackupSnapshotsApiRequest, want string) {
 		list, res, err := request.Execute()

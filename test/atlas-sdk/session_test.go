@@ -144,9 +144,9 @@ type page interface {
 }
 
 // walk reads a list one item per page, following `next` links until there is none, and checks that the
-// pages add up to totalCount; it returns that count.
-func walk[P page](t *testing.T, s *session, what string, get func(pageNum int) (P, *http.Response, error),
-	size func(P) int) int {
+// pages add up to totalCount, and that it is `want`.
+func walk[P page](t *testing.T, s *session, what string, want int,
+	get func(pageNum int) (P, *http.Response, error), size func(P) int) {
 	t.Helper()
 	seen := 0
 	for pageNum := 1; ; pageNum++ {
@@ -161,10 +161,11 @@ func walk[P page](t *testing.T, s *session, what string, get func(pageNum int) (
 			next = next || link.GetRel() == "next"
 		}
 		if !next {
-			if seen != p.GetTotalCount() {
-				t.Fatalf("%s: %d items over %d pages, totalCount %d", what, seen, pageNum, p.GetTotalCount())
+			if seen != p.GetTotalCount() || seen != want {
+				t.Fatalf("%s: %d items over %d pages, totalCount %d, expected %d", what, seen, pageNum,
+					p.GetTotalCount(), want)
 			}
-			return seen
+			return
 		}
 		if pageNum > 100 {
 			t.Fatalf("%s: more than 100 pages", what)

@@ -277,9 +277,22 @@ describe("emulator fidelity to Atlas (issue 27)", () => {
   });
 
   describe("13. the seed's curl, which sends 2024-05-30 to an operation whose only version is 2023-01-01", () => {
-    const restore = JSON.stringify(automatedRestore());
-    const restoreJobs = () => `${t.emulator.url}${group(G, "/serverless/prod-orders/backup/restoreJobs")}`;
-    const created = (out: string) => {
+    /** The restore POST as the seed document's curl sends it, with `auth` and a body `Content-Type`. */
+    const postRestore = async (auth: string[], contentType: string) => {
+      const out = await curl([
+        ...auth,
+        "--header",
+        "Accept: application/vnd.atlas.2024-05-30+json",
+        "--header",
+        `Content-Type: ${contentType}`,
+        "-X",
+        "POST",
+        `${t.emulator.url}${group(G, "/serverless/prod-orders/backup/restoreJobs")}`,
+        "--data",
+        JSON.stringify(automatedRestore()),
+        "-w",
+        "\n%{http_code}\n%{content_type}",
+      ]);
       const [body, status, type] = out.split("\n");
       assert.strictEqual(status, "200", out);
       assert.strictEqual(type, `${V1};charset=utf-8`, "the version served is named");
@@ -305,43 +318,20 @@ describe("emulator fidelity to Atlas (issue 27)", () => {
           "grant_type=client_credentials",
         ]),
       ) as { access_token: string };
-      const out = await curl([
-        "--header",
-        `Authorization: Bearer ${token.access_token}`,
-        "--header",
-        "Accept: application/vnd.atlas.2024-05-30+json",
-        "--header",
-        "Content-Type: application/json",
-        "-X",
-        "POST",
-        restoreJobs(),
-        "--data",
-        restore,
-        "-w",
-        "\n%{http_code}\n%{content_type}",
-      ]);
-      assert.strictEqual(created(out).targetGroupId, G);
+      const job = await postRestore(
+        ["--header", `Authorization: Bearer ${token.access_token}`],
+        "application/json",
+      );
+      assert.strictEqual(job.targetGroupId, G);
     });
 
     it("works with an API key over --digest", async function () {
       this.timeout(10_000);
-      const out = await curl([
-        "--user",
-        `${KEY.publicKey}:${KEY.privateKey}`,
-        "--digest",
-        "--header",
-        "Accept: application/vnd.atlas.2024-05-30+json",
-        "--header",
-        "Content-Type: application/vnd.atlas.2024-05-30+json",
-        "-X",
-        "POST",
-        restoreJobs(),
-        "--data",
-        restore,
-        "-w",
-        "\n%{http_code}\n%{content_type}",
-      ]);
-      assert.match(created(out).id, /^[a-f0-9]{24}$/);
+      const job = await postRestore(
+        ["--user", `${KEY.publicKey}:${KEY.privateKey}`, "--digest"],
+        "application/vnd.atlas.2024-05-30+json",
+      );
+      assert.match(job.id, /^[a-f0-9]{24}$/);
       assert.strictEqual((await t.admin.jobs()).length, 1, "one job, the challenge created nothing");
     });
   });
