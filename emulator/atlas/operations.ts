@@ -1,6 +1,5 @@
 import type { SeedCluster, SeedSnapshot } from "../seed";
-import type { ClusterApi, StoredJob } from "../state/restore-jobs";
-import { isDownload } from "../state/restore-jobs";
+import { type ClusterApi, isDownload, type StoredJob } from "../state/restore-jobs";
 import { cancelShardedRestoreNotAllowed, restoreJobNotCancellable, snapshotNotFound } from "./api-errors";
 import {
   collectionJobView,
@@ -171,101 +170,102 @@ const WITHOUT_400 = new Set([
   "getGroupClusterBackupRestoreJob",
 ]);
 
+/** The operations, as each kind builds them. */
+const SERVED: Operation[] = [
+  {
+    operationId: "listGroupServerlessInstances",
+    method: "GET",
+    path: `${GROUP}/serverless`,
+    version: SERVERLESS.version,
+    api: "serverless",
+    paged: true,
+    handle: (c) =>
+      page(
+        c,
+        c.store
+          .serverlessInstances(c.params.groupId!)
+          .filter((cluster) => !isMigrated(c, cluster.groupId, cluster.name))
+          .map((cluster) => clusterView("serverless", cluster, c.store.state.jobs, c.now, c.baseUrl)),
+      ),
+  },
+  ...backupOperations(SERVERLESS),
+  ...backupOperations(FLEX),
+  {
+    operationId: "downloadGroupFlexClusterBackup",
+    method: "POST",
+    path: `${GROUP}/flexClusters/{name}/backup/download`,
+    version: FLEX.version,
+    api: "flex",
+    handle: (c) => flexJobView(createFlexDownload(c), c.now, c.baseUrl),
+  },
+  ...backupOperations(CLUSTER),
+  {
+    operationId: "listGroupClusterBackupSnapshotShardedClusters",
+    method: "GET",
+    path: `${CLUSTER_BACKUP}/snapshots/shardedClusters`,
+    version: CLUSTER.version,
+    api: "cluster",
+    paged: true,
+    handle: (c) => {
+      const cluster = pathCluster(c, "cluster");
+      // A replica set has no sharded snapshots; the operation takes no paging flags: one page holds all.
+      const results =
+        cluster.clusterType === "SHARDED"
+          ? newestFirst(c, "cluster", cluster).map((s) => shardedSnapshotView(cluster, s, c.baseUrl))
+          : [];
+      return { links: [{ rel: "self", href: c.url.href }], results, totalCount: results.length };
+    },
+  },
+  {
+    operationId: "getGroupClusterBackupSnapshotShardedCluster",
+    method: "GET",
+    path: `${CLUSTER_BACKUP}/snapshots/shardedCluster/{snapshotId}`,
+    version: CLUSTER.version,
+    api: "cluster",
+    handle: (c) => {
+      const cluster = pathCluster(c, "cluster");
+      const snapshot = snapshotOf(c, "cluster", cluster, c.params.snapshotId!);
+      // A replica set's snapshot is not one of a sharded cluster: Atlas has none under this path.
+      if (cluster.clusterType !== "SHARDED") throw snapshotNotFound(snapshot.id, cluster.name);
+      return shardedSnapshotView(cluster, snapshot, c.baseUrl);
+    },
+  },
+  {
+    operationId: "takeGroupClusterBackupSnapshots",
+    method: "POST",
+    path: `${CLUSTER_BACKUP}/snapshots`,
+    version: CLUSTER.version,
+    api: "cluster",
+    handle: (c) => {
+      const taken = takeClusterSnapshot(c);
+      const cluster = pathCluster(c, "cluster");
+      return clusterSnapshotView(cluster, snapshotOf(c, "cluster", cluster, taken.id), c.baseUrl, "taken");
+    },
+  },
+  {
+    operationId: "cancelGroupClusterBackupRestoreJob",
+    method: "DELETE",
+    path: `${CLUSTER_BACKUP}/restoreJobs/{restoreJobId}`,
+    version: CLUSTER.version,
+    api: "cluster",
+    status: 204,
+    handle: (c) => {
+      const job = pathJob(c, "cluster");
+      if (c.store.cluster("cluster", job.groupId, job.clusterName)?.clusterType === "SHARDED")
+        throw cancelShardedRestoreNotAllowed(job.id);
+      // What MongoDB's own tools do (Terraform: "Automated restore cannot be cancelled", "Point in time
+      // restore cannot be cancelled"): the spec does not say, so the emulator refuses them (README).
+      if (!isDownload(job)) throw restoreJobNotCancellable(job.id, job.deliveryType);
+      // Cancelling a finished job changes nothing (the job keeps its outcome), as a second cancel does.
+      if (job.cancelledAt === undefined) c.store.updateJob(job.id, (j) => ({ ...j, cancelledAt: c.now }));
+      return undefined;
+    },
+  },
+  ...collectionRestoreOperations(),
+];
+
 /** Every operation the emulator serves. */
-export const OPERATIONS: readonly Operation[] = (
-  [
-    {
-      operationId: "listGroupServerlessInstances",
-      method: "GET",
-      path: `${GROUP}/serverless`,
-      version: SERVERLESS.version,
-      api: "serverless",
-      paged: true,
-      handle: (c) =>
-        page(
-          c,
-          c.store
-            .serverlessInstances(c.params.groupId!)
-            .filter((cluster) => !isMigrated(c, cluster.groupId, cluster.name))
-            .map((cluster) => clusterView("serverless", cluster, c.store.state.jobs, c.now, c.baseUrl)),
-        ),
-    },
-    ...backupOperations(SERVERLESS),
-    ...backupOperations(FLEX),
-    {
-      operationId: "downloadGroupFlexClusterBackup",
-      method: "POST",
-      path: `${GROUP}/flexClusters/{name}/backup/download`,
-      version: FLEX.version,
-      api: "flex",
-      handle: (c) => flexJobView(createFlexDownload(c), c.now, c.baseUrl),
-    },
-    ...backupOperations(CLUSTER),
-    {
-      operationId: "listGroupClusterBackupSnapshotShardedClusters",
-      method: "GET",
-      path: `${CLUSTER_BACKUP}/snapshots/shardedClusters`,
-      version: CLUSTER.version,
-      api: "cluster",
-      paged: true,
-      handle: (c) => {
-        const cluster = pathCluster(c, "cluster");
-        // A replica set has no sharded snapshots; the operation takes no paging flags: one page holds all.
-        const results =
-          cluster.clusterType === "SHARDED"
-            ? newestFirst(c, "cluster", cluster).map((s) => shardedSnapshotView(cluster, s, c.baseUrl))
-            : [];
-        return { links: [{ rel: "self", href: c.url.href }], results, totalCount: results.length };
-      },
-    },
-    {
-      operationId: "getGroupClusterBackupSnapshotShardedCluster",
-      method: "GET",
-      path: `${CLUSTER_BACKUP}/snapshots/shardedCluster/{snapshotId}`,
-      version: CLUSTER.version,
-      api: "cluster",
-      handle: (c) => {
-        const cluster = pathCluster(c, "cluster");
-        const snapshot = snapshotOf(c, "cluster", cluster, c.params.snapshotId!);
-        // A replica set's snapshot is not one of a sharded cluster: Atlas has none under this path.
-        if (cluster.clusterType !== "SHARDED") throw snapshotNotFound(snapshot.id, cluster.name);
-        return shardedSnapshotView(cluster, snapshot, c.baseUrl);
-      },
-    },
-    {
-      operationId: "takeGroupClusterBackupSnapshots",
-      method: "POST",
-      path: `${CLUSTER_BACKUP}/snapshots`,
-      version: CLUSTER.version,
-      api: "cluster",
-      handle: (c) => {
-        const taken = takeClusterSnapshot(c);
-        const cluster = pathCluster(c, "cluster");
-        return clusterSnapshotView(cluster, snapshotOf(c, "cluster", cluster, taken.id), c.baseUrl, "taken");
-      },
-    },
-    {
-      operationId: "cancelGroupClusterBackupRestoreJob",
-      method: "DELETE",
-      path: `${CLUSTER_BACKUP}/restoreJobs/{restoreJobId}`,
-      version: CLUSTER.version,
-      api: "cluster",
-      status: 204,
-      handle: (c) => {
-        const job = pathJob(c, "cluster");
-        if (c.store.cluster("cluster", job.groupId, job.clusterName)?.clusterType === "SHARDED")
-          throw cancelShardedRestoreNotAllowed(job.id);
-        // What MongoDB's own tools do (Terraform: "Automated restore cannot be cancelled", "Point in time
-        // restore cannot be cancelled"): the spec does not say, so the emulator refuses them (README).
-        if (!isDownload(job)) throw restoreJobNotCancellable(job.id, job.deliveryType);
-        // Cancelling a finished job changes nothing (the job keeps its outcome), as a second cancel does.
-        if (job.cancelledAt === undefined) c.store.updateJob(job.id, (j) => ({ ...j, cancelledAt: c.now }));
-        return undefined;
-      },
-    },
-    ...collectionRestoreOperations(),
-  ] satisfies Operation[]
-).map((operation) =>
+export const OPERATIONS: readonly Operation[] = SERVED.map((operation) =>
   WITHOUT_400.has(operation.operationId) ? { ...operation, lenientQuery: true } : operation,
 );
 

@@ -196,12 +196,12 @@ function answer(
       url,
       body,
     });
+    const status = operation.status ?? 200;
     const payload = !flags.envelope
       ? result
       : operation.paged
-        ? { ...(result as object), status: 200 }
-        : { status: 200, content: result };
-    const status = operation.status ?? 200;
+        ? { ...(result as object), status }
+        : { status, content: result };
     return {
       status,
       payload: status === 204 ? "" : prettyJson(payload, flags.pretty),

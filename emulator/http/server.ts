@@ -112,6 +112,8 @@ function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
 
 /** Answers on a socket no `ServerResponse` owns, in Atlas's error shape, then closes the connection. */
 function answerRaw(socket: Socket, apiError: ApiError): void {
+  // A socket Node no longer owns (CONNECT) has no error listener: a client's reset must not end the process.
+  socket.on("error", () => socket.destroy());
   const text = JSON.stringify(apiError.toBody());
   const headers = { ...apiError.headers, "Content-Type": "application/json" };
   socket.end(

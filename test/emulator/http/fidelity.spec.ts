@@ -274,6 +274,16 @@ describe("emulator fidelity to Atlas (issue 27)", () => {
       [(bad.body as { status: number }).status, (bad.body as { content: ApiErrorBody }).content.errorCode],
       [400, "INVALID_ENUM_VALUE"],
     );
+    // A success's envelope carries its own status too: 201 for a collection restore's create.
+    const created = await t.atlas.post(`${CLUSTER}/collectionRestoreJobs?envelope=true`, {
+      snapshotId: CLUSTER_SNAPSHOT,
+      targetClusterName: "staging-cluster",
+      targetGroupId: "6650a1b2c3d4e5f6a7b8c9d1",
+      writeStrategy: "CREATE_NEW",
+      indexStrategy: "ALL",
+      collections: [{ sourceNamespace: "orders.customers" }],
+    });
+    assert.deepStrictEqual([created.status, (created.body as { status: number }).status], [201, 201]);
   });
 
   describe("13. the seed's curl, which sends 2024-05-30 to an operation whose only version is 2023-01-01", () => {
