@@ -197,7 +197,11 @@ export function restoreLifecycles(
 export const lifecycles = restoreLifecycles(currentSession, log);
 
 /** The provider of every restore's record, over the same session. */
-export const record = recordLifecycle(currentSession);
+export const record = recordLifecycle(currentSession, (source) => {
+  const lifecycle = lifecycles[source.kind];
+  if (!lifecycle) throw new Error(`pulumi-atlas-restore has no restore kind: ${source.kind}`);
+  return lifecycle.fetch(source.raw);
+});
 
 /**
  * The starters under the names version 0.1's serialized provider calls (`serverless`, `flex`), so

@@ -5,7 +5,7 @@ import { watchOnce } from "../pulumi/provider-process";
 import { restoreJobProviders, restoreRecordProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
 import { STARTED_JOB_FIELDS } from "../restore/lifecycle";
-import { recordInputs } from "../restore/record";
+import { recordInputs, type RecordSource } from "../restore/record";
 import type { WaitOutcome } from "../restore/types";
 import { dropFrames, failureReason } from "./snapshot-lookups";
 
@@ -38,17 +38,20 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
   /** @param kind The resource's kind and types; `outputs` lists those beyond the base classes' own. */
   protected constructor(kind: RestoreKind, name: string, args: object, opts: RestoreJobOptions = {}) {
     const starter = startRestore(kind, name, args, opts);
-    const outcome = outcomeOf(starter, kind.kind, name, args);
-    const record = outcome.apply((o) =>
-      recordInputs(o, [...RESTORE_OUTPUTS, ...kind.outputs], kind.secretOutputs),
-    );
-    const secrets = new Set(kind.secretOutputs);
-    const fields = [...RESTORE_OUTPUTS, ...kind.outputs, ...RECORD_FIELDS].filter((key) => !secrets.has(key));
+    const waited = waitFor(starter, kind.kind, name, args);
+    const declared = [...RESTORE_OUTPUTS, ...kind.outputs];
+    const seeds = declared.filter((key) => !kind.secretOutputs.includes(key)).map((key) => [key, undefined]);
     super(
       restoreRecordProvider,
       name,
-      { ...Object.fromEntries(fields.map((key) => [key, record.apply((r) => r[key])])), resourceName: name },
-      { ...recordOptions(opts), dependsOn: starter },
+      {
+        ...Object.fromEntries(seeds),
+        record: waited.apply(({ outcome, source }) =>
+          recordInputs(outcome, declared, kind.secretOutputs, source),
+        ),
+        resourceName: name,
+      },
+      recordOptions(opts),
       "mongodbatlas",
       recordType(kind.type),
     );
@@ -58,7 +61,7 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
       Object.fromEntries(
         kind.secretOutputs.map((key) => [
           key,
-          pulumi.secret(pulumi.all([this.urn, outcome]).apply(([, o]) => o.outs[key])),
+          pulumi.secret(pulumi.all([this.urn, waited]).apply(([, { outcome }]) => outcome.outs[key])),
         ]),
       ),
     );
@@ -67,9 +70,6 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
 
 /** The outputs {@link RestoreResource} declares. */
 export const RESTORE_OUTPUTS = ["restoreJobId", "status", "targetReady"];
-
-/** The record's inputs beside the job's outputs (see `restore/record.ts`). */
-const RECORD_FIELDS = ["failure", "target"];
 
 /**
  * A restore whose Atlas job has no status field, only flags and dates (serverless instances and
@@ -175,16 +175,16 @@ function ownerOf(name: string): string {
 }
 
 /**
- * The wait's outcome for the job the starter recorded: at `up`, once the job ended or the wait gave
- * up; at preview, what one read tells of a job state already holds (unknown while it runs, and for a
- * job not yet started).
+ * The wait's outcome for the job the starter recorded, and what it started from: at `up`, once the
+ * job ended or the wait gave up; at preview, what one read tells of a job state already holds
+ * (unknown while it runs, and for a job not yet started).
  */
-function outcomeOf(
+function waitFor(
   starter: RestoreJobResource,
   kind: string,
   name: string,
   args: object,
-): pulumi.Output<WaitOutcome> {
+): pulumi.Output<Waited> {
   const job = pulumi
     .all(STARTED_JOB_FIELDS.map((key) => starter[key] as pulumi.Output<unknown>))
     .apply((values) =>
@@ -193,13 +193,23 @@ function outcomeOf(
       ),
     );
   const log = programLog(starter);
-  return pulumi.all([pulumi.output(args), job]).apply(async ([given, started]) => {
+  return pulumi.all([pulumi.output(args), job]).apply(async ([given, started]): Promise<Waited> => {
     const raw = { ...(given as Record<string, unknown>), resourceName: name, job: started };
+    // What a refresh needs to read the job again; the forecast is the wait's alone.
+    const { forecast: _planned, ...identity } = started;
+    const source: RecordSource = { kind, raw: { ...raw, job: identity } };
     const lifecycles = programLifecycles()[kind]!;
-    if (!pulumi.runtime.isDryRun()) return lifecycles.wait(raw, log);
+    if (!pulumi.runtime.isDryRun()) return { outcome: await lifecycles.wait(raw, log), source };
     // Nothing waits at preview; a job that has ended has its outcome already.
-    return (await lifecycles.peek(raw)) ?? (pulumi.unknown as unknown as WaitOutcome);
+    const outcome = await lifecycles.peek(raw);
+    return outcome ? { outcome, source } : (pulumi.unknown as unknown as Waited);
   });
+}
+
+/** A wait's outcome, and the source its record keeps. */
+interface Waited {
+  outcome: WaitOutcome;
+  source: RecordSource;
 }
 
 /**

@@ -224,6 +224,11 @@ export function createLifecycles<I extends CommonInputs>(
     }
   };
 
+  const fetchJob = async (raw: Record<string, unknown>): Promise<JobOutputs> => {
+    const job = startedJob(raw);
+    return { ...job, ...(await spec.fetch(session(), checkedInputs(raw).inputs, job)) };
+  };
+
   /** The job the starter recorded, as the wait starts from it. */
   const startedJob = (raw: Record<string, unknown>): JobOutputs => {
     const { forecast: _planned, ...job } = raw.job as StartedJob;
@@ -232,7 +237,7 @@ export function createLifecycles<I extends CommonInputs>(
 
   return {
     start,
-    record: recordLifecycle(session),
+    record: recordLifecycle(session, (source) => fetchJob(source.raw)),
     secretOutputs: spec.secretOutputs,
 
     async wait(raw, log) {
@@ -250,14 +255,15 @@ export function createLifecycles<I extends CommonInputs>(
 
     async peek(raw) {
       try {
-        const { inputs } = checkedInputs(raw);
-        const outs = { ...startedJob(raw), ...(await spec.fetch(session(), inputs, startedJob(raw))) };
-        return outs.status === "RUNNING" ? undefined : ended(inputs, outs);
+        const outs = await fetchJob(raw);
+        return outs.status === "RUNNING" ? undefined : ended(checkedInputs(raw).inputs, outs);
       } catch {
         // A preview that cannot read the job says what it cannot know: the outcome is unknown.
         return undefined;
       }
     },
+
+    fetch: fetchJob,
   };
 }
 

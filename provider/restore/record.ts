@@ -1,9 +1,10 @@
+import { AtlasApiError } from "../atlas/errors";
 import { pollUntil } from "../waiting/poll";
 import { isTransient } from "./at-most-once";
 import { RestoreJobIncompleteError, TargetNotReadyError } from "./errors";
 import { sameValue } from "./input-diff";
 import { prefixed, RESUME_HINT } from "./messages";
-import type { Lifecycle, RestoreTarget, Session, WaitOutcome } from "./types";
+import type { JobOutputs, Lifecycle, RestoreTarget, Session, WaitOutcome } from "./types";
 
 /**
  * The restore's record: the resource the program registers once its wait for the job has ended, with
@@ -13,56 +14,73 @@ import type { Lifecycle, RestoreTarget, Session, WaitOutcome } from "./types";
  * completed restore counts as done once its target is usable again, checked once per job.
  */
 
-/** What the program gives the record beside the job's outputs. */
-export interface RecordInputs {
+/**
+ * What the record keeps to read its job again on `pulumi refresh`: the kind, and what the program's
+ * wait started from (the resource's inputs as given, and the starter's job).
+ */
+export interface RecordSource {
+  readonly kind: string;
+  readonly raw: Record<string, unknown>;
+}
+
+/**
+ * The record's one input (one, so that state lists its dependency on the starter once): the outputs
+ * the resource declares, why the restore is not done, the target to wait for, and the source.
+ */
+export interface Recorded extends Record<string, unknown> {
   /** Why the restore is not done (see {@link WaitOutcome}); the record's create or update fails with it. */
   failure: string | null;
   /** The target to wait for, with the wait's limit in seconds. */
   target: WaitOutcome["target"] | null;
-  /** The resource's name, for messages. */
-  resourceName?: string;
+  source: RecordSource;
 }
 
-/** Properties of the record that its provider computes: not inputs, so no diff compares them. */
-const COMPUTED = ["__provider", "targetReady"];
+/** The record's properties that are not the job's: no read of the job changes them. */
+const OWN = ["__provider", "targetReady", "failure", "target", "source", "resourceName"];
 
 /**
- * The record's inputs from a wait's outcome: the outputs the resource declares (secrets left out:
- * download links stay in the program), the failure, and the target.
+ * The record's input from a wait's outcome: the outputs the resource declares, null where Atlas
+ * said nothing (see `withNulls`), and secrets left out (download links stay in the program).
  */
 export function recordInputs(
   outcome: WaitOutcome,
   declared: readonly string[],
   secrets: readonly string[],
-): Record<string, unknown> & RecordInputs {
-  const hidden = new Set([...secrets, ...COMPUTED]);
-  const fields = declared.filter((key) => !hidden.has(key));
+  source: RecordSource,
+): Recorded {
+  const fields = declared.filter((key) => !secrets.includes(key) && !OWN.includes(key));
   return {
-    // Null for what Atlas left out (see `withNulls`).
     ...Object.fromEntries(fields.map((key) => [key, outcome.outs[key] ?? null])),
     failure: outcome.failure ?? null,
     target: outcome.target ?? null,
+    source,
   };
 }
 
+/** Reads a restore's job once, from what its record keeps; an AtlasApiError 404 when it is gone. */
+export type JobReader = (source: RecordSource) => Promise<JobOutputs>;
+
 /** The record's provider methods over the provider process's session. */
-export function recordLifecycle(session: () => Session): Lifecycle {
+export function recordLifecycle(session: () => Session, readJob: JobReader): Lifecycle {
   /** Fails the step with the wait's failure, or waits for the target unless this job's was seen ready. */
   const settle = async (news: Record<string, unknown>, olds?: Record<string, unknown>) => {
-    const { failure, target, resourceName } = news as Partial<RecordInputs>;
-    const id = String(news.restoreJobId);
-    if (typeof failure === "string") throw new RestoreJobIncompleteError(id, news, failure);
-    if (!target || targetSeen(olds, news)) {
-      return { id, outs: { ...news, targetReady: target ? true : null } };
+    const recorded = flattened(news);
+    const { failure, target, resourceName } = recorded as Partial<Recorded> & { resourceName?: string };
+    const id = String(recorded.restoreJobId);
+    // Partial state is recorded as given: a later update and delete need the provider in it.
+    const partial = { ...recorded, __provider: news.__provider };
+    if (typeof failure === "string") throw new RestoreJobIncompleteError(id, partial, failure);
+    if (!target || targetSeen(olds, recorded)) {
+      return { id, outs: { ...recorded, targetReady: target ? true : null } };
     }
     const s = session();
     const log = resourceName === undefined ? s.log : prefixed(s.log, resourceName);
     try {
       await waitForTarget({ ...s, log }, target, target.waitSeconds * 1000);
     } catch (error) {
-      throw new RestoreJobIncompleteError(id, news, `${(error as Error).message}; ${RESUME_HINT}`);
+      throw new RestoreJobIncompleteError(id, partial, `${(error as Error).message}; ${RESUME_HINT}`);
     }
-    return { id, outs: { ...news, targetReady: true } };
+    return { id, outs: { ...recorded, targetReady: true } };
   };
 
   return {
@@ -70,11 +88,15 @@ export function recordLifecycle(session: () => Session): Lifecycle {
     check: async (_olds, news) => ({ inputs: news }),
 
     async diff(_id, olds, news) {
-      const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
-      const changed = [...keys].filter((key) => !COMPUTED.includes(key) && !sameValue(olds[key], news[key]));
-      const targetPending = Boolean(news.target) && !targetSeen(olds, news);
+      // A preview of a restore whose job is new, or still running: the outcome is not known yet.
+      if (typeof news.record !== "object" || news.record === null) return { changes: true };
+      const recorded = flattened(news);
+      const changed = Object.keys(recorded).filter(
+        (key) => key !== "targetReady" && !sameValue(olds[key], recorded[key]),
+      );
+      const targetPending = Boolean(recorded.target) && !targetSeen(olds, recorded);
       // Another job is another restore: the record is replaced, as the starter was.
-      const replaces = sameValue(olds.restoreJobId, news.restoreJobId) ? [] : ["restoreJobId"];
+      const replaces = sameValue(olds.restoreJobId, recorded.restoreJobId) ? [] : ["restoreJobId"];
       return {
         changes: changed.length > 0 || targetPending || !sameValue(olds.__provider, news.__provider),
         ...(replaces.length > 0 ? { replaces } : {}),
@@ -88,13 +110,38 @@ export function recordLifecycle(session: () => Session): Lifecycle {
       return { outs: (await settle(news, olds)).outs };
     },
 
-    // What the wait saw is the record; the next `up` reads the job again, and the starter's own
-    // refresh reads it on `pulumi refresh`.
-    read: async (id, props) => ({ id, props }),
+    // `pulumi refresh` reads the job again: what Atlas changed since (an expiry, a cancel) shows as a
+    // change of the record. A job Atlas no longer has leaves the record as it was: the starter's
+    // refresh decides about the job itself.
+    async read(id, props) {
+      const source = props.source as RecordSource | undefined;
+      if (source === undefined) return { id, props };
+      let outs: JobOutputs;
+      try {
+        outs = await readJob(source);
+      } catch (error) {
+        if (error instanceof AtlasApiError && error.status === 404) return { id, props };
+        throw error;
+      }
+      const fields = Object.keys(props).filter((key) => !OWN.includes(key));
+      return {
+        id,
+        props: { ...props, ...Object.fromEntries(fields.map((key) => [key, outs[key] ?? null])) },
+      };
+    },
 
     // The job is the starter's to forget or cancel.
     delete: async () => {},
   };
+}
+
+/**
+ * The record's properties as state keeps them: the program's one input spread out (the SDK adds the
+ * provider to outputs itself).
+ */
+function flattened(news: Record<string, unknown>): Record<string, unknown> {
+  const { record, __provider: _added, ...rest } = news;
+  return { ...(record as Recorded), ...rest };
 }
 
 /** Whether an earlier step already saw this job's target ready. */

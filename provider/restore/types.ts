@@ -208,6 +208,8 @@ export interface RestoreLifecycles {
    * undefined while it runs or cannot be read.
    */
   peek(raw: Record<string, unknown>): Promise<WaitOutcome | undefined>;
+  /** Reads the job once (`raw` as for {@link wait}); an AtlasApiError 404 when it is gone. */
+  fetch(raw: Record<string, unknown>): Promise<JobOutputs>;
   /** The provider of the restore's record (the same for every kind; see `record.ts`). */
   readonly record: Lifecycle;
   /** The job's outputs that hold secrets (download links): never in the record, errors or logs. */

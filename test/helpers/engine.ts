@@ -26,13 +26,18 @@ export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
         outs[key],
       ]),
     );
-    const outcome = await wait({ ...inputs, job });
-    const recorded = recordInputs(outcome, Object.keys(outcome.outs), lifecycles.secretOutputs);
+    const raw = { ...inputs, job };
+    const outcome = await wait(raw);
+    const recorded = {
+      record: recordInputs(outcome, Object.keys(outcome.outs), lifecycles.secretOutputs, {
+        kind: "harness",
+        raw,
+      }),
+      __provider: inputs.__provider,
+    };
+    const id = String(outcome.outs.restoreJobId);
     const result = olds
-      ? {
-          id: String(recorded.restoreJobId),
-          outs: (await record.update(String(olds.restoreJobId), olds, recorded)).outs,
-        }
+      ? { id, outs: (await record.update(String(olds.restoreJobId), olds, recorded)).outs }
       : await record.create(recorded);
     // What the resource shows: the record, and the download links from the wait (kept in no state).
     const secrets = lifecycles.secretOutputs.filter((key) => outcome.outs[key] !== undefined);

@@ -119,7 +119,10 @@ describe("provider serialization", () => {
       assert.strictEqual(waited.outs.status, "COMPLETED");
       // The engine then creates the record, whose provider waits for the target.
       const record = load(recordText);
-      const recorded = await record.create(recordInputs(waited, ["restoreJobId", "status"], []));
+      const source = { kind: "serverless", raw: { ...news, job } };
+      const recorded = await record.create({
+        record: recordInputs(waited, ["restoreJobId", "status"], [], source),
+      });
       assert.strictEqual(recorded.outs.targetReady, true);
       assert.deepStrictEqual(
         atlas.seen.map((line) => line.split(" ").slice(0, 2).join(" ")),

@@ -4,7 +4,7 @@ import sinon from "sinon";
 
 import { AtlasApiError } from "../../../provider/atlas/errors";
 import { RestoreJobIncompleteError } from "../../../provider/restore/errors";
-import { recordInputs, recordLifecycle } from "../../../provider/restore/record";
+import { type JobReader, recordInputs, recordLifecycle } from "../../../provider/restore/record";
 import type { WaitOutcome } from "../../../provider/restore/types";
 import { fakeAtlasClient, fakeSession } from "../../helpers/fakes";
 
@@ -30,23 +30,38 @@ function completed(overrides: Partial<WaitOutcome> = {}): WaitOutcome {
   };
 }
 
-function setup(getCluster = sinon.stub().resolves({ name: "staging", stateName: "IDLE" })) {
+const SOURCE = { kind: "cluster", raw: { groupId: GROUP, job: { restoreJobId: JOB } } };
+
+function setup(
+  getCluster = sinon.stub().resolves({ name: "staging", stateName: "IDLE" }),
+  readJob: JobReader = sinon.stub().rejects(new Error("no read expected")),
+) {
   const { session, messages } = fakeSession(fakeAtlasClient({ getCluster }));
-  return { record: recordLifecycle(() => session), getCluster, messages };
+  return { record: recordLifecycle(() => session, readJob), getCluster, messages };
 }
 
+/** The record's inputs as the program registers it: one `record`, and its name. */
+/** What state holds after a create: its outputs, to which the SDK adds the provider. */
+const stored = (outs: Record<string, unknown>) => ({ ...outs, __provider: PROVIDER });
+
 const inputsOf = (outcome: WaitOutcome) => ({
-  ...recordInputs(outcome, DECLARED, SECRETS),
+  record: recordInputs(outcome, DECLARED, SECRETS, SOURCE),
   resourceName: "clone",
   __provider: PROVIDER,
 });
+
+/** The same, as state keeps the record's properties. */
+const flat = (outcome: WaitOutcome) => {
+  const { record, ...rest } = inputsOf(outcome);
+  return { ...record, ...rest };
+};
 
 describe("a restore's record", () => {
   afterEach(() => sinon.restore());
 
   describe("its inputs, from the wait's outcome", () => {
     it("hold every declared output but the secrets and the computed ones, null where Atlas said nothing", () => {
-      const inputs = recordInputs(completed(), DECLARED, SECRETS);
+      const inputs = recordInputs(completed(), DECLARED, SECRETS, SOURCE);
       assert.deepStrictEqual(inputs, {
         restoreJobId: JOB,
         status: "COMPLETED",
@@ -54,6 +69,7 @@ describe("a restore's record", () => {
         snapshotId: null,
         failure: null,
         target,
+        source: SOURCE,
       });
       assert.ok(!JSON.stringify(inputs).includes("secret-token"));
     });
@@ -63,6 +79,7 @@ describe("a restore's record", () => {
         { outs: { restoreJobId: JOB, status: "FAILED" }, failure: "restore job ended FAILED: x" },
         DECLARED,
         SECRETS,
+        SOURCE,
       );
       assert.strictEqual(inputs.failure, "restore job ended FAILED: x");
       assert.strictEqual(inputs.target, null);
@@ -124,7 +141,7 @@ describe("a restore's record", () => {
   describe("diff", () => {
     it("sees no change when the wait saw the same outcome, whatever the target's recorded state", async () => {
       const { record } = setup();
-      const olds = (await record.create(inputsOf(completed()))).outs;
+      const olds = stored((await record.create(inputsOf(completed()))).outs);
       assert.deepStrictEqual(await record.diff(JOB, olds, inputsOf(completed())), {
         changes: false,
         deleteBeforeReplace: false,
@@ -133,7 +150,7 @@ describe("a restore's record", () => {
 
     it("sees an update when the outcome changed (a job read again, a failure now resolved)", async () => {
       const { record } = setup();
-      const olds = { ...inputsOf(completed()), status: "RUNNING", failure: "still running after 60 s" };
+      const olds = { ...flat(completed()), status: "RUNNING", failure: "still running after 60 s" };
       const diff = await record.diff(JOB, olds, inputsOf(completed()));
       assert.strictEqual(diff.changes, true);
       assert.strictEqual(diff.replaces, undefined);
@@ -141,13 +158,13 @@ describe("a restore's record", () => {
 
     it("sees an update when the target was never seen ready", async () => {
       const { record } = setup();
-      const olds = inputsOf(completed());
+      const olds = flat(completed());
       assert.strictEqual((await record.diff(JOB, olds, inputsOf(completed()))).changes, true);
     });
 
     it("replaces the record for another job: another restore", async () => {
       const { record } = setup();
-      const olds = (await record.create(inputsOf(completed()))).outs;
+      const olds = stored((await record.create(inputsOf(completed()))).outs);
       const news = inputsOf(completed({ outs: { ...completed().outs, restoreJobId: OTHER_JOB } }));
       assert.deepStrictEqual((await record.diff(JOB, olds, news)).replaces, ["restoreJobId"]);
     });
@@ -156,7 +173,7 @@ describe("a restore's record", () => {
   describe("update", () => {
     it("does not look at the target again for a job already seen ready", async () => {
       const { record, getCluster } = setup();
-      const olds = (await record.create(inputsOf(completed()))).outs;
+      const olds = stored((await record.create(inputsOf(completed()))).outs);
       getCluster.resetHistory();
       const updated = await record.update(JOB, olds, { ...inputsOf(completed()), __provider: "new code" });
       assert.strictEqual(updated.outs!.targetReady, true);
@@ -165,18 +182,43 @@ describe("a restore's record", () => {
 
     it("waits for the target of a restore whose earlier wait timed out", async () => {
       const { record, getCluster } = setup();
-      const olds = { ...inputsOf(completed()), status: "RUNNING", failure: "still running" };
+      const olds = { ...flat(completed()), status: "RUNNING", failure: "still running" };
       const updated = await record.update(JOB, olds, inputsOf(completed()));
       assert.strictEqual(updated.outs!.targetReady, true);
       sinon.assert.calledOnce(getCluster);
     });
   });
 
-  it("read and delete call nothing: the record is what the wait saw, and the job is the starter's", async () => {
+  describe("read (refresh)", () => {
+    it("reads the job again: a change Atlas made shows in the record, its own properties stay", async () => {
+      const readJob = sinon.stub().resolves({ restoreJobId: JOB, status: "EXPIRED", expired: true });
+      const { record } = setup(undefined, readJob);
+      const props = { ...flat(completed()), targetReady: true };
+      const read = await record.read(JOB, props);
+      sinon.assert.calledOnceWithExactly(readJob, SOURCE);
+      assert.deepStrictEqual(read, {
+        id: JOB,
+        props: { ...props, status: "EXPIRED", finishedAt: null, snapshotId: null },
+      });
+    });
+
+    it("keeps the record of a job Atlas no longer has: the starter's refresh decides about it", async () => {
+      const gone = new AtlasApiError({ status: 404, method: "GET", path: "/x" });
+      const { record } = setup(undefined, sinon.stub().rejects(gone));
+      const props = flat(completed());
+      assert.deepStrictEqual(await record.read(JOB, props), { id: JOB, props });
+    });
+
+    it("fails on any other error, so refresh says it could not read", async () => {
+      const busy = new AtlasApiError({ status: 503, method: "GET", path: "/x" });
+      const { record } = setup(undefined, sinon.stub().rejects(busy));
+      await assert.rejects(record.read(JOB, flat(completed())), busy);
+    });
+  });
+
+  it("delete calls nothing: the job is the starter's", async () => {
     const { record, getCluster } = setup();
-    const props = inputsOf(completed());
-    assert.deepStrictEqual(await record.read(JOB, props), { id: JOB, props });
-    await record.delete(JOB, props);
+    await record.delete(JOB, flat(completed()));
     sinon.assert.notCalled(getCluster);
   });
 });
