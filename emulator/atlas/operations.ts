@@ -111,6 +111,11 @@ const CLUSTER: BackupKind = {
   createJob: createClusterJob,
 };
 
+/** The connection strings of the request's cluster (or `name` in its project). */
+function wireOf(c: OperationContext, api: ClusterApi, name = c.params.clusterName ?? c.params.name!) {
+  return c.store.data.connectionStrings(api, c.params.groupId!, name);
+}
+
 function page(c: OperationContext, items: unknown[]) {
   return paginate(items, c.flags, c.url);
 }
@@ -131,7 +136,7 @@ function backupOperations(k: BackupKind): Operation[] {
     {
       ...op(`getGroup${k.clusterNoun}`, "GET", `${GROUP}/${k.segment}/{${k.clusterParam}}`, (c) => {
         const cluster = pathCluster(c, k.api);
-        const view = clusterView(k.api, cluster, c.store.state.jobs, c.now, c.baseUrl);
+        const view = clusterView(k.api, cluster, c.store.state.jobs, c.now, c.baseUrl, wireOf(c, k.api));
         return k.api === "cluster" ? clusterViewOfVersion(view, cluster, c.version) : view;
       }),
       version: k.clusterVersion ?? k.version,
@@ -185,7 +190,16 @@ const SERVED: Operation[] = [
         c.store
           .serverlessInstances(c.params.groupId!)
           .filter((cluster) => !isMigrated(c, cluster.groupId, cluster.name))
-          .map((cluster) => clusterView("serverless", cluster, c.store.state.jobs, c.now, c.baseUrl)),
+          .map((cluster) =>
+            clusterView(
+              "serverless",
+              cluster,
+              c.store.state.jobs,
+              c.now,
+              c.baseUrl,
+              wireOf(c, "serverless", cluster.name),
+            ),
+          ),
       ),
   },
   ...backupOperations(SERVERLESS),

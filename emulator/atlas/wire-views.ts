@@ -1,3 +1,4 @@
+import type { ConnectionStrings } from "../data/plane";
 import { downloadPath } from "../download/archive";
 import { replicaSetNames, type SeedCluster, type SeedSnapshot } from "../seed";
 import { type ClusterApi, isBeingRestored, jobProgress, type StoredJob } from "../state/restore-jobs";
@@ -217,7 +218,8 @@ export function shardedSnapshotView(
 
 /**
  * `ServerlessInstanceDescription`, `FlexClusterDescription20241113` or `ClusterDescription20240805`,
- * `stateName` from running restores.
+ * `stateName` from running restores. Serverless instances have only an SRV string in Atlas; the
+ * others also get `standard`, the one that reaches the emulator's wire-protocol server.
  */
 export function clusterView(
   api: ClusterApi,
@@ -225,8 +227,10 @@ export function clusterView(
   jobs: readonly StoredJob[],
   now: number,
   baseUrl: string,
+  wire?: ConnectionStrings,
 ): Record<string, unknown> {
-  const host = `${cluster.name.toLowerCase()}.emulator.mongodb.net`;
+  const srv = wire?.standardSrv ?? `mongodb+srv://${cluster.name.toLowerCase()}.emulator.invalid`;
+  const connectionStrings = { ...(wire ? { standard: wire.standard } : {}), standardSrv: srv };
   const common = {
     id: cluster.id,
     groupId: cluster.groupId,
@@ -248,7 +252,7 @@ export function clusterView(
       pitEnabled: cluster.pitEnabled ?? true,
       paused: false,
       mongoDBMajorVersion: (cluster.mongoDBVersion ?? "8.0.4").split(".")[0] + ".0",
-      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      connectionStrings,
       versionReleaseSystem: "LTS",
       links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}`),
     };
@@ -256,7 +260,7 @@ export function clusterView(
   if (api === "serverless") {
     return {
       ...common,
-      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      connectionStrings: { standardSrv: srv },
       providerSettings: { ...provider, providerName: "SERVERLESS" },
       serverlessBackupOptions: { serverlessContinuousBackupEnabled: true },
       links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/serverless/${cluster.name}`),
@@ -266,7 +270,7 @@ export function clusterView(
     ...common,
     clusterType: "REPLICASET",
     backupSettings: { enabled: true },
-    connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+    connectionStrings,
     providerSettings: { ...provider, providerName: "FLEX", diskSizeGB: 5 },
     versionReleaseSystem: "LTS",
     links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}`),

@@ -193,7 +193,7 @@ export function createLifecycles<I extends CommonInputs>(
     },
   };
 
-  /** The job's outcome once it has ended; undefined while it still runs and the inputs ask to wait. */
+  /** The outcome of a job read once that needs no more waiting: ended, or not waited for. */
   const ended = (inputs: I, outs: JobOutputs): WaitOutcome => {
     if (outs.status === "RUNNING" || (outs.status === "EXPIRED" && outs.finishedAt !== undefined)) {
       // Not waited for (`waitForCompletion: false`), or a download that did what it was asked and
@@ -224,9 +224,14 @@ export function createLifecycles<I extends CommonInputs>(
     }
   };
 
+  /**
+   * Reads the job the starter recorded once, as the kind maps it, quietly: a preview's or a refresh's
+   * look prints no progress.
+   */
   const fetchJob = async (raw: Record<string, unknown>): Promise<JobOutputs> => {
     const job = startedJob(raw);
-    return { ...job, ...(await spec.fetch(session(), checkedInputs(raw).inputs, job)) };
+    const quiet = { ...session(), log: { info: () => undefined, warn: () => undefined } };
+    return { ...job, ...(await spec.fetch(quiet, checkedInputs(raw).inputs, job)) };
   };
 
   /** The job the starter recorded, as the wait starts from it. */

@@ -33,11 +33,11 @@ const SDK = process.env.ATLAS_RESTORE_E2E_PULUMI_SDK;
 
 /**
  * The line Pulumi prints for a look-up failure. Newer SDKs prefix the input it fed (3.200 does not),
- * once per resource it passes through: the component, then its starter.
+ * once per resource it passes through: the restore's record, then the input of the restore.
  */
 const errorLine = (message: string) =>
   new RegExp(
-    `error: (error serializing property "snapshotId": ){0,2}${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`,
+    `error: (error serializing property "(snapshotId|record)": ){0,2}${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`,
   );
 
 /** Files every tarball must hold: the entry points, the compatibility path, the emulator, the docs. */

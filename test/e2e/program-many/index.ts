@@ -45,8 +45,9 @@ const phasesOf: pulumi.dynamic.ResourceProvider = {
     const phases: Record<string, string> = {};
     for (const list of ["jobs", "collection-jobs"]) {
       const answer = await fetch(`${inputs.baseUrl}/__emulator/${list}`);
-      const { jobs } = (await answer.json()) as { jobs: { id: string; phase: string }[] };
-      for (const job of jobs) phases[job.id] = job.phase;
+      const { jobs } = (await answer.json()) as { jobs: { id: string; phase?: string; state?: string }[] };
+      // Collection-level jobs say their `state`; the others their `phase`.
+      for (const job of jobs) phases[job.id] = String(job.phase ?? job.state);
     }
     return { id: "dependent", outs: { ...inputs, phases } };
   },
