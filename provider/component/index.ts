@@ -214,62 +214,48 @@ export interface CollectionRestoreSummary {
  */
 export class ServerlessRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
-  readonly restoreJobId: pulumi.Output<string>;
+  declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
-  readonly status: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
-  readonly targetReady: pulumi.Output<boolean | undefined>;
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** Whether the job failed. */
-  readonly failed: pulumi.Output<boolean>;
+  declare readonly failed: pulumi.Output<boolean>;
   /** Whether the job was cancelled. */
-  readonly cancelled: pulumi.Output<boolean>;
+  declare readonly cancelled: pulumi.Output<boolean>;
   /** Whether the job (its download links) expired. */
-  readonly expired: pulumi.Output<boolean>;
+  declare readonly expired: pulumi.Output<boolean>;
   /** When the job finished (ISO 8601). */
-  readonly finishedAt: pulumi.Output<string | undefined>;
+  declare readonly finishedAt: pulumi.Output<string | undefined>;
   /** When the job and its download links expire (ISO 8601). */
-  readonly expiresAt: pulumi.Output<string | undefined>;
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
   /** When the snapshot restored was taken (ISO 8601). */
-  readonly timestamp: pulumi.Output<string | undefined>;
+  declare readonly timestamp: pulumi.Output<string | undefined>;
   /** Download links of a `download` job (secret). */
-  readonly deliveryUrl: pulumi.Output<string[]>;
+  declare readonly deliveryUrl: pulumi.Output<string[]>;
   /** The snapshot restored. */
-  readonly snapshotId: pulumi.Output<string | undefined>;
+  declare readonly snapshotId: pulumi.Output<string | undefined>;
   /** `input`, `latest` (chosen at creation) or `job` (chosen by Atlas). */
-  readonly snapshotSource: pulumi.Output<string>;
+  declare readonly snapshotSource: pulumi.Output<string>;
   /** True when the restore writes into its own source. */
-  readonly targetIsSource: pulumi.Output<boolean>;
+  declare readonly targetIsSource: pulumi.Output<boolean>;
   /** The API that owns the job: `serverless`, or `flex` after the sunset fallback. */
-  readonly api: pulumi.Output<string>;
+  declare readonly api: pulumi.Output<string>;
   /** Instance that receives the data. */
-  readonly targetClusterName: pulumi.Output<string>;
+  declare readonly targetClusterName: pulumi.Output<string>;
   /** Project of the target instance. */
-  readonly targetGroupId: pulumi.Output<string>;
+  declare readonly targetGroupId: pulumi.Output<string>;
   /** The oplog point restored to (`pointInTime`). */
-  readonly desiredTimestamp: pulumi.Output<OplogTimestamp | undefined>;
+  declare readonly desiredTimestamp: pulumi.Output<OplogTimestamp | undefined>;
 
   constructor(name: string, args: ServerlessRestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token("ServerlessRestoreJob"), name, {}, opts);
-    const job = new restore.ServerlessRestoreJob(name, args as restore.ServerlessRestoreJobArgs, {
-      parent: this,
-    });
-    this.restoreJobId = job.restoreJobId;
-    this.status = job.status;
-    this.targetReady = job.targetReady;
-    this.failed = job.failed;
-    this.cancelled = job.cancelled;
-    this.expired = job.expired;
-    this.finishedAt = job.finishedAt;
-    this.expiresAt = job.expiresAt;
-    this.timestamp = job.timestamp;
-    this.deliveryUrl = job.deliveryUrl;
-    this.snapshotId = job.snapshotId;
-    this.snapshotSource = job.snapshotSource;
-    this.targetIsSource = job.targetIsSource;
-    this.api = job.api;
-    this.targetClusterName = job.targetClusterName;
-    this.targetGroupId = job.targetGroupId;
-    this.desiredTimestamp = job.desiredTimestamp;
+    adopt(
+      this,
+      new restore.ServerlessRestoreJob(name, args as restore.ServerlessRestoreJobArgs, {
+        parent: this,
+      }),
+    );
   }
 }
 
@@ -279,60 +265,43 @@ export class ServerlessRestoreJob extends pulumi.ComponentResource {
  */
 export class FlexRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
-  readonly restoreJobId: pulumi.Output<string>;
+  declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING`, `COMPLETED` or `FAILED`. */
-  readonly status: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
-  readonly targetReady: pulumi.Output<boolean | undefined>;
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** The API that owns the job: `flex`. */
-  readonly api: pulumi.Output<string>;
+  declare readonly api: pulumi.Output<string>;
   /** Atlas's own status: PENDING, QUEUED, RUNNING, FAILED or COMPLETED. */
-  readonly atlasStatus: pulumi.Output<string | undefined>;
+  declare readonly atlasStatus: pulumi.Output<string | undefined>;
   /** The snapshot restored. */
-  readonly snapshotId: pulumi.Output<string>;
+  declare readonly snapshotId: pulumi.Output<string>;
   /** `input`, `latest` (chosen at creation) or `job` (an adopted job). */
-  readonly snapshotSource: pulumi.Output<string>;
+  declare readonly snapshotSource: pulumi.Output<string>;
   /** `RESTORE` or `DOWNLOAD`. */
-  readonly deliveryType: pulumi.Output<string | undefined>;
+  declare readonly deliveryType: pulumi.Output<string | undefined>;
   /** Name of the source instance, as Atlas reports it. */
-  readonly instanceName: pulumi.Output<string | undefined>;
+  declare readonly instanceName: pulumi.Output<string | undefined>;
   /** Project the job belongs to. */
-  readonly projectId: pulumi.Output<string | undefined>;
+  declare readonly projectId: pulumi.Output<string | undefined>;
   /** Flex cluster that receives the data. */
-  readonly targetDeploymentItemName: pulumi.Output<string>;
+  declare readonly targetDeploymentItemName: pulumi.Output<string>;
   /** Project of the target cluster. */
-  readonly targetProjectId: pulumi.Output<string>;
+  declare readonly targetProjectId: pulumi.Output<string>;
   /** When a download link stops working (ISO 8601). */
-  readonly expirationDate: pulumi.Output<string | undefined>;
+  declare readonly expirationDate: pulumi.Output<string | undefined>;
   /** When Atlas scheduled the restore (ISO 8601). */
-  readonly restoreScheduledDate: pulumi.Output<string | undefined>;
+  declare readonly restoreScheduledDate: pulumi.Output<string | undefined>;
   /** When Atlas finished writing the restore (ISO 8601). */
-  readonly restoreFinishedDate: pulumi.Output<string | undefined>;
+  declare readonly restoreFinishedDate: pulumi.Output<string | undefined>;
   /** When the snapshot restored was finished (ISO 8601). */
-  readonly snapshotFinishedDate: pulumi.Output<string | undefined>;
+  declare readonly snapshotFinishedDate: pulumi.Output<string | undefined>;
   /** Download link of a download job (secret). */
-  readonly snapshotUrl: pulumi.Output<string | undefined>;
+  declare readonly snapshotUrl: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: FlexRestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token("FlexRestoreJob"), name, {}, opts);
-    const job = new restore.FlexRestoreJob(name, args, { parent: this });
-    this.restoreJobId = job.restoreJobId;
-    this.status = job.status;
-    this.targetReady = job.targetReady;
-    this.api = job.api;
-    this.atlasStatus = job.atlasStatus;
-    this.snapshotId = job.snapshotId;
-    this.snapshotSource = job.snapshotSource;
-    this.deliveryType = job.deliveryType;
-    this.instanceName = job.instanceName;
-    this.projectId = job.projectId;
-    this.targetDeploymentItemName = job.targetDeploymentItemName;
-    this.targetProjectId = job.targetProjectId;
-    this.expirationDate = job.expirationDate;
-    this.restoreScheduledDate = job.restoreScheduledDate;
-    this.restoreFinishedDate = job.restoreFinishedDate;
-    this.snapshotFinishedDate = job.snapshotFinishedDate;
-    this.snapshotUrl = job.snapshotUrl;
+    adopt(this, new restore.FlexRestoreJob(name, args, { parent: this }));
   }
 }
 
@@ -342,87 +311,61 @@ export class FlexRestoreJob extends pulumi.ComponentResource {
  */
 export class ClusterRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
-  readonly restoreJobId: pulumi.Output<string>;
+  declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
-  readonly status: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
-  readonly targetReady: pulumi.Output<boolean | undefined>;
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** Whether the job failed. */
-  readonly failed: pulumi.Output<boolean>;
+  declare readonly failed: pulumi.Output<boolean>;
   /** Whether the job was cancelled. */
-  readonly cancelled: pulumi.Output<boolean>;
+  declare readonly cancelled: pulumi.Output<boolean>;
   /** Whether the job (its download links) expired. */
-  readonly expired: pulumi.Output<boolean>;
+  declare readonly expired: pulumi.Output<boolean>;
   /** When the job finished (ISO 8601). */
-  readonly finishedAt: pulumi.Output<string | undefined>;
+  declare readonly finishedAt: pulumi.Output<string | undefined>;
   /** When the job and its download links expire (ISO 8601). */
-  readonly expiresAt: pulumi.Output<string | undefined>;
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
   /** When the snapshot restored was taken (ISO 8601). */
-  readonly timestamp: pulumi.Output<string | undefined>;
+  declare readonly timestamp: pulumi.Output<string | undefined>;
   /** Download links of a `download` job (secret). */
-  readonly deliveryUrl: pulumi.Output<string[]>;
+  declare readonly deliveryUrl: pulumi.Output<string[]>;
   /** The kind of source: `cluster`. */
-  readonly kind: pulumi.Output<string>;
+  declare readonly kind: pulumi.Output<string>;
   /** The API that owns the job: `cluster`. */
-  readonly api: pulumi.Output<string>;
+  declare readonly api: pulumi.Output<string>;
   /** The snapshot restored. */
-  readonly snapshotId: pulumi.Output<string | undefined>;
+  declare readonly snapshotId: pulumi.Output<string | undefined>;
   /** `input`, `new` (taken on demand), `latest` (chosen at creation) or `job` (chosen by Atlas). */
-  readonly snapshotSource: pulumi.Output<string>;
+  declare readonly snapshotSource: pulumi.Output<string>;
   /** True when the restore writes into its own source. */
-  readonly targetIsSource: pulumi.Output<boolean>;
+  declare readonly targetIsSource: pulumi.Output<boolean>;
   /** `automated`, `download` or `pointInTime`. */
-  readonly deliveryType: pulumi.Output<string>;
+  declare readonly deliveryType: pulumi.Output<string>;
   /** Cluster that receives the data (absent for downloads). */
-  readonly targetClusterName: pulumi.Output<string | undefined>;
+  declare readonly targetClusterName: pulumi.Output<string | undefined>;
   /** Project of the target cluster (absent for downloads). */
-  readonly targetGroupId: pulumi.Output<string | undefined>;
+  declare readonly targetGroupId: pulumi.Output<string | undefined>;
   /** The target's name as Atlas reports it. */
-  readonly targetDeploymentItemName: pulumi.Output<string | undefined>;
+  declare readonly targetDeploymentItemName: pulumi.Output<string | undefined>;
   /** The moment restored (`pointInTime`). */
-  readonly pointInTimeUTCSeconds: pulumi.Output<number | undefined>;
+  declare readonly pointInTimeUTCSeconds: pulumi.Output<number | undefined>;
   /** The oplog timestamp restored to (`pointInTime`). */
-  readonly oplogTs: pulumi.Output<number | undefined>;
+  declare readonly oplogTs: pulumi.Output<number | undefined>;
   /** The oplog increment restored to (`pointInTime`). */
-  readonly oplogInc: pulumi.Output<number | undefined>;
+  declare readonly oplogInc: pulumi.Output<number | undefined>;
   /** The oplog point restored to, once Atlas knows it. */
-  readonly desiredTimestamp: pulumi.Output<OplogTimestamp | undefined>;
+  declare readonly desiredTimestamp: pulumi.Output<OplogTimestamp | undefined>;
   /** Download links through private endpoints (secret). */
-  readonly privateDownloadDeliveryUrls: pulumi.Output<PrivateDownloadUrl[]>;
+  declare readonly privateDownloadDeliveryUrls: pulumi.Output<PrivateDownloadUrl[]>;
   /** Per replica set of a sharded cluster, with its download links (secret). */
-  readonly components: pulumi.Output<ClusterRestoreComponent[]>;
+  declare readonly components: pulumi.Output<ClusterRestoreComponent[]>;
   /** Atlas's links to the job, its snapshot, cluster and project. */
-  readonly links: pulumi.Output<Link[] | undefined>;
+  declare readonly links: pulumi.Output<Link[] | undefined>;
 
   constructor(name: string, args: ClusterRestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token("ClusterRestoreJob"), name, {}, opts);
-    const job = new restore.ClusterRestoreJob(name, args as restore.ClusterRestoreJobArgs, { parent: this });
-    this.restoreJobId = job.restoreJobId;
-    this.status = job.status;
-    this.targetReady = job.targetReady;
-    this.failed = job.failed;
-    this.cancelled = job.cancelled;
-    this.expired = job.expired;
-    this.finishedAt = job.finishedAt;
-    this.expiresAt = job.expiresAt;
-    this.timestamp = job.timestamp;
-    this.deliveryUrl = job.deliveryUrl;
-    this.kind = job.kind;
-    this.api = job.api;
-    this.snapshotId = job.snapshotId;
-    this.snapshotSource = job.snapshotSource;
-    this.targetIsSource = job.targetIsSource;
-    this.deliveryType = job.deliveryType;
-    this.targetClusterName = job.targetClusterName;
-    this.targetGroupId = job.targetGroupId;
-    this.targetDeploymentItemName = job.targetDeploymentItemName;
-    this.pointInTimeUTCSeconds = job.pointInTimeUTCSeconds;
-    this.oplogTs = job.oplogTs;
-    this.oplogInc = job.oplogInc;
-    this.desiredTimestamp = job.desiredTimestamp;
-    this.privateDownloadDeliveryUrls = job.privateDownloadDeliveryUrls;
-    this.components = job.components;
-    this.links = job.links;
+    adopt(this, new restore.ClusterRestoreJob(name, args as restore.ClusterRestoreJobArgs, { parent: this }));
   }
 }
 
@@ -433,68 +376,52 @@ export class ClusterRestoreJob extends pulumi.ComponentResource {
  */
 export class CollectionRestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
-  readonly restoreJobId: pulumi.Output<string>;
+  declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING`, then `COMPLETED`, `FAILED` or `CANCELLED`. */
-  readonly status: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
-  readonly targetReady: pulumi.Output<boolean | undefined>;
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** The job's own state: INITIALIZING, IN_PROGRESS, FINALIZING, SUCCESSFUL, CANCELED or FAILED. */
-  readonly state: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
   /** The kind of restore: `collection`. */
-  readonly kind: pulumi.Output<string>;
+  declare readonly kind: pulumi.Output<string>;
   /** The API that owns the job: `collection`. */
-  readonly api: pulumi.Output<string>;
+  declare readonly api: pulumi.Output<string>;
   /** The snapshot restored from. */
-  readonly snapshotId: pulumi.Output<string | undefined>;
+  declare readonly snapshotId: pulumi.Output<string | undefined>;
   /** `input`, `latest` (chosen at creation) or `job` (chosen by Atlas). */
-  readonly snapshotSource: pulumi.Output<string>;
+  declare readonly snapshotSource: pulumi.Output<string>;
   /** True when the restore writes into its own source. */
-  readonly targetIsSource: pulumi.Output<boolean>;
+  declare readonly targetIsSource: pulumi.Output<boolean>;
   /** When Atlas created the job (ISO 8601). */
-  readonly createdAt: pulumi.Output<string | undefined>;
+  declare readonly createdAt: pulumi.Output<string | undefined>;
   /** When the job ended (ISO 8601). */
-  readonly finishedAt: pulumi.Output<string | undefined>;
+  declare readonly finishedAt: pulumi.Output<string | undefined>;
   /** Why the job failed or was cancelled. */
-  readonly errorMessage: pulumi.Output<string | undefined>;
+  declare readonly errorMessage: pulumi.Output<string | undefined>;
   /** Documents copied so far. */
-  readonly restoredDocuments: pulumi.Output<number>;
+  declare readonly restoredDocuments: pulumi.Output<number>;
   /** Documents to copy. */
-  readonly totalDocuments: pulumi.Output<number>;
+  declare readonly totalDocuments: pulumi.Output<number>;
   /** `restoredDocuments` as a whole percentage of `totalDocuments`. */
-  readonly percentRestored: pulumi.Output<number>;
+  declare readonly percentRestored: pulumi.Output<number>;
   /** The index build as a whole. */
-  readonly indexStatus: pulumi.Output<IndexStatus>;
+  declare readonly indexStatus: pulumi.Output<IndexStatus>;
   /** One entry per collection. */
-  readonly collectionStates: pulumi.Output<CollectionRestoreSummary[]>;
+  declare readonly collectionStates: pulumi.Output<CollectionRestoreSummary[]>;
   /** The collections that ended unrestored, as `orders.audit (INDEX_BUILD_FAILED)`. */
-  readonly unrestoredCollections: pulumi.Output<string[]>;
+  declare readonly unrestoredCollections: pulumi.Output<string[]>;
   /** True when the job ended SUCCESSFUL with some collections unrestored. */
-  readonly partial: pulumi.Output<boolean>;
+  declare readonly partial: pulumi.Output<boolean>;
 
   constructor(name: string, args: CollectionRestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token("CollectionRestoreJob"), name, {}, opts);
-    const job = new restore.CollectionRestoreJob(name, args as restore.CollectionRestoreJobArgs, {
-      parent: this,
-    });
-    this.restoreJobId = job.restoreJobId;
-    this.status = job.status;
-    this.targetReady = job.targetReady;
-    this.state = job.state;
-    this.kind = job.kind;
-    this.api = job.api;
-    this.snapshotId = job.snapshotId;
-    this.snapshotSource = job.snapshotSource;
-    this.targetIsSource = job.targetIsSource;
-    this.createdAt = job.createdAt;
-    this.finishedAt = job.finishedAt;
-    this.errorMessage = job.errorMessage;
-    this.restoredDocuments = job.restoredDocuments;
-    this.totalDocuments = job.totalDocuments;
-    this.percentRestored = job.percentRestored;
-    this.indexStatus = job.indexStatus;
-    this.collectionStates = job.collectionStates;
-    this.unrestoredCollections = job.unrestoredCollections;
-    this.partial = job.partial;
+    adopt(
+      this,
+      new restore.CollectionRestoreJob(name, args as restore.CollectionRestoreJobArgs, {
+        parent: this,
+      }),
+    );
   }
 }
 
@@ -504,63 +431,45 @@ export class CollectionRestoreJob extends pulumi.ComponentResource {
  */
 export class RestoreJob extends pulumi.ComponentResource {
   /** Atlas's id of the restore job. */
-  readonly restoreJobId: pulumi.Output<string>;
+  declare readonly restoreJobId: pulumi.Output<string>;
   /** `RUNNING`, `COMPLETED`, `FAILED`, `CANCELLED` or `EXPIRED`. */
-  readonly status: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
-  readonly targetReady: pulumi.Output<boolean | undefined>;
+  declare readonly targetReady: pulumi.Output<boolean | undefined>;
   /** Whether the job failed. */
-  readonly failed: pulumi.Output<boolean>;
+  declare readonly failed: pulumi.Output<boolean>;
   /** Whether the job was cancelled. */
-  readonly cancelled: pulumi.Output<boolean>;
+  declare readonly cancelled: pulumi.Output<boolean>;
   /** Whether the job (its download links) expired. */
-  readonly expired: pulumi.Output<boolean>;
+  declare readonly expired: pulumi.Output<boolean>;
   /** When the job finished (ISO 8601). */
-  readonly finishedAt: pulumi.Output<string | undefined>;
+  declare readonly finishedAt: pulumi.Output<string | undefined>;
   /** When the job and its download links expire (ISO 8601). */
-  readonly expiresAt: pulumi.Output<string | undefined>;
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
   /** When the snapshot restored was taken (ISO 8601). */
-  readonly timestamp: pulumi.Output<string | undefined>;
+  declare readonly timestamp: pulumi.Output<string | undefined>;
   /** Download links of a `download` job (secret). */
-  readonly deliveryUrl: pulumi.Output<string[]>;
+  declare readonly deliveryUrl: pulumi.Output<string[]>;
   /** What the source was when the job started: `cluster`, `flex` or `serverless`. */
-  readonly kind: pulumi.Output<string>;
+  declare readonly kind: pulumi.Output<string>;
   /** The API that owns the job: `cluster`, `flex` or `serverless`. */
-  readonly api: pulumi.Output<string>;
+  declare readonly api: pulumi.Output<string>;
   /** The snapshot restored. */
-  readonly snapshotId: pulumi.Output<string | undefined>;
+  declare readonly snapshotId: pulumi.Output<string | undefined>;
   /** `input`, `new`, `latest` or `job`. */
-  readonly snapshotSource: pulumi.Output<string>;
+  declare readonly snapshotSource: pulumi.Output<string>;
   /** Cluster that receives the data (absent for downloads). */
-  readonly targetClusterName: pulumi.Output<string | undefined>;
+  declare readonly targetClusterName: pulumi.Output<string | undefined>;
   /** Project of the target (absent for downloads). */
-  readonly targetGroupId: pulumi.Output<string | undefined>;
+  declare readonly targetGroupId: pulumi.Output<string | undefined>;
   /** Private download links (dedicated clusters; secret). */
-  readonly privateDownloadDeliveryUrls: pulumi.Output<PrivateDownloadUrl[] | undefined>;
+  declare readonly privateDownloadDeliveryUrls: pulumi.Output<PrivateDownloadUrl[] | undefined>;
   /** Per replica set of a sharded cluster, with its download links (secret). */
-  readonly components: pulumi.Output<ClusterRestoreComponent[] | undefined>;
+  declare readonly components: pulumi.Output<ClusterRestoreComponent[] | undefined>;
 
   constructor(name: string, args: ClusterRestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token("RestoreJob"), name, {}, opts);
-    const job = new restore.RestoreJob(name, args as restore.RestoreJobArgs, { parent: this });
-    this.restoreJobId = job.restoreJobId;
-    this.status = job.status;
-    this.targetReady = job.targetReady;
-    this.failed = job.failed;
-    this.cancelled = job.cancelled;
-    this.expired = job.expired;
-    this.finishedAt = job.finishedAt;
-    this.expiresAt = job.expiresAt;
-    this.timestamp = job.timestamp;
-    this.deliveryUrl = job.deliveryUrl;
-    this.kind = job.kind;
-    this.api = job.api;
-    this.snapshotId = job.snapshotId;
-    this.snapshotSource = job.snapshotSource;
-    this.targetClusterName = job.targetClusterName;
-    this.targetGroupId = job.targetGroupId;
-    this.privateDownloadDeliveryUrls = job.privateDownloadDeliveryUrls;
-    this.components = job.components;
+    adopt(this, new restore.RestoreJob(name, args as restore.RestoreJobArgs, { parent: this }));
   }
 }
 
@@ -722,4 +631,15 @@ export class SourceKind extends pulumi.ComponentResource {
 
 function token(component: string): string {
   return `${PACKAGE}:index:${component}`;
+}
+
+/**
+ * Gives a restore's component the outputs of the TypeScript resource inside it, which the component
+ * declares under the same names (test/unit/component keeps both lists equal): the schema's outputs are
+ * read from the component by those names. Its own URN and Pulumi's internal fields stay its own.
+ */
+function adopt(component: pulumi.ComponentResource, resource: pulumi.CustomResource): void {
+  for (const [key, value] of Object.entries(resource))
+    if (key !== "urn" && key !== "id" && !key.startsWith("__") && pulumi.Output.isInstance(value))
+      Object.defineProperty(component, key, { value, enumerable: true });
 }
