@@ -166,7 +166,7 @@ describe("end to end: dedicated clusters under the real engine", function () {
       const [job] = await s.restoreJobs();
       assert.strictEqual(job!.outputs.kind, kind);
       await s.refresh();
-      assert.strictEqual((await s.restoreJobs())[0]!.outputs.status, "COMPLETED");
+      assert.strictEqual((await s.records())[0]!.outputs.status, "COMPLETED");
       await s.destroy();
       await s.remove();
     });

@@ -63,11 +63,11 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
     return serverlessOutputs(inputs, { api: "serverless", job }, decisions);
   },
 
-  target(session, inputs, outs) {
+  target(inputs, outs) {
     if (inputs.deliveryType === "download") return undefined;
-    const name = targetOf(inputs);
-    const read = outs.api === "flex" ? session.client.getFlexCluster : session.client.getServerlessInstance;
-    return { name, state: async () => (await read(inputs.targetGroupId, name)).stateName };
+    // After the sunset's fallback the target is the Flex cluster the instance became.
+    const api = outs.api === "flex" ? "flex" : "serverless";
+    return { api, groupId: inputs.targetGroupId, name: targetOf(inputs) };
   },
 };
 
