@@ -215,8 +215,8 @@ describe("end to end: the component package from Pulumi YAML", function () {
       ]);
       assert.strictEqual((await admin.collectionJobs()).length, 1);
       // The waits' progress, as a TypeScript program prints it.
-      assert.match(up.stdout, /serverless: serverless restore job started: \w{24}/);
-      assert.match(up.stdout, /serverless: serverless restore job \w{24}: COMPLETED/);
+      assert.match(up.stdout, /serverless restore job started: \w{24}/);
+      assert.match(up.stdout, /serverless restore job \w{24}: COMPLETED/);
       // Every Atlas request of the restores, their last polls included, came before the dependent's.
       const requests = (await admin.requests())
         .slice(earlier)
@@ -307,9 +307,12 @@ describe("end to end: the component package from Pulumi YAML", function () {
     assert.notStrictEqual(result.code, 0);
     const [job] = await admin.jobs();
     assert.ok(job, "Atlas has the job");
+    // Under the restore's own row, with the job and what to do, as for TypeScript.
     assert.match(
       result.stdout,
-      new RegExp(`cannot finish restore restore: .*restore job ended FAILED: ${job.id}`),
+      new RegExp(
+        `mongodbatlas:ServerlessRestore \\(restore\\):\n\\s+error: .*\n.*restore job ended FAILED: ${job.id}`,
+      ),
     );
     assert.match(result.stdout, /pulumi up --replace <urn>/);
     assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at /, "no stack trace");
