@@ -1,4 +1,5 @@
 import { DEFAULT_CHECK_TIMES_MS } from "../provider/waiting/schedule";
+import { dataSection } from "./data";
 import type { CommandRun } from "./engine";
 import { PEERS, SIXTY_SECONDS } from "./polling";
 import type { Role } from "./process-tree";
@@ -372,6 +373,7 @@ export function report(results: BenchResults): string {
     ...engineSection(results),
     "",
     ...memorySection(results),
+    ...(results.data ? ["", ...dataSection(results.data)] : []),
   ];
   if (results.engine.skipped.length > 0) {
     lines.push(

@@ -1,3 +1,4 @@
+import type { DataBenchResults } from "./data";
 import type { CommandRun } from "./engine";
 import type { polling } from "./polling";
 
@@ -45,6 +46,8 @@ export interface BenchResults {
     readonly budgetMs: number;
   };
   readonly polling: Awaited<ReturnType<typeof polling>>;
+  /** The emulator's documents: memory and restore speed (absent from results of earlier runs). */
+  readonly data?: DataBenchResults;
   readonly engine: { runs: EngineRun[]; skipped: string[]; failed: string[]; tarball: string };
   readonly totalMs: number;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import { defaultSeed, type RunningEmulator, type Seed, startEmulator } from "../emulator";
 import { offlineHome, REPO_ROOT } from "../scripts/pulumi-cli";
+import { dataBench } from "./data";
 import { newStack, pulumiOutput, runPulumi } from "./engine";
 import { installedProgram } from "./installed";
 import { polling } from "./polling";
@@ -217,6 +218,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", loadBefore: loadavg() };
   const pollingResults = await polling();
+  const dataResults = await dataBench();
   const engineResults = await engine(started + BUDGET_MS);
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -230,6 +232,7 @@ async function main(): Promise<void> {
       budgetMs: BUDGET_MS,
     },
     polling: pollingResults,
+    data: dataResults,
     engine: engineResults,
     totalMs: Date.now() - started,
   };

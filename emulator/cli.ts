@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseFaultSpec, parseRateLimit } from "./faults";
-import { startEmulator } from "./index";
+import { startEmulator, type WireEndpoint } from "./index";
 import { type EmulatorOptions, SUNSET_MODES, type SunsetMode } from "./options";
 import { defaultSeed, loadSeedFile, type Seed } from "./seed";
 
@@ -10,6 +10,8 @@ export const COMMAND = "pulumi-atlas-restore-emulator";
 const USAGE = `Usage: ${COMMAND} [options]      (in this repository: npm run emulator -- [options])
 A local MongoDB Atlas Admin API emulator for restores; prints its URL and the stack config for it.
   --port <n>                         port on 127.0.0.1 (default: any free port)
+  --wire-port <n>                    first port of the clusters' MongoDB wire-protocol servers, one per
+                                     cluster in seed order (default: any free ports)
   --seed <file>                      seed file (default: the built-in seed, emulator/seed/default-seed.json)
   --state-file <file>                keep jobs and tokens across restarts
   --time-scale <n>                   restores run n times faster (default: 1)
@@ -71,6 +73,9 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
     if (flag === "--port") {
       options.port = number(flag, value, true);
       if (options.port > 65535) throw new Error(`--port must be at most 65535: ${value}`);
+    } else if (flag === "--wire-port") {
+      options.wirePort = number(flag, value, true);
+      if (options.wirePort > 65535) throw new Error(`--wire-port must be at most 65535: ${value}`);
     } else if (flag === "--seed") options.seed = loadSeedFile(value);
     else if (flag === "--state-file") options.stateFile = value;
     else if (flag === "--time-scale") options.timeScale = number(flag, value);
@@ -96,9 +101,9 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions {
  * What the command prints once it listens: the URL first (scripts read that line), then the two
  * lines of stack config that point a stack at it with the seed's first credential (the provider
  * reads `mongodbatlas:baseUrl` and the credential keys, provider/config.ts), then the snapshots whose
- * restores fail on purpose.
+ * restores fail on purpose, then where each cluster serves the MongoDB wire protocol.
  */
-export function banner(url: string, seed: Seed): string[] {
+export function banner(url: string, seed: Seed, wire: readonly WireEndpoint[] = []): string[] {
   const lines = [`Atlas emulator listening on ${url}`];
   const account = seed.serviceAccounts[0];
   const key = seed.apiKeys[0];
@@ -117,6 +122,14 @@ export function banner(url: string, seed: Seed): string[] {
     c.snapshots.filter((s) => s.failRestores).map((s) => `${kind} ${c.name} snapshot ${s.id}`),
   );
   if (failing.length > 0) lines.push(`Restores of these snapshots fail on purpose: ${failing.join(", ")}`);
+  if (wire.length > 0) {
+    const user = seed.databaseUsers?.[0];
+    const login = user
+      ? ` (a database user of project ${user.groupId}: -u ${user.username} -p ${user.password})`
+      : "";
+    lines.push(`Clusters serve the MongoDB wire protocol${login}:`);
+    for (const w of wire) lines.push(`  ${w.groupId}/${w.name} ${w.connectionString}`);
+  }
   return lines;
 }
 
@@ -124,7 +137,7 @@ export function banner(url: string, seed: Seed): string[] {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const emulator = await startEmulator(options);
-  for (const line of banner(emulator.url, options.seed ?? defaultSeed())) console.log(line);
+  for (const line of banner(emulator.url, options.seed ?? defaultSeed(), emulator.wire)) console.log(line);
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));
   };

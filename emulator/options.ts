@@ -50,6 +50,11 @@ export interface EmulatorOptions extends Partial<Omit<RuntimeOptions, "restoreDu
   restoreDurationMs?: number | Partial<Record<RestoreKind, number>>;
   /** Port on 127.0.0.1 (default: 0, any free port). */
   port?: number;
+  /**
+   * First port of the wire-protocol servers, one per deployment in seed order (`wirePort + i`);
+   * default 0: any free ports.
+   */
+  wirePort?: number;
   /** The data served (default: the built-in seed). */
   seed?: Seed;
   /** Persist jobs and tokens here, so a restart keeps them. */

@@ -15,8 +15,10 @@ export {
   collectionRestoreJobProvider,
   detectingRestoreJobProvider,
   flexRestoreJobProvider,
+  recordProvider,
   restoreJobProvider,
   restoreJobProviders,
+  restoreRecordProvider,
   serverlessRestoreJobProvider,
 } from "./pulumi/serialized-provider";
 export {
@@ -46,7 +48,7 @@ export {
   ServerlessRestoreJob,
   type ServerlessRestoreJobArgs,
 } from "./resources/restore-jobs";
-export { type RestoreJobOptions, RestoreWaitError } from "./resources/restore-resource";
+export { type RestoreJobOptions, RestoreSetupError } from "./resources/restore-resource";
 export {
   getFlexSnapshots,
   getFlexSnapshotsOutput,

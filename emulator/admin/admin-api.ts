@@ -319,6 +319,8 @@ function cluster(
       restoredSnapshotId: last?.snapshotId ?? null,
       restoredFromJobId: last?.jobId ?? null,
       restoredAt: last?.restoredAt ?? null,
+      // The wire protocol's address for every kind (a serverless GET has only an SRV string).
+      connectionString: emulator.store.data.connectionStrings(kind, groupId!, name!)?.standard ?? null,
     });
   }
   throw new ApiError(404, "CLUSTER_NOT_FOUND", `No cluster named ${name} exists in group ${groupId}.`, [

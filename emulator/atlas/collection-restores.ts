@@ -1,3 +1,4 @@
+import { planCollectionRestore } from "../data/collection-plan";
 import {
   collectionJobProgress,
   isCollectionJobRunning,
@@ -95,26 +96,45 @@ export function createCollectionJob(c: OperationContext): StoredCollectionJob {
     const [db, ...rest] = source.split(".");
     return `${db}${databaseSuffix}.${rest.join(".")}${collectionSuffix}`;
   };
+  // The source as it was at the job's moment and the target as it is now (data/collection-plan.ts).
+  const plan = planCollectionRestore(
+    c.store.data,
+    {
+      groupId: cluster.groupId,
+      clusterName: cluster.name,
+      snapshotId: snapshot.id,
+      ...(moment !== undefined && moment !== null
+        ? { oplogTs: moment, oplogInc: (body.oplogInc as number | null | undefined) ?? 0 }
+        : {}),
+      targetGroupId: body.targetGroupId as string,
+      targetClusterName: body.targetClusterName as string,
+      writeStrategy: body.writeStrategy as string,
+    },
+    c.now,
+  );
   const namespace = (source: string, target?: string): StoredNamespace => {
-    const [db, ...rest] = source.split(".");
-    const found = cluster.databases
-      ?.find((d) => d.name === db)
-      ?.collections.find((co) => co.name === rest.join("."));
-    const outcome = found ? c.store.collectionOutcome(cluster.groupId, cluster.name, source) : "NOT_FOUND";
+    const documents = plan.documents(source);
+    const outcome =
+      documents !== undefined
+        ? c.store.collectionOutcome(cluster.groupId, cluster.name, source)
+        : "NOT_FOUND";
+    const targetNamespace = rename(source, target);
+    const landing = documents !== undefined ? plan.land(targetNamespace) : targetNamespace;
     return {
       sourceNamespace: source,
-      targetNamespace: rename(source, target),
-      documents: found?.documents ?? 0,
+      targetNamespace,
+      ...(landing !== targetNamespace ? { effectiveTargetNamespace: landing } : {}),
+      documents: documents ?? 0,
       ...(outcome ? { outcome } : {}),
     };
   };
   const namespaces = [
     ...databases.flatMap((d) => {
-      const db = cluster.databases?.find((x) => x.name === d.sourceNamespace);
-      if (!db) return [namespace(`${d.sourceNamespace}.*`)];
+      const names = plan.collections(d.sourceNamespace);
+      if (!names) return [namespace(`${d.sourceNamespace}.*`)];
       const targetDb = d.targetNamespace ?? `${d.sourceNamespace}${databaseSuffix}`;
-      return db.collections.map((co) =>
-        namespace(`${db.name}.${co.name}`, `${targetDb}.${co.name}${collectionSuffix}`),
+      return names.map((name) =>
+        namespace(`${d.sourceNamespace}.${name}`, `${targetDb}.${name}${collectionSuffix}`),
       );
     }),
     ...collections.map((n) => namespace(n.sourceNamespace, n.targetNamespace)),
@@ -213,7 +233,7 @@ export function collectionStates(job: StoredCollectionJob, now: number): Record<
     const view: Record<string, unknown> = {
       sourceNamespace: n.sourceNamespace,
       targetNamespace: n.targetNamespace,
-      effectiveTargetNamespace: n.targetNamespace,
+      effectiveTargetNamespace: n.effectiveTargetNamespace ?? n.targetNamespace,
       restoredDocuments: missing ? 0 : Math.floor(n.documents * progress.copied),
       totalDocuments: missing ? 0 : n.documents,
       indexStatus: {

@@ -1,3 +1,4 @@
+import type { ConnectionStrings } from "../data/plane";
 import { downloadPath } from "../download/archive";
 import { replicaSetNames, type SeedCluster, type SeedSnapshot } from "../seed";
 import { type ClusterApi, isBeingRestored, jobProgress, type StoredJob } from "../state/restore-jobs";
@@ -183,8 +184,8 @@ export function clusterSnapshotView(
     snapshotType: snapshot.snapshotType ?? "scheduled",
     type: sharded ? "shardedCluster" : "replicaSet",
   };
-  // Atlas answers `ondemand` for on-demand snapshots, which the enum lacks: the field is left out.
-  if (snapshot.snapshotType !== "onDemand") view.frequencyType = "daily";
+  // Atlas answers `ondemand` for an on-demand snapshot (recorded traffic), though the enum lacks it.
+  view.frequencyType = snapshot.snapshotType === "onDemand" ? "ondemand" : "daily";
   if (snapshot.description !== undefined) view.description = snapshot.description;
   if (shape === "replicaSet") {
     view.cloudProvider = cluster.backingProviderName ?? "AWS";
@@ -217,7 +218,8 @@ export function shardedSnapshotView(
 
 /**
  * `ServerlessInstanceDescription`, `FlexClusterDescription20241113` or `ClusterDescription20240805`,
- * `stateName` from running restores.
+ * `stateName` from running restores. Serverless instances have only an SRV string in Atlas; the
+ * others also get `standard`, the one that reaches the emulator's wire-protocol server.
  */
 export function clusterView(
   api: ClusterApi,
@@ -225,8 +227,10 @@ export function clusterView(
   jobs: readonly StoredJob[],
   now: number,
   baseUrl: string,
+  wire?: ConnectionStrings,
 ): Record<string, unknown> {
-  const host = `${cluster.name.toLowerCase()}.emulator.mongodb.net`;
+  const srv = wire?.standardSrv ?? `mongodb+srv://${cluster.name.toLowerCase()}.emulator.invalid`;
+  const connectionStrings = { ...(wire ? { standard: wire.standard } : {}), standardSrv: srv };
   const common = {
     id: cluster.id,
     groupId: cluster.groupId,
@@ -248,7 +252,7 @@ export function clusterView(
       pitEnabled: cluster.pitEnabled ?? true,
       paused: false,
       mongoDBMajorVersion: (cluster.mongoDBVersion ?? "8.0.4").split(".")[0] + ".0",
-      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      connectionStrings,
       versionReleaseSystem: "LTS",
       links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}`),
     };
@@ -256,7 +260,7 @@ export function clusterView(
   if (api === "serverless") {
     return {
       ...common,
-      connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+      connectionStrings: { standardSrv: srv },
       providerSettings: { ...provider, providerName: "SERVERLESS" },
       serverlessBackupOptions: { serverlessContinuousBackupEnabled: true },
       links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/serverless/${cluster.name}`),
@@ -266,9 +270,24 @@ export function clusterView(
     ...common,
     clusterType: "REPLICASET",
     backupSettings: { enabled: true },
-    connectionStrings: { standardSrv: `mongodb+srv://${host}` },
+    connectionStrings,
     providerSettings: { ...provider, providerName: "FLEX", diskSizeGB: 5 },
     versionReleaseSystem: "LTS",
     links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}`),
   };
+}
+
+/**
+ * A dedicated cluster's view in the version asked: `ClusterDescription20240805` as {@link clusterView}
+ * builds it, `AdvancedClusterDescription` (2023-02-01, the same fields here) or `LegacyAtlasCluster`
+ * (2023-01-01, which adds `providerBackupEnabled` and `numShards`).
+ */
+export function clusterViewOfVersion(
+  view: Record<string, unknown>,
+  cluster: SeedCluster,
+  version: string,
+): Record<string, unknown> {
+  if (version !== "2023-01-01") return view;
+  const numShards = cluster.clusterType === "SHARDED" ? replicaSetNames(cluster).length : 1;
+  return { ...view, providerBackupEnabled: true, numShards };
 }

@@ -1,6 +1,8 @@
 import type { ServerResponse } from "http";
 
 import { ApiError } from "../atlas/api-errors";
+import { dumpFiles } from "../data/dump";
+import { dataKey, jobMoment } from "../data/plane";
 import type { Emulator } from "../emulator-state";
 import { send } from "../http/json-io";
 import { downloadArchive, type DownloadRefusal } from "./archive";
@@ -18,7 +20,10 @@ const DOWNLOAD_ERROR_CODES: Record<DownloadRefusal, string> = {
  */
 export function download(emulator: Emulator, method: string, path: string, res: ServerResponse): void {
   const now = emulator.clock.now();
-  const result = downloadArchive(emulator.store.state.jobs, path, now);
+  const data = emulator.store.data;
+  const result = downloadArchive(emulator.store.state.jobs, path, now, (job, folder) =>
+    dumpFiles(data.at(dataKey(job.api, job.groupId, job.clusterName), jobMoment(job)), folder),
+  );
   const status = "archive" in result ? 200 : result.refusal === "expired" ? 410 : 404;
   emulator.log({ method, path, status, operationId: "download", time: new Date(now).toISOString() });
   if (!("archive" in result)) {

@@ -1,4 +1,6 @@
+import { EJSON } from "bson";
 import { readFileSync } from "fs";
+import { dirname, resolve } from "path";
 
 import { NAME_PATTERN, OBJECT_ID_PATTERN } from "../atlas/ids";
 import defaultSeedJson from "./default-seed.json";
@@ -52,22 +54,63 @@ export interface SeedCluster {
   shardCount?: number;
   /** Dedicated clusters only: whether continuous backup allows point-in-time restores (default true). */
   pitEnabled?: boolean;
-  /** Dedicated clusters only: what collection-level restores find in its snapshots. */
+  /**
+   * The documents it holds (every kind; a serverless instance and the flex cluster of the same name
+   * are one deployment, so at most one of the two declares them); collection-level restores find them
+   * in its snapshots.
+   */
   databases?: SeedDatabase[];
   /** Free text, ignored. */
   description?: string;
 }
 
-/** A database of a dedicated cluster, for collection-level restores. */
+/** A database of a cluster: its collections and their documents. */
 export interface SeedDatabase {
   name: string;
-  collections: Array<{
-    name: string;
-    /** Documents it holds. */
-    documents: number;
-    /** Forces how a restore of it ends (default: restored). */
-    restoreOutcome?: "NOT_FOUND" | "INDEX_BUILD_FAILED";
-  }>;
+  collections: SeedCollection[];
+}
+
+/**
+ * A collection. Its documents are `data` when given (Extended JSON, inline or read from `file`),
+ * else `documents` generated ones, `{ _id: n, n, label: "<collection>-<n>" }` for n = 1…N.
+ */
+export interface SeedCollection {
+  name: string;
+  /** How many documents it holds (the length of `data` when that is given). */
+  documents: number;
+  /** Its documents as Extended JSON (relaxed or canonical). */
+  data?: unknown[];
+  /**
+   * An Extended JSON file of documents (a JSON array, or one document per line as `mongoexport`
+   * writes), relative to the seed file (absolute once loaded). It is checked when the seed is loaded
+   * and read again when the cluster's documents are first needed, so a large file is not kept twice.
+   */
+  file?: string;
+  /** Secondary indexes (the `_id` index is always there). */
+  indexes?: SeedIndex[];
+  /** Forces how a restore of it ends (default: restored). */
+  restoreOutcome?: "NOT_FOUND" | "INDEX_BUILD_FAILED";
+}
+
+/** An index, as `createIndexes` takes it. */
+export interface SeedIndex {
+  /** Fields and directions, e.g. `{ "customerId": 1, "createdAt": -1 }`. */
+  key: Record<string, 1 | -1>;
+  /** Default: the fields and directions joined, `customerId_1_createdAt_-1`. */
+  name?: string;
+  unique?: boolean;
+}
+
+/**
+ * A database user of a project (SCRAM-SHA-256 on every cluster of the project, authentication
+ * database `admin`, as Atlas has them).
+ */
+export interface SeedDatabaseUser {
+  groupId: string;
+  username: string;
+  /** Printable ASCII (SASLprep leaves it as it is); never printed. */
+  password: string;
+  description?: string;
 }
 
 /** A project. */
@@ -105,6 +148,8 @@ export interface Seed {
   clusters: SeedCluster[];
   apiKeys: SeedApiKey[];
   serviceAccounts: SeedServiceAccount[];
+  /** Database users: who may log in to the clusters' wire protocol (default: none). */
+  databaseUsers?: SeedDatabaseUser[];
   description?: string;
 }
 
@@ -156,7 +201,7 @@ export function defaultSeed(): Seed {
   return parseSeed(JSON.parse(JSON.stringify(defaultSeedJson)));
 }
 
-/** Reads and checks a seed file. */
+/** Reads and checks a seed file; the collections' `file`s are read relative to it. */
 export function loadSeedFile(path: string): Seed {
   let json: unknown;
   try {
@@ -164,14 +209,17 @@ export function loadSeedFile(path: string): Seed {
   } catch (err) {
     throw new SeedError([`cannot read seed file as JSON: ${path} (${(err as Error).message})`]);
   }
-  return parseSeed(json);
+  return parseSeed(json, dirname(resolve(path)));
 }
 
 const SNAPSHOT_STATUSES: readonly string[] = ["queued", "inProgress", "completed", "failed"];
 const PROVIDERS: readonly string[] = ["AWS", "AZURE", "GCP"];
 
-/** Checks an untrusted JSON value against the seed format and returns it typed; throws {@link SeedError}. */
-export function parseSeed(json: unknown): Seed {
+/**
+ * Checks an untrusted JSON value against the seed format and returns it typed; throws {@link SeedError}.
+ * @param baseDir where the collections' `file`s are read from (default: the working directory)
+ */
+export function parseSeed(json: unknown, baseDir: string = process.cwd()): Seed {
   const problems: string[] = [];
   const root = asObject(json, "seed", problems);
   const projects = asArray(root["projects"], "projects", problems).map((p, i) => {
@@ -210,6 +258,8 @@ export function parseSeed(json: unknown): Seed {
         } else cluster.backingProviderName = o["backingProviderName"] as "AWS";
       }
       if (key === "clusters") copyDedicatedFields(o, cluster, where, problems);
+      if (o["databases"] !== undefined)
+        cluster.databases = parseDatabases(o["databases"], `${where}.databases`, baseDir, problems);
       checkProjectRef(cluster.groupId, `${where}.groupId`);
       const key2 = `${cluster.groupId}/${cluster.name}`;
       if (seen.has(key2)) problems.push(`${where} repeats a name in its project: ${cluster.name}`);
@@ -220,6 +270,14 @@ export function parseSeed(json: unknown): Seed {
   const serverlessInstances = clusters("serverlessInstances");
   const flexClusters = clusters("flexClusters");
   const dedicated = clusters("clusters");
+
+  for (const [i, flex] of flexClusters.entries()) {
+    const twin = serverlessInstances.find((c) => c.groupId === flex.groupId && c.name === flex.name);
+    if (flex.databases && twin?.databases)
+      problems.push(
+        `flexClusters[${i}].databases repeats its serverless instance's; declare them once: ${flex.name}`,
+      );
+  }
 
   const snapshotIds = new Set<string>();
   for (const c of [...serverlessInstances, ...flexClusters, ...dedicated]) {
@@ -259,6 +317,10 @@ export function parseSeed(json: unknown): Seed {
 
   const apiKeys = credentials("apiKeys", "publicKey", "privateKey");
   const serviceAccounts = credentials("serviceAccounts", "clientId", "clientSecret");
+  const databaseUsers =
+    root["databaseUsers"] === undefined ? undefined : parseDatabaseUsers(root["databaseUsers"], problems);
+  for (const [i, user] of (databaseUsers ?? []).entries())
+    checkProjectRef(user.groupId, `databaseUsers[${i}].groupId`);
   if (problems.length > 0) throw new SeedError(problems);
   const seed: Seed = {
     projects,
@@ -268,8 +330,35 @@ export function parseSeed(json: unknown): Seed {
     apiKeys,
     serviceAccounts,
   };
+  if (databaseUsers) seed.databaseUsers = databaseUsers;
   if (typeof root["description"] === "string") seed.description = root["description"];
   return seed;
+}
+
+// Printable ASCII, on which SASLprep (RFC 4013, what SCRAM-SHA-256 applies) changes nothing.
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+function parseDatabaseUsers(json: unknown, problems: string[]): SeedDatabaseUser[] {
+  const seen = new Set<string>();
+  return asArray(json, "databaseUsers", problems).map((u, i) => {
+    const where = `databaseUsers[${i}]`;
+    const o = asObject(u, where, problems);
+    const user: SeedDatabaseUser = {
+      groupId: str(o, "groupId", where, problems, OBJECT_ID_PATTERN),
+      username: str(o, "username", where, problems, PRINTABLE_ASCII),
+      password: "",
+    };
+    // Checked for presence and form only: a message must never print it.
+    const password = o["password"];
+    if (typeof password !== "string" || !PRINTABLE_ASCII.test(password))
+      problems.push(`${where}.password must be a non-empty string of printable ASCII`);
+    else user.password = password;
+    if (typeof o["description"] === "string") user.description = o["description"];
+    if (seen.has(`${user.groupId}/${user.username}`))
+      problems.push(`${where} repeats a username in its project: ${user.username}`);
+    seen.add(`${user.groupId}/${user.username}`);
+    return user;
+  });
 }
 
 function parseSnapshot(json: unknown, where: string, problems: string[]): SeedSnapshot {
@@ -318,39 +407,114 @@ function copyDedicatedFields(
       problems.push(`${where}.shardCount must be an integer from 1 to 50`);
     else cluster.shardCount = shards as number;
   }
-  if (o["databases"] !== undefined)
-    cluster.databases = parseDatabases(o["databases"], `${where}.databases`, problems);
   if (o["pitEnabled"] !== undefined) {
     if (typeof o["pitEnabled"] !== "boolean") problems.push(`${where}.pitEnabled must be a boolean`);
     else cluster.pitEnabled = o["pitEnabled"];
   }
 }
 
-function parseDatabases(json: unknown, where: string, problems: string[]): SeedDatabase[] {
+function parseDatabases(json: unknown, where: string, baseDir: string, problems: string[]): SeedDatabase[] {
   return asArray(json, where, problems).map((d, i) => {
     const o = asObject(d, `${where}[${i}]`, problems);
     return {
       name: str(o, "name", `${where}[${i}]`, problems, /^[^./\s"$]+$/),
-      collections: asArray(o["collections"], `${where}[${i}].collections`, problems).map((c, j) => {
-        const at = `${where}[${i}].collections[${j}]`;
-        const co = asObject(c, at, problems);
-        const collection: SeedDatabase["collections"][number] = {
-          name: str(co, "name", at, problems, /^[^/\s"$]+$/),
-          documents: 0,
-        };
-        if (!Number.isInteger(co["documents"]) || (co["documents"] as number) < 0)
-          problems.push(`${at}.documents must be an integer >= 0`);
-        else collection.documents = co["documents"] as number;
-        const outcome = co["restoreOutcome"];
-        if (outcome !== undefined) {
-          if (outcome !== "NOT_FOUND" && outcome !== "INDEX_BUILD_FAILED")
-            problems.push(`${at}.restoreOutcome must be NOT_FOUND or INDEX_BUILD_FAILED`);
-          else collection.restoreOutcome = outcome;
-        }
-        return collection;
-      }),
+      collections: asArray(o["collections"], `${where}[${i}].collections`, problems).map((c, j) =>
+        parseCollection(c, `${where}[${i}].collections[${j}]`, baseDir, problems),
+      ),
     };
   });
+}
+
+function parseCollection(json: unknown, at: string, baseDir: string, problems: string[]): SeedCollection {
+  const co = asObject(json, at, problems);
+  const collection: SeedCollection = { name: str(co, "name", at, problems, /^[^/\s"$]+$/), documents: 0 };
+  const both = co["data"] !== undefined && co["file"] !== undefined;
+  if (both) problems.push(`${at} has both data and file`);
+  let data: unknown[] | undefined;
+  if (!both && co["file"] !== undefined) {
+    if (typeof co["file"] !== "string" || co["file"] === "")
+      problems.push(`${at}.file must be a non-empty string`);
+    else {
+      collection.file = resolve(baseDir, co["file"]);
+      try {
+        data = readDocumentsFile(collection.file);
+      } catch (err) {
+        problems.push(
+          `${at}.file cannot be read as Extended JSON: ${collection.file} (${(err as Error).message})`,
+        );
+      }
+    }
+  } else if (!both && co["data"] !== undefined)
+    data = collection.data = asArray(co["data"], `${at}.data`, problems);
+  if (data) {
+    data.forEach((doc, k) =>
+      checkDocument(doc, `${at}.${co["file"] !== undefined ? "file" : "data"}[${k}]`, problems),
+    );
+    collection.documents = data.length;
+  }
+  const documents = co["documents"];
+  // Without data or a file, `documents` says how many to generate.
+  if (documents !== undefined || (co["data"] === undefined && co["file"] === undefined)) {
+    if (!Number.isInteger(documents) || (documents as number) < 0)
+      problems.push(`${at}.documents must be an integer >= 0`);
+    else if (data && documents !== data.length)
+      problems.push(
+        `${at}.documents must be the number of its documents (${data.length}): ${String(documents)}`,
+      );
+    else collection.documents = documents as number;
+  }
+  if (co["indexes"] !== undefined)
+    collection.indexes = asArray(co["indexes"], `${at}.indexes`, problems).map((x, k) =>
+      parseIndex(x, `${at}.indexes[${k}]`, problems),
+    );
+  const outcome = co["restoreOutcome"];
+  if (outcome !== undefined) {
+    if (outcome !== "NOT_FOUND" && outcome !== "INDEX_BUILD_FAILED")
+      problems.push(`${at}.restoreOutcome must be NOT_FOUND or INDEX_BUILD_FAILED`);
+    else collection.restoreOutcome = outcome;
+  }
+  return collection;
+}
+
+function parseIndex(json: unknown, at: string, problems: string[]): SeedIndex {
+  const o = asObject(json, at, problems);
+  const key = asObject(o["key"], `${at}.key`, problems);
+  if (Object.keys(key).length === 0 || Object.values(key).some((v) => v !== 1 && v !== -1))
+    problems.push(`${at}.key must name fields, each 1 or -1`);
+  const index: SeedIndex = { key: key as SeedIndex["key"] };
+  if (o["name"] !== undefined) index.name = str(o, "name", at, problems);
+  if (o["unique"] !== undefined) {
+    if (typeof o["unique"] !== "boolean") problems.push(`${at}.unique must be a boolean`);
+    else index.unique = o["unique"];
+  }
+  return index;
+}
+
+/** Reads an Extended JSON file: a JSON array, or one document per line (what `mongoexport` writes); throws. */
+export function readDocumentsFile(path: string): unknown[] {
+  const text = readFileSync(path, "utf8");
+  if (text.trimStart().startsWith("[")) {
+    const json: unknown = JSON.parse(text);
+    if (!Array.isArray(json)) throw new Error("not an array");
+    return json;
+  }
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+/** A document must be an object that Extended JSON can read. */
+function checkDocument(doc: unknown, at: string, problems: string[]): void {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    problems.push(`${at} must be an object`);
+    return;
+  }
+  try {
+    EJSON.deserialize(doc as Record<string, unknown>);
+  } catch (err) {
+    problems.push(`${at} is not Extended JSON: ${(err as Error).message}`);
+  }
 }
 
 /** The replica sets of a dedicated cluster: one, or one per shard. */

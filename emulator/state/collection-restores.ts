@@ -8,6 +8,8 @@ export type CollectionOutcome = "NOT_FOUND" | "INDEX_BUILD_FAILED";
 export interface StoredNamespace {
   sourceNamespace: string;
   targetNamespace: string;
+  /** Where it lands when `targetNamespace` exists and the write strategy is CREATE_NEW (Atlas renames). */
+  effectiveTargetNamespace?: string;
   /** Documents it holds (0 when it does not exist). */
   documents: number;
   outcome?: CollectionOutcome;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "fs";
 
 import { MAX_DATE_MS } from "../clock";
+import { DataPlane } from "../data/plane";
 import { resolveSeedTimes, type Seed, type SeedCluster, type SeedSnapshot } from "../seed";
 import type { CollectionOutcome, StoredCollectionJob } from "./collection-restores";
 import type { ClusterApi, StoredJob } from "./restore-jobs";
@@ -101,6 +102,8 @@ export class Store {
   state: PersistedState;
   /** The seed, its relative times resolved against the first start. */
   readonly seed: Seed;
+  /** The deployments' documents through time (in memory: a restart rebuilds them from the seed and the jobs). */
+  readonly data: DataPlane;
   private readonly snapshots = new Map<string, SnapshotRef>();
 
   /** @param baseNow the base clock's time now (before the state's clock offset) */
@@ -124,6 +127,16 @@ export class Store {
         for (const snapshot of cluster.snapshots) this.snapshots.set(snapshot.id, { api, cluster, snapshot });
       }
     }
+    this.data = new DataPlane({
+      seed: this.seed,
+      jobs: () => this.state.jobs,
+      collectionJobs: () => this.state.collectionJobs ?? [],
+      snapshotTakenAt: (id) => {
+        const seeded = this.snapshots.get(id)?.snapshot.createdAt;
+        if (seeded !== undefined) return Date.parse(seeded);
+        return this.state.takenSnapshots?.find((t) => t.id === id)?.takenAt;
+      },
+    });
   }
 
   /** The project with this id, if seeded. */
@@ -305,9 +318,10 @@ export class Store {
     }
   }
 
-  /** Drops jobs, failure marks and the clock offset; keeps issued tokens (they are sessions, not data). */
+  /** Drops jobs, failure marks, the clock offset and the documents written; keeps issued tokens (they are sessions, not data). */
   reset(): void {
     this.state = { ...emptyState(), tokens: this.state.tokens, seedStartMs: this.state.seedStartMs };
+    this.data.reset();
     this.persist();
   }
 

@@ -43,10 +43,10 @@ export const detectingSpec: RestoreJobSpec<ClusterRestoreJobInputs> = {
     return asGiven(inputs, await serverlessSpec.fetch(session, serverlessInputs(inputs), previous));
   },
 
-  target(session, inputs, outs) {
+  target(inputs, outs) {
     return kindOf(outs) === "cluster"
-      ? clusterSpec.target(session, inputs, outs)
-      : serverlessSpec.target(session, serverlessInputs(inputs), outs);
+      ? clusterSpec.target(inputs, outs)
+      : serverlessSpec.target(serverlessInputs(inputs), outs);
   },
 };
 

@@ -38,6 +38,17 @@ export function programSession(): Session {
   return guarded(session);
 }
 
+/**
+ * Messages of one restore's wait, shown under its job's row (the one resource of the restore the
+ * engine has while the job runs).
+ */
+export function programLog(job: pulumi.Resource): Logger {
+  return {
+    info: (message) => void pulumi.log.info(`atlas-restore: ${message}`, job),
+    warn: (message) => void pulumi.log.warn(`atlas-restore: ${message}`, job),
+  };
+}
+
 let lifecycles: Record<string, RestoreLifecycles> | undefined;
 
 /** The waits of every kind, over {@link programSession}. */

@@ -13,6 +13,7 @@ import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
 import { createLifecycles } from "../restore/lifecycle";
+import { recordLifecycle } from "../restore/record";
 import type {
   CommonInputs,
   Journal,
@@ -173,7 +174,7 @@ export function watchOnce(): void {
 
 /**
  * The lifecycles of every kind of restore over one session: the provider process runs their starters,
- * the program their waits. A new kind is one line here and one resource class.
+ * the program their waits (and looks at preview). A new kind is one line here and one resource class.
  */
 export function restoreLifecycles(
   session: () => Session,
@@ -194,6 +195,13 @@ export function restoreLifecycles(
 
 /** The lifecycles as the provider process runs them, over the session `configure` set up. */
 export const lifecycles = restoreLifecycles(currentSession, log);
+
+/** The provider of every restore's record, over the same session. */
+export const record = recordLifecycle(currentSession, (source) => {
+  const lifecycle = lifecycles[source.kind];
+  if (!lifecycle) throw new Error(`pulumi-atlas-restore has no restore kind: ${source.kind}`);
+  return lifecycle.fetch(source.raw);
+});
 
 /**
  * The starters under the names version 0.1's serialized provider calls (`serverless`, `flex`), so

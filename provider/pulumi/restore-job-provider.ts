@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 
+import type { Lifecycle } from "../restore/types";
 import type * as runtime from "./provider-process";
 
 /**
@@ -19,6 +20,19 @@ export function restoreJobProvider(kind: string): pulumi.dynamic.ResourceProvide
     if (!found) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind}`);
     return found.start;
   };
+  return providerOf(lifecycle);
+}
+
+/**
+ * The dynamic provider of every restore's record (see `restore/record.ts`): it records what the
+ * program's wait saw and, for a completed restore, waits for its target. Exported for tests.
+ */
+export function recordProvider(): pulumi.dynamic.ResourceProvider {
+  return providerOf(() => implementation().record);
+}
+
+/** Provider methods that load the implementation in the provider process, on first use. */
+function providerOf(lifecycle: () => Lifecycle): pulumi.dynamic.ResourceProvider {
   return {
     configure: async (req) => implementation().configure((key) => req.config.get(key)),
     check: (olds, news) => lifecycle().check(olds, news),

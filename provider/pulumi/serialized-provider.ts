@@ -5,8 +5,9 @@ import flexStart = require("./providers/flex-start");
 import clusterStart = require("./providers/cluster-start");
 import collectionStart = require("./providers/collection-start");
 import detectingStart = require("./providers/detecting-start");
+import restoreRecord = require("./providers/restore-record");
 
-export { restoreJobProvider } from "./restore-job-provider";
+export { recordProvider, restoreJobProvider } from "./restore-job-provider";
 
 /**
  * One provider object per kind, made once: the SDK serializes each object once, however many
@@ -19,6 +20,9 @@ export const restoreJobProviders: Record<string, pulumi.dynamic.ResourceProvider
   collection: collectionStart,
   detecting: detectingStart,
 };
+
+/** The dynamic provider of every restore's record: what the program's wait saw, in state. */
+export const restoreRecordProvider: pulumi.dynamic.ResourceProvider = restoreRecord;
 
 /** The dynamic provider that starts a {@link ServerlessRestoreJob}'s job. */
 export const serverlessRestoreJobProvider = restoreJobProviders.serverless!;

@@ -1,18 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { programLifecycles } from "../pulumi/program-session";
+import { programLifecycles, programLog, programSession } from "../pulumi/program-session";
 import { watchOnce } from "../pulumi/provider-process";
-import { restoreJobProviders } from "../pulumi/serialized-provider";
+import { restoreJobProviders, restoreRecordProvider } from "../pulumi/serialized-provider";
 import type { RestoreJobStatus } from "../restore/job-status";
 import { STARTED_JOB_FIELDS } from "../restore/lifecycle";
+import { recordInputs, type RecordSource } from "../restore/record";
+import type { WaitOutcome } from "../restore/types";
 import { dropFrames, failureReason } from "./snapshot-lookups";
 
 /** Pulumi's options of a custom resource; `additionalSecretOutputs` adds to each kind's own secrets. */
 export type RestoreJobOptions = pulumi.CustomResourceOptions;
 
 /**
- * What every restore resource is: one dynamic resource that starts the job, and the program's wait for
- * it (see {@link restoredOutputs}), whose outputs are the resource's.
+ * What every restore resource is: the restore's record, whose outputs are the job's outcome as the
+ * engine keeps it in state.
+ *
+ * A restore is two dynamic resources. The first, the job (0.1's type and URN, e.g.
+ * `mongodbatlas:ClusterRestoreJob`), starts or adopts the Atlas job at most once and returns at once,
+ * so the engine writes the job id to state about a second after Atlas answers and holds none of its
+ * parallel steps while the restore runs. The program then waits for that job, in its own process, with
+ * progress under the job's row, and registers this resource (e.g. `mongodbatlas:ClusterRestore`) with
+ * what the wait saw: the SDK registers a resource once all its inputs are known, so this one's URN and
+ * outputs are the engine's own and resolve only after the wait. Preview, plans, `--target`, refresh
+ * and `dependsOn`, `parent` or any use of an output then mean what they mean for every resource:
+ * "restored". At preview the wait only looks: one read of a job state already holds, nothing for a new
+ * one (its outcome is unknown).
  */
 export abstract class RestoreResource extends pulumi.dynamic.Resource {
   /** Atlas's id of the restore job. */
@@ -22,26 +35,36 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
   /** True once the target reported IDLE after the restore (see `waitForTarget`). */
   declare readonly targetReady: pulumi.Output<boolean | undefined>;
 
-  /** @param kind The resource's kind and type; `outputs` lists those beyond the base classes' own. */
-  protected constructor(kind: RestoreKind, name: string, args: object, opts?: RestoreJobOptions) {
-    const provider = restoreJobProviders[kind.kind];
-    if (!provider) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind.kind}`);
-    // Seeded so that the SDK gives the resource these properties even before the engine answers.
-    const seeds = Object.fromEntries(STARTED_JOB_FIELDS.map((key) => [key, undefined]));
+  /** @param kind The resource's kind and types; `outputs` lists those beyond the base classes' own. */
+  protected constructor(kind: RestoreKind, name: string, args: object, opts: RestoreJobOptions = {}) {
+    const starter = startRestore(kind, name, args, opts);
+    const waited = waitFor(starter, kind.kind, name, args);
+    const declared = [...RESTORE_OUTPUTS, ...kind.outputs];
+    const seeds = declared.filter((key) => !kind.secretOutputs.includes(key)).map((key) => [key, undefined]);
     super(
-      provider,
+      restoreRecordProvider,
       name,
-      { ...seeds, ...args, resourceName: name },
       {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...kind.secretOutputs],
+        ...Object.fromEntries(seeds),
+        record: waited.apply(({ outcome, source }) =>
+          recordInputs(outcome, declared, kind.secretOutputs, source),
+        ),
+        resourceName: name,
       },
+      recordOptions(opts),
       "mongodbatlas",
-      kind.type,
+      recordType(kind.type),
     );
-    Object.assign(this, restoredOutputs(this, kind, name, args));
-    // A program whose engine is gone exits, whatever it was doing: none of its waits can be recorded.
-    watchOnce();
+    // Download links stay out of state: they come from the wait, in the program, once restored.
+    Object.assign(
+      this,
+      Object.fromEntries(
+        kind.secretOutputs.map((key) => [
+          key,
+          pulumi.secret(pulumi.all([this.urn, waited]).apply(([, { outcome }]) => outcome.outs[key])),
+        ]),
+      ),
+    );
   }
 }
 
@@ -88,8 +111,8 @@ export interface RestoreKind {
   /** The kind in the provider's table, e.g. `serverless`. */
   readonly kind: string;
   /**
-   * The type name, as version 0.1 named its resource (e.g. `ServerlessRestoreJob`): the resource's
-   * URN is 0.1's, so such a stack upgrades without a new restore.
+   * The job's type name, as version 0.1 named its resource (e.g. `ServerlessRestoreJob`): the job keeps
+   * 0.1's URN, so such a stack upgrades without a new restore. The record's type drops the `Job`.
    */
   readonly type: string;
   /** The outputs the resource declares beyond the base classes'. */
@@ -98,95 +121,128 @@ export interface RestoreKind {
   readonly secretOutputs: readonly string[];
 }
 
-/**
- * The resource's outputs, once the program has waited for its job.
- *
- * The resource's own `create` only starts the job, so that the engine writes the job id to state about
- * a second after Atlas answers, however long the restore runs, and holds none of its parallel steps
- * meanwhile. The program then waits, in its own process, with the provider's credentials rules,
- * schedule and messages; a wait that fails or is cut short runs again on the next `up`, against the
- * job state holds. Until the wait ends, the outputs and the resource's URN stay unresolved: the SDK
- * registers a resource that uses either, or names this one in `dependsOn` or as its `parent`, only
- * once the URN resolves, so that they all mean "restored". At preview nothing waits, and the job's
- * outputs are unknown.
- */
-export function restoredOutputs(
-  started: Pick<RestoreResource, "urn">,
-  kind: RestoreKind,
-  name: string,
-  args: object,
-  wait: WaitFor = waitInProgram,
-): Record<string, pulumi.Output<unknown>> {
-  const recorded = started as unknown as Record<string, pulumi.Output<unknown>>;
-  const job = pulumi
-    .all(STARTED_JOB_FIELDS.map((key) => recorded[key]!))
-    .apply((values) =>
-      Object.fromEntries(
-        STARTED_JOB_FIELDS.map((key, i) => [key, values[i]]).filter(([, v]) => v !== undefined),
-      ),
-    );
-  const waited: pulumi.Output<Record<string, unknown>> = pulumi.runtime.isDryRun()
-    ? job.apply(() => pulumi.unknown as unknown as Record<string, unknown>)
-    : keptAlive(
-        pulumi.output({ ...args, resourceName: name, job }).apply((raw) => wait(kind.kind, name, raw)),
-      );
-  const secrets = new Set(kind.secretOutputs);
-  const outputs = Object.fromEntries(
-    [...RESTORE_OUTPUTS, ...kind.outputs].map((key) => {
-      const value = waited.apply((outs) => outs[key]);
-      return [key, secrets.has(key) ? pulumi.secret(value) : value];
-    }),
-  );
-  return { ...outputs, urn: pulumi.all([started.urn, waited]).apply(([urn]) => urn) };
+/** The record's type name: the job's without `Job` (`ClusterRestoreJob` → `ClusterRestore`). */
+export function recordType(jobType: string): string {
+  return jobType.replace(/Job$/, "");
 }
 
-/** Waits for a restore's job and returns its outputs: `raw` is the resource's inputs and its job. */
-export type WaitFor = (
+/**
+ * Registers the job's resource. It takes the options that decide when and whether a restore starts
+ * (`dependsOn`, `ignoreChanges`, `replaceOnChanges`, `deleteBeforeReplace`) and those both resources
+ * share (`parent`, `protect`, `retainOnDelete`, `aliases`).
+ */
+function startRestore(kind: RestoreKind, name: string, args: object, opts: RestoreJobOptions) {
+  const provider = restoreJobProviders[kind.kind];
+  if (!provider) throw new Error(`pulumi-atlas-restore has no restore kind: ${kind.kind}`);
+  requireProgramCredentials(name);
+  // A program whose engine is gone exits, whatever it was doing: none of its waits can be recorded.
+  watchOnce();
+  // Seeded so that the SDK gives the resource these properties even before the engine answers.
+  const seeds = Object.fromEntries(STARTED_JOB_FIELDS.map((key) => [key, undefined]));
+  const { additionalSecretOutputs: _none, ...jobOptions } = opts;
+  return new RestoreJobResource(
+    provider,
+    name,
+    { ...seeds, ...args, resourceName: name, owner: ownerOf(name) },
+    jobOptions,
+    "mongodbatlas",
+    kind.type,
+  );
+}
+
+/** The job's resource: what the starter recorded, which the program's wait starts from. */
+class RestoreJobResource extends pulumi.dynamic.Resource {
+  declare readonly restoreJobId: pulumi.Output<string>;
+  declare readonly api: pulumi.Output<string | undefined>;
+  declare readonly snapshotId: pulumi.Output<string | undefined>;
+  declare readonly snapshotSource: pulumi.Output<string | undefined>;
+  declare readonly forecast: pulumi.Output<unknown>;
+}
+
+/** The options of the record: those that place it, protect it or keep it; the job takes the rest. */
+function recordOptions(opts: RestoreJobOptions): RestoreJobOptions {
+  const { parent, protect, retainOnDelete, aliases, additionalSecretOutputs } = opts;
+  return Object.fromEntries(
+    Object.entries({ parent, protect, retainOnDelete, aliases, additionalSecretOutputs }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+}
+
+/** Who owns a restore: its project, stack and name, so that no other stack's restore is taken for it. */
+function ownerOf(name: string): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+}
+
+/**
+ * The wait's outcome for the job the starter recorded, and what it started from: at `up`, once the
+ * job ended or the wait gave up; at preview, what one read tells of a job state already holds
+ * (unknown while it runs, and for a job not yet started).
+ */
+function waitFor(
+  starter: RestoreJobResource,
   kind: string,
   name: string,
-  raw: Record<string, unknown>,
-) => Promise<Record<string, unknown>>;
-
-/**
- * Holds the program open until `output` settles, either way, with the SDK's keep-alive: an Automation
- * API inline program's run otherwise ends once its last registration is answered, with waits still
- * going. Taken at once, not when the wait starts, so that no answer can end the run in between.
- */
-function keptAlive<T>(output: pulumi.Output<T>): pulumi.Output<T> {
-  // The SDK's own accessor of an Output's value (not in its typings; present in every 3.x release).
-  const settled = (output as unknown as { promise?: () => Promise<T> }).promise?.();
-  if (settled) {
-    const done = pulumi.runtime.rpcKeepAlive();
-    settled.then(done, done);
-  }
-  return output;
+  args: object,
+): pulumi.Output<Waited> {
+  const job = pulumi
+    .all(STARTED_JOB_FIELDS.map((key) => starter[key] as pulumi.Output<unknown>))
+    .apply((values) =>
+      Object.fromEntries(
+        STARTED_JOB_FIELDS.map((key, i) => [key, values[i]]).filter(([, v]) => v !== undefined && v !== null),
+      ),
+    );
+  const log = programLog(starter);
+  return pulumi.all([pulumi.output(args), job]).apply(async ([given, started]): Promise<Waited> => {
+    const raw = { ...(given as Record<string, unknown>), resourceName: name, job: started };
+    // What a refresh needs to read the job again; the forecast is the wait's alone.
+    const { forecast: _planned, ...identity } = started;
+    const source: RecordSource = { kind, raw: { ...raw, job: identity } };
+    const lifecycles = programLifecycles()[kind]!;
+    if (!pulumi.runtime.isDryRun()) return { outcome: await lifecycles.wait(raw, log), source };
+    // Nothing waits at preview; a job that has ended has its outcome already.
+    const outcome = await lifecycles.peek(raw);
+    return outcome ? { outcome, source } : (pulumi.unknown as unknown as Waited);
+  });
 }
 
-/** Waits for one restore's job in the program's process. */
-const waitInProgram: WaitFor = async (kind, name, raw) => {
-  try {
-    const wait = programLifecycles()[kind]!.wait;
-    const checked = await wait.check({}, raw);
-    const failure = checked.failures?.[0];
-    if (failure) throw new Error(failure.reason);
-    return (await wait.create(checked.inputs!)).outs as Record<string, unknown>;
-  } catch (error) {
-    throw new RestoreWaitError(name, error);
-  }
-};
+/** A wait's outcome, and the source its record keeps. */
+interface Waited {
+  outcome: WaitOutcome;
+  source: RecordSource;
+}
 
 /**
- * A restore's wait failed (the job failed, timed out, or Atlas could not be read). Pulumi prints a
- * {@link pulumi.RunError} as its message alone: the resource's name, then why, with the next step.
+ * Refuses, before anything is registered, a restore whose program cannot reach Atlas: the provider
+ * would start the job, and the wait could then never see it end.
  */
-export class RestoreWaitError extends pulumi.RunError {
-  override readonly name = "RestoreWaitError";
+function requireProgramCredentials(name: string): void {
+  try {
+    programSession();
+  } catch (error) {
+    throw new RestoreSetupError(name, error);
+  }
+}
+
+/**
+ * A restore cannot be set up in this program: its credentials or settings are missing or wrong.
+ * Pulumi prints a {@link pulumi.RunError} as its message alone: the resource's name, why, and where to
+ * put what is missing.
+ */
+export class RestoreSetupError extends pulumi.RunError {
+  override readonly name = "RestoreSetupError";
   constructor(
     /** The restore resource's name in the stack. */
     readonly resourceName: string,
     cause: unknown,
   ) {
-    super(`cannot finish restore ${resourceName}: ${failureReason(cause)}`, { cause });
+    super(
+      `cannot restore ${resourceName}: ${failureReason(cause)}; the program waits for the restore, so it ` +
+        "needs the provider's credentials too: set them in stack config (`pulumi config set " +
+        "mongodbatlas:clientId …`, and `--secret mongodbatlas:clientSecret …`) or in the program's " +
+        "environment (an Automation API inline program does not see the workspace's envVars)",
+      { cause },
+    );
     dropFrames(this);
   }
 }

@@ -35,19 +35,23 @@ export class PollAbortedError extends Error {
 }
 
 /**
- * A restore job exists in Atlas, but the wait did not see it reach COMPLETED. The job stays recorded in
- * state, so the next `pulumi up` waits for it again; `properties` is what the wait last read of it
- * (secrets left out), from which a kind may explain the failure, and the message ends with what to do.
+ * A restore job exists in Atlas, but the restore is not done: the job failed or was cancelled, the wait
+ * timed out or could not read it, or the target did not become usable. Thrown by the restore's record,
+ * it carries `id` and `properties`, so Pulumi records the restore with what the wait saw (secrets left
+ * out) and marks it as not done; the next `pulumi up` resumes the same job. The message ends with what
+ * to do.
  */
 export class RestoreJobIncompleteError extends Error {
   override readonly name = "RestoreJobIncompleteError";
+  /** The message, which Pulumi keeps in state beside the record (its `initErrors`). */
+  readonly reasons: string[];
   constructor(
     readonly id: string,
     readonly properties: Record<string, unknown>,
-    cause: Error,
-    hint: string,
+    message: string,
   ) {
-    super(`${cause.message}; ${hint}`, { cause });
+    super(message);
+    this.reasons = [message];
   }
 }
 

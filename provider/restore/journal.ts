@@ -132,7 +132,10 @@ export function journalContext(
   triggers: unknown,
 ): StartContext {
   const entry = journal.get(key);
-  const attempt = entry && startedSomething(entry) ? unexpired(attemptOnly(entry), now) : undefined;
+  const onMachine = heldOf(journal.get(HELD_ON_MACHINE), now);
+  // An attempt whose job state was seen to hold is done, whichever key that was recorded under.
+  const open = entry && startedSomething(entry) && !onMachine.includes(entry.jobId ?? "");
+  const attempt = open ? unexpired(attemptOnly(entry), now) : undefined;
   const ours = attempt !== undefined && (attempt.intentKey ?? intent) === intent;
   // Another intent's attempt whose POST got no answer: its job may not be listed yet.
   const unsettled = attempt !== undefined && !ours && attempt.jobId === undefined;
@@ -144,7 +147,7 @@ export function journalContext(
   return {
     ...(ours ? { pending: attempt } : {}),
     held: heldOf(entry, now),
-    past: [...heldOf(journal.get(HELD_ON_MACHINE), now), ...namedJobIds(triggers)],
+    past: [...onMachine, ...namedJobIds(triggers)],
     ...(unsettled ? { unsettled } : {}),
     remember: (record) => journal.put(key, withHeld({ ...attemptOnly(record), intentKey: intent })),
     forget: () => {

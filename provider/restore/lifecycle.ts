@@ -4,47 +4,41 @@ import type { Clock } from "../waiting/clock";
 import { type PollResult, pollUntil } from "../waiting/poll";
 import { type Forecast, forecastOf, scheduleFor } from "../waiting/schedule";
 import { isTransient } from "./at-most-once";
-import {
-  PollAbortedError,
-  PollTimeoutError,
-  RestoreJobFailedError,
-  RestoreJobIncompleteError,
-  TargetNotReadyError,
-} from "./errors";
+import { PollAbortedError, PollTimeoutError, RestoreJobFailedError } from "./errors";
 import { diffInputs, type DiffRules } from "./input-diff";
 import type { Failure } from "./input-fields";
 import { classifyStatus } from "./job-status";
 import { intentKey, journalContext, ownerKey, stateHolds } from "./journal";
+import { failureOf, prefixed } from "./messages";
+import { recordLifecycle } from "./record";
 import type {
   CommonInputs,
   JobOutputs,
   Lifecycle,
-  Logger,
   RestoreJobSpec,
   RestoreLifecycles,
-  RestoreTarget,
   Session,
   StartContext,
   Started,
-  Waiter,
+  WaitOutcome,
 } from "./types";
 
 /** How often, at most, to print "still running" while waiting. */
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
- * Inputs the resource classes add beside the user's: the resource's name for messages, (for the wait)
- * the job the starter started, and its owner (`<project>/<stack>/<resource name>`), which keys the
- * journal. The kinds' checks never see them.
+ * Inputs the resource classes add beside the user's: the resource's name for messages, who owns the
+ * restore (`<project>/<stack>/<name>`), and (for the wait) the job the starter started. The kinds'
+ * checks never see them.
  */
-export const INTERNAL_INPUTS = ["resourceName", "job", "owner"] as const;
+export const INTERNAL_INPUTS = ["resourceName", "owner", "job"] as const;
 
 /**
- * The job's fields the starter keeps beside its inputs: what its `delete` and `read` need (status,
- * which API and kind own the job, the snapshot decisions `fetch` keeps) and what it hands the wait.
- * The rest of what Atlas reports is read by the wait on every `up` and kept in no state.
+ * The job's fields the starter keeps beside its inputs: which API and kind own the job and the
+ * snapshot decisions (what `fetch` needs), and the forecast it hands the wait. What Atlas reports of
+ * the job is the restore's record, the resource the program registers once the wait ends.
  */
-const STARTER_OUTPUTS = ["restoreJobId", "status", "api", "kind", "snapshotId", "snapshotSource", "forecast"];
+const STARTER_OUTPUTS = ["restoreJobId", "api", "kind", "snapshotId", "snapshotSource", "forecast"];
 
 /**
  * What the wait receives from the starter: the job, the decisions `fetch` keeps, and when the job
@@ -70,9 +64,10 @@ export const STARTED_JOB_FIELDS = [
 /**
  * The lifecycle shared by every kind of restore job. The starter, a dynamic resource, starts or adopts
  * the job and returns at once, so that the engine checkpoints the job id about a second after Atlas
- * answers; it refreshes, and deleting it forgets the job (or cancels it, for kinds whose API can). The
- * wait runs in the program once the starter is recorded, on every `up`: a wait that failed or was cut
- * short simply runs again against the same job.
+ * answers; it refreshes, and deleting it forgets the job (kinds whose API can cancel wrap `delete`).
+ * The wait runs in the program once the starter is recorded, on every `up`, and never throws: its
+ * outcome goes to the restore's record (see `record.ts`), which fails the step when the restore is not
+ * done. A wait that failed or was cut short runs again on the next `up`, against the same job.
  */
 export function createLifecycles<I extends CommonInputs>(
   spec: RestoreJobSpec<I>,
@@ -84,6 +79,16 @@ export function createLifecycles<I extends CommonInputs>(
     if (result._tag === "Left")
       throw new AtlasDecodeError(`${spec.noun} inputs`, formatDecodeErrors(result.left));
     return result.right;
+  };
+  /**
+   * The inputs as `check` completes them, for the program, which holds the user's values as given
+   * (the starter's `check` already refused bad ones at preview).
+   */
+  const checkedInputs = (raw: Record<string, unknown>): { inputs: I; checked: Record<string, unknown> } => {
+    const { inputs, failures } = spec.check(userInputs(raw), Math.floor(clock.now() / 1000));
+    const failure = failures[0];
+    if (failure) throw new Error(`${spec.noun} inputs: ${failure.property}: ${failure.reason}`);
+    return { inputs: decodeInputs(inputs), checked: inputs };
   };
 
   /** The session, its messages prefixed with the resource's name (progress shows under the stack). */
@@ -184,92 +189,93 @@ export function createLifecycles<I extends CommonInputs>(
     },
 
     async delete(id, props) {
+      // No read: what the job did is the record's; a stack holding many finished restores destroys
+      // without a call to Atlas.
       const s = scoped(props);
       forget(s, props, true);
-      let outs = { ...props, restoreJobId: id } as JobOutputs;
-      if (outs.status === "RUNNING") {
-        try {
-          outs = await spec.fetch(s, decodeInputs(props), outs);
-        } catch {
-          // Deleting only forgets the job; not being able to look at it must not block that.
-        }
-      }
-      if (outs.status === "RUNNING" && spec.cancel) {
-        await spec.cancel(s, decodeInputs(props), outs);
-        s.log.info(`${spec.noun} cancelled: ${id}`);
-      } else if (outs.status === "RUNNING") {
-        s.log.warn(
-          `${spec.noun} is still running in Atlas, which cannot cancel it; this stack no longer tracks it: ${id}`,
-        );
-      } else {
-        s.log.info(`${spec.noun} forgotten (Atlas keeps its record): ${id}`);
-      }
+      s.log.info(`${spec.noun} forgotten; Atlas keeps its record, and a job still running goes on: ${id}`);
     },
   };
 
-  /** What an error may carry of a job: everything but its secrets. */
-  const withoutSecrets = (outs: JobOutputs): Record<string, unknown> => {
-    const kept: Record<string, unknown> = { ...outs };
-    for (const key of spec.secretOutputs) delete kept[key];
-    return kept;
+  /** The outcome of a job read once that needs no more waiting: ended, or not waited for. */
+  const ended = (inputs: I, outs: JobOutputs): WaitOutcome => {
+    if (outs.status === "RUNNING" || (outs.status === "EXPIRED" && outs.finishedAt !== undefined)) {
+      // Not waited for (`waitForCompletion: false`), or a download that did what it was asked and
+      // whose links later expired.
+      return { outs };
+    }
+    if (outs.status !== "COMPLETED") {
+      return { outs, failure: failureOf(new RestoreJobFailedError(outs.restoreJobId, outs.status)) };
+    }
+    const target = inputs.waitForTarget ? spec.target(inputs, outs) : undefined;
+    return target ? { outs, target: { ...target, waitSeconds: inputs.waitTimeoutSeconds } } : { outs };
   };
 
-  /**
-   * Waits as asked and returns the final outputs, or throws. A download that completed and whose
-   * links later expired fails nothing: it did what it was asked.
-   */
-  const settle = async (s: Session, inputs: I, outs: JobOutputs): Promise<JobOutputs> => {
-    // Each read replaces the job's fields; what the resource adds (its name, its job) stays.
-    const internal = internalOf(outs);
+  /** Waits as asked; what stops the wait is the outcome's `failure`, never a throw. */
+  const settle = async (s: Session, inputs: I, outs: JobOutputs): Promise<WaitOutcome> => {
     let last = outs;
     try {
       // What state holds may be old (recorded by an earlier `up`): look first.
-      if (last.status === "RUNNING") last = { ...last, ...(await readOnce(s, spec, inputs, last)) };
+      last = { ...last, ...(await readOnce(s, spec, inputs, last)) };
+      if (last.status !== "RUNNING")
+        s.log.info(`${spec.noun} ${last.restoreJobId}: ${last.status}, read again`);
       if (last.status === "RUNNING" && inputs.waitForCompletion) {
         const result = await waitForJob(s, spec, inputs, last);
         last = result.value ?? last;
-        if (result.state !== "SUCCESS") throw toPollError(result, last);
+        if (result.state !== "SUCCESS") return { outs: last, failure: failureOf(toPollError(result, last)) };
       }
-      if (last.status === "RUNNING") return { ...last, ...internal };
-      if (last.status !== "COMPLETED") {
-        if (last.status === "EXPIRED" && last.finishedAt !== undefined) return { ...last, ...internal };
-        throw new RestoreJobFailedError(last.restoreJobId, last.status);
-      }
-      if (inputs.waitForTarget && !last.targetReady) {
-        const target = spec.target(s, inputs, last);
-        if (target) {
-          await waitForTarget(s, target, inputs.waitTimeoutSeconds * 1000);
-          last = { ...last, targetReady: true };
-        }
-      }
-      return { ...last, ...internal };
+      return ended(inputs, last);
     } catch (error) {
-      if (isGone(error)) throw new Error(`${(error as Error).message}; ${GONE_HINT}`, { cause: error });
-      const cause = error instanceof Error ? error : new Error(String(error));
-      throw new RestoreJobIncompleteError(
-        last.restoreJobId,
-        withoutSecrets({ ...last, ...internal }),
-        cause,
-        hintFor(cause),
-      );
+      return { outs: last, failure: failureOf(error) };
     }
   };
 
-  const wait: Waiter = {
-    check,
-
-    async create(raw) {
-      const inputs = decodeInputs(raw);
-      const s = scoped(raw);
-      // This runs only once the engine recorded the starter, job id included.
-      forget(s, raw, false);
-      const { forecast: _kept, ...job } = raw.job as StartedJob;
-      const recorded = { ...userInputs(raw), ...job, ...internalOf(raw), status: "RUNNING" } as JobOutputs;
-      return { id: job.restoreJobId, outs: await settle(s, inputs, recorded) };
-    },
+  /**
+   * Reads the job the starter recorded once, as the kind maps it, quietly: a preview's or a refresh's
+   * look prints no progress.
+   */
+  const fetchJob = async (raw: Record<string, unknown>): Promise<JobOutputs> => {
+    const job = startedJob(raw);
+    const quiet = { ...session(), log: { info: () => undefined, warn: () => undefined } };
+    return { ...job, ...(await spec.fetch(quiet, checkedInputs(raw).inputs, job)) };
   };
 
-  return { start, wait };
+  /** The job the starter recorded, as the wait starts from it. */
+  const startedJob = (raw: Record<string, unknown>): JobOutputs => {
+    const { forecast: _planned, ...job } = raw.job as StartedJob;
+    return { ...userInputs(raw), ...job, ...internalOf(raw), status: "RUNNING" } as JobOutputs;
+  };
+
+  return {
+    start,
+    record: recordLifecycle(session, (source) => fetchJob(source.raw)),
+    secretOutputs: spec.secretOutputs,
+
+    async wait(raw, log) {
+      const job = startedJob(raw);
+      try {
+        const { inputs, checked } = checkedInputs(raw);
+        const s = log ? { ...session(), log } : scoped(raw);
+        // This runs only once the engine recorded the starter, job id included.
+        forget(s, { ...checked, ...internalOf(raw) }, false);
+        return await settle(s, inputs, job);
+      } catch (error) {
+        return { outs: job, failure: failureOf(error) };
+      }
+    },
+
+    async peek(raw) {
+      try {
+        const outs = await fetchJob(raw);
+        return outs.status === "RUNNING" ? undefined : ended(checkedInputs(raw).inputs, outs);
+      } catch {
+        // A preview that cannot read the job says what it cannot know: the outcome is unknown.
+        return undefined;
+      }
+    },
+
+    fetch: fetchJob,
+  };
 }
 
 /** Adopts the job a user named; otherwise starts one at most once (or adopts an earlier attempt's). */
@@ -355,36 +361,6 @@ async function waitForJob<I extends CommonInputs>(
 }
 
 /**
- * Waits until the restore's target reports IDLE, so that resources depending on this one (users, app
- * deploys) find a usable database. A passing read failure, or an answer without `stateName`, is not
- * "ready": the wait goes on until its deadline.
- */
-export async function waitForTarget(s: Session, target: RestoreTarget, maxWaitMs: number): Promise<void> {
-  let lastSeen = "unknown";
-  const result = await pollUntil({
-    check: async () => {
-      try {
-        const state = await target.state();
-        lastSeen = state ?? "without stateName";
-        return state;
-      } catch (error) {
-        if (!isTransient(error)) throw error;
-        lastSeen = "unreadable";
-        s.log.info(`could not read restore target ${target.name}, trying again: ${(error as Error).message}`);
-        return undefined;
-      }
-    },
-    classify: (state) => (state === "IDLE" ? "SUCCESS" : "RETRY"),
-    clock: s.clock,
-    minDelayMs: s.poll.minDelayMs,
-    maxDelayMs: s.poll.maxDelayMs,
-    maxWaitMs,
-  });
-  if (result.state !== "SUCCESS") throw new TargetNotReadyError(target.name, lastSeen, result.elapsedMs);
-  if (result.checks > 1) s.log.info(`restore target is ready: ${target.name}`);
-}
-
-/**
  * For a failure that names a property the engine prints `property X value {…} has a problem`, echoing
  * whatever the user passed, perhaps a secret pasted into the wrong field. A failure without a
  * property prints only its reason, so the property goes into the reason instead.
@@ -407,26 +383,6 @@ export function toPollError(result: PollResult<JobOutputs>, last: JobOutputs): E
   }
 }
 
-/** What works when Atlas no longer has the job: `up` alone would fail the same way again. */
-export const GONE_HINT =
-  "Atlas no longer has this job; run `pulumi refresh` to drop it from state, then `pulumi up` starts a new restore";
-
-function isGone(error: unknown): boolean {
-  return error instanceof AtlasApiError && error.status === 404;
-}
-
-/** Tells the user the next step, since the job is recorded in state either way. */
-function hintFor(cause: Error): string {
-  if (cause instanceof RestoreJobFailedError) {
-    return "the job is recorded in state; to restore again, change `triggers` or replace the resource (`pulumi up --replace <urn>`)";
-  }
-  return "the job is recorded in state; run `pulumi up` again to resume waiting for it";
-}
-
-function prefixed(log: Logger, name: string): Logger {
-  return { info: (m) => log.info(`${name}: ${m}`), warn: (m) => log.warn(`${name}: ${m}`) };
-}
-
 /**
  * What the starter records: the provider, its inputs (as its outputs report them, which `diff`
  * compares) and {@link STARTER_OUTPUTS}; state written by version 0.1 or by a refresh sheds the rest.
@@ -438,7 +394,19 @@ function starterState(outs: Record<string, unknown>, inputs: object): Record<str
     ...STARTER_OUTPUTS,
     ...Object.keys(inputs),
   ]);
-  return Object.fromEntries(Object.entries(outs).filter(([key]) => keep.has(key)));
+  return {
+    ...withNulls(STARTED_JOB_FIELDS),
+    ...Object.fromEntries(Object.entries(outs).filter(([key]) => keep.has(key))),
+  };
+}
+
+/**
+ * Every key given, null: a resource's outputs name each field they have, even one Atlas left out,
+ * because the SDK takes an output missing from state as unknown at preview (and a preview of an
+ * unchanged stack would then show changes).
+ */
+export function withNulls(keys: readonly string[]): Record<string, null> {
+  return Object.fromEntries(keys.map((key) => [key, null]));
 }
 
 /** The user's inputs among outputs or new inputs, minus the provider and the internal inputs. */

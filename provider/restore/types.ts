@@ -177,10 +177,15 @@ export interface CommonInputs {
   existingRestoreJobId?: string;
 }
 
-/** The restore's target and how to read its `stateName`. */
+/**
+ * Where a restore writes, as the API that reads its `stateName` names it. Plain data: the program
+ * hands it to the resource that records the restore, whose provider waits for the target.
+ */
 export interface RestoreTarget {
+  /** Which API reads the target: `cluster` (dedicated), `flex` or `serverless`. */
+  readonly api: "cluster" | "flex" | "serverless";
+  readonly groupId: string;
   readonly name: string;
-  state(): Promise<string | undefined>;
 }
 
 /** What differs between kinds of restore jobs (serverless, flex, clusters); the lifecycle does the rest. */
@@ -203,7 +208,7 @@ export interface RestoreJobSpec<I extends CommonInputs> {
   /** Reads the job again; `previous` is what state holds. Throws an AtlasApiError 404 when it is gone. */
   fetch(session: Session, inputs: I, previous: JobOutputs): Promise<JobOutputs>;
   /** The restore's target, or undefined when the job writes to no target (downloads). */
-  target(session: Session, inputs: I, outs: JobOutputs): RestoreTarget | undefined;
+  target(inputs: I, outs: JobOutputs): RestoreTarget | undefined;
   /**
    * Cancels a running job when the resource is deleted, for kinds whose API can (dedicated clusters);
    * without it, deleting only forgets the job.
@@ -217,18 +222,43 @@ export interface RestoreJobSpec<I extends CommonInputs> {
 export type Lifecycle = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
 /**
- * Waiting for a started job, in the program's process: `check` decodes the resource's inputs (its
- * job included), `create` waits and returns the job's final outputs or throws.
+ * How a wait for a restore job ended, as the program hands it to the resource that records the
+ * restore: what Atlas last reported, why the restore is not done (if it is not), and the target to wait
+ * for before the restore counts as done.
  */
-export type Waiter = Pick<Lifecycle, "check" | "create">;
+export interface WaitOutcome {
+  /** The job's outputs as last read, secrets included (they stay in the program). */
+  readonly outs: JobOutputs;
+  /** Why the restore is not done, with the next step: failed, timed out, partial, unreadable. */
+  readonly failure?: string;
+  /** The target to wait for (`waitForTarget`) once the job completed, and for how long at most. */
+  readonly target?: RestoreTarget & { readonly waitSeconds: number };
+}
 
 /**
- * One restore: the dynamic resource that starts the job (its provider runs in the engine's provider
- * process) and the wait for it (run by the program, so no engine step is held while a job runs).
+ * One restore's lifecycles. The starter, a dynamic resource run in the engine's provider process,
+ * starts or adopts the job and returns at once, so that state holds its id within a second. The program
+ * then waits for the job (`wait`; at preview it only looks, `peek`) and registers the restore's record,
+ * another dynamic resource, with the outcome: `record` is that resource's provider.
  */
 export interface RestoreLifecycles {
-  /** Starts or adopts the job and returns at once, so that state holds its id within a second. */
+  /** Starts or adopts the job and returns at once. */
   readonly start: Lifecycle;
-  /** Waits for the job and its target; the wait settings are the program's alone. */
-  readonly wait: Waiter;
+  /**
+   * Waits for the started job, in the program; never throws for what Atlas or the job did, which the
+   * outcome's `failure` says. `raw` is the resource's inputs with `job`, what the starter recorded;
+   * messages go to `log` (by default the session's, prefixed with the resource's name).
+   */
+  wait(raw: Record<string, unknown>, log?: Logger): Promise<WaitOutcome>;
+  /**
+   * What a preview can know of the job without waiting: its outcome if it has ended (one read), or
+   * undefined while it runs or cannot be read.
+   */
+  peek(raw: Record<string, unknown>): Promise<WaitOutcome | undefined>;
+  /** Reads the job once (`raw` as for {@link wait}); an AtlasApiError 404 when it is gone. */
+  fetch(raw: Record<string, unknown>): Promise<JobOutputs>;
+  /** The provider of the restore's record (the same for every kind; see `record.ts`). */
+  readonly record: Lifecycle;
+  /** The job's outputs that hold secrets (download links): never in the record, errors or logs. */
+  readonly secretOutputs: readonly string[];
 }

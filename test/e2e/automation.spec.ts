@@ -83,6 +83,40 @@ describe("end to end: the Automation API example from another folder", function 
     assert.strictEqual(await admin.jobsCreated(), 1);
   });
 
+  it("credentials the inline program cannot see stop preview and up before any request", async () => {
+    await admin.reset();
+    const script = join(REPO_ROOT, "test", "e2e", "inline-credentials.ts");
+    const result = await run(
+      process.execPath,
+      [
+        "-r",
+        join(REPO_ROOT, "node_modules", "ts-node", "register", "transpile-only"),
+        script,
+        PRODUCTION,
+        STAGING,
+      ],
+      {
+        cwd: elsewhere.dir,
+        env: {
+          ...home.env,
+          TS_NODE_PROJECT: join(REPO_ROOT, "tsconfig.json"),
+          TMPDIR: elsewhere.dir,
+          MONGODB_ATLAS_BASE_URL: emulator.url,
+          MONGODB_ATLAS_CLIENT_ID: account.clientId,
+          MONGODB_ATLAS_CLIENT_SECRET: account.clientSecret,
+        },
+      },
+    );
+    const lines = result.stdout.trim().split("\n");
+    assert.strictEqual(lines.length, 2, result.stdout);
+    for (const line of lines) {
+      assert.match(line, /^cannot restore clone: invalid provider configuration: no Atlas credentials: /);
+      assert.match(line, /an Automation API inline program does not see the workspace's envVars\)$/);
+      assert.ok(!line.includes(account.clientSecret));
+    }
+    assert.strictEqual(await admin.atlasRequests(), 0, "no request, no restore");
+  });
+
   it("a wrong argument: the usage, exit code 1", async () => {
     const result = await clone([PRODUCTION], true);
     assert.strictEqual(result.code, 1);

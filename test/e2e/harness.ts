@@ -99,12 +99,19 @@ export class Stack {
   }
 
   /**
-   * The restores recorded in state, one per restore resource: the job ids Pulumi holds, from the
-   * moment Atlas answered, waited for or not. What the wait read of each job is in the stack's
-   * outputs (the test programs export it), not in state.
+   * The restore jobs recorded in state, one per restore: the job ids Pulumi holds, from the moment
+   * Atlas answered, waited for or not (0.1's type, e.g. `mongodbatlas:ClusterRestoreJob`).
    */
   async restoreJobs(): Promise<StateResource[]> {
     return (await this.resources()).filter((r) => /dynamic\/mongodbatlas:\w*RestoreJob$/.test(r.type));
+  }
+
+  /**
+   * The restores' records in state, one per restore once its wait ended: what the wait saw of the job
+   * (e.g. `mongodbatlas:ClusterRestore`).
+   */
+  async records(): Promise<StateResource[]> {
+    return (await this.resources()).filter((r) => /dynamic\/mongodbatlas:\w*Restore$/.test(r.type));
   }
 
   /** Removes the stack and its state. */

@@ -33,11 +33,11 @@ const SDK = process.env.ATLAS_RESTORE_E2E_PULUMI_SDK;
 
 /**
  * The line Pulumi prints for a look-up failure. Newer SDKs prefix the input it fed (3.200 does not),
- * once per resource it passes through: the component, then its starter.
+ * once per resource it passes through: the restore's record, then the input of the restore.
  */
 const errorLine = (message: string) =>
   new RegExp(
-    `error: (error serializing property "snapshotId": ){0,2}${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`,
+    `error: (error serializing property "(snapshotId|record)": ){0,2}${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`,
   );
 
 /** Files every tarball must hold: the entry points, the compatibility path, the emulator, the docs. */
@@ -190,12 +190,27 @@ describe("end to end: the installed package in a project of the user's own", fun
     assert.ok(!JSON.stringify(job).includes(account.clientId), "no credential in the restore job");
 
     // Loaded from node_modules, each provider object is its module's whole exports, so Pulumi stores
-    // it as one require of that module, not as serialized closures.
+    // it as one require of that module, not as serialized closures: the job's, and the record's.
     const dynamic = exported.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    assert.strictEqual(dynamic.length, 1, "one resource per restore");
-    const text = String(dynamic[0]!.inputs!.__provider);
-    assert.match(text, /require\("pulumi-atlas-restore\/dist\/provider\/pulumi\/providers\/cluster-start"\)/);
-    assert.ok(text.length < 600, `serialized provider of ${text.length} characters`);
+    assert.deepStrictEqual(
+      dynamic.map((r) => r.type),
+      [
+        "pulumi-nodejs:dynamic/mongodbatlas:ClusterRestoreJob",
+        "pulumi-nodejs:dynamic/mongodbatlas:ClusterRestore",
+      ],
+      "two resources per restore",
+    );
+    for (const [resource, module] of [
+      [dynamic[0]!, "cluster-start"],
+      [dynamic[1]!, "restore-record"],
+    ] as const) {
+      const text = String(resource.inputs!.__provider);
+      assert.match(
+        text,
+        new RegExp(`require\\("pulumi-atlas-restore/dist/provider/pulumi/providers/${module}"\\)`),
+      );
+      assert.ok(text.length < 600, `serialized provider of ${text.length} characters`);
+    }
 
     assert.match((await stack.refresh()).stdout, /unchanged/);
     await stack.destroy();

@@ -184,7 +184,8 @@ export async function runKillTrial(
   const again = await recovering.up([], true);
   const converged =
     again.code === 0 &&
-    /Resources:\n\s+2 unchanged\n/.test(again.stdout) &&
+    // The stack, the restore's job and its record.
+    /Resources:\n\s+3 unchanged\n/.test(again.stdout) &&
     (await admin.jobsOf(kind.api)).length === before;
   await recovering.destroy();
   await recovering.remove();

@@ -77,8 +77,8 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
     it("a second up with no change does nothing", async () => {
       const before = await admin.jobsCreated();
       const result = await s.up();
-      // The stack and the restore.
-      assert.match(result.stdout, /Resources:\n\s+2 unchanged\n/);
+      // The stack, the restore's job and its record.
+      assert.match(result.stdout, /Resources:\n\s+3 unchanged\n/);
       assert.strictEqual(await admin.jobsCreated(), before);
     });
 
@@ -108,10 +108,10 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
       const { restoreJobId } = await s.outputs();
       await admin.patchJob(String(restoreJobId), { expired: true });
       await s.refresh();
-      // Refresh updates the resource's state; stack outputs change on the next `up`, which a job
+      // Refresh updates the restore's record; stack outputs change on the next `up`, which a job
       // that completed and later expired does not fail.
-      const [job] = await s.restoreJobs();
-      assert.strictEqual(job!.outputs.status, "EXPIRED");
+      const [record] = await s.records();
+      assert.strictEqual(record!.outputs.status, "EXPIRED");
       const before = await admin.jobsCreated();
       await s.up();
       const outputs = await s.outputs();
@@ -134,11 +134,17 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
     assert.notStrictEqual(result.code, 0);
     const [job] = await s.restoreJobs();
     assert.ok(job, "the failed job is recorded in state");
+    // Under the restore's own row, with the job and what to do.
     assert.match(
       result.stdout,
-      new RegExp(`cannot finish restore restore: .*restore job ended FAILED: ${job.id}`),
+      new RegExp(
+        `mongodbatlas:ServerlessRestore \\(restore\\):\n\\s+error: .*\n.*restore job ended FAILED: ${job.id}`,
+      ),
     );
     assert.match(result.stdout, /pulumi up --replace <urn>/);
+    const [record] = await s.records();
+    assert.strictEqual(record!.outputs.status, "FAILED", "state says how the job ended");
+    assert.match(record!.initErrors![0]!, new RegExp(`restore job ended FAILED: ${job.id}`));
     assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at /, "no stack trace");
     // The next `up` fails the same way, and starts nothing.
     const again = await s.up([], true);
@@ -167,11 +173,15 @@ describe("end to end: ServerlessRestoreJob under the real engine", function () {
     assert.match(first.stdout, /restore job still running after \d+ s/);
     const [recorded] = await s.restoreJobs();
     assert.ok(recorded, "the job is recorded in state");
+    const [unfinished] = await s.records();
+    assert.strictEqual(unfinished!.outputs.status, "RUNNING", "state says the job was still running");
+    assert.match(unfinished!.initErrors![0]!, /still running after \d+ s/);
 
     await s.setConfig("args", JSON.stringify({ ...automated, waitTimeoutSeconds: 120 }));
     await s.up();
-    const [done] = await s.restoreJobs();
+    const [done] = await s.records();
     assert.strictEqual(done!.id, recorded!.id);
+    assert.deepStrictEqual([done!.outputs.status, done!.initErrors], ["COMPLETED", undefined]);
     const outputs = await s.outputs();
     assert.deepStrictEqual([outputs.restoreJobId, outputs.status], [recorded!.id, "COMPLETED"]);
     assert.strictEqual(await admin.jobsCreated(), 1);

@@ -1,6 +1,6 @@
 import assert from "node:assert";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { type RunningEmulator, startEmulator } from "../../emulator";
@@ -10,27 +10,31 @@ import { type E2eHome, e2eHome, fixtureStack, PROGRAM_DIR, Stack } from "./harne
 import { TRIAL_KINDS } from "./kill-trial";
 
 /**
- * A stack written by version 0.1 (one `pulumi-nodejs:dynamic/mongodbatlas:ServerlessRestoreJob` at
- * the root) upgrades to the component without a new restore: the starter's alias is that resource.
+ * Stacks written by earlier code upgrade without a new restore: version 0.1 (one
+ * `pulumi-nodejs:dynamic/mongodbatlas:ServerlessRestoreJob` at the root) and the code before the
+ * restore's record (the job's resource alone, commit 3756d55). The job keeps its URN and id; the
+ * record is created from what the wait reads of that job.
  */
 
 const V01_COMMIT = "8bdd2cd";
+const BEFORE_RECORD_COMMIT = "3756d55";
 const automated = TRIAL_KINDS.serverless.args;
 
-/** Builds 0.1's provider from git into the e2e folder, once. */
-function buildV01(dir: string): string {
-  const source = join(dir, "v0.1");
+/** Builds a commit's provider from git into the e2e folder, once; `patch` may edit the build. */
+function buildAt(dir: string, commit: string, patch: (dist: string) => void = () => undefined): string {
+  const source = join(dir, commit);
   const dist = join(source, "dist");
-  if (existsSync(join(dist, "provider", "runtime.js"))) return dist;
+  if (existsSync(join(dist, "provider", "index.js"))) return dist;
   mkdirSync(source, { recursive: true });
   execFileSync("sh", [
     "-c",
-    `git -C "${REPO_ROOT}" archive ${V01_COMMIT} provider emulator tsconfig.json tsconfig.build.json | tar -x -C "${source}"`,
+    `git -C "${REPO_ROOT}" archive ${commit} provider emulator tsconfig.json tsconfig.build.json | tar -x -C "${source}"`,
   ]);
   symlinkSync(join(REPO_ROOT, "node_modules"), join(source, "node_modules"));
   execFileSync(join(REPO_ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json"], {
     cwd: source,
   });
+  patch(dist);
   return dist;
 }
 
@@ -51,7 +55,7 @@ describe("end to end: upgrading a stack written by 0.1", function () {
   });
 
   it("up with the new code starts no job, keeps the job id and completes", async () => {
-    const dist = buildV01(home.stateDir);
+    const dist = buildAt(home.stateDir, V01_COMMIT);
     const old = await fixtureStack("upgrade", home, emulator.url, automated);
     const v01 = new Stack(old.name, join(REPO_ROOT, "test", "e2e", "program-0.1"), home);
     await v01.setConfig("oldDist", dist);
@@ -72,7 +76,48 @@ describe("end to end: upgrading a stack written by 0.1", function () {
     assert.strictEqual((await upgraded.outputs()).status, "COMPLETED");
 
     const again = await upgraded.up();
-    assert.match(again.stdout, /Resources:\n\s+2 unchanged\n/);
+    assert.match(again.stdout, /Resources:\n\s+3 unchanged\n/);
+    await upgraded.destroy();
+    assert.strictEqual(await admin.jobsCreated(), 1);
+    await upgraded.remove();
+  });
+
+  it("a stack written before the record: up starts no job, keeps the job's URN and id, creates the record", async () => {
+    // The build's provider loads its own implementation by path, as a user's installed copy would.
+    const dist = buildAt(home.stateDir, BEFORE_RECORD_COMMIT, (built) => {
+      const file = join(built, "provider", "pulumi", "restore-job-provider.js");
+      const text = readFileSync(file, "utf8");
+      const rewritten = text.replace(
+        '"pulumi-atlas-restore/dist/provider/pulumi/provider-process"',
+        JSON.stringify(join(built, "provider", "pulumi", "provider-process")),
+      );
+      assert.notStrictEqual(rewritten, text, "the build names its implementation by package");
+      writeFileSync(file, rewritten);
+    });
+    await admin.reset();
+    const args = TRIAL_KINDS.cluster.args;
+    const old = await fixtureStack("upgrade-record", home, emulator.url, args, "cluster");
+    const before = new Stack(old.name, join(REPO_ROOT, "test", "e2e", "program-main"), home);
+    await before.setConfig("oldDist", dist);
+    await before.up();
+    const [written] = await before.resources().then((all) => all.filter((r) => r.type.includes("Restore")));
+    assert.strictEqual(written!.type, "pulumi-nodejs:dynamic/mongodbatlas:ClusterRestoreJob");
+    assert.strictEqual((await before.outputs()).status, "COMPLETED");
+    assert.strictEqual(await admin.jobsCreated(), 1);
+
+    const upgraded = new Stack(old.name, PROGRAM_DIR, home);
+    const preview = await upgraded.preview();
+    assert.match(preview.stdout, /\+ pulumi-nodejs:dynamic\/mongodbatlas:ClusterRestore: \(create\)/);
+    assert.doesNotMatch(preview.stdout, /ClusterRestoreJob: \((create|replace)\)/);
+    const result = await upgraded.up();
+    assert.strictEqual(await admin.jobsCreated(), 1, "the upgrade started no restore");
+    assert.doesNotMatch(result.stdout, /restore job started/);
+    const [job] = await upgraded.restoreJobs();
+    assert.deepStrictEqual([job!.urn, job!.id], [written!.urn, written!.id]);
+    const [record] = await upgraded.records();
+    assert.deepStrictEqual([record!.id, record!.outputs.status], [written!.id, "COMPLETED"]);
+
+    await upgraded.run(["preview", "--expect-no-changes", "--config-file", upgraded.configFile]);
     await upgraded.destroy();
     assert.strictEqual(await admin.jobsCreated(), 1);
     await upgraded.remove();

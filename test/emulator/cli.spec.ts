@@ -110,6 +110,11 @@ describe("emulator CLI", () => {
     );
   });
 
+  it("takes the first port of the wire-protocol servers", () => {
+    assert.strictEqual(parseArgs(["--wire-port", "27100"]).wirePort, 27100);
+    assert.throws(() => parseArgs(["--wire-port", "70000"]), /--wire-port must be at most 65535: 70000/);
+  });
+
   it("prints its URL first, then the banner, serves, and exits 0 on SIGTERM", async function () {
     this.timeout(15_000);
     const child = spawn(
@@ -139,6 +144,18 @@ describe("emulator CLI", () => {
         banner(m[1]!, defaultSeed()).slice(1),
         "then the stack config and the failing snapshots",
       );
+      const wire: string[] = [];
+      for (let i = 0; i < 9; i++) wire.push((await lines.next()).value as string);
+      assert.match(
+        wire[0]!,
+        /^Clusters serve the MongoDB wire protocol \(a database user of project \w{24}: -u app -p \S+\):$/,
+      );
+      for (const line of wire.slice(1))
+        assert.match(
+          line,
+          /^ {2}\w{24}\/[\w-]+ mongodb:\/\/127\.0\.0\.1:\d+\/\?authSource=admin/,
+          "then one server per cluster",
+        );
       const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
       assert.strictEqual(await exit, 0);

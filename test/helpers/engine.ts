@@ -2,23 +2,49 @@ import type { AtlasClient } from "../../provider/atlas/client";
 import { serverlessSpec } from "../../provider/kinds/serverless/spec";
 import { memoryJournal } from "../../provider/restore/journal";
 import { createLifecycles, STARTED_JOB_FIELDS } from "../../provider/restore/lifecycle";
+import { recordInputs } from "../../provider/restore/record";
 import type { Lifecycle, Logger, RestoreLifecycles } from "../../provider/restore/types";
 import type { PollSettings } from "../../provider/waiting/schedule";
 import { fakeClock } from "./fakes";
 
 /**
- * One restore as a `pulumi up` runs it: the engine checks and creates the starter, then the program
- * checks its wait with the starter's job and waits. A later `up` (`update`) is the starter's update
- * followed by the program's wait again; `diff`, `read` and `delete` are the starter's.
+ * One restore as a `pulumi up` runs it: the engine checks and creates the starter, the program waits
+ * for its job, and the engine creates the record with the outcome, which fails when the restore is
+ * not done. A later `up` (`update`) is the starter's update, the program's wait again and the record's
+ * update; `diff`, `read` and `delete` are the starter's.
  */
 export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
-  const { start, wait } = lifecycles;
-  const waitFor = async (outs: Record<string, unknown>, inputs: Record<string, unknown>) => {
+  const { start, wait, record } = lifecycles;
+  const waitFor = async (
+    outs: Record<string, unknown>,
+    inputs: Record<string, unknown>,
+    olds?: Record<string, unknown>,
+  ) => {
     const job = Object.fromEntries(
-      STARTED_JOB_FIELDS.filter((key) => outs[key] !== undefined).map((key) => [key, outs[key]]),
+      STARTED_JOB_FIELDS.filter((key) => outs[key] !== undefined && outs[key] !== null).map((key) => [
+        key,
+        outs[key],
+      ]),
     );
-    const checked = await wait.check({}, { ...inputs, job });
-    return wait.create(checked.inputs!);
+    const raw = { ...inputs, job };
+    const outcome = await wait(raw);
+    const recorded = {
+      record: recordInputs(outcome, Object.keys(outcome.outs), lifecycles.secretOutputs, {
+        kind: "harness",
+        raw,
+      }),
+      __provider: inputs.__provider,
+    };
+    const id = String(outcome.outs.restoreJobId);
+    const result = olds
+      ? { id, outs: (await record.update(String(olds.restoreJobId), olds, recorded)).outs }
+      : await record.create(recorded);
+    // What the resource shows: the record, and the download links from the wait (kept in no state).
+    const secrets = lifecycles.secretOutputs.filter((key) => outcome.outs[key] !== undefined);
+    return {
+      ...result,
+      outs: { ...result.outs, ...Object.fromEntries(secrets.map((k) => [k, outcome.outs[k]])) },
+    };
   };
   return {
     ...start,
@@ -28,7 +54,7 @@ export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
     },
     async update(id, olds, news) {
       const updated = await start.update(id, olds, news);
-      return { outs: (await waitFor({ ...updated.outs, restoreJobId: id }, news)).outs };
+      return { outs: (await waitFor({ ...updated.outs, restoreJobId: id }, news, olds)).outs };
     },
   };
 }

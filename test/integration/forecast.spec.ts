@@ -58,7 +58,7 @@ describe("integration: waiting from the source's earlier Flex restores", functio
         journal: memoryJournal(),
         log: { info: () => {}, warn: () => {} },
       });
-      const { start, wait: waiter } = createLifecycles(flexSpec, () => session, clock);
+      const { start, wait: waitFor } = createLifecycles(flexSpec, () => session, clock);
       const raw = {
         __provider: "p",
         groupId,
@@ -70,10 +70,9 @@ describe("integration: waiting from the source's earlier Flex restores", functio
       };
       const started = await start.create((await start.check({}, raw)).inputs!);
       earlier.push(started.id);
-      const job = { restoreJobId: started.id, forecast: started.outs.forecast };
+      const job = { restoreJobId: started.id, forecast: started.outs.forecast ?? undefined };
       if (!wait) return { job, done: Promise.resolve(undefined) };
-      const inputs = (await waiter.check({}, { ...raw, job })).inputs!;
-      return { job, done: waiter.create(inputs) };
+      return { job, done: waitFor({ ...raw, job }) };
     };
 
     // Two earlier restores of the source, each left to finish: the history.

@@ -2,9 +2,17 @@ import { createAtlasClient } from "../../provider/atlas/client";
 import { defaultRetryPolicy } from "../../provider/atlas/retry-policy";
 import { createHttp } from "../../provider/atlas/transport";
 import { restoreLifecycles } from "../../provider/pulumi/provider-process";
+import { RESTORE_OUTPUTS } from "../../provider/resources/restore-resource";
 import { parseEntry } from "../../provider/restore/journal";
 import { INTERNAL_INPUTS, STARTED_JOB_FIELDS } from "../../provider/restore/lifecycle";
-import type { Journal, Lifecycle, RestoreLifecycles, Session } from "../../provider/restore/types";
+import { recordInputs } from "../../provider/restore/record";
+import type {
+  Journal,
+  Lifecycle,
+  RestoreLifecycles,
+  Session,
+  WaitOutcome,
+} from "../../provider/restore/types";
 import { fixedAuth } from "../helpers/fakes";
 import { type Actor, PROD, SimAtlas, STAGE } from "./atlas";
 import type { World } from "./world";
@@ -127,25 +135,20 @@ export class InvariantViolation extends Error {
 }
 
 /**
- * The program's wait for one restore, as the resource layer runs it. The one seam with the resource
- * layer: re-point this function when the wait becomes a function of the program that returns the job's
- * outcome.
+ * The program's wait for one restore, as the resource layer runs it (`args`: the resource's inputs as
+ * given, and its name). The one seam with the resource layer: re-point this function when it changes.
  */
-export async function waitInProgram(
+export function waitInProgram(
   restore: RestoreLifecycles,
   recorded: Recorded,
   args: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
+): Promise<WaitOutcome> {
   const job = Object.fromEntries(
-    STARTED_JOB_FIELDS.filter((key) => recorded.outputs[key] !== undefined).map((key) => [
-      key,
-      recorded.outputs[key],
-    ]),
+    STARTED_JOB_FIELDS.filter(
+      (key) => recorded.outputs[key] !== undefined && recorded.outputs[key] !== null,
+    ).map((key) => [key, recorded.outputs[key]]),
   );
-  const checked = await restore.wait.check({}, { ...args, job });
-  const failure = checked.failures?.[0];
-  if (failure) throw new Error(failure.reason);
-  return (await restore.wait.create(checked.inputs!)).outs as Record<string, unknown>;
+  return restore.wait({ ...args, job });
 }
 
 /** The simulated engine over one world, one Atlas and the machines the stacks run on. */
@@ -250,15 +253,21 @@ export class Engine {
         stack.state.set(d.name, current);
       }
     }
+    const restore = this.lifecycles[d.kind]!;
     this.process = "program";
-    try {
-      await waitInProgram(this.lifecycles[d.kind]!, current!, args).catch((error: Error) => {
-        this.checkNamed(error, [current!.id], "the wait");
-        throw error;
-      });
-    } finally {
-      this.process = "provider";
-    }
+    const given = { ...d.inputs, resourceName: d.name };
+    const outcome = await waitInProgram(restore, current!, given).finally(() => (this.process = "provider"));
+    // The record: the program registers it with the outcome; its provider fails the step or waits for
+    // the target.
+    this.step = `record ${stack.name}/${d.name}`;
+    const record = recordInputs(outcome, RESTORE_OUTPUTS, restore.secretOutputs, {
+      kind: d.kind,
+      raw: given,
+    });
+    await restore.record.create({ record, resourceName: d.name, __provider: "sim" }).catch((error: Error) => {
+      this.checkNamed(error, [current!.id], "the record");
+      throw error;
+    });
   }
 
   private async create(stack: Stack, d: Declared, inputs: Record<string, unknown>): Promise<Recorded> {

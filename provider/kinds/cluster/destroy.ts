@@ -9,9 +9,10 @@ import { ClusterRestoreJobInputs } from "./inputs";
 import { clusterJobStatus } from "./status";
 
 /**
- * `onDestroy: "cancel"`: destroy asks Atlas to cancel a job that is still running and waits until the
- * job reports `cancelled`. It never deletes a cluster or a snapshot. A job that already ended, or one
- * Atlas will not cancel (405 for sharded clusters), is only forgotten, with a message saying why.
+ * `onDestroy: "cancel"`: destroy asks Atlas to cancel a download job that is still running and waits
+ * until the job reports `cancelled`. It never deletes a cluster or a snapshot. A job that already ended,
+ * an automated or point-in-time restore (see {@link isCancellable}), or one Atlas will not cancel (405
+ * for sharded clusters) is only forgotten, with a message saying why.
  */
 export function withCancelOnDestroy(
   lifecycle: Lifecycle,
@@ -54,6 +55,16 @@ export function cancellableRestore(
   return { ...restore, start: withCancelOnDestroy(restore.start, session, noCancel) };
 }
 
+/**
+ * Whether Atlas cancels this job: downloads only. The OpenAPI does not say which jobs its cancel takes;
+ * MongoDB's own Terraform provider cancels downloads and never the others ("Automated restore cannot be
+ * cancelled", "Point in time restore cannot be cancelled"; its docs: "the Atlas Admin API doesn't
+ * support this"), and such a restore has already begun to rewrite its target.
+ */
+export function isCancellable(job: Pick<ClusterRestoreJob, "deliveryType">): boolean {
+  return job.deliveryType === "download";
+}
+
 /** Cancels one job and waits for `cancelled`; what cannot be cancelled is reported, not failed. */
 export async function cancelJob(
   s: Session,
@@ -66,6 +77,12 @@ export async function cancelJob(
   const before = await orGone(read());
   if (before === undefined) return s.log.info(`restore job no longer exists in Atlas; forgotten: ${jobId}`);
   if (clusterJobStatus(before) !== "RUNNING") return reportEnded(s, before);
+  if (!isCancellable(before)) {
+    return s.log.warn(
+      "Atlas cancels download restores only (an automated or point-in-time restore is already rewriting " +
+        `its target); it keeps running in Atlas and this stack no longer tracks it: ${jobId}`,
+    );
+  }
 
   try {
     await s.client.cancelClusterRestoreJob(groupId, clusterName, jobId);

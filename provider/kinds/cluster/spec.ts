@@ -41,11 +41,10 @@ export const clusterSpec: RestoreJobSpec<ClusterRestoreJobInputs> = {
     return clusterOutputs(inputs, job, previousDecisions(previous));
   },
 
-  target(session, inputs) {
+  target(inputs) {
     const name = inputs.targetClusterName;
     if (inputs.deliveryType === "download" || name === undefined) return undefined;
-    const groupId = inputs.targetGroupId ?? inputs.groupId;
-    return { name, state: async () => (await session.client.getCluster(groupId, name)).stateName };
+    return { api: "cluster", groupId: inputs.targetGroupId ?? inputs.groupId, name };
   },
 };
 

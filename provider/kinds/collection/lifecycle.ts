@@ -1,21 +1,27 @@
-import { RestoreJobIncompleteError } from "../../restore/errors";
-import type { Lifecycle, Logger, RestoreLifecycles, Waiter } from "../../restore/types";
+import { RESTORE_AGAIN_HINT } from "../../restore/messages";
+import type { Lifecycle, Logger, RestoreLifecycles, WaitOutcome } from "../../restore/types";
 import { CollectionRestoreIncompleteError } from "./errors";
 import { collectionWarnings } from "./inputs";
 
-const RESTORE_AGAIN =
-  "the job is recorded in state; to restore again, run `pulumi up --replace <urn>` or change `triggers`";
 const ACCEPT_PARTIAL =
-  "set allowPartial: true to accept it, or restore again with `pulumi up --replace <urn>`";
+  "the job is recorded in state; set allowPartial: true to accept it, or restore again with `pulumi up --replace <urn>`";
 
 /**
  * What collection restores add to the shared lifecycle: the warning for an overwrite of the source
  * cluster at every `check` (so preview shows it), and the outcome by collection. A job that ends
  * SUCCESSFUL with collections left unrestored (NOT_FOUND, ROLLBACK, INDEX_BUILD_FAILED…) is a
- * partial success, which fails the step unless `allowPartial` is true; the job is recorded either way.
+ * partial success, which fails the restore unless `allowPartial` is true; the job is recorded either way.
  */
 export function withCollectionOutcome(restore: RestoreLifecycles, log: Logger): RestoreLifecycles {
-  return { start: withOverwriteWarning(restore.start, log), wait: withOutcome(restore.wait) };
+  return {
+    ...restore,
+    start: withOverwriteWarning(restore.start, log),
+    wait: async (raw, waitLog) => judged(await restore.wait(raw, waitLog), raw.allowPartial),
+    peek: async (raw) => {
+      const outcome = await restore.peek(raw);
+      return outcome && judged(outcome, raw.allowPartial);
+    },
+  };
 }
 
 /** The starter's `check` (preview and `up`) warns when the restore overwrites the source cluster. */
@@ -31,40 +37,23 @@ function withOverwriteWarning(lifecycle: Lifecycle, log: Logger): Lifecycle {
   };
 }
 
-/** The wait fails a partial success unless `allowPartial`, and says which collections and why. */
-function withOutcome(lifecycle: Waiter): Waiter {
-  const settled = (id: string, outs: Record<string, unknown> | undefined, allowPartial: unknown) => {
-    if (outs?.status !== "COMPLETED" || outs.partial !== true || allowPartial === true) return;
-    const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs));
-    throw new RestoreJobIncompleteError(id, outs, cause, `the job is recorded in state; ${ACCEPT_PARTIAL}`);
-  };
-  return {
-    ...lifecycle,
-    async create(inputs) {
-      const result = await explained(() => lifecycle.create(inputs));
-      settled(result.id, result.outs, inputs.allowPartial);
-      return result;
-    },
-  };
-}
-
-/** A failed or cancelled job's error says why (Atlas's `errorMessage`) and which collections. */
-async function explained<T>(step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (!(error instanceof RestoreJobIncompleteError)) throw error;
-    const outs = error.properties;
-    if (outs.status !== "FAILED" && outs.status !== "CANCELLED") throw error;
+/**
+ * A failed or cancelled job's failure says why (Atlas's `errorMessage`) and which collections; a
+ * partial success fails unless `allowPartial`.
+ */
+function judged(outcome: WaitOutcome, allowPartial: unknown): WaitOutcome {
+  const { outs } = outcome;
+  const id = String(outs.restoreJobId);
+  if (outs.status === "FAILED" || outs.status === "CANCELLED") {
     const errorMessage = typeof outs.errorMessage === "string" ? outs.errorMessage : undefined;
-    const cause = new CollectionRestoreIncompleteError(
-      String(outs.restoreJobId),
-      String(outs.state),
-      namesOf(outs),
-      errorMessage,
-    );
-    throw new RestoreJobIncompleteError(error.id, outs, cause, RESTORE_AGAIN);
+    const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs), errorMessage);
+    return { ...outcome, failure: `${cause.message}; ${RESTORE_AGAIN_HINT}` };
   }
+  if (outs.status === "COMPLETED" && outs.partial === true && allowPartial !== true) {
+    const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs));
+    return { ...outcome, failure: `${cause.message}; ${ACCEPT_PARTIAL}` };
+  }
+  return outcome;
 }
 
 function namesOf(outs: Record<string, unknown>): string[] {

@@ -63,13 +63,7 @@ export const collectionSpec: RestoreJobSpec<CollectionRestoreJobInputs> = {
     return outs;
   },
 
-  target(session, inputs) {
-    const { targetGroupId, targetClusterName } = inputs;
-    return {
-      name: targetClusterName,
-      state: async () => (await session.client.getCluster(targetGroupId, targetClusterName)).stateName,
-    };
-  },
+  target: (inputs) => ({ api: "cluster", groupId: inputs.targetGroupId, name: inputs.targetClusterName }),
 };
 
 /** The job's outputs, with its per-collection states (empty while it is INITIALIZING). */

@@ -50,11 +50,10 @@ export const flexSpec: RestoreJobSpec<FlexRestoreJobInputs> = {
     return flexOutputs(inputs, job, previousSnapshot(previous).snapshotSource);
   },
 
-  target: (session, inputs) => ({
+  target: (inputs) => ({
+    api: "flex",
+    groupId: inputs.targetProjectId,
     name: inputs.targetDeploymentItemName,
-    state: async () =>
-      (await session.client.getFlexCluster(inputs.targetProjectId, inputs.targetDeploymentItemName))
-        .stateName,
   }),
 };
 

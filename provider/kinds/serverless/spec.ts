@@ -77,23 +77,12 @@ export const serverlessSpec: RestoreJobSpec<ServerlessRestoreJobInputs> = {
     }
   },
 
-  target(session, inputs, outs) {
+  target(inputs, outs) {
     if (inputs.deliveryType === "download") return undefined;
-    const name = targetOf(inputs);
-    const flex = async () => (await session.client.getFlexCluster(inputs.targetGroupId, name)).stateName;
-    if (outs.api === "flex") return { name, state: flex };
-    return {
-      name,
-      state: async () => {
-        try {
-          return (await session.client.getServerlessInstance(inputs.targetGroupId, name)).stateName;
-        } catch (error) {
-          // A target migrated at the sunset is read as the Flex cluster it became.
-          if (!isSunsetAnswer(error)) throw error;
-          return flex();
-        }
-      },
-    };
+    // After the sunset's fallback the target is the Flex cluster the instance became; so it is for a
+    // job recorded before the sunset that only state remembers now (see `afterSunset`).
+    const api = outs.api === "flex" || outs.targetApi === "flex" ? "flex" : "serverless";
+    return { api, groupId: inputs.targetGroupId, name: targetOf(inputs) };
   },
 };
 
@@ -121,7 +110,7 @@ async function afterSunset(
     `the serverless API no longer serves this job (its instance is a Flex cluster now), so its outcome ` +
       `cannot be read; it is kept as ${status}, and not started again: ${id}`,
   );
-  return { ...previous, status };
+  return { ...previous, status, targetApi: "flex" };
 }
 
 async function startServerless(

@@ -1,4 +1,8 @@
 import assert from "node:assert";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 import { downloadArchive, downloadPath, tar } from "../../../emulator/download/archive";
@@ -46,5 +50,30 @@ describe("emulator download links", () => {
       header.reduce((sum, byte) => sum + byte, 0),
     );
     assert.strictEqual(header.subarray(257, 262).toString("ascii"), "ustar");
+  });
+
+  it("keeps names longer than a ustar header in pax headers, and binary contents byte for byte", () => {
+    const long = `${"d".repeat(60)}/${"c".repeat(80)}.metadata.json`;
+    const dir = mkdtempSync(join(tmpdir(), "emulator-tar-"));
+    try {
+      writeFileSync(
+        join(dir, "a.tar"),
+        tar(
+          [
+            { name: long, content: Buffer.from([0, 1, 255]) },
+            { name: "short.txt", content: "x" },
+          ],
+          0,
+        ),
+      );
+      assert.deepStrictEqual(
+        execFileSync("tar", ["-tf", "a.tar"], { cwd: dir, encoding: "utf8" }).split("\n"),
+        [long, "short.txt", ""],
+      );
+      execFileSync("tar", ["-xf", "a.tar"], { cwd: dir });
+      assert.deepStrictEqual([...readFileSync(join(dir, long))], [0, 1, 255]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

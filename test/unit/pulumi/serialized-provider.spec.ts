@@ -8,7 +8,8 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 import type * as runtime from "../../../provider/pulumi/provider-process";
-import { restoreJobProviders } from "../../../provider/pulumi/serialized-provider";
+import { restoreJobProviders, restoreRecordProvider } from "../../../provider/pulumi/serialized-provider";
+import { recordInputs } from "../../../provider/restore/record";
 
 const requireFromString = require("require-from-string") as (code: string) => { handler: () => unknown };
 
@@ -53,24 +54,34 @@ function stubAtlas(): Promise<{ server: Server; url: string; seen: string[] }> {
 
 describe("provider serialization", () => {
   let text: string;
+  let recordText: string;
 
   before(async () => {
     // Credentials are in this process's environment while serializing, as they are in a user's.
     process.env.MONGODB_ATLAS_CLIENT_SECRET = CLIENT_SECRET;
     try {
       text = (await pulumi.runtime.serializeFunction(() => restoreJobProviders.serverless!)).text;
+      recordText = (await pulumi.runtime.serializeFunction(() => restoreRecordProvider)).text;
     } finally {
       delete process.env.MONGODB_ATLAS_CLIENT_SECRET;
     }
   });
 
-  it("serializes to a small text that names the implementation and holds no credential", () => {
-    console.log(`      serialized provider: ${text.length} bytes`);
-    assert.ok(text.includes('"pulumi-atlas-restore/dist/provider/pulumi/provider-process"'));
-    assert.ok(!text.includes(CLIENT_SECRET));
-    assert.ok(!/axios|io-ts/.test(text), "clients and codecs load in the provider process, not from state");
-    assert.ok(text.length < 4096, `serialized provider is ${text.length} bytes`);
-  });
+  for (const [what, serialized] of [
+    ["the job's", () => text],
+    ["the record's", () => recordText],
+  ] as const) {
+    it(`${what} serializes to a small text that names the implementation and holds no credential`, () => {
+      console.log(`      serialized provider: ${serialized().length} bytes`);
+      assert.ok(serialized().includes('"pulumi-atlas-restore/dist/provider/pulumi/provider-process"'));
+      assert.ok(!serialized().includes(CLIENT_SECRET));
+      assert.ok(
+        !/axios|io-ts/.test(serialized()),
+        "clients and codecs load in the provider process, not from state",
+      );
+      assert.ok(serialized().length < 4096, `serialized provider is ${serialized().length} bytes`);
+    });
+  }
 
   it("runs like the engine runs it: loaded from text, configured, then called", async function () {
     const atlas = await stubAtlas();
@@ -82,8 +93,9 @@ describe("provider serialization", () => {
         requireFromString(serialized).handler() as Required<pulumi.dynamic.ResourceProvider>;
       const provider = load(text);
       // The program waits with the same code over its own session; here, the one `configure` set up.
-      const waiter = (require("pulumi-atlas-restore/dist/provider/pulumi/provider-process") as typeof runtime)
-        .lifecycles.serverless!.wait;
+      const { wait } = (
+        require("pulumi-atlas-restore/dist/provider/pulumi/provider-process") as typeof runtime
+      ).lifecycles.serverless!;
       const config: Record<string, string> = {
         "mongodbatlas:baseUrl": atlas.url,
         "mongodbatlas:clientId": "mdb_sa_id_test",
@@ -101,11 +113,17 @@ describe("provider serialization", () => {
       const started = await provider.create(checked.inputs);
       assert.strictEqual(started.id, "bbbbbbbbbbbbbbbbbbbbbbbb");
       const job = { restoreJobId: started.id, api: "serverless", snapshotId: "aaaaaaaaaaaaaaaaaaaaaaaa" };
-      const waiting = await waiter.check({}, { ...news, job });
-      assert.deepStrictEqual(waiting.failures, []);
-      const created = await waiter.create(waiting.inputs);
-      assert.strictEqual(created.id, "bbbbbbbbbbbbbbbbbbbbbbbb");
-      assert.strictEqual(created.outs.status, "COMPLETED");
+      const waited = await wait({ ...news, job });
+      assert.strictEqual(waited.failure, undefined);
+      assert.strictEqual(waited.outs.restoreJobId, "bbbbbbbbbbbbbbbbbbbbbbbb");
+      assert.strictEqual(waited.outs.status, "COMPLETED");
+      // The engine then creates the record, whose provider waits for the target.
+      const record = load(recordText);
+      const source = { kind: "serverless", raw: { ...news, job } };
+      const recorded = await record.create({
+        record: recordInputs(waited, ["restoreJobId", "status"], [], source),
+      });
+      assert.strictEqual(recorded.outs.targetReady, true);
       assert.deepStrictEqual(
         atlas.seen.map((line) => line.split(" ").slice(0, 2).join(" ")),
         [

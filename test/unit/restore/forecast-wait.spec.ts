@@ -49,12 +49,14 @@ async function startThenWait(lifecycles: RestoreLifecycles, raw: Record<string, 
   const outs = started.outs as Record<string, unknown>;
   const job = Object.fromEntries(
     ["restoreJobId", "api", "snapshotId", "snapshotSource", "forecast"]
-      .filter((key) => outs[key] !== undefined)
+      .filter((key) => outs[key] !== undefined && outs[key] !== null)
       .map((key) => [key, outs[key]]),
   );
-  const waiter = await lifecycles.wait.check({}, { ...checked.inputs!, job });
-  assert.deepStrictEqual(waiter.failures, []);
-  return { forecast: outs.forecast as Forecast | undefined, inputs: waiter.inputs!, job };
+  return {
+    forecast: (outs.forecast ?? undefined) as Forecast | undefined,
+    inputs: { ...checked.inputs!, job },
+    job,
+  };
 }
 
 /**
@@ -132,7 +134,7 @@ describe("waiting from history (simulated time)", () => {
     it(`a Flex restore polls on the forecast's schedule from the job's start: ${label}`, async () => {
       const { reads, lifecycles } = flexRestore(earlier, lengthMs);
       const { forecast, inputs } = await startThenWait(lifecycles, flexRaw);
-      const result = await lifecycles.wait.create(inputs);
+      const result = await lifecycles.wait(inputs);
       const expected = forecastFrom(
         earlier.map((ms) => ({ startedAt: 0, finishedAt: ms })),
         START,
@@ -158,7 +160,7 @@ describe("waiting from history (simulated time)", () => {
       const { reads, lifecycles } = flexRestore(earlier, 10 * MIN);
       const { forecast, inputs } = await startThenWait(lifecycles, flexRaw);
       assert.strictEqual(forecast, undefined);
-      await lifecycles.wait.create(inputs);
+      await lifecycles.wait(inputs);
       assert.deepStrictEqual(reads, [0, ...checkTimes(defaultSchedule, 10 * MIN)]);
     });
   }
@@ -173,16 +175,13 @@ describe("waiting from history (simulated time)", () => {
     });
     const { wait } = lifecycles;
     // The first wait gives up after 5 minutes; state still holds the job.
-    await wait.create(waiterInputs).then(
-      () => assert.fail("the first wait should time out"),
-      () => undefined,
-    );
+    const first = await wait(waiterInputs);
+    assert.match(first.failure ?? "", /still running after 300 s/);
     clock.advance(14 * MIN - (clock.now() - START));
     const resumed = reads.length;
     // The next `up` waits again, for the same job, with the same forecast.
-    const news = (await wait.check({}, { ...waiterInputs, waitTimeoutSeconds: 3600 })).inputs!;
-    const result = await wait.create(news);
-    assert.strictEqual(result.outs!.status, "COMPLETED");
+    const result = await wait({ ...waiterInputs, waitTimeoutSeconds: 3600 });
+    assert.strictEqual(result.outs.status, "COMPLETED");
     const planned = checkTimes(predictedSchedule(job.forecast as Forecast), lengthMs);
     assert.deepStrictEqual(reads.slice(resumed), [14 * MIN, ...planned.filter((t) => t > 14 * MIN)]);
   });
@@ -240,7 +239,7 @@ describe("waiting from history (simulated time)", () => {
       basedOn: 2,
       startedAt: START,
     });
-    const result = await lifecycles.wait.create(inputs);
+    const result = await lifecycles.wait(inputs);
     assert.strictEqual(result.outs.status, "COMPLETED");
     assert.deepStrictEqual(reads, [0, ...checkTimes(predictedSchedule(forecast!), 40 * MIN)]);
   });

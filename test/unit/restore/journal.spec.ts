@@ -204,6 +204,15 @@ describe("restore journal", () => {
       assert.deepStrictEqual(journal.get(HELD_ON_MACHINE)!.heldJobIds, ["j1"]);
     });
 
+    it("an attempt whose job state was seen to hold under another key is closed (a wait without the owner)", () => {
+      const journal = memoryJournal();
+      journal.put("owner", { ...attempt, jobId: "j1" });
+      stateHolds(journal, "intent", "j1", now);
+      const again = journalContext(journal, "owner", "one", now, undefined);
+      assert.strictEqual(again.pending, undefined);
+      assert.deepStrictEqual(again.past, ["j1"]);
+    });
+
     it("hands a rerun the newest snapshot its attempt chose, and only that", () => {
       const chose = (extra: object) =>
         earlierChoice({ pending: { ...attempt, ...extra }, remember: () => {}, forget: () => {} });

@@ -14,13 +14,11 @@ import { clusterJobFixture, fakeAtlasClient, fakeSession } from "../../../helper
 const GROUP = "0123456789abcdef01234567";
 const JOB = "65a1b2c3d4e5f6a7b8c9d0e2";
 
-/** What state holds for a running automated job. */
+/** What state holds for a running download job. */
 const props = (overrides: Record<string, unknown> = {}) => ({
   groupId: GROUP,
   clusterName: "prod-orders",
-  deliveryType: "automated",
-  targetClusterName: "staging-orders",
-  targetGroupId: GROUP,
+  deliveryType: "download",
   onDestroy: "cancel",
   waitForCompletion: true,
   waitTimeoutSeconds: 600,
@@ -42,8 +40,8 @@ function setup(methods: Partial<Record<keyof AtlasClient, sinon.SinonStub>>) {
   return { lifecycle, messages };
 }
 
-const running = clusterJobFixture({ id: JOB });
-const cancelled = clusterJobFixture({ id: JOB, cancelled: true });
+const running = clusterJobFixture({ id: JOB, deliveryType: "download" });
+const cancelled = clusterJobFixture({ id: JOB, deliveryType: "download", cancelled: true });
 const shardedRefusal = new AtlasApiError({
   status: 405,
   errorCode: "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED",
@@ -60,7 +58,11 @@ describe("cluster restore job destroy", () => {
     const { lifecycle, messages } = setup({ getClusterRestoreJob: get, cancelClusterRestoreJob: cancel });
     await lifecycle.delete(JOB, props({ onDestroy: "forget" }));
     sinon.assert.notCalled(cancel);
-    assert.ok(messages.some((m) => m.includes("still running in Atlas")));
+    sinon.assert.notCalled(get);
+    assert.ok(
+      messages.some((m) => m.includes("forgotten; Atlas keeps its record")),
+      messages.join("\n"),
+    );
   });
 
   it("cancels a running job, then waits until it reports cancelled", async () => {
@@ -74,6 +76,25 @@ describe("cluster restore job destroy", () => {
     sinon.assert.callCount(get, 3);
     assert.deepStrictEqual(messages, [`info: restore job cancelled: ${JOB}`]);
   });
+
+  for (const deliveryType of ["automated", "pointInTime"] as const) {
+    it(`never cancels a running ${deliveryType} restore: a warning, and the job is forgotten`, async () => {
+      const cancel = sinon.stub().resolves();
+      const { lifecycle, messages } = setup({
+        getClusterRestoreJob: sinon.stub().resolves(clusterJobFixture({ id: JOB, deliveryType })),
+        cancelClusterRestoreJob: cancel,
+      });
+      await lifecycle.delete(
+        JOB,
+        props({ deliveryType, targetClusterName: "staging-orders", targetGroupId: GROUP }),
+      );
+      sinon.assert.notCalled(cancel);
+      assert.deepStrictEqual(messages, [
+        "warn: Atlas cancels download restores only (an automated or point-in-time restore is already " +
+          `rewriting its target); it keeps running in Atlas and this stack no longer tracks it: ${JOB}`,
+      ]);
+    });
+  }
 
   it("a 405 (sharded cluster) is a clear message, not a failure", async () => {
     const get = sinon.stub().resolves(running);

@@ -4,7 +4,7 @@ import sinon from "sinon";
 
 import type { AtlasClient } from "../../../../provider/atlas/client";
 import { AtlasApiError } from "../../../../provider/atlas/errors";
-import type { Lifecycle } from "../../../../provider/restore/types";
+import type { RestoreLifecycles } from "../../../../provider/restore/types";
 import { serverlessHarness } from "../../../helpers/engine";
 import { fakeAtlasClient } from "../../../helpers/fakes";
 
@@ -44,16 +44,16 @@ function harness(methods: Partial<AtlasClient>) {
   return serverlessHarness(fakeAtlasClient(methods));
 }
 
-async function waitFor(wait: Pick<Lifecycle, "check" | "create">) {
+/** The program's wait for the recorded job, as the resource layer runs it. */
+function waitFor(restore: RestoreLifecycles) {
   const job = {
     restoreJobId: JOB_ID,
     api: "serverless",
     snapshotId: recorded.snapshotId,
     snapshotSource: "latest",
   };
-  const { restoreJobId: _id, status: _status, api: _api, ...inputs } = recorded;
-  const checked = await wait.check({}, { ...inputs, job });
-  return wait.create(checked.inputs!);
+  const { restoreJobId: _id, status: _s, api: _a, snapshotSource: _c, __provider: _p, ...inputs } = recorded;
+  return restore.wait({ ...inputs, job });
 }
 
 describe("serverless restore job after the sunset (issue 22, item 1)", () => {
@@ -81,18 +81,22 @@ describe("serverless restore job after the sunset (issue 22, item 1)", () => {
       );
     });
 
-    it(`${mode}: the wait ends, reading the target as the Flex cluster it became`, async () => {
-      const flexCluster = sinon.fake.resolves({ name: "x", stateName: "IDLE" });
+    it(`${mode}: the wait ends, its target the Flex cluster the instance became`, async () => {
       const t = harness({
         getServerlessRestoreJob: sinon.fake.rejects(refusal()),
         getServerlessInstance: sinon.fake.rejects(refusal()),
-        getFlexCluster: flexCluster,
+        getFlexCluster: sinon.fake.resolves({ name: "x", stateName: "IDLE" }),
         getFlexRestoreJob: sinon.fake.rejects(answer(404, "RESOURCE_NOT_FOUND")),
       });
-      const result = await waitFor(t.lifecycles.wait);
-      assert.strictEqual(result.outs.status, "COMPLETED");
-      assert.strictEqual(result.outs.targetReady, true);
-      sinon.assert.calledWith(flexCluster, GROUP, "staging-orders");
+      const outcome = await waitFor(t.lifecycles);
+      assert.strictEqual(outcome.failure, undefined);
+      assert.strictEqual(outcome.outs.status, "COMPLETED");
+      assert.deepStrictEqual(outcome.target, {
+        api: "flex",
+        groupId: GROUP,
+        name: "staging-orders",
+        waitSeconds: 600,
+      });
     });
   }
 

@@ -1,0 +1,190 @@
+import { AtlasApiError } from "../atlas/errors";
+import { pollUntil } from "../waiting/poll";
+import { isTransient } from "./at-most-once";
+import { RestoreJobIncompleteError, TargetNotReadyError } from "./errors";
+import { sameValue } from "./input-diff";
+import { prefixed, RESUME_HINT } from "./messages";
+import type { JobOutputs, Lifecycle, RestoreTarget, Session, WaitOutcome } from "./types";
+
+/**
+ * The restore's record: the resource the program registers once its wait for the job has ended, with
+ * what the wait saw as its inputs. It is what users hold (`new ClusterRestoreJob(...)`): its outputs are
+ * the job's outcome in state, and since the engine registers it only after the wait, `dependsOn`, its
+ * outputs and `parent` all mean "restored". Its provider calls Atlas for one thing only, the target: a
+ * completed restore counts as done once its target is usable again, checked once per job.
+ */
+
+/**
+ * What the record keeps to read its job again on `pulumi refresh`: the kind, and what the program's
+ * wait started from (the resource's inputs as given, and the starter's job).
+ */
+export interface RecordSource {
+  readonly kind: string;
+  readonly raw: Record<string, unknown>;
+}
+
+/**
+ * The record's one input (one, so that state lists its dependency on the starter once): the outputs
+ * the resource declares, why the restore is not done, the target to wait for, and the source.
+ */
+export interface Recorded extends Record<string, unknown> {
+  /** Why the restore is not done (see {@link WaitOutcome}); the record's create or update fails with it. */
+  failure: string | null;
+  /** The target to wait for, with the wait's limit in seconds. */
+  target: WaitOutcome["target"] | null;
+  source: RecordSource;
+}
+
+/** The record's properties that are not the job's: no read of the job changes them. */
+const OWN = ["__provider", "targetReady", "failure", "target", "source", "resourceName"];
+
+/**
+ * The record's input from a wait's outcome: the outputs the resource declares, null where Atlas
+ * said nothing (see `withNulls`), and secrets left out (download links stay in the program).
+ */
+export function recordInputs(
+  outcome: WaitOutcome,
+  declared: readonly string[],
+  secrets: readonly string[],
+  source: RecordSource,
+): Recorded {
+  const fields = declared.filter((key) => !secrets.includes(key) && !OWN.includes(key));
+  return {
+    ...Object.fromEntries(fields.map((key) => [key, outcome.outs[key] ?? null])),
+    failure: outcome.failure ?? null,
+    target: outcome.target ?? null,
+    source,
+  };
+}
+
+/** Reads a restore's job once, from what its record keeps; an AtlasApiError 404 when it is gone. */
+export type JobReader = (source: RecordSource) => Promise<JobOutputs>;
+
+/** The record's provider methods over the provider process's session. */
+export function recordLifecycle(session: () => Session, readJob: JobReader): Lifecycle {
+  /** Fails the step with the wait's failure, or waits for the target unless this job's was seen ready. */
+  const settle = async (news: Record<string, unknown>, olds?: Record<string, unknown>) => {
+    const recorded = flattened(news);
+    const { failure, target, resourceName } = recorded as Partial<Recorded> & { resourceName?: string };
+    const id = String(recorded.restoreJobId);
+    // Partial state is recorded as given: a later update and delete need the provider in it.
+    const partial = { ...recorded, __provider: news.__provider };
+    if (typeof failure === "string") throw new RestoreJobIncompleteError(id, partial, failure);
+    if (!target || targetSeen(olds, recorded)) {
+      return { id, outs: { ...recorded, targetReady: target ? true : null } };
+    }
+    const s = session();
+    const log = resourceName === undefined ? s.log : prefixed(s.log, resourceName);
+    try {
+      await waitForTarget({ ...s, log }, target, target.waitSeconds * 1000);
+    } catch (error) {
+      throw new RestoreJobIncompleteError(id, partial, `${(error as Error).message}; ${RESUME_HINT}`);
+    }
+    return { id, outs: { ...recorded, targetReady: true } };
+  };
+
+  return {
+    // The program builds these inputs; there is nothing a user could have got wrong.
+    check: async (_olds, news) => ({ inputs: news }),
+
+    async diff(_id, olds, news) {
+      // A preview of a restore whose job is new, or still running: the outcome is not known yet.
+      if (typeof news.record !== "object" || news.record === null) return { changes: true };
+      const recorded = flattened(news);
+      const changed = Object.keys(recorded).filter(
+        (key) => key !== "targetReady" && !sameValue(olds[key], recorded[key]),
+      );
+      const targetPending = Boolean(recorded.target) && !targetSeen(olds, recorded);
+      // Another job is another restore: the record is replaced, as the starter was.
+      const replaces = sameValue(olds.restoreJobId, recorded.restoreJobId) ? [] : ["restoreJobId"];
+      return {
+        changes: changed.length > 0 || targetPending || !sameValue(olds.__provider, news.__provider),
+        ...(replaces.length > 0 ? { replaces } : {}),
+        deleteBeforeReplace: false,
+      };
+    },
+
+    create: (news) => settle(news),
+
+    async update(_id, olds, news) {
+      return { outs: (await settle(news, olds)).outs };
+    },
+
+    // `pulumi refresh` reads the job again: what Atlas changed since (an expiry, a cancel) shows as a
+    // change of the record. A job Atlas no longer has leaves the record as it was: the starter's
+    // refresh decides about the job itself.
+    async read(id, props) {
+      const source = props.source as RecordSource | undefined;
+      if (source === undefined) return { id, props };
+      let outs: JobOutputs;
+      try {
+        outs = await readJob(source);
+      } catch (error) {
+        if (error instanceof AtlasApiError && error.status === 404) return { id, props };
+        throw error;
+      }
+      const fields = Object.keys(props).filter((key) => !OWN.includes(key));
+      return {
+        id,
+        props: { ...props, ...Object.fromEntries(fields.map((key) => [key, outs[key] ?? null])) },
+      };
+    },
+
+    // The job is the starter's to forget or cancel.
+    delete: async () => {},
+  };
+}
+
+/**
+ * The record's properties as state keeps them: the program's one input spread out (the SDK adds the
+ * provider to outputs itself).
+ */
+function flattened(news: Record<string, unknown>): Record<string, unknown> {
+  const { record, __provider: _added, ...rest } = news;
+  return { ...(record as Recorded), ...rest };
+}
+
+/** Whether an earlier step already saw this job's target ready. */
+function targetSeen(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): boolean {
+  return olds?.targetReady === true && sameValue(olds.restoreJobId, news.restoreJobId);
+}
+
+/** The target's `stateName`, through the API that owns it. */
+export async function targetState(s: Session, target: RestoreTarget): Promise<string | undefined> {
+  const read = {
+    cluster: s.client.getCluster,
+    flex: s.client.getFlexCluster,
+    serverless: s.client.getServerlessInstance,
+  }[target.api];
+  return (await read(target.groupId, target.name)).stateName;
+}
+
+/**
+ * Waits until the restore's target reports IDLE, so that resources depending on the restore (users,
+ * app deploys) find a usable database. A passing read failure, or an answer without `stateName`, is
+ * not "ready": the wait goes on until its deadline.
+ */
+export async function waitForTarget(s: Session, target: RestoreTarget, maxWaitMs: number): Promise<void> {
+  let lastSeen = "unknown";
+  const result = await pollUntil({
+    check: async () => {
+      try {
+        const state = await targetState(s, target);
+        lastSeen = state ?? "without stateName";
+        return state;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        lastSeen = "unreadable";
+        s.log.info(`could not read restore target ${target.name}, trying again: ${(error as Error).message}`);
+        return undefined;
+      }
+    },
+    classify: (state) => (state === "IDLE" ? "SUCCESS" : "RETRY"),
+    clock: s.clock,
+    minDelayMs: s.poll.minDelayMs,
+    maxDelayMs: s.poll.maxDelayMs,
+    maxWaitMs,
+  });
+  if (result.state !== "SUCCESS") throw new TargetNotReadyError(target.name, lastSeen, result.elapsedMs);
+  if (result.checks > 1) s.log.info(`restore target is ready: ${target.name}`);
+}

@@ -1,0 +1,224 @@
+import assert from "node:assert";
+
+import sinon from "sinon";
+
+import { AtlasApiError } from "../../../provider/atlas/errors";
+import { RestoreJobIncompleteError } from "../../../provider/restore/errors";
+import { type JobReader, recordInputs, recordLifecycle } from "../../../provider/restore/record";
+import type { WaitOutcome } from "../../../provider/restore/types";
+import { fakeAtlasClient, fakeSession } from "../../helpers/fakes";
+
+const JOB = "65a1b2c3d4e5f6a7b8c9d0e1";
+const OTHER_JOB = "65a1b2c3d4e5f6a7b8c9d0e2";
+const GROUP = "0123456789abcdef01234567";
+const PROVIDER = "exports.handler = __f0;";
+const DECLARED = ["restoreJobId", "status", "targetReady", "finishedAt", "deliveryUrl", "snapshotId"];
+const SECRETS = ["deliveryUrl"];
+const target = { api: "cluster" as const, groupId: GROUP, name: "staging", waitSeconds: 60 };
+
+function completed(overrides: Partial<WaitOutcome> = {}): WaitOutcome {
+  return {
+    outs: {
+      restoreJobId: JOB,
+      status: "COMPLETED",
+      finishedAt: "2026-11-28T12:05:00Z",
+      deliveryUrl: ["https://example.test/secret-token"],
+      api: "cluster",
+    },
+    target,
+    ...overrides,
+  };
+}
+
+const SOURCE = { kind: "cluster", raw: { groupId: GROUP, job: { restoreJobId: JOB } } };
+
+function setup(
+  getCluster = sinon.stub().resolves({ name: "staging", stateName: "IDLE" }),
+  readJob: JobReader = sinon.stub().rejects(new Error("no read expected")),
+) {
+  const { session, messages } = fakeSession(fakeAtlasClient({ getCluster }));
+  return { record: recordLifecycle(() => session, readJob), getCluster, messages };
+}
+
+/** The record's inputs as the program registers it: one `record`, and its name. */
+/** What state holds after a create: its outputs, to which the SDK adds the provider. */
+const stored = (outs: Record<string, unknown>) => ({ ...outs, __provider: PROVIDER });
+
+const inputsOf = (outcome: WaitOutcome) => ({
+  record: recordInputs(outcome, DECLARED, SECRETS, SOURCE),
+  resourceName: "clone",
+  __provider: PROVIDER,
+});
+
+/** The same, as state keeps the record's properties. */
+const flat = (outcome: WaitOutcome) => {
+  const { record, ...rest } = inputsOf(outcome);
+  return { ...record, ...rest };
+};
+
+describe("a restore's record", () => {
+  afterEach(() => sinon.restore());
+
+  describe("its inputs, from the wait's outcome", () => {
+    it("hold every declared output but the secrets and the computed ones, null where Atlas said nothing", () => {
+      const inputs = recordInputs(completed(), DECLARED, SECRETS, SOURCE);
+      assert.deepStrictEqual(inputs, {
+        restoreJobId: JOB,
+        status: "COMPLETED",
+        finishedAt: "2026-11-28T12:05:00Z",
+        snapshotId: null,
+        failure: null,
+        target,
+        source: SOURCE,
+      });
+      assert.ok(!JSON.stringify(inputs).includes("secret-token"));
+    });
+
+    it("carry the failure, and no target to wait for", () => {
+      const inputs = recordInputs(
+        { outs: { restoreJobId: JOB, status: "FAILED" }, failure: "restore job ended FAILED: x" },
+        DECLARED,
+        SECRETS,
+        SOURCE,
+      );
+      assert.strictEqual(inputs.failure, "restore job ended FAILED: x");
+      assert.strictEqual(inputs.target, null);
+    });
+  });
+
+  describe("create", () => {
+    it("waits for the target once, and records that it is ready", async () => {
+      const { record, getCluster } = setup();
+      const created = await record.create(inputsOf(completed()));
+      assert.strictEqual(created.id, JOB);
+      assert.strictEqual(created.outs.targetReady, true);
+      assert.strictEqual(created.outs.status, "COMPLETED");
+      sinon.assert.calledOnceWithExactly(getCluster, GROUP, "staging");
+    });
+
+    it("records no target for a restore without one (a download), and calls nothing", async () => {
+      const { record, getCluster } = setup();
+      const created = await record.create(inputsOf(completed({ target: undefined })));
+      assert.strictEqual(created.outs.targetReady, null);
+      sinon.assert.notCalled(getCluster);
+    });
+
+    it("fails with the wait's failure, keeping the job and what the wait saw for state", async () => {
+      const { record, getCluster } = setup();
+      const failure = `restore job ended FAILED: ${JOB}; the job is recorded in state; to restore again, …`;
+      const inputs = inputsOf({ outs: { restoreJobId: JOB, status: "FAILED" }, failure });
+      const error = await record.create(inputs).catch((e: unknown) => e);
+      assert.ok(error instanceof RestoreJobIncompleteError);
+      assert.strictEqual(error.id, JOB);
+      assert.strictEqual(error.message, failure);
+      assert.deepStrictEqual(error.reasons, [failure]);
+      assert.strictEqual(error.properties.status, "FAILED");
+      assert.strictEqual(error.properties.__provider, PROVIDER, "a later update and delete need it");
+      sinon.assert.notCalled(getCluster);
+    });
+
+    it("fails when the target does not become ready in time, saying to run up again", async () => {
+      const { record } = setup(sinon.stub().resolves({ name: "staging", stateName: "UPDATING" }));
+      const inputs = inputsOf(completed({ target: { ...target, waitSeconds: 30 } }));
+      await assert.rejects(record.create(inputs), (error: RestoreJobIncompleteError) => {
+        assert.match(error.message, /^restore target still UPDATING after 30 s: staging; /);
+        assert.match(error.message, /run `pulumi up` again to resume waiting for it$/);
+        assert.strictEqual(error.properties.targetReady, undefined);
+        return true;
+      });
+    });
+
+    it("waits through passing read failures of the target", async () => {
+      const getCluster = sinon.stub();
+      getCluster.onCall(0).rejects(new AtlasApiError({ status: 503, method: "GET", path: "/x" }));
+      getCluster.onCall(1).resolves({ name: "staging", stateName: "IDLE" });
+      const { record, messages } = setup(getCluster);
+      assert.strictEqual((await record.create(inputsOf(completed()))).outs.targetReady, true);
+      assert.ok(messages.some((m) => m.startsWith("info: clone: could not read restore target staging")));
+    });
+  });
+
+  describe("diff", () => {
+    it("sees no change when the wait saw the same outcome, whatever the target's recorded state", async () => {
+      const { record } = setup();
+      const olds = stored((await record.create(inputsOf(completed()))).outs);
+      assert.deepStrictEqual(await record.diff(JOB, olds, inputsOf(completed())), {
+        changes: false,
+        deleteBeforeReplace: false,
+      });
+    });
+
+    it("sees an update when the outcome changed (a job read again, a failure now resolved)", async () => {
+      const { record } = setup();
+      const olds = { ...flat(completed()), status: "RUNNING", failure: "still running after 60 s" };
+      const diff = await record.diff(JOB, olds, inputsOf(completed()));
+      assert.strictEqual(diff.changes, true);
+      assert.strictEqual(diff.replaces, undefined);
+    });
+
+    it("sees an update when the target was never seen ready", async () => {
+      const { record } = setup();
+      const olds = flat(completed());
+      assert.strictEqual((await record.diff(JOB, olds, inputsOf(completed()))).changes, true);
+    });
+
+    it("replaces the record for another job: another restore", async () => {
+      const { record } = setup();
+      const olds = stored((await record.create(inputsOf(completed()))).outs);
+      const news = inputsOf(completed({ outs: { ...completed().outs, restoreJobId: OTHER_JOB } }));
+      assert.deepStrictEqual((await record.diff(JOB, olds, news)).replaces, ["restoreJobId"]);
+    });
+  });
+
+  describe("update", () => {
+    it("does not look at the target again for a job already seen ready", async () => {
+      const { record, getCluster } = setup();
+      const olds = stored((await record.create(inputsOf(completed()))).outs);
+      getCluster.resetHistory();
+      const updated = await record.update(JOB, olds, { ...inputsOf(completed()), __provider: "new code" });
+      assert.strictEqual(updated.outs!.targetReady, true);
+      sinon.assert.notCalled(getCluster);
+    });
+
+    it("waits for the target of a restore whose earlier wait timed out", async () => {
+      const { record, getCluster } = setup();
+      const olds = { ...flat(completed()), status: "RUNNING", failure: "still running" };
+      const updated = await record.update(JOB, olds, inputsOf(completed()));
+      assert.strictEqual(updated.outs!.targetReady, true);
+      sinon.assert.calledOnce(getCluster);
+    });
+  });
+
+  describe("read (refresh)", () => {
+    it("reads the job again: a change Atlas made shows in the record, its own properties stay", async () => {
+      const readJob = sinon.stub().resolves({ restoreJobId: JOB, status: "EXPIRED", expired: true });
+      const { record } = setup(undefined, readJob);
+      const props = { ...flat(completed()), targetReady: true };
+      const read = await record.read(JOB, props);
+      sinon.assert.calledOnceWithExactly(readJob, SOURCE);
+      assert.deepStrictEqual(read, {
+        id: JOB,
+        props: { ...props, status: "EXPIRED", finishedAt: null, snapshotId: null },
+      });
+    });
+
+    it("keeps the record of a job Atlas no longer has: the starter's refresh decides about it", async () => {
+      const gone = new AtlasApiError({ status: 404, method: "GET", path: "/x" });
+      const { record } = setup(undefined, sinon.stub().rejects(gone));
+      const props = flat(completed());
+      assert.deepStrictEqual(await record.read(JOB, props), { id: JOB, props });
+    });
+
+    it("fails on any other error, so refresh says it could not read", async () => {
+      const busy = new AtlasApiError({ status: 503, method: "GET", path: "/x" });
+      const { record } = setup(undefined, sinon.stub().rejects(busy));
+      await assert.rejects(record.read(JOB, flat(completed())), busy);
+    });
+  });
+
+  it("delete calls nothing: the job is the starter's", async () => {
+    const { record, getCluster } = setup();
+    await record.delete(JOB, flat(completed()));
+    sinon.assert.notCalled(getCluster);
+  });
+});
