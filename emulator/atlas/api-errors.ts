@@ -17,9 +17,13 @@ export interface ApiErrorBody {
   badRequestDetail?: { fields: FieldViolation[] };
 }
 
-/** An Atlas API failure the emulator answers with: status, body and any extra headers (e.g. `Retry-After`). */
+/**
+ * An Atlas API failure the emulator answers with: status, body and headers: any extra ones (e.g.
+ * `Retry-After`) and, as Atlas sends on every error, `X-Error-Code`.
+ */
 export class ApiError extends Error {
   override readonly name = "ApiError";
+  readonly headers: Record<string, string>;
 
   constructor(
     readonly status: number,
@@ -27,9 +31,10 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly parameters: string[] = [],
     readonly fields: FieldViolation[] = [],
-    readonly headers: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ) {
     super(`${errorCode}: ${detail}`);
+    this.headers = { ...headers, "X-Error-Code": errorCode };
   }
 
   /** The JSON body Atlas sends for this error. */
@@ -166,6 +171,15 @@ export const flexClusterInClusterApi = (name: string): ApiError =>
     [name],
   );
 
+/** 400 for a dedicated cluster's name on the Flex API (the Atlas CLI switches to the clusters API on this code). */
+export const nonFlexClusterInFlexApi = (name: string): ApiError =>
+  new ApiError(
+    400,
+    "CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API",
+    `Cannot use non-flex cluster ${name} in the flex API.`,
+    [name],
+  );
+
 /** 405 for cancelling a restore job of a sharded cluster. */
 export const cancelShardedRestoreNotAllowed = (jobId: string): ApiError =>
   new ApiError(
@@ -173,6 +187,23 @@ export const cancelShardedRestoreNotAllowed = (jobId: string): ApiError =>
     "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED",
     `Restore jobs of sharded clusters cannot be cancelled: ${jobId}`,
     [jobId],
+    [],
+    // RFC 9110 §15.5.6: a 405 names the methods the resource takes.
+    { Allow: "GET, HEAD" },
+  );
+
+/**
+ * 405 for cancelling an automated or point-in-time restore: the emulator's own code, since Atlas documents
+ * neither the rule nor its answer (emulator/README.md, "Cancel").
+ */
+export const restoreJobNotCancellable = (jobId: string, deliveryType: string): ApiError =>
+  new ApiError(
+    405,
+    "RESTORE_JOB_NOT_CANCELLABLE",
+    `Only download restore jobs can be cancelled, not ${deliveryType} ones: ${jobId}`,
+    [jobId, deliveryType],
+    [],
+    { Allow: "GET, HEAD" },
   );
 
 /** 400 for a point-in-time restore of a cluster without continuous backup. */

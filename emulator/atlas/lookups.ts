@@ -8,6 +8,7 @@ import {
   flexClusterInClusterApi,
   flexClusterNotFound,
   groupNotFound,
+  nonFlexClusterInFlexApi,
   restoreJobNotFound,
   serverlessInstanceNotFound,
   snapshotNotCompleted,
@@ -40,7 +41,9 @@ export function findCluster(
 ): SeedCluster {
   const cluster = c.store.cluster(api, groupId, name);
   if (!cluster || (api === "serverless" && isMigrated(c, groupId, name))) {
+    // Atlas names the API to use instead; the Atlas CLI switches APIs on these codes.
     if (api === "cluster" && c.store.cluster("flex", groupId, name)) throw flexClusterInClusterApi(name);
+    if (api === "flex" && c.store.cluster("cluster", groupId, name)) throw nonFlexClusterInFlexApi(name);
     throw NOT_FOUND[api](name, groupId);
   }
   return cluster;

@@ -1,6 +1,6 @@
 import type { SeedCluster, SeedSnapshot } from "../seed";
-import type { ClusterApi, StoredJob } from "../state/restore-jobs";
-import { cancelShardedRestoreNotAllowed, snapshotNotFound } from "./api-errors";
+import { type ClusterApi, isDownload, type StoredJob } from "../state/restore-jobs";
+import { cancelShardedRestoreNotAllowed, restoreJobNotCancellable, snapshotNotFound } from "./api-errors";
 import {
   collectionJobView,
   collectionState,
@@ -11,6 +11,7 @@ import {
 import { newestFirst, pathCluster, pathJob, snapshotOf } from "./lookups";
 import type { Operation, OperationContext } from "./operation-context";
 import { paginate } from "./pagination";
+import { closestBefore, pointInTimeOf } from "./point-in-time-query";
 import {
   createClusterJob,
   createFlexDownload,
@@ -23,6 +24,7 @@ import {
   clusterJobView,
   clusterSnapshotView,
   clusterView,
+  clusterViewOfVersion,
   flexJobView,
   flexSnapshotView,
   serverlessJobView,
@@ -43,8 +45,9 @@ interface BackupKind {
   readonly api: ClusterApi;
   /** Version of the backup operations. */
   readonly version: string;
-  /** Version of the cluster's own GET (default: {@link version}). */
+  /** Version of the cluster's own GET (default: {@link version}), and the older ones it still serves. */
   readonly clusterVersion?: string;
+  readonly clusterOlderVersions?: readonly string[];
   /** Path segment of the project's clusters of this kind. */
   readonly segment: string;
   /** Name of the cluster's path parameter on its GET, and on the backup routes. */
@@ -54,6 +57,8 @@ interface BackupKind {
   readonly clusterNoun: string;
   readonly backupNoun: string;
   snapshotView(cluster: SeedCluster, snapshot: SeedSnapshot, baseUrl: string): unknown;
+  /** What the snapshot list's own query keeps of the snapshots (default: all). */
+  snapshotQuery?(c: OperationContext, newestFirst: SeedSnapshot[]): SeedSnapshot[];
   jobView(job: StoredJob, c: OperationContext): unknown;
   createJob(c: OperationContext): StoredJob;
 }
@@ -87,14 +92,20 @@ const FLEX: BackupKind = {
 const CLUSTER: BackupKind = {
   api: "cluster",
   version: "2023-01-01",
-  // The current version of getGroupCluster; its 2023-01-01 and 2023-02-01 shapes are not served.
+  // getGroupCluster's current version; Atlas serves the older two until their sunset (2027-07-01).
   clusterVersion: "2024-08-05",
+  clusterOlderVersions: ["2023-01-01", "2023-02-01"],
   segment: "clusters",
   clusterParam: "clusterName",
   backupParam: "clusterName",
   clusterNoun: "Cluster",
   backupNoun: "ClusterBackup",
   snapshotView: (cluster, snapshot, baseUrl) => clusterSnapshotView(cluster, snapshot, baseUrl),
+  // pointInTimeUtcSeconds, or oplogTs and oplogInc: the closest snapshot before that moment.
+  snapshotQuery: (c, snapshots) => {
+    const moment = pointInTimeOf(c.url.searchParams);
+    return moment === undefined ? snapshots : closestBefore(snapshots, moment);
+  },
   jobView: (job, c) =>
     clusterJobView(job, c.store.cluster("cluster", job.groupId, job.clusterName), c.now, c.baseUrl),
   createJob: createClusterJob,
@@ -123,14 +134,19 @@ function backupOperations(k: BackupKind): Operation[] {
     op(operationId, "GET", path, (c) => page(c, items(c)), true);
   return [
     {
-      ...op(`getGroup${k.clusterNoun}`, "GET", `${GROUP}/${k.segment}/{${k.clusterParam}}`, (c) =>
-        clusterView(k.api, pathCluster(c, k.api), c.store.state.jobs, c.now, c.baseUrl, wireOf(c, k.api)),
-      ),
+      ...op(`getGroup${k.clusterNoun}`, "GET", `${GROUP}/${k.segment}/{${k.clusterParam}}`, (c) => {
+        const cluster = pathCluster(c, k.api);
+        const view = clusterView(k.api, cluster, c.store.state.jobs, c.now, c.baseUrl, wireOf(c, k.api));
+        return k.api === "cluster" ? clusterViewOfVersion(view, cluster, c.version) : view;
+      }),
       version: k.clusterVersion ?? k.version,
+      ...(k.clusterOlderVersions ? { olderVersions: k.clusterOlderVersions } : {}),
     },
     list(`listGroup${k.backupNoun}Snapshots`, `${backup}/snapshots`, (c) => {
       const cluster = pathCluster(c, k.api);
-      return newestFirst(c, k.api, cluster).map((s) => k.snapshotView(cluster, s, c.baseUrl));
+      const snapshots = newestFirst(c, k.api, cluster);
+      const kept = k.snapshotQuery ? k.snapshotQuery(c, snapshots) : snapshots;
+      return kept.map((s) => k.snapshotView(cluster, s, c.baseUrl));
     }),
     op(`getGroup${k.backupNoun}Snapshot`, "GET", `${backup}/snapshots/{snapshotId}`, (c) => {
       const cluster = pathCluster(c, k.api);
@@ -151,8 +167,16 @@ function backupOperations(k: BackupKind): Operation[] {
 
 const CLUSTER_BACKUP = `${GROUP}/clusters/{clusterName}/backup`;
 
-/** Every operation the emulator serves. */
-export const OPERATIONS: readonly Operation[] = [
+/** The operations whose OpenAPI declares no 400 answer (see {@link Operation.lenientQuery}). */
+const WITHOUT_400 = new Set([
+  "listGroupServerlessInstances",
+  "getGroupCluster",
+  "listGroupClusterBackupRestoreJobs",
+  "getGroupClusterBackupRestoreJob",
+]);
+
+/** The operations, as each kind builds them. */
+const SERVED: Operation[] = [
   {
     operationId: "listGroupServerlessInstances",
     method: "GET",
@@ -190,6 +214,23 @@ export const OPERATIONS: readonly Operation[] = [
   },
   ...backupOperations(CLUSTER),
   {
+    operationId: "listGroupClusterBackupSnapshotShardedClusters",
+    method: "GET",
+    path: `${CLUSTER_BACKUP}/snapshots/shardedClusters`,
+    version: CLUSTER.version,
+    api: "cluster",
+    paged: true,
+    handle: (c) => {
+      const cluster = pathCluster(c, "cluster");
+      // A replica set has no sharded snapshots; the operation takes no paging flags: one page holds all.
+      const results =
+        cluster.clusterType === "SHARDED"
+          ? newestFirst(c, "cluster", cluster).map((s) => shardedSnapshotView(cluster, s, c.baseUrl))
+          : [];
+      return { links: [{ rel: "self", href: c.url.href }], results, totalCount: results.length };
+    },
+  },
+  {
     operationId: "getGroupClusterBackupSnapshotShardedCluster",
     method: "GET",
     path: `${CLUSTER_BACKUP}/snapshots/shardedCluster/{snapshotId}`,
@@ -226,6 +267,9 @@ export const OPERATIONS: readonly Operation[] = [
       const job = pathJob(c, "cluster");
       if (c.store.cluster("cluster", job.groupId, job.clusterName)?.clusterType === "SHARDED")
         throw cancelShardedRestoreNotAllowed(job.id);
+      // What MongoDB's own tools do (Terraform: "Automated restore cannot be cancelled", "Point in time
+      // restore cannot be cancelled"): the spec does not say, so the emulator refuses them (README).
+      if (!isDownload(job)) throw restoreJobNotCancellable(job.id, job.deliveryType);
       // Cancelling a finished job changes nothing (the job keeps its outcome), as a second cancel does.
       if (job.cancelledAt === undefined) c.store.updateJob(job.id, (j) => ({ ...j, cancelledAt: c.now }));
       return undefined;
@@ -233,6 +277,11 @@ export const OPERATIONS: readonly Operation[] = [
   },
   ...collectionRestoreOperations(),
 ];
+
+/** Every operation the emulator serves. */
+export const OPERATIONS: readonly Operation[] = SERVED.map((operation) =>
+  WITHOUT_400.has(operation.operationId) ? { ...operation, lenientQuery: true } : operation,
+);
 
 /** Collection-level restores: version 2025-03-12 only. */
 function collectionRestoreOperations(): Operation[] {

@@ -25,37 +25,40 @@ export interface Page<T> {
   totalCount?: number;
 }
 
-/** Reads and checks the query flags; throws a 400 `INVALID_PARAMETER` ApiError naming the first bad one. */
-export function parseQueryFlags(query: URLSearchParams): QueryFlags {
+/**
+ * Reads the query flags. Strictly (the default), the first bad one throws a 400 `INVALID_PARAMETER`
+ * ApiError; leniently (an operation that declares no 400), a bad value is read as Atlas's Java would
+ * read it instead (see `Operation.lenientQuery`).
+ */
+export function parseQueryFlags(query: URLSearchParams, lenient = false): QueryFlags {
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = query.get(name);
+    if (raw === null) return fallback;
+    const value = /^-?\d+$/.test(raw) ? Number(raw) : undefined;
+    if (lenient) return value === undefined ? fallback : Math.min(max, Math.max(min, value));
+    if (value === undefined) throw invalidParameter(name, "must be an integer");
+    if (value < min || value > max) throw invalidParameter(name, `must be between ${min} and ${max}`);
+    return value;
+  };
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = query.get(name);
+    if (raw === null) return fallback;
+    if (lenient || /^false$/i.test(raw)) return isTrue(raw);
+    if (!isTrue(raw)) throw invalidParameter(name, "must be true or false");
+    return true;
+  };
   return {
-    pageNum: integerParam(query, "pageNum", 1, 1, Number.MAX_SAFE_INTEGER),
-    itemsPerPage: integerParam(query, "itemsPerPage", 100, 1, 500),
-    includeCount: booleanParam(query, "includeCount", true),
-    envelope: booleanParam(query, "envelope", false),
-    pretty: booleanParam(query, "pretty", false),
+    pageNum: integer("pageNum", 1, 1, Number.MAX_SAFE_INTEGER),
+    itemsPerPage: integer("itemsPerPage", 100, 1, 500),
+    includeCount: boolean("includeCount", true),
+    envelope: boolean("envelope", false),
+    pretty: boolean("pretty", false),
   };
 }
 
-function integerParam(
-  query: URLSearchParams,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = query.get(name);
-  if (raw === null) return fallback;
-  if (!/^-?\d+$/.test(raw)) throw invalidParameter(name, "must be an integer");
-  const value = Number(raw);
-  if (value < min || value > max) throw invalidParameter(name, `must be between ${min} and ${max}`);
-  return value;
-}
-
-function booleanParam(query: URLSearchParams, name: string, fallback: boolean): boolean {
-  const raw = query.get(name);
-  if (raw === null) return fallback;
-  if (raw !== "true" && raw !== "false") throw invalidParameter(name, "must be true or false");
-  return raw === "true";
+/** A flag as Java's `Boolean.valueOf` reads it: `true` in any case, and nothing else. */
+export function isTrue(raw: string | null): boolean {
+  return raw?.toLowerCase() === "true";
 }
 
 /** Cuts one page out of `items`; `selfUrl` is the request's absolute URL (its paging flags are rewritten). */

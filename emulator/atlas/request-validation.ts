@@ -60,13 +60,15 @@ function checkObject(
   const properties = schema.properties ?? {};
   const clean: Record<string, unknown> = {};
   for (const name of schema.required ?? []) {
-    if (body[name] === undefined) {
+    if (!Object.hasOwn(body, name) || body[name] === undefined) {
       violations.push({ code: "MISSING_ATTRIBUTE", field: prefix + name, description: "is required" });
     }
   }
   for (const [name, value] of Object.entries(body)) {
     const field = prefix + name;
-    const property = properties[name];
+    // Own properties only: `__proto__`, `constructor` or `toString` are inherited by every object, not
+    // attributes of the schema (and `__proto__` would set the prototype of `clean`).
+    const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
     if (!property) {
       violations.push({ code: "INVALID_ATTRIBUTE", field, description: "is not a known attribute" });
       continue;

@@ -144,7 +144,8 @@ export const createClusterJob = (c: OperationContext): StoredJob => createBackup
 /** `takeGroupClusterBackupSnapshots`: an on-demand snapshot, queued at once. */
 export function takeClusterSnapshot(c: OperationContext): TakenSnapshot {
   const cluster = pathCluster(c, "cluster");
-  const body = validateBody(DiskBackupOnDemandSnapshotRequest, c.body ?? {});
+  // The OpenAPI requires a body (`{}` takes a snapshot with the defaults): none, or `null`, is refused.
+  const body = validateBody(DiskBackupOnDemandSnapshotRequest, c.body);
   const snapshot: TakenSnapshot = {
     id: newObjectId(c.now),
     groupId: cluster.groupId,

@@ -184,8 +184,8 @@ export function clusterSnapshotView(
     snapshotType: snapshot.snapshotType ?? "scheduled",
     type: sharded ? "shardedCluster" : "replicaSet",
   };
-  // Atlas answers `ondemand` for on-demand snapshots, which the enum lacks: the field is left out.
-  if (snapshot.snapshotType !== "onDemand") view.frequencyType = "daily";
+  // Atlas answers `ondemand` for an on-demand snapshot (recorded traffic), though the enum lacks it.
+  view.frequencyType = snapshot.snapshotType === "onDemand" ? "ondemand" : "daily";
   if (snapshot.description !== undefined) view.description = snapshot.description;
   if (shape === "replicaSet") {
     view.cloudProvider = cluster.backingProviderName ?? "AWS";
@@ -275,4 +275,19 @@ export function clusterView(
     versionReleaseSystem: "LTS",
     links: selfLink(baseUrl, `/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}`),
   };
+}
+
+/**
+ * A dedicated cluster's view in the version asked: `ClusterDescription20240805` as {@link clusterView}
+ * builds it, `AdvancedClusterDescription` (2023-02-01, the same fields here) or `LegacyAtlasCluster`
+ * (2023-01-01, which adds `providerBackupEnabled` and `numShards`).
+ */
+export function clusterViewOfVersion(
+  view: Record<string, unknown>,
+  cluster: SeedCluster,
+  version: string,
+): Record<string, unknown> {
+  if (version !== "2023-01-01") return view;
+  const numShards = cluster.clusterType === "SHARDED" ? replicaSetNames(cluster).length : 1;
+  return { ...view, providerBackupEnabled: true, numShards };
 }

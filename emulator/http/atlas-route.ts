@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "http";
 
 import {
+  type ApiError,
   invalidJson,
   methodNotAllowed,
   rateLimited,
@@ -11,10 +12,10 @@ import {
 import { checkProject } from "../atlas/lookups";
 import type { Caller, Operation } from "../atlas/operation-context";
 import { OPERATIONS } from "../atlas/operations";
-import { parseQueryFlags } from "../atlas/pagination";
+import { isTrue, parseQueryFlags } from "../atlas/pagination";
 import { validatePathParams } from "../atlas/request-validation";
 import { sunsetError } from "../atlas/sunset";
-import { checkContentType, negotiateVersion, versionedMediaType } from "../atlas/versioning";
+import { answerMediaType, checkContentType, negotiateVersion } from "../atlas/versioning";
 import { authenticate } from "../auth/authenticate";
 import type { Emulator, LoggedRequest } from "../emulator-state";
 import { prettyJson, send } from "./json-io";
@@ -22,7 +23,55 @@ import { prettyJson, send } from "./json-io";
 const ROUTES = OPERATIONS.map((operation) => ({
   operation,
   pattern: new RegExp(`^${operation.path.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`),
+  literalSegments: operation.path.split("/").filter((segment) => !segment.startsWith("{")).length,
 }));
+
+/**
+ * The routes whose template matches the path, keeping only the most literal ones: `…/snapshots/shardedClusters`
+ * is that operation, not `…/snapshots/{snapshotId}` with an id that could never match its pattern.
+ */
+function routesOf(pathname: string) {
+  const matches = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(pathname) })).filter((r) => r.match);
+  const most = Math.max(...matches.map((r) => r.literalSegments));
+  return matches.filter((r) => r.literalSegments === most);
+}
+
+/** Why no operation takes `method` on `pathname`: 405 naming the methods its path takes, or 404. */
+export function refusal(method: string, pathname: string): ApiError {
+  const matches = routesOf(pathname);
+  if (matches.length === 0) return resourceNotFound(pathname);
+  const allow = matches.flatMap((r) =>
+    r.operation.method === "GET" ? ["GET", "HEAD"] : [r.operation.method],
+  );
+  return methodNotAllowed(method, pathname, allow);
+}
+
+/** What Atlas sends with every authenticated answer when no `rateLimit` is set: its usual numbers, unspent. */
+const UNLIMITED: Readonly<Record<string, string>> = {
+  "RateLimit-Limit": "1200",
+  "RateLimit-Remaining": "1199",
+};
+
+interface Answer {
+  status: number;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * An error answer: the ApiError (with `X-Error-Code`), as `application/json`; with `envelope=true` wrapped
+ * as `{status, content}` like any single resource (the `envelope` parameter: "Application adds the status
+ * parameter to the response body"), indented with `pretty=true`.
+ */
+function errorAnswer(error: ApiError, url: URL, headers: Record<string, string> = {}): Answer {
+  const body = error.toBody();
+  const payload = isTrue(url.searchParams.get("envelope")) ? { status: error.status, content: body } : body;
+  return {
+    status: error.status,
+    payload: prettyJson(payload, isTrue(url.searchParams.get("pretty"))),
+    headers: { ...headers, ...error.headers, "Content-Type": "application/json" },
+  };
+}
 
 /**
  * One request to the Atlas API: route, authentication, faults, then {@link answer}. Every answer is
@@ -36,9 +85,10 @@ export async function atlasRoute(
   body: string,
   res: ServerResponse,
 ): Promise<void> {
-  const matches = ROUTES.map((r) => ({ ...r, match: r.pattern.exec(url.pathname) })).filter((r) => r.match);
   // HEAD is GET without the body (RFC 9110 §9.3.2), so every GET route answers it.
-  const route = matches.find((r) => r.operation.method === (method === "HEAD" ? "GET" : method));
+  const route = routesOf(url.pathname).find(
+    (r) => r.operation.method === (method === "HEAD" ? "GET" : method),
+  );
   const log = (status: LoggedRequest["status"]) =>
     emulator.log({
       method,
@@ -47,15 +97,11 @@ export async function atlasRoute(
       ...(route ? { operationId: route.operation.operationId } : {}),
       time: new Date(emulator.clock.now()).toISOString(),
     });
-  if (!route) {
-    const allow = matches.flatMap((r) =>
-      r.operation.method === "GET" ? ["GET", "HEAD"] : [r.operation.method],
-    );
-    const error =
-      matches.length > 0 ? methodNotAllowed(method, url.pathname, allow) : resourceNotFound(url.pathname);
-    log(error.status);
-    return send(res, error.status, error.toBody(), error.headers);
-  }
+  const reply = (answer: Answer): void => {
+    log(answer.status);
+    send(res, answer.status, answer.payload, answer.headers);
+  };
+  if (!route) return reply(errorAnswer(refusal(method, url.pathname), url));
   const operation = route.operation;
   const now = emulator.clock.now();
   let caller: Caller;
@@ -64,16 +110,7 @@ export async function atlasRoute(
   } catch (error) {
     // A digest challenge is part of the handshake, not a use of the operation: it is logged but neither
     // counted nor subject to faults, so "exactly one POST" holds whichever auth a client uses.
-    const apiError = emulator.asApiError(error);
-    log(apiError.status);
-    return send(
-      res,
-      apiError.status,
-      prettyJson(apiError.toBody(), url.searchParams.get("pretty") === "true"),
-      {
-        ...apiError.headers,
-      },
-    );
+    return reply(errorAnswer(emulator.asApiError(error), url));
   }
   emulator.count(operation.operationId, method);
 
@@ -95,19 +132,10 @@ export async function atlasRoute(
         : fault.action === "429"
           ? rateLimited({ "Retry-After": String(fault.retryAfterSeconds), "RateLimit-Remaining": "0" })
           : serviceUnavailable(fault.retryAfterSeconds);
-    log(error.status);
-    return send(res, error.status, error.toBody(), error.headers);
+    return reply(errorAnswer(error, url, UNLIMITED));
   }
 
-  const { status, payload, headers } = answer(
-    emulator,
-    operation,
-    caller,
-    route.match!.groups ?? {},
-    url,
-    req,
-    body,
-  );
+  const carriedOut = answer(emulator, operation, caller, route.match!.groups ?? {}, url, req, body);
   const heldAfter =
     fault.action === "hold-response-after-commit"
       ? await emulator.hold({ ...held, committed: true })
@@ -119,8 +147,7 @@ export async function atlasRoute(
     req.socket.destroy();
     return;
   }
-  log(status);
-  send(res, status, payload, headers);
+  reply(carriedOut);
 }
 
 /** Runs one Atlas operation for an authenticated caller through limits, versions and validation. */
@@ -132,27 +159,25 @@ function answer(
   url: URL,
   req: IncomingMessage,
   rawBody: string,
-): { status: number; payload: unknown; headers: Record<string, string> } {
+): Answer {
   const now = emulator.clock.now();
-  let headers: Record<string, string> = {};
-  let pretty = url.searchParams.get("pretty") === "true";
+  let headers: Record<string, string> = { ...UNLIMITED };
   try {
     if (emulator.options.rateLimit) {
       const decision = emulator.limiter.check(caller.id, now, emulator.options.rateLimit);
       headers = decision.headers;
       if (!decision.allowed) throw rateLimited(decision.headers);
     }
-    const version = negotiateVersion(req.headers.accept, [operation.version]);
-    headers["Content-Type"] = versionedMediaType(version);
-    const flags = parseQueryFlags(url.searchParams);
-    pretty = flags.pretty;
-    validatePathParams(params);
+    const offered = [...(operation.olderVersions ?? []), operation.version];
+    const version = negotiateVersion(req.headers.accept, offered);
+    const flags = parseQueryFlags(url.searchParams, operation.lenientQuery);
+    if (!operation.lenientQuery) validatePathParams(params);
     const gone = sunsetError(operation, { options: emulator.options, store: emulator.store, params, now });
     if (gone) throw gone;
     checkProject(emulator.store, caller, params.groupId!);
     let body: unknown;
     if (operation.method === "POST") {
-      checkContentType(req.headers["content-type"], version);
+      checkContentType(req.headers["content-type"], version, offered);
       try {
         body = rawBody === "" ? undefined : JSON.parse(rawBody);
       } catch {
@@ -164,26 +189,25 @@ function answer(
       options: emulator.options,
       now,
       baseUrl: emulator.baseUrl,
+      version,
       caller,
       params,
       flags,
       url,
       body,
     });
+    const status = operation.status ?? 200;
     const payload = !flags.envelope
       ? result
       : operation.paged
-        ? { ...(result as object), status: 200 }
-        : { status: 200, content: result };
-    const status = operation.status ?? 200;
-    return { status, payload: status === 204 ? "" : prettyJson(payload, pretty), headers };
-  } catch (error) {
-    const apiError = emulator.asApiError(error);
-    const body = apiError.toBody();
+        ? { ...(result as object), status }
+        : { status, content: result };
     return {
-      status: apiError.status,
-      payload: prettyJson(body, pretty),
-      headers: { ...headers, ...apiError.headers, "Content-Type": "application/json" },
+      status,
+      payload: status === 204 ? "" : prettyJson(payload, flags.pretty),
+      headers: { ...headers, "Content-Type": answerMediaType(version) },
     };
+  } catch (error) {
+    return errorAnswer(emulator.asApiError(error), url, headers);
   }
 }

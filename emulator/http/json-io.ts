@@ -26,13 +26,19 @@ export function prettyJson(payload: unknown, pretty: boolean): string {
   return JSON.stringify(payload, null, pretty ? 2 : undefined);
 }
 
-/** Reads a request body as UTF-8 text. */
+/** A client that went away before its request was read whole: nothing to answer, nothing gone wrong here. */
+export class ClientGone extends Error {
+  override readonly name = "ClientGone";
+}
+
+/** Reads a request body as UTF-8 text; rejects with {@link ClientGone} when the client disconnects first. */
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (text += chunk));
     req.on("end", () => resolve(text));
-    req.on("error", reject);
+    // A request stream fails only when its connection does (Node reports "aborted" / ECONNRESET).
+    req.on("error", (error) => reject(new ClientGone(error.message)));
   });
 }

@@ -3,25 +3,37 @@ import type { AddressInfo } from "net";
 import type { Socket } from "net";
 
 import { admin } from "../admin/admin-api";
-import { invalidRequestTarget, unparsableRequest } from "../atlas/api-errors";
+import { type ApiError, invalidRequestTarget, unparsableRequest } from "../atlas/api-errors";
 import { oauth } from "../auth/oauth-endpoint";
 import { download } from "../download/endpoint";
 import type { Emulator } from "../emulator-state";
 import type { RuntimeOptions } from "../options";
-import { atlasRoute } from "./atlas-route";
-import { readBody, send } from "./json-io";
+import { atlasRoute, refusal } from "./atlas-route";
+import { ClientGone, readBody, send } from "./json-io";
 
 /** Starts the HTTP server of an emulator on 127.0.0.1. */
 export async function listen(emulator: Emulator, port: number): Promise<Server> {
   const initial = emulator.options;
   const server = createServer((req, res) => {
     void handle(emulator, initial, req, res).catch((error: unknown) => {
+      if (error instanceof ClientGone) {
+        req.socket.destroy();
+        return;
+      }
       const apiError = emulator.asApiError(error);
       if (!res.headersSent) send(res, apiError.status, apiError.toBody(), apiError.headers);
       else res.destroy();
     });
   });
   server.on("clientError", refuseUnparsable);
+  // Clients decide when an idle connection ends: a server closing it first races a client reusing it
+  // (ECONNRESET on a busy machine), as a load balancer's idle timeout above its clients' avoids.
+  server.keepAliveTimeout = 120_000;
+  // Node hands a CONNECT over as a tunnel, unanswered unless someone listens: the emulator is no proxy.
+  server.on("connect", (req: IncomingMessage, socket: Socket) => {
+    const url = requestUrl(req.url ?? "", emulator.baseUrl);
+    answerRaw(socket, url ? refusal("CONNECT", url.pathname) : invalidRequestTarget());
+  });
   await new Promise<void>((resolve, reject) => {
     // Without this, a port already in use would leave the caller waiting forever.
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -45,9 +57,24 @@ async function handle(
   if (!url) {
     const error = invalidRequestTarget();
     await readBody(req);
-    return send(res, error.status, error.toBody());
+    return send(res, error.status, error.toBody(), error.headers);
   }
-  const body = await readBody(req);
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    if (!(error instanceof ClientGone)) throw error;
+    // Not an emulator failure: the request log shows it went unanswered (admin calls are never logged).
+    if (!url.pathname.startsWith("/__emulator/"))
+      emulator.log({
+        method,
+        path: url.pathname,
+        status: "reset",
+        time: new Date(emulator.clock.now()).toISOString(),
+      });
+    req.socket.destroy();
+    return;
+  }
   if (url.pathname.startsWith("/__emulator/")) return admin(emulator, initial, method, url, body, res);
   if (url.pathname === "/api/oauth/token" || url.pathname === "/api/oauth/revoke") {
     return oauth(emulator, method, url.pathname, req, body, res);
@@ -78,13 +105,25 @@ function refuseUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
     socket.destroy();
     return;
   }
-  const apiError =
+  answerRaw(
+    socket,
     error.code === "HPE_HEADER_OVERFLOW"
       ? unparsableRequest(431, "The request line and headers exceed 16 KiB.")
-      : unparsableRequest(400, "The request is not valid HTTP/1.1.");
+      : unparsableRequest(400, "The request is not valid HTTP/1.1."),
+  );
+}
+
+/** Answers on a socket no `ServerResponse` owns, in Atlas's error shape, then closes the connection. */
+function answerRaw(socket: Socket, apiError: ApiError): void {
+  // A socket Node no longer owns (CONNECT) has no error listener: a client's reset must not end the process.
+  socket.on("error", () => socket.destroy());
   const text = JSON.stringify(apiError.toBody());
+  const headers = { ...apiError.headers, "Content-Type": "application/json" };
   socket.end(
-    `HTTP/1.1 ${apiError.status} ${apiError.toBody().reason}\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${apiError.status} ${apiError.toBody().reason}\r\n` +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join("") +
       `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   );
   // Reading on until the client closes avoids a reset that would discard the answer in flight.

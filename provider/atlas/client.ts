@@ -26,6 +26,10 @@ import {
   ServerlessJobWire,
 } from "./wire";
 
+// Each operation is asked for in exactly the version its codec decodes, as the Go SDK does. Atlas would
+// also answer a later date, with the newest version dated before it; an exact date pins the shape, and
+// the transport refuses an answer in any other version.
+
 /** API version dates, one per family of operations (see the OpenAPI subset). */
 export const SERVERLESS_API_VERSION = "2023-01-01";
 /** API version date of the Flex operations. */

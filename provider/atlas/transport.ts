@@ -177,6 +177,7 @@ export function createHttp(options: HttpOptions): Send {
       }
       if (response.status !== 401) options.auth.accepted?.(authorization);
       if (response.status >= 200 && response.status < 300) {
+        checkServedVersion(response.header("content-type"), request.version, label);
         return unwrap(parseJsonBody(response.body, label), options.envelope === true);
       }
 
@@ -196,6 +197,17 @@ export function createHttp(options: HttpOptions): Send {
       throw apiErrorOf(request, response, options.auth.describe(), retryAfterSeconds);
     }
   };
+}
+
+/**
+ * Atlas serves a resource's newest version dated on or before the one asked, and names it in the
+ * answer's `Content-Type`. We ask for exactly the version each codec was written against (as the Go SDK
+ * does), so any other version means a shape the codec does not know: refused before decoding.
+ */
+function checkServedVersion(contentType: string | undefined, asked: string, where: string): void {
+  const served = /application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json/.exec(contentType ?? "")?.[1];
+  if (served !== undefined && served !== asked)
+    throw new AtlasDecodeError(where, [`Content-Type: expected API version ${asked}, got ${served}`]);
 }
 
 /** Path plus query, exactly as sent: digest signs this string. */
@@ -227,7 +239,8 @@ export function apiErrorOf(
   authKind: string,
   retryAfterSeconds?: number,
 ): AtlasApiError {
-  const body = ApiErrorBody.decode(safeJson(response.body));
+  // With `envelope=true` an error comes wrapped like any single resource: `{status, content}`.
+  const body = ApiErrorBody.decode(unwrap(safeJson(response.body), true));
   const error = body._tag === "Right" ? body.right : {};
   const detail =
     error.detail ??

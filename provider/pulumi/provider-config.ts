@@ -33,7 +33,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * Where each setting comes from: stack config keys (the official Pulumi Atlas provider's where they
- * exist) first, then environment variables in order. Documented in the README's "Configuration".
+ * exist) first, then environment variables in order. Documented in docs/configuration.md.
  */
 export const SETTINGS = {
   clientId: { config: "mongodbatlas:clientId", env: ["MONGODB_ATLAS_CLIENT_ID"] },

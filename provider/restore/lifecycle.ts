@@ -213,6 +213,8 @@ export function createLifecycles<I extends CommonInputs>(
     try {
       // What state holds may be old (recorded by an earlier `up`): look first.
       last = { ...last, ...(await readOnce(s, spec, inputs, last)) };
+      if (last.status !== "RUNNING")
+        s.log.info(`${spec.noun} ${last.restoreJobId}: ${last.status}, read again`);
       if (last.status === "RUNNING" && inputs.waitForCompletion) {
         const result = await waitForJob(s, spec, inputs, last);
         last = result.value ?? last;

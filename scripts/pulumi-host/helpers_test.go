@@ -20,7 +20,9 @@ const (
 	recordVar = "PULUMI_HOST_TEST_RECORD"
 	// exitCodeVar is the exit code of a fake node running a program.
 	exitCodeVar = "PULUMI_HOST_TEST_EXIT"
-	// fakeRunPath is where the fake node says @pulumi/pulumi/cmd/run is.
+	// stdoutVar is what a fake node running a program prints.
+	stdoutVar = "PULUMI_HOST_TEST_STDOUT"
+	// fakeRunPath is where the fake node says a module is (@pulumi/pulumi/cmd/run or run-plugin).
 	fakeRunPath = "/sdk/cmd/run/index.js"
 )
 
@@ -70,7 +72,9 @@ func fakeTool(tool string, args []string) int {
 	}
 	_, _ = f.Write(append(line, '\n'))
 	_ = f.Close()
-	if tool != "node" {
+	if tool == "node" {
+		fmt.Print(os.Getenv(stdoutVar))
+	} else {
 		// Package managers leave node_modules behind; Pulumi's install checks for it.
 		_ = os.Mkdir("node_modules", 0o755)
 	}

@@ -1,8 +1,14 @@
 // Command pulumi-language-nodejs is the Node.js language host that scripts/ensure-pulumi.sh pairs with
 // the Pulumi engine when Pulumi's own host cannot be obtained: the Go module proxy does not serve
-// Pulumi's pulumi-language-nodejs module. It runs programs through `@pulumi/pulumi/cmd/run` from the
-// project's node_modules, as Pulumi's host does, and uses the Pulumi Go SDK for what the two share
-// (config keys, package managers, lock files). The repository's README lists what it does not do.
+// Pulumi's pulumi-language-nodejs module. It runs programs through `@pulumi/pulumi/cmd/run` and Node
+// plugins (a folder with PulumiPlugin.yaml, such as a component provider) through
+// `@pulumi/pulumi/cmd/run-plugin`, from the project's or plugin's node_modules, as Pulumi's host does,
+// and uses the Pulumi Go SDK for what the two share (config keys, package managers, lock files).
+//
+// It does not run policy packs, attach a debugger, list provider plugins before the program runs, or
+// generate code (GeneratePackage, Link, GenerateProject, GenerateProgram): `pulumi package add` in a
+// Node project, `pulumi convert` and `pulumi new` templates need Pulumi's own host. The repository's
+// README says more.
 package main
 
 import (

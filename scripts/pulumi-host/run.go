@@ -135,13 +135,19 @@ func programEnv(req *pulumirpc.RunRequest, opts nodeOptions) ([]string, error) {
 		return nil, err
 	}
 	env := []string{"PULUMI_CONFIG=" + cfg, "PULUMI_CONFIG_SECRET_KEYS=" + string(secretKeysJSON)}
+	return append(env, compileEnv(opts)...), nil
+}
+
+// compileEnv tells @pulumi/pulumi whether and how to compile TypeScript.
+func compileEnv(opts nodeOptions) []string {
+	var env []string
 	if opts.typescript {
 		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
 	}
 	if opts.tsconfig != "" {
 		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
 	}
-	return env, nil
+	return env
 }
 
 // configJSON passes config keys as `<namespace>:config:<name>`, as Pulumi's host does: @pulumi/pulumi

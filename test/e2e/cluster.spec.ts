@@ -91,7 +91,7 @@ describe("end to end: dedicated clusters under the real engine", function () {
     await s.remove();
   });
 
-  it("onDestroy cancel: a running job is cancelled; a sharded one's 405 is a message, not a failure", async () => {
+  it("onDestroy cancel: a running download is cancelled; an automated restore is not, with a message", async () => {
     await admin.reset();
     await admin.setOptions({ restoreDurationMs: 600_000 });
     const s = await fixtureStack(
@@ -99,7 +99,9 @@ describe("end to end: dedicated clusters under the real engine", function () {
       home,
       emulator.url,
       {
-        ...automated,
+        groupId: PRODUCTION,
+        clusterName: "prod-cluster",
+        deliveryType: "download",
         waitForCompletion: false,
         onDestroy: "cancel",
       },
@@ -110,23 +112,21 @@ describe("end to end: dedicated clusters under the real engine", function () {
     assert.match(destroy.stdout + destroy.stderr, /restore job cancelled: [a-f0-9]{24}/);
     await s.remove();
 
-    const sharded = await fixtureStack(
+    const restore = await fixtureStack(
       `c${++counter}`,
       home,
       emulator.url,
-      {
-        ...automated,
-        clusterName: "prod-sharded",
-        targetClusterName: "staging-sharded",
-        waitForCompletion: false,
-        onDestroy: "cancel",
-      },
+      { ...automated, waitForCompletion: false, onDestroy: "cancel" },
       "cluster",
     );
-    await sharded.up();
-    const refused = await sharded.destroy();
-    assert.match(refused.stdout + refused.stderr, /405 ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED/);
-    await sharded.remove();
+    await restore.up();
+    const kept = await restore.destroy();
+    assert.match(
+      kept.stdout + kept.stderr,
+      /restore: onDestroy is cancel, but Atlas cancels download restores only/,
+    );
+    assert.strictEqual(await calls("cancelGroupClusterBackupRestoreJob"), 1, "only the download's");
+    await restore.remove();
     await admin.setOptions({ restoreDurationMs: 500 });
   });
 

@@ -241,7 +241,8 @@ export class AtlasTestClient {
 
 /**
  * Reads an answer and, when it came from an Atlas route, checks it against the contract: the body
- * (unwrapped from `envelope=true`) and, for a success, the versioned media type.
+ * (unwrapped from `envelope=true`), the media type (versioned and UTF-8 for a success, plain JSON with
+ * `X-Error-Code` for an error) and the rate-limit headers of an authenticated answer.
  */
 export async function checkedAnswer(method: string, path: string, response: Response): Promise<Answer> {
   const text = await response.text();
@@ -249,28 +250,35 @@ export async function checkedAnswer(method: string, path: string, response: Resp
   const url = new URL(path, "http://emulator.invalid");
   // A HEAD answer is the GET's without its body: same status and media type, nothing to decode.
   const operationId = operationOf(method === "HEAD" ? "GET" : method, url.pathname);
-  if (operationId && method === "HEAD") {
-    assert.strictEqual(text, "", "a HEAD answer has no body");
-    const type = response.headers.get("content-type");
-    if (response.status < 400)
-      assert.ok(contractMediaTypes(operationId, response.status).includes(type!), `${type}`);
-    else assert.strictEqual(type, "application/json");
-    assert.ok(Number(response.headers.get("content-length")) > 0, "a HEAD answer gives the GET's length");
-  } else if (operationId && response.status !== 405) {
-    let content = body;
-    if (url.searchParams.get("envelope") === "true" && response.status < 400) {
-      const wrapped = body as { status?: number; content?: unknown };
-      assert.strictEqual(wrapped.status, response.status, "an envelope carries the HTTP status");
-      if ("content" in wrapped) content = wrapped.content;
-      else content = Object.fromEntries(Object.entries(wrapped).filter(([k]) => k !== "status"));
-    }
-    const type = response.headers.get("content-type");
-    if (response.status === 204) assert.strictEqual(text, "", "a 204 has no body");
-    else assertContract(operationId, response.status, content, type ?? undefined);
-    if (response.status < 400)
-      assert.ok(contractMediaTypes(operationId, response.status).includes(type!), `${type}`);
-    else assert.strictEqual(type, "application/json");
+  if (!operationId) return { status: response.status, headers: response.headers, text, body };
+  let content = body;
+  if (url.searchParams.get("envelope")?.toLowerCase() === "true" && body !== undefined) {
+    const wrapped = body as { status?: number; content?: unknown };
+    assert.strictEqual(wrapped.status, response.status, "an envelope carries the HTTP status");
+    if ("content" in wrapped) content = wrapped.content;
+    else content = Object.fromEntries(Object.entries(wrapped).filter(([k]) => k !== "status"));
   }
+  const type = response.headers.get("content-type") ?? "";
+  const mediaType = type.replace(/;charset=utf-8$/, "");
+  if (response.status < 400) {
+    assert.notStrictEqual(type, mediaType, `a success is UTF-8, as Atlas says it: ${type}`);
+    assert.ok(contractMediaTypes(operationId, response.status).includes(mediaType), type);
+  } else {
+    assert.strictEqual(type, "application/json");
+    const code = response.headers.get("x-error-code");
+    assert.ok(code, "an error names its code in X-Error-Code");
+    if (content !== undefined) assert.strictEqual(code, (content as { errorCode?: string }).errorCode);
+  }
+  // The digest challenge and a method no route takes come before the caller is known.
+  if (response.status !== 401 && response.status !== 405) {
+    assert.ok(response.headers.get("ratelimit-limit"), "an authenticated answer carries RateLimit-Limit");
+    assert.ok(response.headers.get("ratelimit-remaining"), "and RateLimit-Remaining");
+  }
+  if (method === "HEAD") {
+    assert.strictEqual(text, "", "a HEAD answer has no body");
+    assert.ok(Number(response.headers.get("content-length")) > 0, "a HEAD answer gives the GET's length");
+  } else if (response.status === 204) assert.strictEqual(text, "", "a 204 has no body");
+  else if (response.status !== 405) assertContract(operationId, response.status, content, mediaType);
   return { status: response.status, headers: response.headers, text, body };
 }
 

@@ -123,22 +123,30 @@ describe("integration: dedicated clusters over HTTP against the emulator", funct
     assert.strictEqual(snapshot.snapshotType, "onDemand");
   });
 
-  it("destroy with onDestroy cancel: a replica set's job is cancelled, a sharded one's 405 is a message", async () => {
+  it("destroy with onDestroy cancel: a download is cancelled, an automated restore is not, a sharded 405 is a message", async () => {
     const running = async (raw: Record<string, unknown>) =>
       cluster.create(await checked(cluster, { ...raw, waitForCompletion: false, onDestroy: "cancel" }));
-    const replicaSet = await running(automated);
+    const download = { groupId: PRODUCTION, clusterName: "prod-cluster", deliveryType: "download" };
+    const replicaSet = await running(download);
     await cluster.delete(replicaSet.id, replicaSet.outs);
     const cancelled = await session.client.getClusterRestoreJob(PRODUCTION, "prod-cluster", replicaSet.id);
     assert.strictEqual(cancelled.cancelled, true);
 
-    const sharded = await running({
-      ...automated,
-      clusterName: "prod-sharded",
-      targetClusterName: "staging-sharded",
-    });
+    const restore = await running(automated);
+    await cluster.delete(restore.id, restore.outs);
+    assert.ok(
+      messages.some((m) =>
+        /onDestroy is cancel, but Atlas cancels download restores only; forgetting/.test(m),
+      ),
+      messages.join("\n"),
+    );
+    const kept = await session.client.getClusterRestoreJob(PRODUCTION, "prod-cluster", restore.id);
+    assert.strictEqual(kept.cancelled, false, "the restore goes on in Atlas");
+
+    const sharded = await running({ ...download, clusterName: "prod-sharded" });
     await cluster.delete(sharded.id, sharded.outs);
     assert.ok(messages.some((m) => m.includes("405 ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED")));
-    assert.strictEqual(count("cancelGroupClusterBackupRestoreJob"), 2);
+    assert.strictEqual(count("cancelGroupClusterBackupRestoreJob"), 2, "never for the automated restore");
   });
 
   it("answers lost after Atlas acted: still one snapshot and one job", async () => {

@@ -2,6 +2,7 @@ import type { ClusterRestoreJob } from "../../atlas/cluster-wire";
 import { formatDecodeErrors } from "../../atlas/decode-report";
 import { AtlasApiError, AtlasDecodeError } from "../../atlas/errors";
 import { isTransient } from "../../restore/at-most-once";
+import { prefixed } from "../../restore/messages";
 import type { Lifecycle, RestoreLifecycles, Session } from "../../restore/types";
 import { pollUntil } from "../../waiting/poll";
 import { RestoreJobNotCancelledError } from "./errors";
@@ -9,9 +10,10 @@ import { ClusterRestoreJobInputs } from "./inputs";
 import { clusterJobStatus } from "./status";
 
 /**
- * `onDestroy: "cancel"`: destroy asks Atlas to cancel a job that is still running and waits until the
- * job reports `cancelled`. It never deletes a cluster or a snapshot. A job that already ended, or one
- * Atlas will not cancel (405 for sharded clusters), is only forgotten, with a message saying why.
+ * `onDestroy: "cancel"`: destroy asks Atlas to cancel a download job that is still running and waits
+ * until the job reports `cancelled`. It never deletes a cluster or a snapshot. A job that already ended,
+ * an automated or point-in-time restore (see {@link isCancellable}), or one Atlas will not cancel (405
+ * for sharded clusters) is only forgotten, with a message saying why.
  */
 export function withCancelOnDestroy(
   lifecycle: Lifecycle,
@@ -30,9 +32,17 @@ export function withCancelOnDestroy(
     },
     async delete(id, props) {
       if (props.onDestroy !== "cancel") return lifecycle.delete(id, props);
-      const reason = noCancel(props);
+      // Messages name the restore, as the lifecycle's do.
+      const s =
+        typeof props.resourceName === "string"
+          ? { ...session(), log: prefixed(session().log, props.resourceName) }
+          : session();
+      const reason =
+        noCancel(props) ??
+        // Known from the inputs, so a destroy of such restores reads no job.
+        (isCancellable(props) ? undefined : "Atlas cancels download restores only");
       if (reason !== undefined) {
-        session().log.warn(`onDestroy is cancel, but ${reason}; forgetting the job instead: ${id}`);
+        s.log.warn(`onDestroy is cancel, but ${reason}; forgetting the job instead: ${id}`);
         return lifecycle.delete(id, props);
       }
       const { __provider: _ignored, ...raw } = props;
@@ -40,7 +50,7 @@ export function withCancelOnDestroy(
       if (decoded._tag === "Left")
         throw new AtlasDecodeError("cluster restore job state", formatDecodeErrors(decoded.left));
       const { groupId, clusterName, waitTimeoutSeconds } = decoded.right;
-      await cancelJob(session(), groupId, clusterName, id, waitTimeoutSeconds * 1000);
+      await cancelJob(s, groupId, clusterName, id, waitTimeoutSeconds * 1000);
     },
   };
 }
@@ -52,6 +62,16 @@ export function cancellableRestore(
   noCancel?: (props: Record<string, unknown>) => string | undefined,
 ): RestoreLifecycles {
   return { ...restore, start: withCancelOnDestroy(restore.start, session, noCancel) };
+}
+
+/**
+ * Whether Atlas cancels this job: downloads only. The OpenAPI does not say which jobs its cancel takes;
+ * MongoDB's own Terraform provider cancels downloads and never the others ("Automated restore cannot be
+ * cancelled", "Point in time restore cannot be cancelled"; its docs: "the Atlas Admin API doesn't
+ * support this"), and such a restore has already begun to rewrite its target.
+ */
+export function isCancellable(job: { deliveryType?: unknown }): boolean {
+  return job.deliveryType === "download";
 }
 
 /** Cancels one job and waits for `cancelled`; what cannot be cancelled is reported, not failed. */
@@ -66,6 +86,12 @@ export async function cancelJob(
   const before = await orGone(read());
   if (before === undefined) return s.log.info(`restore job no longer exists in Atlas; forgotten: ${jobId}`);
   if (clusterJobStatus(before) !== "RUNNING") return reportEnded(s, before);
+  if (!isCancellable(before)) {
+    return s.log.warn(
+      "Atlas cancels download restores only (an automated or point-in-time restore is already rewriting " +
+        `its target); it keeps running in Atlas and this stack no longer tracks it: ${jobId}`,
+    );
+  }
 
   try {
     await s.client.cancelClusterRestoreJob(groupId, clusterName, jobId);

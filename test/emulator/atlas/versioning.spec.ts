@@ -1,7 +1,13 @@
 import assert from "node:assert";
 
 import { ApiError } from "../../../emulator/atlas/api-errors";
-import { checkContentType, negotiateVersion, versionedMediaType } from "../../../emulator/atlas/versioning";
+import {
+  answerMediaType,
+  checkContentType,
+  negotiateVersion,
+  servedVersion,
+  versionedMediaType,
+} from "../../../emulator/atlas/versioning";
 
 const refused = (run: () => unknown) => {
   try {
@@ -20,13 +26,26 @@ describe("emulator versioning", () => {
     assert.strictEqual(versionedMediaType("2023-01-01"), "application/vnd.atlas.2023-01-01+json");
   });
 
-  it("refuses a missing or unoffered version with 406, a date that does not exist with 400", () => {
+  it("serves the newest version dated on or before the date asked, as the OpenAPI's examples rely on", () => {
+    const cluster = ["2023-01-01", "2023-02-01", "2024-08-05"];
+    assert.strictEqual(
+      negotiateVersion("application/vnd.atlas.2025-03-12+json", ["2023-01-01"]),
+      "2023-01-01",
+    );
+    assert.strictEqual(negotiateVersion("application/vnd.atlas.2024-05-30+json", cluster), "2023-02-01");
+    assert.strictEqual(negotiateVersion("application/vnd.atlas.2023-02-01+json", cluster), "2023-02-01");
+    assert.strictEqual(negotiateVersion("application/vnd.atlas.2099-01-01+json", cluster), "2024-08-05");
+    assert.strictEqual(servedVersion("2022-12-31", cluster), undefined);
+    assert.strictEqual(answerMediaType("2023-01-01"), "application/vnd.atlas.2023-01-01+json;charset=utf-8");
+  });
+
+  it("refuses a missing version or one older than every version with 406, a date that does not exist with 400", () => {
     assert.deepStrictEqual(
       refused(() => negotiateVersion(undefined, ["2023-01-01"])),
       [406, "INVALID_VERSION_DATE"],
     );
     assert.deepStrictEqual(
-      refused(() => negotiateVersion("application/vnd.atlas.2024-11-13+json", ["2023-01-01"])),
+      refused(() => negotiateVersion("application/vnd.atlas.2024-11-12+json", ["2024-11-13"])),
       [406, "INVALID_VERSION_DATE"],
     );
     assert.deepStrictEqual(
@@ -35,16 +54,16 @@ describe("emulator versioning", () => {
     );
   });
 
-  it("takes a body as JSON or the negotiated versioned type only", () => {
-    checkContentType("application/json; charset=utf-8", "2023-01-01");
-    checkContentType("application/vnd.atlas.2023-01-01+json", "2023-01-01");
-    assert.deepStrictEqual(
-      refused(() => checkContentType("text/plain", "2023-01-01")),
-      [415, "UNSUPPORTED_MEDIA_TYPE"],
-    );
-    assert.deepStrictEqual(
-      refused(() => checkContentType(undefined, "2023-01-01")),
-      [415, "UNSUPPORTED_MEDIA_TYPE"],
-    );
+  it("takes a body as JSON or a versioned type that resolves to the version served", () => {
+    const offered = ["2023-01-01"];
+    checkContentType("application/json; charset=utf-8", "2023-01-01", offered);
+    checkContentType("application/vnd.atlas.2023-01-01+json", "2023-01-01", offered);
+    checkContentType("application/vnd.atlas.2024-05-30+json", "2023-01-01", offered);
+    for (const type of ["text/plain", undefined, "application/vnd.atlas.2022-01-01+json"]) {
+      assert.deepStrictEqual(
+        refused(() => checkContentType(type, "2023-01-01", offered)),
+        [415, "UNSUPPORTED_MEDIA_TYPE"],
+      );
+    }
   });
 });

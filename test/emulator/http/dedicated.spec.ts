@@ -120,13 +120,31 @@ describe("emulator dedicated clusters over HTTP", () => {
     assert.strictEqual((await fetch(ready.deliveryUrl[0]!)).status, 410);
   });
 
-  it("cancels a replica set's restore with 204 and refuses a sharded one with 405", async () => {
-    const created = (await t.atlas.post(JOBS, automated())).body as ClusterJob;
+  it("cancels a replica set's download with 204, and refuses automated, point-in-time and sharded ones with 405", async () => {
+    const created = (await t.atlas.post(JOBS, { deliveryType: "download", snapshotId: CLUSTER_SNAPSHOT }))
+      .body as ClusterJob;
     const cancel = await t.atlas.request("DELETE", `${JOBS}/${created.id}`);
     assert.deepStrictEqual([cancel.status, cancel.text], [204, ""]);
     assert.strictEqual((await job(JOBS, created.id)).cancelled, true);
     t.clock.advance(1000);
     assert.strictEqual((await job(JOBS, created.id)).finishedAt, undefined, "a cancelled job never finishes");
+
+    const pointInTime = automated({
+      deliveryType: "pointInTime",
+      snapshotId: undefined,
+      pointInTimeUTCSeconds: Math.floor((START - HOUR) / 1000),
+    });
+    for (const body of [automated(), pointInTime]) {
+      const running = (await t.atlas.post(JOBS, body)).body as ClusterJob & { deliveryType: string };
+      const kept = await t.atlas.request("DELETE", `${JOBS}/${running.id}`);
+      assert.deepStrictEqual(
+        [kept.status, code(kept.body)],
+        [405, "RESTORE_JOB_NOT_CANCELLABLE"],
+        running.deliveryType,
+      );
+      assert.strictEqual(kept.headers.get("allow"), "GET, HEAD");
+      assert.strictEqual((await job(JOBS, running.id)).cancelled, false, "nothing changed");
+    }
 
     const sharded = (
       await t.atlas.post(SHARDED_JOBS, {

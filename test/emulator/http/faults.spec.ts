@@ -246,8 +246,11 @@ describe("emulator faults and rate limits over HTTP", () => {
       assert.deepStrictEqual([...(await statuses(1)), ...(await statuses(1, other))], [200, 429]);
     });
 
-    it("sends no RateLimit headers without a limit", async () => {
-      assert.strictEqual((await t.atlas.get(INSTANCE)).headers.get("ratelimit-limit"), null);
+    it("sends Atlas's usual RateLimit headers, unspent, without a limit", async () => {
+      for (const answer of [await t.atlas.get(INSTANCE), await t.atlas.get(`${INSTANCE}x`)]) {
+        assert.strictEqual(answer.headers.get("ratelimit-limit"), "1200");
+        assert.strictEqual(answer.headers.get("ratelimit-remaining"), "1199");
+      }
     });
   });
 });

@@ -66,6 +66,7 @@ describe("emulator routes, versions, validation and pages over HTTP", () => {
       "/clusters/prod-cluster/backup/snapshots",
       `/clusters/prod-cluster/backup/snapshots/${CLUSTER_SNAPSHOT}`,
       `/clusters/prod-sharded/backup/snapshots/shardedCluster/${SHARDED_SNAPSHOT}`,
+      "/clusters/prod-sharded/backup/snapshots/shardedClusters",
       "/clusters/prod-cluster/backup/restoreJobs",
       `/clusters/prod-cluster/backup/restoreJobs/${clusterJob.id}`,
     );
@@ -90,9 +91,15 @@ describe("emulator routes, versions, validation and pages over HTTP", () => {
       `${collectionJobs}/collections/orders.customers`,
     ])
       assert.strictEqual((await t.atlas.get(group(G, path))).status, 200, path);
+    const clusterDownload = (
+      await t.atlas.post(group(G, "/clusters/prod-cluster/backup/restoreJobs"), {
+        deliveryType: "download",
+        snapshotId: CLUSTER_SNAPSHOT,
+      })
+    ).body as { id: string };
     const cancel = await t.atlas.request(
       "DELETE",
-      group(G, `/clusters/prod-cluster/backup/restoreJobs/${clusterJob.id}`),
+      group(G, `/clusters/prod-cluster/backup/restoreJobs/${clusterDownload.id}`),
     );
     assert.strictEqual(cancel.status, 204);
     const { byOperation } = await t.admin.counters();
@@ -104,16 +111,31 @@ describe("emulator routes, versions, validation and pages over HTTP", () => {
   });
 
   describe("versioned media types", () => {
-    it("echoes the version in Content-Type: 2023-01-01 for serverless, 2024-11-13 for flex", async () => {
+    it("names the version served in Content-Type, in UTF-8: 2023-01-01 for serverless, 2024-11-13 for flex", async () => {
       const serverless = await t.atlas.get(group(G, "/serverless/prod-orders"));
-      assert.strictEqual(serverless.headers.get("content-type"), V1);
+      assert.strictEqual(serverless.headers.get("content-type"), `${V1};charset=utf-8`);
       const flex = await t.atlas.get(group(G, "/flexClusters/prod-orders"));
-      assert.strictEqual(flex.headers.get("content-type"), V2);
+      assert.strictEqual(flex.headers.get("content-type"), `${V2};charset=utf-8`);
     });
 
-    it("refuses a missing or another operation's version with 406, an impossible date with 400", async () => {
+    it("serves the newest version dated on or before the date asked", async () => {
+      // The OpenAPI's own examples send 2025-03-12 to every operation, whatever its versions.
+      const later = await t.atlas.get(group(G, "/serverless/prod-orders"), { accept: V2 });
+      assert.strictEqual(later.status, 200);
+      assert.strictEqual(later.headers.get("content-type"), `${V1};charset=utf-8`);
+      const created = await t.atlas.post(
+        group(G, "/serverless/prod-orders/backup/restoreJobs"),
+        automatedRestore(),
+        {
+          accept: "application/vnd.atlas.2024-05-30+json",
+        },
+      );
+      assert.strictEqual(created.status, 200);
+    });
+
+    it("refuses a missing version, or one older than every version, with 406, an impossible date with 400", async () => {
       const path = group(G, "/serverless/prod-orders");
-      for (const accept of [null, "application/json", V2]) {
+      for (const accept of [null, "application/json", "application/vnd.atlas.2022-12-31+json"]) {
         const answer = await t.atlas.get(path, { accept });
         assert.strictEqual(answer.status, 406, String(accept));
         assert.strictEqual(error(answer.body).errorCode, "INVALID_VERSION_DATE");

@@ -90,6 +90,50 @@ describe("http transport", () => {
     );
   });
 
+  it("reads an enveloped error (envelope=true wraps it as {status, content})", async () => {
+    const { send } = setup(
+      [
+        {
+          status: 404,
+          body: {
+            status: 404,
+            content: { error: 404, errorCode: "CLUSTER_NOT_FOUND", detail: "No cluster." },
+          },
+        },
+      ],
+      { envelope: true },
+    );
+    await assert.rejects(send({ method: "GET", path: PATH, version: "2023-01-01" }), {
+      name: "AtlasApiError",
+      errorCode: "CLUSTER_NOT_FOUND",
+      message: `Atlas API answered 404 CLUSTER_NOT_FOUND (No cluster.): GET ${PATH}`,
+    });
+  });
+
+  it("takes an answer in the version asked (UTF-8 or not) and refuses one in another version", async () => {
+    const typed = (type: string): FakeAnswer => ({
+      status: 200,
+      body: { id: "a" },
+      headers: { "content-type": type },
+    });
+    const { send } = setup([
+      typed("application/vnd.atlas.2023-01-01+json;charset=utf-8"),
+      typed("application/json"),
+      typed("application/vnd.atlas.2023-02-01+json;charset=utf-8"),
+    ]);
+    const get = () => send({ method: "GET", path: PATH, version: "2023-01-01" });
+    assert.deepStrictEqual(await get(), { id: "a" });
+    assert.deepStrictEqual(await get(), { id: "a" });
+    await assert.rejects(get(), (error: unknown) => {
+      assert.ok(error instanceof AtlasDecodeError);
+      assert.strictEqual(
+        error.message,
+        `unexpected data from GET ${PATH}: Content-Type: expected API version 2023-01-01, got 2023-02-01`,
+      );
+      return true;
+    });
+  });
+
   it("retries idempotent requests on 5xx and network errors with growing waits", async () => {
     const { send, adapter, clock } = setup([
       { status: 503 },

@@ -14,13 +14,11 @@ import { clusterJobFixture, fakeAtlasClient, fakeSession } from "../../../helper
 const GROUP = "0123456789abcdef01234567";
 const JOB = "65a1b2c3d4e5f6a7b8c9d0e2";
 
-/** What state holds for a running automated job. */
+/** What state holds for a running download job. */
 const props = (overrides: Record<string, unknown> = {}) => ({
   groupId: GROUP,
   clusterName: "prod-orders",
-  deliveryType: "automated",
-  targetClusterName: "staging-orders",
-  targetGroupId: GROUP,
+  deliveryType: "download",
   onDestroy: "cancel",
   waitForCompletion: true,
   waitTimeoutSeconds: 600,
@@ -42,8 +40,8 @@ function setup(methods: Partial<Record<keyof AtlasClient, sinon.SinonStub>>) {
   return { lifecycle, messages };
 }
 
-const running = clusterJobFixture({ id: JOB });
-const cancelled = clusterJobFixture({ id: JOB, cancelled: true });
+const running = clusterJobFixture({ id: JOB, deliveryType: "download" });
+const cancelled = clusterJobFixture({ id: JOB, deliveryType: "download", cancelled: true });
 const shardedRefusal = new AtlasApiError({
   status: 405,
   errorCode: "ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED",
@@ -78,6 +76,24 @@ describe("cluster restore job destroy", () => {
     sinon.assert.callCount(get, 3);
     assert.deepStrictEqual(messages, [`info: restore job cancelled: ${JOB}`]);
   });
+
+  for (const deliveryType of ["automated", "pointInTime"] as const) {
+    it(`never cancels a ${deliveryType} restore: a warning, the job forgotten, no request`, async () => {
+      const cancel = sinon.stub().resolves();
+      const get = sinon.stub().resolves(clusterJobFixture({ id: JOB, deliveryType }));
+      const { lifecycle, messages } = setup({ getClusterRestoreJob: get, cancelClusterRestoreJob: cancel });
+      await lifecycle.delete(
+        JOB,
+        props({ deliveryType, targetClusterName: "staging-orders", targetGroupId: GROUP }),
+      );
+      sinon.assert.notCalled(cancel);
+      sinon.assert.notCalled(get);
+      assert.deepStrictEqual(messages, [
+        `warn: onDestroy is cancel, but Atlas cancels download restores only; forgetting the job instead: ${JOB}`,
+        `info: cluster restore job forgotten; Atlas keeps its record, and a job still running goes on: ${JOB}`,
+      ]);
+    });
+  }
 
   it("a 405 (sharded cluster) is a clear message, not a failure", async () => {
     const get = sinon.stub().resolves(running);
