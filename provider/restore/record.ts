@@ -224,7 +224,7 @@ function flattened(news: Record<string, unknown>): Record<string, unknown> {
   return { ...(record as Recorded), ...rest };
 }
 
-/** One line for a clone that passed its check: how many collections, and their counts. */
+/** One line for a clone that passed its check: each collection and the documents found. */
 function reportPassed(log: Logger, verification: CloneVerification): void {
   const counts = verification.collections.map((c) => `${c.namespace} ${c.found}`).join(", ");
   log.info(`clone check passed, documents: ${counts}`);
