@@ -1,6 +1,6 @@
 import * as t from "io-ts";
 
-import { flaggedJobFields, nullable, ServerlessDeliveryType } from "./wire";
+import { ConnectionStrings, flaggedJobFields, nullable, ServerlessDeliveryType } from "./wire";
 
 /**
  * Wire codecs of the dedicated-cluster operations (`openapi-subset-dedicated.json`). Tolerant like the
@@ -115,6 +115,7 @@ export const DedicatedCluster = t.intersection([
     pitEnabled: t.boolean,
     paused: t.boolean,
     mongoDBVersion: t.string,
+    connectionStrings: ConnectionStrings,
   }),
 ]);
 export type DedicatedCluster = t.TypeOf<typeof DedicatedCluster>;
