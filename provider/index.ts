@@ -41,6 +41,8 @@ export {
 } from "./resources/collection-restore-job";
 export { getSourceKind, RestoreJob, type RestoreJobArgs } from "./resources/detected-restore-job";
 export {
+  type CloneCheckArgs,
+  type CollectionCheckArgs,
   FlexRestoreJob,
   type FlexRestoreJobArgs,
   type PointInTimeArgs,
@@ -59,6 +61,7 @@ export {
   type SnapshotLookupArgs,
   SnapshotLookupError,
 } from "./resources/snapshot-lookups";
+export type { CheckedCollection, CloneVerification } from "./restore/clone-check";
 export {
   PollAbortedError,
   PollTimeoutError,

@@ -26,6 +26,9 @@ export async function listen(emulator: Emulator, port: number): Promise<Server> 
     });
   });
   server.on("clientError", refuseUnparsable);
+  // Clients decide when an idle connection ends: a server closing it first races a client reusing it
+  // (ECONNRESET on a busy machine), as a load balancer's idle timeout above its clients' avoids.
+  server.keepAliveTimeout = 120_000;
   // Node hands a CONNECT over as a tunnel, unanswered unless someone listens: the emulator is no proxy.
   server.on("connect", (req: IncomingMessage, socket: Socket) => {
     const url = requestUrl(req.url ?? "", emulator.baseUrl);

@@ -1,6 +1,6 @@
 import * as t from "io-ts";
 
-import { flaggedJobFields, nullable, nullsAbsent, ServerlessDeliveryType } from "./wire";
+import { ConnectionStrings, flaggedJobFields, nullable, nullsAbsent, ServerlessDeliveryType } from "./wire";
 
 /**
  * Wire codecs of the dedicated-cluster operations (`openapi-subset-dedicated.json`). Tolerant like the
@@ -120,6 +120,7 @@ export const DedicatedCluster = nullsAbsent(
       pitEnabled: t.boolean,
       paused: t.boolean,
       mongoDBVersion: t.string,
+      connectionStrings: ConnectionStrings,
     }),
   ]),
 );

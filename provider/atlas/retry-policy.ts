@@ -15,7 +15,7 @@ export interface RetryPolicy {
   readonly maxThrottledRetries: number;
 }
 
-/** Defaults, documented in the README's "Retries and polling" section. */
+/** Defaults, documented in docs/waiting.md. */
 export const defaultRetryPolicy: RetryPolicy = {
   maxAttempts: 5,
   baseDelayMs: 500,

@@ -146,11 +146,18 @@ export const FlexSnapshot = nullsAbsent(
 );
 export type FlexSnapshot = t.TypeOf<typeof FlexSnapshot>;
 
+/**
+ * Where a deployment answers: `standard` (`mongodb://`, Flex and dedicated clusters) and
+ * `standardSrv` (`mongodb+srv://`, every kind; the only one serverless instances have).
+ */
+export const ConnectionStrings = t.partial({ standard: t.string, standardSrv: t.string });
+export type ConnectionStrings = t.TypeOf<typeof ConnectionStrings>;
+
 /** A serverless instance or flex cluster, for the fields we use. */
 export const ClusterDescription = nullsAbsent(
   t.intersection([
     t.type({ name: t.string }),
-    t.partial({ id: t.string, stateName: t.string, groupId: t.string }),
+    t.partial({ id: t.string, stateName: t.string, groupId: t.string, connectionStrings: ConnectionStrings }),
   ]),
 );
 export type ClusterDescription = t.TypeOf<typeof ClusterDescription>;

@@ -32,6 +32,69 @@ export interface RestoreJobWaitArgs {
   /** Any change to these values starts a new restore, e.g. a date for a nightly refresh. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema's Any: values of any type
   triggers?: pulumi.Input<any[]>;
+  /**
+   * Check the clone once the job completed and the target is ready, once per restore job; a failed
+   * check fails the step naming the collection and its counts. The database user comes from stack
+   * config (`atlasRestore:databaseUsername`, `atlasRestore:databasePassword`).
+   */
+  verify?: pulumi.Input<CloneCheck>;
+}
+
+/** A clone check: the collections of the target to look at. */
+export interface CloneCheck {
+  /** At least one collection, each named once. */
+  collections: pulumi.Input<pulumi.Input<CollectionCheck>[]>;
+}
+
+/** One collection of a clone check. */
+export interface CollectionCheck {
+  /** The collection on the target, `database.collection`. */
+  namespace: pulumi.Input<string>;
+  /** How many documents it must hold: one of `exactly`, `atLeast`, `sameAsSource: true`. */
+  documents?: pulumi.Input<DocumentCount>;
+  /** A query that must match documents. */
+  query?: pulumi.Input<QueryCheck>;
+}
+
+/** A count of documents; give exactly one field. */
+export interface DocumentCount {
+  /** Exactly this many. */
+  exactly?: pulumi.Input<number>;
+  /** At least this many. */
+  atLeast?: pulumi.Input<number>;
+  /** As many as the source had, as Atlas reports it (collection-level restores). */
+  sameAsSource?: pulumi.Input<boolean>;
+}
+
+/** A MongoDB query filter that must match at least `atLeast` documents (default: 1). */
+export interface QueryCheck {
+  /** The filter, as JSON (Extended JSON for values JSON cannot hold). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema's Any: a query filter
+  filter: pulumi.Input<any>;
+  /** How many documents it must match. */
+  atLeast?: pulumi.Input<number>;
+}
+
+/** One collection of a clone check's outcome. */
+export interface CheckedCollection {
+  /** The collection read. */
+  namespace: string;
+  /** What its count had to be. */
+  expected?: string;
+  /** Documents found. */
+  found: number;
+  /** Documents matching the query, when there is one. */
+  matching?: number;
+  /** Whether it passed. */
+  ok: boolean;
+}
+
+/** A clone check's outcome. */
+export interface CloneVerification {
+  /** Whether every collection passed. */
+  ok: boolean;
+  /** Each collection's counts. */
+  collections: CheckedCollection[];
 }
 
 /** The moment a `pointInTime` restore goes back to: a time, or a point in the oplog. */
@@ -219,6 +282,8 @@ export class ServerlessRestoreJob extends pulumi.ComponentResource {
   declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
   declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /** The clone check's outcome (`verify`), once per restore job. */
+  declare readonly verification: pulumi.Output<CloneVerification | undefined>;
   /** Whether the job failed. */
   declare readonly failed: pulumi.Output<boolean>;
   /** Whether the job was cancelled. */
@@ -270,6 +335,8 @@ export class FlexRestoreJob extends pulumi.ComponentResource {
   declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
   declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /** The clone check's outcome (`verify`), once per restore job. */
+  declare readonly verification: pulumi.Output<CloneVerification | undefined>;
   /** The API that owns the job: `flex`. */
   declare readonly api: pulumi.Output<string>;
   /** Atlas's own status: PENDING, QUEUED, RUNNING, FAILED or COMPLETED. */
@@ -301,7 +368,7 @@ export class FlexRestoreJob extends pulumi.ComponentResource {
 
   constructor(name: string, args: FlexRestoreJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token("FlexRestoreJob"), name, {}, opts);
-    adopt(this, new restore.FlexRestoreJob(name, args, { parent: this }));
+    adopt(this, new restore.FlexRestoreJob(name, args as restore.FlexRestoreJobArgs, { parent: this }));
   }
 }
 
@@ -316,6 +383,8 @@ export class ClusterRestoreJob extends pulumi.ComponentResource {
   declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
   declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /** The clone check's outcome (`verify`), once per restore job. */
+  declare readonly verification: pulumi.Output<CloneVerification | undefined>;
   /** Whether the job failed. */
   declare readonly failed: pulumi.Output<boolean>;
   /** Whether the job was cancelled. */
@@ -381,6 +450,8 @@ export class CollectionRestoreJob extends pulumi.ComponentResource {
   declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
   declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /** The clone check's outcome (`verify`), once per restore job. */
+  declare readonly verification: pulumi.Output<CloneVerification | undefined>;
   /** The job's own state: INITIALIZING, IN_PROGRESS, FINALIZING, SUCCESSFUL, CANCELED or FAILED. */
   declare readonly state: pulumi.Output<string>;
   /** The kind of restore: `collection`. */
@@ -436,6 +507,8 @@ export class RestoreJob extends pulumi.ComponentResource {
   declare readonly status: pulumi.Output<string>;
   /** True once the target reported IDLE after the restore. */
   declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /** The clone check's outcome (`verify`), once per restore job. */
+  declare readonly verification: pulumi.Output<CloneVerification | undefined>;
   /** Whether the job failed. */
   declare readonly failed: pulumi.Output<boolean>;
   /** Whether the job was cancelled. */

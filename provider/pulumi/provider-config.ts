@@ -1,5 +1,6 @@
 import type { AtlasCredentials } from "../atlas/auth";
 import { defaultRetryPolicy, type RetryPolicy } from "../atlas/retry-policy";
+import { type CloneTarget, type DatabaseCredentials, readDatabaseCredentials } from "../verify/credentials";
 import { pollDefaults } from "../waiting/poll";
 import type { PollSettings } from "../waiting/schedule";
 
@@ -13,6 +14,12 @@ export interface ProviderConfig {
   readonly poll: Required<PollSettings>;
   readonly envelope: boolean;
   readonly pretty: boolean;
+  /**
+   * The database user a clone check (`verify`) logs in with on a target: stack config (secrets,
+   * decrypted for `configure`), then the environment. Read when a check runs, so a stack that checks
+   * nothing needs none; throws a `DatabaseCredentialsError` naming the keys.
+   */
+  readonly databaseCredentials: (target: CloneTarget) => DatabaseCredentials;
 }
 
 /** Reads one stack config value by its full key, e.g. `mongodbatlas:clientId`. */
@@ -26,7 +33,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * Where each setting comes from: stack config keys (the official Pulumi Atlas provider's where they
- * exist) first, then environment variables in order. Documented in the README's "Configuration".
+ * exist) first, then environment variables in order. Documented in docs/configuration.md.
  */
 export const SETTINGS = {
   clientId: { config: "mongodbatlas:clientId", env: ["MONGODB_ATLAS_CLIENT_ID"] },
@@ -107,7 +114,11 @@ export function readProviderConfig(
     pretty: flag("pretty"),
   };
   if (problems.length > 0 || credentials === undefined) throw new ProviderConfigError(problems);
-  return { ...config, credentials };
+  return {
+    ...config,
+    credentials,
+    databaseCredentials: (target) => readDatabaseCredentials(get, env, target),
+  };
 }
 
 type CredentialSetting = "clientId" | "clientSecret" | "publicKey" | "privateKey";

@@ -83,7 +83,14 @@ export function createSession(
       ),
   });
   const journal = overrides.journal ?? fileJournal(defaultJournalDir(process.env));
-  return { client: createAtlasClient(send), clock, poll: config.poll, log: sessionLog, journal };
+  return {
+    client: createAtlasClient(send),
+    clock,
+    poll: config.poll,
+    log: sessionLog,
+    journal,
+    databaseCredentials: config.databaseCredentials,
+  };
 }
 
 /** Thrown instead of calling Atlas once the engine that would record the answer is gone. */

@@ -65,9 +65,10 @@ export interface ClusterRestoreJobArgs extends RestoreJobWaitArgs, PointInTimeAr
   targetGroupId?: pulumi.Input<string>;
   /**
    * What `pulumi destroy` (and a replacement) does with the job (default: `forget`). `forget` only
-   * removes it from the stack. `cancel` asks Atlas to cancel a job that is still running and waits
-   * until it reports `cancelled`; a job that already ended, or one Atlas will not cancel (405, as for
-   * sharded clusters), is forgotten with a message. Neither ever deletes a cluster or a snapshot.
+   * removes it from the stack. `cancel` asks Atlas to cancel a download job that is still running and
+   * waits until it reports `cancelled`; a job that already ended, one Atlas will not cancel (405, as for
+   * sharded clusters), and every automated or point-in-time restore (Atlas cancels downloads only) are
+   * forgotten with a message. Neither ever deletes a cluster or a snapshot.
    */
   onDestroy?: pulumi.Input<"forget" | "cancel">;
 }

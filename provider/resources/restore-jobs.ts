@@ -29,6 +29,47 @@ export interface RestoreJobWaitArgs {
   existingRestoreJobId?: pulumi.Input<string>;
   /** Any change to these values starts a new restore, e.g. a date for a nightly refresh. */
   triggers?: pulumi.Input<unknown[]>;
+  /**
+   * Check the clone once the job completed and the target is ready: per collection, its documents
+   * counted against what is asked, and optionally a query that must match. The outcome is the
+   * `verification` output. It runs once per restore job: a later `up` with the same job and the same
+   * `verify` connects to nothing; a changed `verify` checks the same restore again, never starting a
+   * new one. A failed check fails the step with one line naming the collection and its counts; the
+   * restore stays recorded, and the next `up` checks again.
+   *
+   * The check logs in with a database user of the target's project, from stack config:
+   * `atlasRestore:databaseUsername` and, with `--secret`, `atlasRestore:databasePassword` (or per
+   * target `atlasRestore:databaseCredentials`), never from inputs or state. It needs the `mongodb`
+   * package (an optional peer dependency), a target (not `download`), and `waitForCompletion` and
+   * `waitForTarget` left true. Checked at preview, each problem naming its property.
+   */
+  verify?: pulumi.Input<CloneCheckArgs>;
+}
+
+/** A clone check: the collections of the target to look at. */
+export interface CloneCheckArgs {
+  /** At least one collection, each named once. */
+  collections: pulumi.Input<pulumi.Input<CollectionCheckArgs>[]>;
+}
+
+/** One collection of a clone check: how many documents it holds, what a query finds, or both. */
+export interface CollectionCheckArgs {
+  /**
+   * The collection on the target, `database.collection`. For a `CollectionRestoreJob`, one of
+   * the collections it restores, by its target name; it is read where Atlas landed it (a
+   * `CREATE_NEW` that met an existing collection lands in `<collection>_restored`).
+   */
+  namespace: pulumi.Input<string>;
+  /**
+   * How many documents it must hold: `{ exactly: n }`, `{ atLeast: n }`, or `{ sameAsSource: true }`
+   * (as many as the source had, as Atlas reports it: collection-level restores only).
+   */
+  documents?: pulumi.Input<{ exactly: number } | { atLeast: number } | { sameAsSource: true }>;
+  /**
+   * A MongoDB query filter, as JSON (Extended JSON for values JSON cannot hold: `{ "$oid": … }`,
+   * `{ "$date": … }`), that must match at least `atLeast` documents (default: 1).
+   */
+  query?: pulumi.Input<{ filter: Record<string, unknown>; atLeast?: number }>;
 }
 
 /** The moment a `pointInTime` restore goes back to: a time, or a point in the oplog. */

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { programLifecycles, programLog, programSession } from "../pulumi/program-session";
 import { watchOnce } from "../pulumi/provider-process";
 import { restoreJobProviders, restoreRecordProvider } from "../pulumi/serialized-provider";
+import type { CloneVerification } from "../restore/clone-check";
 import type { RestoreJobStatus } from "../restore/job-status";
 import { STARTED_JOB_FIELDS } from "../restore/lifecycle";
 import { recordInputs, type RecordSource } from "../restore/record";
@@ -34,6 +35,12 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<RestoreJobStatus>;
   /** True once the target reported IDLE after the restore (see `waitForTarget`). */
   declare readonly targetReady: pulumi.Output<boolean | undefined>;
+  /**
+   * The clone check's outcome (see the `verify` input), null without one: `ok`, and per collection
+   * the `namespace` read, what was `expected`, the documents `found`, the query's `matching`
+   * documents, and `ok`. Recorded once per restore job.
+   */
+  declare readonly verification: pulumi.Output<CloneVerification | null>;
 
   /** @param kind The resource's kind and types; `outputs` lists those beyond the base classes' own. */
   protected constructor(kind: RestoreKind, name: string, args: object, opts: RestoreJobOptions = {}) {
@@ -69,7 +76,7 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
 }
 
 /** The outputs {@link RestoreResource} declares. */
-export const RESTORE_OUTPUTS = ["restoreJobId", "status", "targetReady"];
+export const RESTORE_OUTPUTS = ["restoreJobId", "status", "targetReady", "verification"];
 
 /**
  * A restore whose Atlas job has no status field, only flags and dates (serverless instances and

@@ -1,5 +1,7 @@
 import * as t from "io-ts";
 
+import { VerifyCloneInputs } from "../verify/inputs";
+
 /**
  * Field codecs shared by the resources' input checks. Each has a name that reads well after
  * "expected", because the reporter prints `<property>: expected <name>` and never the value.
@@ -69,10 +71,14 @@ export const commonDefaulted = {
   waitForTarget: t.boolean,
 };
 
-/** Inputs every kind of restore job has that may stay absent. */
+/**
+ * Inputs every kind of restore job has that may stay absent. `verify` is checked by its own rules
+ * (`checkVerifyInputs`, in input-schema.ts), which name each nested property.
+ */
 export const commonOptional = {
   existingRestoreJobId: AtlasId,
   triggers: Triggers,
+  verify: VerifyCloneInputs,
 };
 
 /** Default of `waitTimeoutSeconds`: three hours, since real restores can take over an hour. */
@@ -93,10 +99,13 @@ export function commonDefaults(
   };
 }
 
-/** How `diff` treats the common inputs: a different job or new triggers replace; waiting is a setting. */
+/**
+ * How `diff` treats the common inputs: a different job or new triggers replace; waiting is a setting,
+ * and a changed clone check checks the same restore again.
+ */
 export const commonDiffRules = {
   replaceOnChange: ["existingRestoreJobId", "triggers"],
-  updateOnChange: ["waitForCompletion", "waitTimeoutSeconds", "waitForTarget"],
+  updateOnChange: ["waitForCompletion", "waitTimeoutSeconds", "waitForTarget", "verify"],
 } as const;
 
 /** One failed property, in the shape `check` returns. */

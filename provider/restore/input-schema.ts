@@ -1,6 +1,14 @@
 import * as t from "io-ts";
 
-import { checkFields, commonDefaulted, commonDefaults, commonOptional, type Failure } from "./input-fields";
+import { checkVerifyInputs, type VerifyContext } from "../verify/check";
+import {
+  checkFields,
+  commonDefaulted,
+  commonDefaults,
+  commonOptional,
+  type Failure,
+  known,
+} from "./input-fields";
 
 /**
  * One kind's inputs, defined once. `check` reports field by field from these codecs, and `create`
@@ -19,6 +27,11 @@ export interface InputSchemaDefinition<R extends t.Props, D extends t.Props, O e
   defaults(raw: Record<string, unknown>): Record<string, unknown>;
   /** Rules between properties, each failure naming one. Pure: the time is passed in. */
   crossField?(raw: Record<string, unknown>, nowSeconds: number): Failure[];
+  /**
+   * What `verify` may name, from the other inputs (default: any collection, and no source counts:
+   * only collection-level restores report them).
+   */
+  verifyContext?(raw: Record<string, unknown>): VerifyContext;
 }
 
 /** What {@link defineInputs} derives: the checked inputs' codec and the `check` that produces them. */
@@ -53,9 +66,11 @@ export function defineInputs<R extends t.Props, D extends t.Props, O extends t.P
   return {
     codec,
     check(raw, nowSeconds) {
+      const { verify: _own, ...fields } = raw;
       const failures = [
-        ...checkFields(raw, definition.required, notRequired),
+        ...checkFields(fields, definition.required, notRequired),
         ...(definition.crossField?.(raw, nowSeconds) ?? []),
+        ...verifyFailures(raw, definition),
       ];
       const inputs = {
         ...withoutAbsent(raw),
@@ -65,6 +80,31 @@ export function defineInputs<R extends t.Props, D extends t.Props, O extends t.P
       return { inputs, failures };
     },
   };
+}
+
+/**
+ * `verify`'s own rules (each nested property named), and what it needs of the restore: a target to
+ * check, reached only once the job completed and the target is ready.
+ */
+function verifyFailures(
+  raw: Record<string, unknown>,
+  definition: Pick<InputSchemaDefinition<t.Props, t.Props, t.Props>, "writesToTarget" | "verifyContext">,
+): Failure[] {
+  if (!known(raw.verify)) return [];
+  const context = definition.verifyContext?.(raw) ?? { sourceCountsReported: false };
+  const failures = checkVerifyInputs(raw.verify, context);
+  if (!definition.writesToTarget(raw))
+    failures.push({
+      property: "verify",
+      reason: "a download writes to no cluster, so there is no clone to check",
+    });
+  else if (raw.waitForCompletion === false || raw.waitForTarget === false)
+    failures.push({
+      property: "verify",
+      reason:
+        "the clone is checked once the restore completed and its target is ready, so it needs waitForCompletion and waitForTarget (both true by default)",
+    });
+  return failures;
 }
 
 /** `check` treats null as absent, so it must not reach the checked inputs (the codec refuses it). */

@@ -19,6 +19,10 @@ export const RESTORE_AGAIN_HINT =
 /** The next step after a wait that stopped before the job ended. */
 export const RESUME_HINT = "the job is recorded in state; run `pulumi up` again to resume waiting for it";
 
+/** The next step after a clone check that failed or could not run. */
+export const CHECK_AGAIN_HINT =
+  "the restore is recorded in state; fix the clone's data, its `verify` or the database credentials and run `pulumi up` to check again, or change `triggers` to restore again";
+
 /** Why a restore is not done, in one line that ends with the next step. */
 export function failureOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,17 +1,29 @@
 import { AtlasApiError } from "../atlas/errors";
+import type { VerifyResult } from "../verify/compare";
+import type { VerifyCloneInputs } from "../verify/inputs";
 import { pollUntil } from "../waiting/poll";
 import { isTransient } from "./at-most-once";
+import {
+  aimedAtLanding,
+  atlasCloneVerifier,
+  checkedBefore,
+  type CloneVerification,
+  type CloneVerifier,
+  describeTarget,
+  verificationOf,
+} from "./clone-check";
 import { RestoreJobIncompleteError, TargetNotReadyError } from "./errors";
 import { sameValue } from "./input-diff";
-import { prefixed, RESUME_HINT } from "./messages";
-import type { JobOutputs, Lifecycle, RestoreTarget, Session, WaitOutcome } from "./types";
+import { CHECK_AGAIN_HINT, prefixed, RESUME_HINT } from "./messages";
+import type { JobOutputs, Lifecycle, Logger, RestoreTarget, Session, WaitOutcome } from "./types";
 
 /**
  * The restore's record: the resource the program registers once its wait for the job has ended, with
  * what the wait saw as its inputs. It is what users hold (`new ClusterRestoreJob(...)`): its outputs are
  * the job's outcome in state, and since the engine registers it only after the wait, `dependsOn`, its
  * outputs and `parent` all mean "restored". Its provider calls Atlas for one thing only, the target: a
- * completed restore counts as done once its target is usable again, checked once per job.
+ * completed restore counts as done once its target is usable again and, with `verify`, its clone
+ * passed the check (clone-check.ts), both once per job.
  */
 
 /**
@@ -32,15 +44,27 @@ export interface Recorded extends Record<string, unknown> {
   failure: string | null;
   /** The target to wait for, with the wait's limit in seconds. */
   target: WaitOutcome["target"] | null;
+  /** The clone check to run on the target once it is ready (the resource's `verify`), if any. */
+  verify?: VerifyCloneInputs;
   source: RecordSource;
 }
 
 /** The record's properties that are not the job's: no read of the job changes them. */
-const OWN = ["__provider", "targetReady", "failure", "target", "source", "resourceName"];
+const OWN = [
+  "__provider",
+  "targetReady",
+  "failure",
+  "target",
+  "verify",
+  "verification",
+  "source",
+  "resourceName",
+];
 
 /**
  * The record's input from a wait's outcome: the outputs the resource declares, null where Atlas
- * said nothing (see `withNulls`), and secrets left out (download links stay in the program).
+ * said nothing (see `withNulls`), and secrets left out (download links stay in the program). The
+ * resource's `verify` moves from the source to a property of its own, kept once.
  */
 export function recordInputs(
   outcome: WaitOutcome,
@@ -49,38 +73,92 @@ export function recordInputs(
   source: RecordSource,
 ): Recorded {
   const fields = declared.filter((key) => !secrets.includes(key) && !OWN.includes(key));
+  const { verify, ...raw } = source.raw;
   return {
     ...Object.fromEntries(fields.map((key) => [key, outcome.outs[key] ?? null])),
     failure: outcome.failure ?? null,
     target: outcome.target ?? null,
-    source,
+    // Absent without one, as an input is: null would not decode as the resource's inputs.
+    ...(verify === undefined || verify === null ? {} : { verify: verify as VerifyCloneInputs }),
+    source: { ...source, raw },
   };
 }
 
 /** Reads a restore's job once, from what its record keeps; an AtlasApiError 404 when it is gone. */
 export type JobReader = (source: RecordSource) => Promise<JobOutputs>;
 
-/** The record's provider methods over the provider process's session. */
-export function recordLifecycle(session: () => Session, readJob: JobReader): Lifecycle {
-  /** Fails the step with the wait's failure, or waits for the target unless this job's was seen ready. */
+/**
+ * The record's provider methods over the provider process's session; `verifier` checks a clone
+ * (`verify`) once its target is ready (default: over Atlas and the official driver).
+ */
+export function recordLifecycle(
+  session: () => Session,
+  readJob: JobReader,
+  verifier: CloneVerifier = atlasCloneVerifier(),
+): Lifecycle {
+  /** The session, its messages under the resource's name. */
+  const scoped = (resourceName: unknown): Session => {
+    const s = session();
+    return typeof resourceName === "string" ? { ...s, log: prefixed(s.log, resourceName) } : s;
+  };
+
+  /**
+   * Fails the step with the wait's failure; otherwise waits for the target unless this job's was seen
+   * ready, then checks the clone unless this job passed this same check before.
+   */
   const settle = async (news: Record<string, unknown>, olds?: Record<string, unknown>) => {
     const recorded = flattened(news);
-    const { failure, target, resourceName } = recorded as Partial<Recorded> & { resourceName?: string };
+    const { failure, target, verify } = recorded as Partial<Recorded>;
     const id = String(recorded.restoreJobId);
     // Partial state is recorded as given: a later update and delete need the provider in it.
     const partial = { ...recorded, __provider: news.__provider };
     if (typeof failure === "string") throw new RestoreJobIncompleteError(id, partial, failure);
-    if (!target || targetSeen(olds, recorded)) {
-      return { id, outs: { ...recorded, targetReady: target ? true : null } };
+    if (!target) return { id, outs: { ...recorded, targetReady: null, verification: null } };
+    if (!targetSeen(olds, recorded)) {
+      try {
+        await waitForTarget(scoped(recorded.resourceName), target, target.waitSeconds * 1000);
+      } catch (error) {
+        throw new RestoreJobIncompleteError(id, partial, `${(error as Error).message}; ${RESUME_HINT}`);
+      }
     }
-    const s = session();
-    const log = resourceName === undefined ? s.log : prefixed(s.log, resourceName);
+    const ready = { ...partial, targetReady: true };
+    const verification = !verify
+      ? null
+      : checkedBefore(olds, recorded)
+        ? (olds!.verification as CloneVerification)
+        : await checkClone(scoped(recorded.resourceName), id, target, verify, ready);
+    return { id, outs: { ...recorded, targetReady: true, verification } };
+  };
+
+  /** Checks the clone; a failed or impossible check fails the step, the record kept to check again. */
+  const checkClone = async (
+    s: Session,
+    id: string,
+    target: RestoreTarget,
+    verify: VerifyCloneInputs,
+    partial: Record<string, unknown>,
+  ): Promise<CloneVerification> => {
+    const { inputs, sourceCounts } = aimedAtLanding(verify, partial);
+    let result: VerifyResult;
     try {
-      await waitForTarget({ ...s, log }, target, target.waitSeconds * 1000);
+      result = await verifier(s, target, inputs, sourceCounts);
     } catch (error) {
-      throw new RestoreJobIncompleteError(id, partial, `${(error as Error).message}; ${RESUME_HINT}`);
+      const reason = `cannot check the clone: ${(error as Error).message}`;
+      throw new RestoreJobIncompleteError(
+        id,
+        { ...partial, verification: null },
+        `${reason}; ${CHECK_AGAIN_HINT}`,
+      );
     }
-    return { id, outs: { ...recorded, targetReady: true } };
+    const verification = verificationOf(result);
+    if (result.failure !== undefined)
+      throw new RestoreJobIncompleteError(
+        id,
+        { ...partial, verification },
+        `${result.failure}; ${CHECK_AGAIN_HINT}`,
+      );
+    reportPassed(s.log, verification);
+    return verification;
   };
 
   return {
@@ -95,10 +173,12 @@ export function recordLifecycle(session: () => Session, readJob: JobReader): Lif
         (key) => key !== "targetReady" && !sameValue(olds[key], recorded[key]),
       );
       const targetPending = Boolean(recorded.target) && !targetSeen(olds, recorded);
+      const checkPending = Boolean(recorded.target && recorded.verify) && !checkedBefore(olds, recorded);
       // Another job is another restore: the record is replaced, as the starter was.
       const replaces = sameValue(olds.restoreJobId, recorded.restoreJobId) ? [] : ["restoreJobId"];
       return {
-        changes: changed.length > 0 || targetPending || !sameValue(olds.__provider, news.__provider),
+        changes:
+          changed.length > 0 || targetPending || checkPending || !sameValue(olds.__provider, news.__provider),
         ...(replaces.length > 0 ? { replaces } : {}),
         deleteBeforeReplace: false,
       };
@@ -144,6 +224,12 @@ function flattened(news: Record<string, unknown>): Record<string, unknown> {
   return { ...(record as Recorded), ...rest };
 }
 
+/** One line for a clone that passed its check: each collection and the documents found. */
+function reportPassed(log: Logger, verification: CloneVerification): void {
+  const counts = verification.collections.map((c) => `${c.namespace} ${c.found}`).join(", ");
+  log.info(`clone check passed, documents: ${counts}`);
+}
+
 /** Whether an earlier step already saw this job's target ready. */
 function targetSeen(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): boolean {
   return olds?.targetReady === true && sameValue(olds.restoreJobId, news.restoreJobId);
@@ -151,12 +237,7 @@ function targetSeen(olds: Record<string, unknown> | undefined, news: Record<stri
 
 /** The target's `stateName`, through the API that owns it. */
 export async function targetState(s: Session, target: RestoreTarget): Promise<string | undefined> {
-  const read = {
-    cluster: s.client.getCluster,
-    flex: s.client.getFlexCluster,
-    serverless: s.client.getServerlessInstance,
-  }[target.api];
-  return (await read(target.groupId, target.name)).stateName;
+  return (await describeTarget(s, target)).stateName;
 }
 
 /**

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as t from "io-ts";
 
 import type { AtlasClient } from "../atlas/client";
+import type { CloneTarget, DatabaseCredentials } from "../verify/credentials";
 import type { Clock } from "../waiting/clock";
 import type { Forecast, PollSettings } from "../waiting/schedule";
 import type { DiffRules } from "./input-diff";
@@ -74,6 +75,8 @@ export interface Session {
   readonly log: Logger;
   /** Restores being started, so that a killed run's job is adopted, not started again. */
   readonly journal: Journal;
+  /** The database user a clone check logs in with on a target (from stack config; never in state). */
+  readonly databaseCredentials?: (target: CloneTarget) => DatabaseCredentials;
 }
 
 /**

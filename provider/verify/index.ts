@@ -1,5 +1,6 @@
-// Checking a clone after its restore: what to ask (inputs.ts), where the password comes from
+// Checking a clone after its restore: what to ask (inputs.ts, checked by check.ts), where the password comes from
 // (credentials.ts), the pure comparison (compare.ts) and the driver edge (verify-clone.ts).
+export { checkVerifyInputs, type VerifyContext } from "./check";
 export { type CollectionResult, compareClone, type FoundCollection, type VerifyResult } from "./compare";
 export {
   type CloneTarget,
@@ -9,7 +10,6 @@ export {
   readDatabaseCredentials,
 } from "./credentials";
 export {
-  checkVerifyInputs,
   CollectionCheck,
   CountExpectation,
   DocumentCount,
@@ -17,7 +17,6 @@ export {
   QueryExpectation,
   QueryFilter,
   VerifyCloneInputs,
-  type VerifyContext,
 } from "./inputs";
 export { queryProblems } from "./query";
 export {

@@ -52,7 +52,7 @@ export type PollResult<T> =
       readonly elapsedMs: number;
     };
 
-/** Defaults of {@link PollOptions}; see the README's "Retries and polling" section. */
+/** Defaults of {@link PollOptions}; see docs/waiting.md. */
 export const pollDefaults = { minDelayMs: 1_500, maxDelayMs: 105_000, factor: GEOMETRIC_FACTOR } as const;
 
 /**

@@ -121,7 +121,10 @@ describe("end to end: dedicated clusters under the real engine", function () {
     );
     await restore.up();
     const kept = await restore.destroy();
-    assert.match(kept.stdout + kept.stderr, /Atlas cancels download restores only/);
+    assert.match(
+      kept.stdout + kept.stderr,
+      /restore: onDestroy is cancel, but Atlas cancels download restores only/,
+    );
     assert.strictEqual(await calls("cancelGroupClusterBackupRestoreJob"), 1, "only the download's");
     await restore.remove();
     await admin.setOptions({ restoreDurationMs: 500 });

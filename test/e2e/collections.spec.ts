@@ -12,6 +12,8 @@ import { type E2eHome, e2eHome, Stack } from "./harness";
 const seed = defaultSeed();
 const [PRODUCTION, STAGING] = seed.projects.map((p) => p.id) as [string, string];
 const account = seed.serviceAccounts[0]!;
+/** The staging project's database user, which the example checks its copies as. */
+const stagingUser = seed.databaseUsers!.find((u) => u.groupId === STAGING)!;
 const EXAMPLE = join(REPO_ROOT, "examples", "clone-collections");
 
 describe("end to end: collection restores", function () {
@@ -31,7 +33,11 @@ describe("end to end: collection restores", function () {
         "mongodbatlas:baseUrl": emulator.url,
         "mongodbatlas:clientId": account.clientId,
       },
-      { "mongodbatlas:clientSecret": account.clientSecret },
+      {
+        "mongodbatlas:clientSecret": account.clientSecret,
+        "atlasRestore:databaseUsername": stagingUser.username,
+        "atlasRestore:databasePassword": stagingUser.password,
+      },
     );
     return stack;
   };
@@ -57,6 +63,11 @@ describe("end to end: collection restores", function () {
     assert.deepStrictEqual(outputs.collections, [
       "orders.orders -> orders_staging.orders: SUCCESSFUL",
       "orders.customers -> orders_staging.customers: SUCCESSFUL",
+    ]);
+    // Checked against the source's documents as Atlas counted them.
+    assert.deepStrictEqual(outputs.verified, [
+      "orders_staging.orders: 120000 documents, as the source: 120000",
+      "orders_staging.customers: 5000 documents, as the source: 5000",
     ]);
     assert.match(up.stdout, /collection restore job [a-f0-9]{24}: \w+, \d+ of 125000 documents \(\d+%\)/);
     // The same date again: no other restore.

@@ -12,6 +12,12 @@ import { type E2eHome, e2eHome, Stack } from "./harness";
 const seed = defaultSeed();
 const [PRODUCTION, STAGING] = seed.projects.map((p) => p.id) as [string, string];
 const account = seed.serviceAccounts[0]!;
+/** The staging project's database user, which the cloning examples check their clone as. */
+const stagingUser = seed.databaseUsers!.find((u) => u.groupId === STAGING)!;
+const STAGING_DATABASE_USER = {
+  "atlasRestore:databaseUsername": stagingUser.username,
+  "atlasRestore:databasePassword": stagingUser.password,
+};
 
 describe("end to end: every example runs", function () {
   this.timeout(10 * 60_000);
@@ -26,13 +32,14 @@ describe("end to end: every example runs", function () {
     config: Record<string, string>,
     check: (outputs: Record<string, unknown>, stack: Stack, upOutput: string) => Promise<void>,
     emulatorOptions?: Record<string, unknown>,
+    secrets: Record<string, string> = {},
   ): Promise<void> {
     await admin.reset();
     if (emulatorOptions) await admin.setOptions(emulatorOptions);
     const stack = new Stack(name, projectDir, home);
     await stack.init(
       { ...config, "mongodbatlas:baseUrl": emulator.url, "mongodbatlas:clientId": account.clientId },
-      { "mongodbatlas:clientSecret": account.clientSecret },
+      { "mongodbatlas:clientSecret": account.clientSecret, ...secrets },
     );
     const up = await stack.up();
     await check(await stack.outputs(), stack, up.stdout);
@@ -64,19 +71,33 @@ describe("end to end: every example runs", function () {
       "clone",
       join(REPO_ROOT, "examples", "clone-environment"),
       { productionGroupId: PRODUCTION, stagingGroupId: STAGING, refreshDate: "2026-11-28" },
-      async (outputs, stack) => {
+      async (outputs, stack, up) => {
         assert.deepStrictEqual(outputs.statuses, ["COMPLETED"]);
         assert.deepStrictEqual(outputs.snapshotSources, ["new"]);
         assert.deepStrictEqual(outputs.targetsReady, [true]);
         const staging = await admin.cluster(STAGING, "staging-cluster", "cluster");
         assert.strictEqual(staging.restoredSnapshotId, (outputs.snapshotIds as string[])[0]);
-        // The same date again: no other snapshot, no other restore.
-        await stack.up();
+        // Production's documents, read in staging.
+        assert.deepStrictEqual(outputs.verifications, [
+          {
+            ok: true,
+            collections: [
+              { namespace: "orders.orders", expected: "at least 1", found: 120_000, ok: true },
+              { namespace: "orders.customers", expected: "at least 1", found: 5000, ok: true },
+              { namespace: "inventory.items", found: 800, matching: 800, ok: true },
+            ],
+          },
+        ]);
+        assert.match(up, /clone-prod-cluster: clone check passed, documents: orders\.orders 120000, /);
+        // The same date again: no other snapshot, no other restore, no other check.
+        const again = await stack.up();
+        assert.doesNotMatch(again.stdout, /clone check passed/);
         const { byOperation } = await admin.counters();
         assert.strictEqual(byOperation.takeGroupClusterBackupSnapshots, 1);
         assert.strictEqual(byOperation.createGroupClusterBackupRestoreJob, 1);
       },
       { snapshotDurationMs: 500 },
+      STAGING_DATABASE_USER,
     ));
 
   it("cluster-point-in-time", () =>
@@ -107,7 +128,19 @@ describe("end to end: every example runs", function () {
         assert.deepStrictEqual(outputs.statuses, ["COMPLETED"]);
         const staging = await admin.cluster(STAGING, "staging-orders");
         assert.strictEqual(staging.restoredSnapshotId, (outputs.snapshotIds as string[])[0]);
+        // Read through the Flex cluster the instance became: the serverless API answers only SRV.
+        assert.deepStrictEqual(outputs.verifications, [
+          {
+            ok: true,
+            collections: [
+              { namespace: "orders.orders", expected: "at least 1", found: 2000, ok: true },
+              { namespace: "orders.customers", found: 3, matching: 3, ok: true },
+            ],
+          },
+        ]);
       },
+      undefined,
+      STAGING_DATABASE_USER,
     ));
 
   it("clone-serverless-environment on Atlas as today (after the sunset): the look-up and the restore go through Flex", () =>
@@ -138,7 +171,8 @@ describe("end to end: every example runs", function () {
         const [job] = await stack.restoreJobs();
         assert.ok(job, "the job is recorded");
         assert.strictEqual(job.outputs.deliveryUrl, undefined, "the resource keeps no download link");
-        assert.ok(!state.includes("/download/"), "no plain download URL in state");
+        // (The stack's name is `download` too, so a plain "/download/" is no URL.)
+        assert.doesNotMatch(state, /:\/\/[^"\s]*\/download\//, "no plain download URL in state");
       },
     ));
 

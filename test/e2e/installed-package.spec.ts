@@ -20,7 +20,7 @@ import {
 
 /**
  * What a user gets: the packed tarball, installed with npm's default choices into a new project
- * outside the repository, built from the README's "Use it in your project" section alone, run with
+ * outside the repository, built from docs/your-project.md alone, run with
  * the real CLI against the emulator started from the installed package. One install serves every case.
  */
 
@@ -28,7 +28,7 @@ const seed = defaultSeed();
 const [PRODUCTION, STAGING] = seed.projects.map((p) => p.id) as [string, string];
 const account = seed.serviceAccounts[0]!;
 
-/** Another `@pulumi/pulumi` version to install instead of npm's choice, e.g. `3.200.0` (the README lists those tried). */
+/** Another `@pulumi/pulumi` version to install instead of npm's choice, e.g. `3.200.0` (docs/your-project.md lists those tried). */
 const SDK = process.env.ATLAS_RESTORE_E2E_PULUMI_SDK;
 
 /**
@@ -57,6 +57,10 @@ const REQUIRED = [
   "dist/emulator/seed/default-seed.json",
   "emulator/README.md",
   "emulator/seed/default-seed.json",
+  // The component package for other languages: Pulumi infers its schema from the TypeScript source.
+  "provider/component/index.ts",
+  "provider/component/PulumiPlugin.yaml",
+  "provider/component/pulumi-resource-atlas-restore",
 ];
 
 describe("end to end: the installed package in a project of the user's own", function () {
@@ -68,7 +72,7 @@ describe("end to end: the installed package in a project of the user's own", fun
   let home: E2eHome;
   const section = readmeSection();
 
-  /** A stack of the README's project; type checking on, as `pulumi up` does by default. */
+  /** A stack of the docs' project; type checking on, as `pulumi up` does by default. */
   async function readmeStack(name: string, config: Record<string, string>, secret = account.clientSecret) {
     const stack = new Stack(name, project, home, { PULUMI_NODEJS_TRANSPILE_ONLY: "" });
     await stack.init(
@@ -89,7 +93,7 @@ describe("end to end: the installed package in a project of the user's own", fun
       p === "pulumi-atlas-restore" ? packed.tarball : p === "@pulumi/pulumi" && SDK ? `${p}@${SDK}` : p,
     );
     await run(npm!, [install!, "--no-audit", "--no-fund", ...args], { cwd: project });
-    // As the README starts it: answering as Atlas does today.
+    // As docs/your-project.md starts it: answering as Atlas does today.
     emulator = await startInstalledEmulator(project);
     home = await e2eHome();
   });
@@ -100,7 +104,7 @@ describe("end to end: the installed package in a project of the user's own", fun
     folder?.dispose();
   });
 
-  it("the README gives the four files and installs the package with npm's default TypeScript", async () => {
+  it("docs/your-project.md gives the four files and installs the package with npm's default TypeScript", async () => {
     assert.deepStrictEqual(Object.keys(readmeFiles(section)).sort(), [
       "Pulumi.yaml",
       "index.ts",
@@ -108,7 +112,7 @@ describe("end to end: the installed package in a project of the user's own", fun
       "tsconfig.json",
     ]);
     assert.ok(relative(REPO_ROOT, project).startsWith(".."), "outside the repository");
-    // The README's offline commands are the ones these stacks run.
+    // The docs' offline commands are the ones these stacks run.
     for (const line of [
       `pulumi config set groupId ${PRODUCTION}`,
       `pulumi config set stagingGroupId ${STAGING}`,
@@ -119,7 +123,7 @@ describe("end to end: the installed package in a project of the user's own", fun
     const fromProject = createRequire(join(project, "index.js"));
     const typescript = fromProject("typescript/package.json") as { version: string };
     const sdk = fromProject("@pulumi/pulumi/package.json") as { version: string };
-    // What npm chooses today on this Node (unless told otherwise); the README lists it as tested.
+    // What npm chooses today on this Node (unless told otherwise); the docs list it as tested.
     assert.match(typescript.version, SDK ? /^[56]\./ : /^6\./);
     const minor = sdk.version.split(".").slice(0, 2).join("\\.");
     assert.match(section.slice(section.indexOf("Tested:")), new RegExp(`\\b${minor}\\b`), sdk.version);
@@ -128,7 +132,10 @@ describe("end to end: the installed package in a project of the user's own", fun
   it("the tarball holds the built package and the docs, nothing else", () => {
     for (const file of REQUIRED) assert.ok(files.includes(file), `the tarball holds ${file}`);
     const unexpected = files.filter(
-      (f) => !REQUIRED.includes(f) && !/^dist\/(provider|emulator)\/[\w/-]+(\.js|\.d\.ts)$/.test(f),
+      (f) =>
+        !REQUIRED.includes(f) &&
+        !/^dist\/(provider|emulator)\/[\w/-]+(\.js|\.d\.ts)$/.test(f) &&
+        !f.startsWith("provider/component/"),
     );
     assert.deepStrictEqual(unexpected, [], "no source maps, sources, tests, examples or scripts");
   });
@@ -162,7 +169,7 @@ describe("end to end: the installed package in a project of the user's own", fun
       assert.strictEqual(typeof library[name], "function", name);
   });
 
-  it("preview, up, refresh and destroy of the README's program; what state holds about credentials", async () => {
+  it("preview, up, refresh and destroy of the docs' program; what state holds about credentials", async () => {
     const stack = await readmeStack("dev", { groupId: PRODUCTION, stagingGroupId: STAGING });
     const preview = await stack.preview();
     assert.match(
@@ -175,7 +182,7 @@ describe("end to end: the installed package in a project of the user's own", fun
     assert.strictEqual(outputs.status, "COMPLETED");
     assert.match(String(outputs.restoreJobId), /^[a-f0-9]{24}$/);
 
-    // As the README says: the stack config is the default pulumi-nodejs provider's inputs, the
+    // As docs/configuration.md says: the stack config is the default pulumi-nodejs provider's inputs, the
     // secret as ciphertext, the rest in plain text; the restore job itself holds no credential.
     const exported = JSON.parse(await stack.exportText()) as {
       deployment: { resources: { urn: string; type: string; inputs?: Record<string, unknown> }[] };
@@ -287,7 +294,7 @@ describe("end to end: the installed package in a project of the user's own", fun
   });
 
   it("the inline Automation API example, compiled in the project and run from another folder", async () => {
-    // Compiled with the README's tsconfig.json, by the TypeScript npm installed.
+    // Compiled with the docs' tsconfig.json, by the TypeScript npm installed.
     writeFiles(project, {
       "clone.ts": readFileSync(join(REPO_ROOT, "examples", "clone-automation", "index.ts"), "utf8"),
       "tsconfig.clone.json": JSON.stringify({

@@ -7,7 +7,7 @@ import { REPO_ROOT } from "../../scripts/pulumi-cli";
 
 /**
  * What a user of the published package has: the tarball `npm pack` makes, installed into a project of
- * their own outside this repository, built from the README's "Use it in your project" section.
+ * their own outside this repository, built from docs/your-project.md alone.
  */
 
 /** What one command printed and how it ended. */
@@ -58,13 +58,9 @@ export async function packTarball(destination: string): Promise<{ tarball: strin
   return { tarball: join(destination, packed!.filename), files: packed!.files.map((f) => f.path) };
 }
 
-/** The README's "Use it in your project" section. */
+/** docs/your-project.md: the project a user builds from the docs alone. */
 export function readmeSection(): string {
-  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
-  const start = readme.indexOf("\n## Use it in your project\n");
-  if (start < 0) throw new Error('README.md has no "## Use it in your project" section');
-  const end = readme.indexOf("\n## ", start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
+  return readFileSync(join(REPO_ROOT, "docs", "your-project.md"), "utf8");
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ClusterRestoreJob } from "../../atlas/cluster-wire";
 import { formatDecodeErrors } from "../../atlas/decode-report";
 import { AtlasApiError, AtlasDecodeError } from "../../atlas/errors";
 import { isTransient } from "../../restore/at-most-once";
+import { prefixed } from "../../restore/messages";
 import type { Lifecycle, RestoreLifecycles, Session } from "../../restore/types";
 import { pollUntil } from "../../waiting/poll";
 import { RestoreJobNotCancelledError } from "./errors";
@@ -31,9 +32,17 @@ export function withCancelOnDestroy(
     },
     async delete(id, props) {
       if (props.onDestroy !== "cancel") return lifecycle.delete(id, props);
-      const reason = noCancel(props);
+      // Messages name the restore, as the lifecycle's do.
+      const s =
+        typeof props.resourceName === "string"
+          ? { ...session(), log: prefixed(session().log, props.resourceName) }
+          : session();
+      const reason =
+        noCancel(props) ??
+        // Known from the inputs, so a destroy of such restores reads no job.
+        (isCancellable(props) ? undefined : "Atlas cancels download restores only");
       if (reason !== undefined) {
-        session().log.warn(`onDestroy is cancel, but ${reason}; forgetting the job instead: ${id}`);
+        s.log.warn(`onDestroy is cancel, but ${reason}; forgetting the job instead: ${id}`);
         return lifecycle.delete(id, props);
       }
       const { __provider: _ignored, ...raw } = props;
@@ -41,7 +50,7 @@ export function withCancelOnDestroy(
       if (decoded._tag === "Left")
         throw new AtlasDecodeError("cluster restore job state", formatDecodeErrors(decoded.left));
       const { groupId, clusterName, waitTimeoutSeconds } = decoded.right;
-      await cancelJob(session(), groupId, clusterName, id, waitTimeoutSeconds * 1000);
+      await cancelJob(s, groupId, clusterName, id, waitTimeoutSeconds * 1000);
     },
   };
 }
@@ -61,7 +70,7 @@ export function cancellableRestore(
  * cancelled", "Point in time restore cannot be cancelled"; its docs: "the Atlas Admin API doesn't
  * support this"), and such a restore has already begun to rewrite its target.
  */
-export function isCancellable(job: Pick<ClusterRestoreJob, "deliveryType">): boolean {
+export function isCancellable(job: { deliveryType?: unknown }): boolean {
   return job.deliveryType === "download";
 }
 

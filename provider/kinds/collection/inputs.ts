@@ -11,8 +11,10 @@ import {
   OplogIncrement,
   printableName,
   TimestampSeconds,
+  UNKNOWN,
 } from "../../restore/input-fields";
 import { defineInputs } from "../../restore/input-schema";
+import type { VerifyContext } from "../../verify/check";
 
 /** Atlas takes at most this many entries in each of `databases` and `collections`. */
 export const MAX_NAMESPACES = 100;
@@ -121,6 +123,7 @@ const collectionInputs = defineInputs({
     ...somethingToRestore(raw),
     ...sourceFailures(raw, nowSeconds),
   ],
+  verifyContext: (raw) => ({ writes: targetsOf(raw), sourceCountsReported: true }),
 });
 
 /** The inputs of a collection restore job after `check`: validated, defaults filled in. */
@@ -172,6 +175,34 @@ function namespaceFailures(raw: Record<string, unknown>, list: NamespaceList): F
     }
   });
   return failures;
+}
+
+/**
+ * Where the restore writes, as Atlas names targets (`targetNamespace`, else the source with the
+ * suffixes): collections, and whole databases. Undefined while any of it is unknown (preview).
+ */
+function targetsOf(raw: Record<string, unknown>): VerifyContext["writes"] {
+  const naming = [raw.databases, raw.collections, raw.databaseSuffix, raw.collectionSuffix];
+  if (JSON.stringify(naming).includes(UNKNOWN)) return undefined;
+  const suffix = (value: unknown) => (typeof value === "string" ? value : "");
+  const [databaseSuffix, collectionSuffix] = [suffix(raw.databaseSuffix), suffix(raw.collectionSuffix)];
+  const targets = (list: unknown, rename: (source: string) => string): string[] =>
+    (Array.isArray(list) ? list : [])
+      .filter(t.UnknownRecord.is)
+      .flatMap(({ sourceNamespace, targetNamespace }) =>
+        typeof targetNamespace === "string"
+          ? [targetNamespace]
+          : typeof sourceNamespace === "string"
+            ? [rename(sourceNamespace)]
+            : [],
+      );
+  return {
+    databases: targets(raw.databases, (db) => `${db}${databaseSuffix}`),
+    collections: targets(raw.collections, (namespace) => {
+      const dot = namespace.indexOf(".");
+      return `${namespace.slice(0, dot)}${databaseSuffix}.${namespace.slice(dot + 1)}${collectionSuffix}`;
+    }),
+  };
 }
 
 /** A restore copies at least one database or collection. */

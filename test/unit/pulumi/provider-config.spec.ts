@@ -29,7 +29,7 @@ function configError(get: (key: string) => string | undefined, env: Record<strin
 
 describe("provider config", () => {
   it("reads a service account from stack config, with every default", () => {
-    const config = readProviderConfig(
+    const { databaseCredentials: _perTarget, ...config } = readProviderConfig(
       stack({ "mongodbatlas:clientId": "mdb_sa_id_1", "mongodbatlas:clientSecret": CLIENT_SECRET }),
       {},
     );
@@ -42,6 +42,35 @@ describe("provider config", () => {
       envelope: false,
       pretty: false,
     });
+  });
+
+  it("reads a clone check's database user per target when asked, from stack config and then the environment", () => {
+    const target = { groupId: "0123456789abcdef01234567", clusterName: "staging" };
+    const config = readProviderConfig(
+      stack({
+        "mongodbatlas:clientId": "mdb_sa_id_1",
+        "mongodbatlas:clientSecret": CLIENT_SECRET,
+        "atlasRestore:databaseUsername": "app",
+        "atlasRestore:databasePassword": "db-s3cr3t",
+      }),
+      { ATLAS_RESTORE_DATABASE_USERNAME: "env-user", ATLAS_RESTORE_DATABASE_PASSWORD: "env-pass" },
+    );
+    assert.deepStrictEqual(config.databaseCredentials(target), { username: "app", password: "db-s3cr3t" });
+    const fromEnv = readProviderConfig(stack({}), {
+      ...serviceAccountEnv,
+      ATLAS_RESTORE_DATABASE_USERNAME: "env-user",
+      ATLAS_RESTORE_DATABASE_PASSWORD: "env-pass",
+    });
+    assert.deepStrictEqual(fromEnv.databaseCredentials(target), {
+      username: "env-user",
+      password: "env-pass",
+    });
+    // A stack that checks no clone needs no database user: only asking for one fails, naming the keys.
+    const none = readProviderConfig(stack({}), serviceAccountEnv);
+    assert.throws(
+      () => none.databaseCredentials(target),
+      /^DatabaseCredentialsError: checking a clone needs a database user: set atlasRestore:databaseUsername/,
+    );
   });
 
   describe("where values come from", () => {

@@ -37,9 +37,9 @@ describe("CollectionRestoreJob outputs", () => {
     const computed = Object.keys(outs).filter(
       (key) => !Object.hasOwn(decoded.right, key) || key === "snapshotId",
     );
-    // `targetReady` is the lifecycle's, set once the target reports IDLE.
+    // `targetReady` and `verification` are the record's, set once the target is ready and checked.
     assert.deepStrictEqual(
-      [...computed, "targetReady"].sort(),
+      [...computed, "targetReady", "verification"].sort(),
       [...RESTORE_OUTPUTS, ...COLLECTION_OUTPUTS].sort(),
     );
   });

@@ -3,7 +3,8 @@ import assert from "node:assert";
 import { isRight } from "fp-ts/Either";
 
 import { UNKNOWN } from "../../../provider/restore/input-fields";
-import { checkVerifyInputs, VerifyCloneInputs } from "../../../provider/verify/inputs";
+import { checkVerifyInputs } from "../../../provider/verify/check";
+import { VerifyCloneInputs } from "../../../provider/verify/inputs";
 import { queryProblems } from "../../../provider/verify/query";
 
 const anywhere = { sourceCountsReported: true };
@@ -76,7 +77,10 @@ describe("clone check inputs", () => {
       ],
     };
     assert.deepStrictEqual(
-      checkVerifyInputs(raw, { knownNamespaces: ["crm.clients"], sourceCountsReported: false }),
+      checkVerifyInputs(raw, {
+        writes: { collections: ["crm.clients"], databases: [] },
+        sourceCountsReported: false,
+      }),
       [
         {
           property: "verify.collections[0].documents.sameAsSource",

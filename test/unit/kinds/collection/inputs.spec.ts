@@ -215,4 +215,46 @@ describe("collection restore job inputs", () => {
       ]);
     });
   });
+
+  describe("verify: the collections it may name", () => {
+    const check = (namespace: string) => ({
+      collections: [{ namespace, documents: { sameAsSource: true } }],
+    });
+    const refused = (raw: Record<string, unknown>) =>
+      failuresOf(raw)
+        .filter((f) => f.property.startsWith("verify"))
+        .map((f) => `${f.property}: ${f.reason}`);
+
+    it("accepts the collections it restores, by target name, with the source's counts", () => {
+      assert.deepStrictEqual(refused({ ...base, verify: check("orders_copy.orders") }), []);
+      assert.deepStrictEqual(refused({ ...base, verify: check("orders.orders") }), [
+        "verify.collections[0].namespace: not a collection this restore writes",
+      ]);
+    });
+
+    it("names targets as Atlas does: the source with the suffixes, and any collection of a whole database", () => {
+      const raw = {
+        ...base,
+        databaseSuffix: "_s",
+        collectionSuffix: "_c",
+        collections: [{ sourceNamespace: "orders.orders" }],
+        databases: [
+          { sourceNamespace: "inventory" },
+          { sourceNamespace: "crm", targetNamespace: "crm_copy" },
+        ],
+      };
+      for (const ok of ["orders_s.orders_c", "inventory_s.items", "crm_copy.clients"])
+        assert.deepStrictEqual(refused({ ...raw, verify: check(ok) }), [], ok);
+      for (const other of ["orders.orders", "orders_s.orders", "crm.clients"])
+        assert.deepStrictEqual(refused({ ...raw, verify: check(other) }).length, 1, other);
+    });
+
+    it("accepts any collection while the lists are not known yet (preview)", () => {
+      assert.deepStrictEqual(
+        refused({ ...base, collections: [{ sourceNamespace: UNKNOWN }], verify: check("any.thing") }),
+        [],
+      );
+      assert.deepStrictEqual(refused({ ...base, databaseSuffix: UNKNOWN, verify: check("any.thing") }), []);
+    });
+  });
 });
