@@ -154,8 +154,10 @@ describe("end to end: every example runs", function () {
         assert.match(up, /reading the snapshots of the Flex cluster it became instead: prod-orders/);
         const staging = await admin.cluster(STAGING, "staging-orders", "flex");
         assert.strictEqual(staging.restoredSnapshotId, (outputs.snapshotIds as string[])[0]);
+        assert.strictEqual((outputs.verifications as { ok: boolean }[])[0]?.ok, true);
       },
       { sunset: "migrated" },
+      STAGING_DATABASE_USER,
     ));
 
   it("download: the links are secrets in outputs and kept out of state", () =>
