@@ -1,46 +1,14 @@
-import { DEFAULT_CHECK_TIMES_MS } from "../provider/waiting/schedule";
 import type { CommandRun } from "./engine";
-import { PEERS, SIXTY_SECONDS } from "./polling";
+import { pollingSection, pollingTargets } from "./polling-report";
 import type { Role } from "./process-tree";
 import type { BenchResults, EngineRun } from "./results";
 import { formatSpread, type Spread, spread } from "./stats";
+import { atMost, s1, type Target, targetTable } from "./targets";
 
 /**
  * bench/results.md from results.json alone: every number and every verdict below is computed from
  * what the run measured, nothing is typed in by hand.
  */
-
-const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-/** One target row: what was asked, what was measured, and whether it was met. */
-interface Target {
-  readonly target: string;
-  readonly measured: string;
-  /** Undefined when the run could not measure it. */
-  readonly met: boolean | undefined;
-  /** How far from the limit, in words ("18 % under", "missed by 0.4 s"). */
-  readonly margin: string;
-}
-
-/** A `≤ limit` target on a value, with the margin in the value's unit or as a percentage. */
-function atMost(
-  target: string,
-  value: number | undefined,
-  limit: number,
-  show: (v: number) => string,
-): Target {
-  if (value === undefined || Number.isNaN(value))
-    return { target, measured: "not measured", met: undefined, margin: "—" };
-  const met = value <= limit + 1e-9;
-  const percent = limit === 0 ? undefined : Math.abs((value - limit) / limit) * 100;
-  const distance = percent === undefined ? show(Math.abs(value - limit)) : `${percent.toFixed(0)} %`;
-  return {
-    target,
-    measured: show(value),
-    met,
-    margin: met ? (value === limit ? "exactly at the limit" : `${distance} under`) : `missed by ${distance}`,
-  };
-}
 
 function runsOf(
   results: BenchResults,
@@ -75,8 +43,6 @@ function floorMs(run: EngineRun, limit: BenchResults["settings"]["rateLimit"]): 
 }
 
 function targets(results: BenchResults): Target[] {
-  const { rows, sweep } = results.polling;
-  const row = (label: string) => rows.find((r) => r.label === label)!;
   const restore100 = runsOf(results, "restore", 100, "default");
   const minimal100 = runsOf(results, "minimal", 100, "default");
   const stateRestore = firstState(restore100)?.stateBytesPerResource;
@@ -97,8 +63,6 @@ function targets(results: BenchResults): Target[] {
   }
   const fewestRepetitions = allCases.size > 0 ? Math.min(...allCases.values()) : 0;
   const x = (v: number) => `${v.toFixed(2)} ×`;
-  const long = ["5 min", "30 min", "2 h", "6 h"].map(row);
-  const worstLong = long.reduce((a, b) => (b.ours.delayMs > a.ours.delayMs ? b : a));
   return [
     atMost(
       "state per restore (every state resource it adds) ≤ 1.5 × a do-nothing dynamic resource's (installed tarball, 100 of each)",
@@ -118,26 +82,6 @@ function targets(results: BenchResults): Target[] {
       1.3,
       x,
     ),
-    atMost(
-      `polling: mean delay ≤ 30 s at 5 min, 30 min, 2 h and 6 h (worst: ${worstLong.label})`,
-      worstLong.ours.delayMs,
-      30_000,
-      s1,
-    ),
-    atMost(
-      `polling: mean delay never above the 60 s poller's, ${sweep.lengths} lengths 5 % apart from 5 min to 6 h (worst difference)`,
-      sweep.worstDelayOverSixty,
-      0,
-      s1,
-    ),
-    atMost(
-      `polling: calls never above the 60 s poller's from 30 min to 6 h (worst difference, at ${s1(sweep.worstCallsAt)})`,
-      sweep.worstCallsOverSixty,
-      0,
-      (v) => v.toFixed(2),
-    ),
-    atMost("polling: 10 s job noticed within 2 s on average", row("10 s").ours.delayMs, 2_000, s1),
-    atMost("polling: 1 min job noticed within 9 s on average", row("1 min").ours.delayMs, 9_000, s1),
     atMost(
       "50 restores ≤ 1.6 × the wall time of one, default parallelism (medians)",
       ratio(wall(runsOf(results, "restore", 50, "default")), wall(runsOf(results, "restore", 1, "default"))),
@@ -183,51 +127,6 @@ function targets(results: BenchResults): Target[] {
   ];
 }
 
-/** `calls, delay / lower bound` of one outcome. */
-function bounded(o: { calls: number; delayMs: number }, bound: { delayMs: number }): string {
-  return `${o.calls.toFixed(1)}, ${s1(o.delayMs)} / ${s1(bound.delayMs)}`;
-}
-
-function pollingSection(results: BenchResults): string[] {
-  const { rows } = results.polling;
-  const cell = (o: { calls: number; delayMs: number }) => `${o.calls.toFixed(1)} / ${s1(o.delayMs)}`;
-  const lines = [
-    "## Polling (simulated time)",
-    "",
-    "Calls per job (GETs after the create) / mean delay between the finish and the check that notices it, over 41 finish times spread ±20 % around each length. _Lower bound_: a schedule that knows the window and spreads checks evenly in it, for the same mean number of calls.",
-    "",
-    `| length | default schedule | lower bound at its calls | previous poller | ${PEERS.map((p) => p.name).join(" | ")} |`,
-    `| --- | --- | --- | --- | ${PEERS.map(() => "---").join(" | ")} |`,
-    ...rows.map(
-      (r) =>
-        `| ${r.label} | ${cell(r.ours)} | ${cell(r.lowerBoundOurs)} | ${cell(r.previous)} | ${r.peers.map(cell).join(" | ")} |`,
-    ),
-    "",
-    "### Per kind, with and without history",
-    "",
-    "Calls, mean delay / the lower bound at those calls. Flex jobs report `restoreScheduledDate` and `restoreFinishedDate`, and collection restore jobs `createdAt`, `finishedAt` and `totalDocuments`, so the source's earlier jobs (from the listing the resource makes before its POST) forecast the window. Simulated: five earlier jobs whose lengths are spread like this one's, run through the provider's own conversion for the kind; the collection jobs restored half to twice this job's documents, in proportion. Serverless and dedicated-cluster jobs report no start, so they always wait on the default schedule, as Flex and collection restores do without history (fewer than two earlier jobs).",
-    "",
-    "| length | serverless (no history) | dedicated cluster (no history) | Flex without history | Flex with history | collection without history | collection with history |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => {
-      const plain = bounded(r.ours, r.lowerBoundOurs);
-      const flex = bounded(r.history, r.lowerBoundHistory);
-      const collection = bounded(r.collectionHistory, r.lowerBoundCollectionHistory);
-      return `| ${r.label} | ${plain} | ${plain} | ${plain} | ${flex} | ${plain} | ${collection} |`;
-    }),
-  ];
-  const sixty = PEERS.findIndex((p) => p.schedule === SIXTY_SECONDS);
-  const early = results.polling.checksBefore4Min;
-  const worse = rows.filter((r) => r.ours.delayMs > r.peers[sixty]!.delayMs + 1e-6);
-  lines.push(
-    "",
-    worse.length === 0
-      ? "The default schedule's mean delay is at most the 60 s poller's at every length in the table."
-      : `The default schedule's mean delay is above the 60 s poller's at ${worse.map((r) => `${r.label} (${s1(r.ours.delayMs)} against ${s1(r.peers[sixty]!.delayMs)})`).join(", ")}. Before 4 minutes it makes ${early.ours} checks, the 60 s poller ${early.sixty}; ours are placed for the 10 s and 1 min jobs.`,
-  );
-  return lines;
-}
-
 function engineSection(results: BenchResults): string[] {
   const lines = [
     `## Engine (real CLI, installed tarball \`${results.engine.tarball}\`, emulator restores of ${s1(results.settings.restoreMs)})`,
@@ -260,7 +159,7 @@ function engineSection(results: BenchResults): string[] {
     // Restores this short are noticed by the wait's first planned check, which the wall times show.
     lines.push(
       "",
-      `A restore of ${s1(results.settings.restoreMs)} is noticed at the program's first check, which the default schedule makes ${s1(DEFAULT_CHECK_TIMES_MS[0]!)} after the wait begins: of one restore's ${s1(one.median)}, the do-nothing resource's ${s1(oneMinimal.median)} is the engine's own. So the ratios say whether restores queue behind one another, not how long one takes.`,
+      `A restore of ${s1(results.settings.restoreMs)} is noticed within about a second by the program's first checks (2 s, then growing: nothing predicts a first restore's length): of one restore's ${s1(one.median)}, the do-nothing resource's ${s1(oneMinimal.median)} is the engine's own. So the ratios say whether restores queue behind one another, not how long one takes.`,
     );
   }
   const restore100 = runsOf(results, "restore", 100, "default");
@@ -360,14 +259,9 @@ export function report(results: BenchResults): string {
     "",
     "## Targets",
     "",
-    "| target | measured | met | by how much |",
-    "| --- | --- | --- | --- |",
-    ...targets(results).map(
-      (t) =>
-        `| ${t.target} | ${t.measured} | ${t.met === undefined ? "not measured" : t.met ? "yes" : "**no**"} | ${t.margin} |`,
-    ),
+    ...targetTable([...pollingTargets(results.polling), ...targets(results)]),
     "",
-    ...pollingSection(results),
+    ...pollingSection(results.polling),
     "",
     ...engineSection(results),
     "",

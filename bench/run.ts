@@ -216,7 +216,7 @@ function bytesByType(resources: readonly { type: string }[], count: number): Rec
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", loadBefore: loadavg() };
-  const pollingResults = await polling();
+  const pollingResults = polling();
   const engineResults = await engine(started + BUDGET_MS);
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),

@@ -1,5 +1,5 @@
 import { AtlasApiError } from "../../atlas/errors";
-import { flexForecast } from "../../atlas/job-history";
+import { flaggedForecast, flexForecast } from "../../atlas/job-history";
 import type { CreateServerlessRestoreJobRequest, ServerlessJobWire } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotDecision, type SnapshotSource } from "../../restore/job-outputs";
@@ -88,13 +88,18 @@ async function startServerless(
       : {}),
     ...(inputs.oplogTs !== undefined ? { oplogTs: inputs.oplogTs, oplogInc: inputs.oplogInc } : {}),
   };
-  const { job, how } = await createAtMostOnce({
+  const { job, how, listed } = await createAtMostOnce({
     ...context,
     clock: session.clock,
     log: session.log,
     source: serverlessJobSource(session, inputs.groupId, inputs.clusterName, body),
   });
-  return { outs: serverlessOutputs(inputs, { api: "serverless", job }, decisions), how };
+  const forecast = flaggedForecast(job, listed, session.clock.now());
+  return {
+    outs: serverlessOutputs(inputs, { api: "serverless", job }, decisions),
+    how,
+    ...(forecast ? { forecast } : {}),
+  };
 }
 
 /**
