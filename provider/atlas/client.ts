@@ -1,5 +1,6 @@
 import * as t from "io-ts";
 
+import { systemClock } from "../waiting/clock";
 import {
   ClusterRestoreJob,
   ClusterSnapshot,
@@ -14,6 +15,7 @@ import {
 } from "./collection-wire";
 import { formatDecodeErrors } from "./decode-report";
 import { AtlasDecodeError } from "./errors";
+import { createListingShare, type ListingReuse, type ListingShare } from "./shared-listing";
 import type { AtlasRequest, Send } from "./transport";
 import {
   BackupSnapshot,
@@ -44,7 +46,9 @@ const PAGE_SIZE = 100;
 
 /**
  * The Atlas operations we use, each decoding its answer through a codec. No polling, no Pulumi: one
- * method, one request (or one request per page).
+ * method, one request (or one request per page). A listing of restore jobs given a
+ * {@link ListingReuse} may be answered by an identical listing in flight or recently answered (see
+ * `shared-listing.ts`).
  */
 export interface AtlasClient {
   createServerlessRestoreJob(
@@ -53,7 +57,11 @@ export interface AtlasClient {
     body: CreateServerlessRestoreJobRequest,
   ): Promise<ServerlessJobWire>;
   getServerlessRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ServerlessJobWire>;
-  listServerlessRestoreJobs(groupId: string, clusterName: string): Promise<ServerlessJobWire[]>;
+  listServerlessRestoreJobs(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<ServerlessJobWire[]>;
   listServerlessSnapshots(groupId: string, clusterName: string): Promise<BackupSnapshot[]>;
   getServerlessInstance(groupId: string, name: string): Promise<ClusterDescription>;
   createFlexRestoreJob(
@@ -64,7 +72,7 @@ export interface AtlasClient {
   /** Starts a download of a flex snapshot; the job's `snapshotUrl` appears when it is ready. */
   downloadFlexSnapshot(groupId: string, name: string, snapshotId: string): Promise<FlexRestoreJob>;
   getFlexRestoreJob(groupId: string, name: string, jobId: string): Promise<FlexRestoreJob>;
-  listFlexRestoreJobs(groupId: string, name: string): Promise<FlexRestoreJob[]>;
+  listFlexRestoreJobs(groupId: string, name: string, reuse?: ListingReuse): Promise<FlexRestoreJob[]>;
   listFlexSnapshots(groupId: string, name: string): Promise<FlexSnapshot[]>;
   getFlexCluster(groupId: string, name: string): Promise<ClusterDescription>;
   createClusterRestoreJob(
@@ -73,7 +81,11 @@ export interface AtlasClient {
     body: CreateClusterRestoreJobRequest,
   ): Promise<ClusterRestoreJob>;
   getClusterRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ClusterRestoreJob>;
-  listClusterRestoreJobs(groupId: string, clusterName: string): Promise<ClusterRestoreJob[]>;
+  listClusterRestoreJobs(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<ClusterRestoreJob[]>;
   /** Asks Atlas to cancel a job (204); sharded clusters may answer 405. */
   cancelClusterRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<void>;
   listClusterSnapshots(groupId: string, clusterName: string): Promise<ClusterSnapshot[]>;
@@ -98,7 +110,11 @@ export interface AtlasClient {
     body: CreateCollectionRestoreJobRequest,
   ): Promise<CollectionRestoreJob>;
   getCollectionRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<CollectionRestoreJob>;
-  listCollectionRestoreJobs(groupId: string, clusterName: string): Promise<CollectionRestoreJob[]>;
+  listCollectionRestoreJobs(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<CollectionRestoreJob[]>;
   /** The per-collection states of a job; empty while it is INITIALIZING. */
   listCollectionRestoreStates(
     groupId: string,
@@ -107,8 +123,11 @@ export interface AtlasClient {
   ): Promise<CollectionRestoreState[]>;
 }
 
-/** Builds the client over a transport. */
-export function createAtlasClient(send: Send): AtlasClient {
+/** Builds the client over a transport, sharing listings through `share` where a call allows it. */
+export function createAtlasClient(
+  send: Send,
+  share: ListingShare = createListingShare(systemClock),
+): AtlasClient {
   const serverless = (groupId: string, rest: string) =>
     `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/serverless/${rest}`;
   const jobs = (groupId: string, clusterName: string) =>
@@ -137,6 +156,8 @@ export function createAtlasClient(send: Send): AtlasClient {
       if (body.totalCount !== undefined && results.length >= body.totalCount) return results;
     }
   };
+  const listShared = <C extends t.Mixed>(item: C, path: string, version: string, reuse?: ListingReuse) =>
+    share.get(path, () => listAll(item, path, version), reuse);
 
   return {
     createServerlessRestoreJob: (groupId, clusterName, body) =>
@@ -153,8 +174,8 @@ export function createAtlasClient(send: Send): AtlasClient {
         path: `${jobs(groupId, clusterName)}/${encodeURIComponent(jobId)}`,
         version: SERVERLESS_API_VERSION,
       }),
-    listServerlessRestoreJobs: (groupId, clusterName) =>
-      listAll(ServerlessJobWire, jobs(groupId, clusterName), SERVERLESS_API_VERSION),
+    listServerlessRestoreJobs: (groupId, clusterName, reuse) =>
+      listShared(ServerlessJobWire, jobs(groupId, clusterName), SERVERLESS_API_VERSION, reuse),
     listServerlessSnapshots: (groupId, clusterName) =>
       listAll(
         BackupSnapshot,
@@ -189,8 +210,8 @@ export function createAtlasClient(send: Send): AtlasClient {
         path: flex(groupId, name, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
         version: FLEX_API_VERSION,
       }),
-    listFlexRestoreJobs: (groupId, name) =>
-      listAll(FlexRestoreJob, flex(groupId, name, "/backup/restoreJobs"), FLEX_API_VERSION),
+    listFlexRestoreJobs: (groupId, name, reuse) =>
+      listShared(FlexRestoreJob, flex(groupId, name, "/backup/restoreJobs"), FLEX_API_VERSION, reuse),
     listFlexSnapshots: (groupId, name) =>
       listAll(FlexSnapshot, flex(groupId, name, "/backup/snapshots"), FLEX_API_VERSION),
     getFlexCluster: (groupId, name) =>
@@ -209,11 +230,12 @@ export function createAtlasClient(send: Send): AtlasClient {
         path: cluster(groupId, clusterName, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
         version: CLUSTER_BACKUP_API_VERSION,
       }),
-    listClusterRestoreJobs: (groupId, clusterName) =>
-      listAll(
+    listClusterRestoreJobs: (groupId, clusterName, reuse) =>
+      listShared(
         ClusterRestoreJob,
         cluster(groupId, clusterName, "/backup/restoreJobs"),
         CLUSTER_BACKUP_API_VERSION,
+        reuse,
       ),
     cancelClusterRestoreJob: async (groupId, clusterName, jobId) => {
       // Cancelling twice asks for the same end state, so the transport may repeat it after a 5xx.
@@ -274,11 +296,12 @@ export function createAtlasClient(send: Send): AtlasClient {
         path: cluster(groupId, clusterName, `/collectionRestoreJobs/${encodeURIComponent(jobId)}`),
         version: COLLECTION_RESTORE_API_VERSION,
       }),
-    listCollectionRestoreJobs: (groupId, clusterName) =>
-      listAll(
+    listCollectionRestoreJobs: (groupId, clusterName, reuse) =>
+      listShared(
         CollectionRestoreJob,
         cluster(groupId, clusterName, "/collectionRestoreJobs"),
         COLLECTION_RESTORE_API_VERSION,
+        reuse,
       ),
     listCollectionRestoreStates: (groupId, clusterName, jobId) =>
       listAll(

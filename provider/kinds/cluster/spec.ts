@@ -1,5 +1,6 @@
 import type { ClusterRestoreJob, CreateClusterRestoreJobRequest } from "../../atlas/cluster-wire";
 import { flaggedForecast } from "../../atlas/job-history";
+import { sharedFirst } from "../../atlas/shared-listing";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import type { JobSource, RestoreJobSpec, Session, StartContext, Started } from "../../restore/types";
 import { snapshotIntentKey, takeFreshSnapshot } from "./fresh-snapshot";
@@ -86,7 +87,7 @@ export function clusterJobSource(
 ): JobSource<ClusterRestoreJob> {
   const { client } = session;
   return {
-    list: () => client.listClusterRestoreJobs(groupId, clusterName),
+    list: sharedFirst((reuse) => client.listClusterRestoreJobs(groupId, clusterName, reuse)),
     get: (id) => client.getClusterRestoreJob(groupId, clusterName, id),
     create: () => client.createClusterRestoreJob(groupId, clusterName, body),
     intent: body as unknown as Record<string, unknown>,

@@ -1,5 +1,6 @@
 import { AtlasApiError } from "../../atlas/errors";
 import { flaggedForecast, flexForecast } from "../../atlas/job-history";
+import { sharedFirst } from "../../atlas/shared-listing";
 import type { CreateServerlessRestoreJobRequest, ServerlessJobWire } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotDecision, type SnapshotSource } from "../../restore/job-outputs";
@@ -115,7 +116,7 @@ export function serverlessJobSource(
 ): JobSource<ServerlessJobWire> {
   const { client } = session;
   return {
-    list: () => client.listServerlessRestoreJobs(groupId, clusterName),
+    list: sharedFirst((reuse) => client.listServerlessRestoreJobs(groupId, clusterName, reuse)),
     get: (id) => client.getServerlessRestoreJob(groupId, clusterName, id),
     create: () => client.createServerlessRestoreJob(groupId, clusterName, body),
     intent: body as unknown as Record<string, unknown>,
