@@ -1,4 +1,14 @@
-import type { CommandRun } from "./engine";
+import {
+  cpuSection,
+  cpuTargets,
+  listingLine,
+  listingTargets,
+  queueSection,
+  queueTargets,
+  runsOf,
+  throttleSection,
+  throttleTargets,
+} from "./engine-report";
 import { pollingSection, pollingTargets } from "./polling-report";
 import type { Role } from "./process-tree";
 import type { BenchResults, EngineRun } from "./results";
@@ -10,54 +20,21 @@ import { atMost, s1, type Target, targetTable } from "./targets";
  * what the run measured, nothing is typed in by hand.
  */
 
-function runsOf(
-  results: BenchResults,
-  kind: EngineRun["kind"],
-  count: number,
-  parallel: EngineRun["parallel"],
-  rateLimited = false,
-) {
-  return results.engine.runs.filter(
-    (r) => r.kind === kind && r.count === count && r.parallel === parallel && r.rateLimited === rateLimited,
-  );
-}
-
 const spreadOf = (values: number[]): Spread | undefined => (values.length > 0 ? spread(values) : undefined);
 const wall = (runs: EngineRun[]) => spreadOf(runs.map((r) => r.up.wallMs));
-const engineCpu = (runs: EngineRun[], command: "up" | "destroy") =>
-  spreadOf(runs.flatMap((r) => (r[command] ? [(r[command] as CommandRun).usage.cpuSeconds.engine] : [])));
 const firstState = (runs: EngineRun[]) => runs.find((r) => r.stateBytesPerResource !== undefined);
 const ratio = (a: Spread | undefined, b: Spread | undefined) => (a && b ? a.median / b.median : undefined);
 const fmt = (s: Spread | undefined, digits: number, unit: string) =>
   s ? formatSpread(s, digits, unit) : "not measured";
-
-/**
- * What a stack of the throttled case's size takes with no request at all (50 do-nothing resources'
- * `up` at `--parallel 100`, median): no client-side limiter can bring an `up` below the rate floor plus it.
- */
-const engineOwnMs = (results: BenchResults) => wall(runsOf(results, "minimal", 50, "100"))?.median;
-
-/** The rate floor of one throttled run: the shortest time the bucket admits its accepted requests in. */
-function floorMs(run: EngineRun, limit: BenchResults["settings"]["rateLimit"]): number {
-  return (Math.max(0, run.requests - run.throttled - limit.capacity) / limit.refillPerSecond) * 1000;
-}
 
 function targets(results: BenchResults): Target[] {
   const restore100 = runsOf(results, "restore", 100, "default");
   const minimal100 = runsOf(results, "minimal", 100, "default");
   const stateRestore = firstState(restore100)?.stateBytesPerResource;
   const stateMinimal = firstState(minimal100)?.stateBytesPerResource;
-  const engineOwn = engineOwnMs(results);
-  const perRestore = firstState(restore100)?.stateResourcesPerResource;
-  const stateResources = perRestore === undefined ? undefined : perRestore * 100;
-  const throttledRuns = runsOf(results, "restore", 50, "100", true);
-  const requests = throttledRuns.reduce((sum, r) => sum + r.requests, 0);
-  const refused = throttledRuns.reduce((sum, r) => sum + r.throttled, 0);
-  const windows = spreadOf(
-    throttledRuns.map((r) => r.requestWindowMs / Math.max(1, floorMs(r, results.settings.rateLimit))),
-  );
   const allCases = new Map<string, number>();
   for (const r of results.engine.runs) {
+    if (r.kind === "collection") continue;
     const key = `${r.kind}/${r.count}/${r.parallel}/${r.rateLimited}`;
     allCases.set(key, (allCases.get(key) ?? 0) + 1);
   }
@@ -65,54 +42,21 @@ function targets(results: BenchResults): Target[] {
   const x = (v: number) => `${v.toFixed(2)} ×`;
   return [
     atMost(
-      "state per restore (every state resource it adds) ≤ 1.5 × a do-nothing dynamic resource's (installed tarball, 100 of each)",
+      "state per restore (every state resource it adds, whatever its type) ≤ 1.5 × a do-nothing dynamic resource's (installed tarball, 100 of each)",
       stateRestore !== undefined && stateMinimal ? stateRestore / stateMinimal : undefined,
       1.5,
       x,
     ),
-    atMost(
-      `engine CPU on \`up\` of 100 restores (${stateResources ?? "?"} state resources) ≤ 1.3 × 100 do-nothing resources' (medians)`,
-      ratio(engineCpu(restore100, "up"), engineCpu(minimal100, "up")),
-      1.3,
-      x,
-    ),
-    atMost(
-      "engine CPU on `destroy` of 100 restores ≤ 1.3 × 100 do-nothing resources' (medians)",
-      ratio(engineCpu(restore100, "destroy"), engineCpu(minimal100, "destroy")),
-      1.3,
-      x,
-    ),
+    ...cpuTargets(results),
     atMost(
       "50 restores ≤ 1.6 × the wall time of one, default parallelism (medians)",
       ratio(wall(runsOf(results, "restore", 50, "default")), wall(runsOf(results, "restore", 1, "default"))),
       1.6,
       x,
     ),
-    atMost(
-      `429s ≤ 5 % of requests under ${results.settings.rateLimit.capacity} burst / ${results.settings.rateLimit.refillPerSecond}/s (all repetitions)`,
-      requests > 0 ? (refused / requests) * 100 : undefined,
-      5,
-      (v) => `${v.toFixed(1)} %`,
-    ),
-    atMost("request window ≤ 1.1 × the rate floor under that limit (median)", windows?.median, 1.1, x),
-    atMost(
-      "`pulumi up` wall ≤ 1.1 × the rate floor plus the engine's own time (50 do-nothing resources' `up` at `--parallel 100`, median) under that limit (median)",
-      engineOwn === undefined
-        ? undefined
-        : spreadOf(
-            throttledRuns.map(
-              (r) => r.up.wallMs / Math.max(1, floorMs(r, results.settings.rateLimit) + engineOwn),
-            ),
-          )?.median,
-      1.1,
-      x,
-    ),
-    atMost(
-      "create POSTs refused with 429 under that limit (all repetitions)",
-      throttledRuns.length > 0 ? throttledRuns.reduce((sum, r) => sum + r.throttledPosts, 0) : undefined,
-      0,
-      (v) => String(v),
-    ),
+    ...throttleTargets(results),
+    ...listingTargets(results),
+    ...queueTargets(results),
     atMost("`npm run bench` under 15 minutes", results.totalMs / 60_000, 15, (v) => `${v.toFixed(1)} min`),
     atMost("engine runs that failed", results.engine.failed.length, 0, String),
     {
@@ -167,61 +111,31 @@ function engineSection(results: BenchResults): string[] {
   const state = (runs: EngineRun[]) => firstState(runs);
   lines.push(
     "",
-    "### State and engine CPU (100 resources, default parallelism)",
+    "### State (100 resources, default parallelism)",
     "",
-    "_Bytes per resource_: the exported deployment's resources (the stack and provider resources left out) as JSON, divided by the 100 resources the program declares; for restores that counts every state resource a restore adds. Engine CPU is likewise for the whole stack.",
+    "_Bytes per resource_: the exported deployment's resources (the stack and provider resources left out) as JSON, divided by the 100 resources the program declares: for restores that counts every state resource a restore adds, whatever its type.",
     "",
-    "| stack | bytes per resource | state resources per resource | `__provider` characters | engine CPU on `up` | engine CPU on `destroy` |",
-    "| --- | --- | --- | --- | --- | --- |",
-    `| restores | ${state(restore100)?.stateBytesPerResource?.toFixed(0) ?? "—"} | ${state(restore100)?.stateResourcesPerResource ?? "—"} | ${state(restore100)?.providerChars ?? "—"} | ${fmt(engineCpu(restore100, "up"), 2, " s")} | ${fmt(engineCpu(restore100, "destroy"), 2, " s")} |`,
-    `| do-nothing | ${state(minimal100)?.stateBytesPerResource?.toFixed(0) ?? "—"} | ${state(minimal100)?.stateResourcesPerResource ?? "—"} | ${state(minimal100)?.providerChars ?? "—"} | ${fmt(engineCpu(minimal100, "up"), 2, " s")} | ${fmt(engineCpu(minimal100, "destroy"), 2, " s")} |`,
-    "",
-    "Engine CPU is the `pulumi` process's user + system time read from /proc every 50 ms; the last interval before it exits is not counted.",
+    "| stack | bytes per resource | state resources per resource | `__provider` characters |",
+    "| --- | --- | --- | --- |",
+    `| restores | ${state(restore100)?.stateBytesPerResource?.toFixed(0) ?? "—"} | ${state(restore100)?.stateResourcesPerResource ?? "—"} | ${state(restore100)?.providerChars ?? "—"} |`,
+    `| do-nothing | ${state(minimal100)?.stateBytesPerResource?.toFixed(0) ?? "—"} | ${state(minimal100)?.stateResourcesPerResource ?? "—"} | ${state(minimal100)?.providerChars ?? "—"} |`,
   );
   const byType = state(restore100)?.stateBytesByType;
+  const countByType = state(restore100)?.stateResourcesByType;
   if (byType) {
     lines.push(
       "",
-      `Per restore, by state resource: ${Object.entries(byType)
-        .map(([type, bytes]) => `\`${type}\` ${bytes.toFixed(0)} bytes`)
+      `Per restore, by state resource type: ${Object.entries(byType)
+        .map(
+          ([type, bytes]) =>
+            `\`${type}\` ${countByType?.[type]?.toFixed(2) ?? "?"} × ${bytes.toFixed(0)} bytes`,
+        )
         .join(", ")}.`,
     );
   }
-  const limit = results.settings.rateLimit;
-  const throttled = runsOf(results, "restore", 50, "100", true);
-  const engineOwn = engineOwnMs(results);
-  lines.push(
-    "",
-    `### 50 restores under a rate limit of ${limit.capacity} burst, ${limit.refillPerSecond}/s (\`--parallel 100\`)`,
-    "",
-    "_Rate floor_: (accepted requests − burst) / refill rate, the shortest time in which the emulator's bucket admits the run's requests. _Request window_: first to last API request.",
-    "",
-    "| repetition | API requests | 429s | 429s on POST | rate floor | request window | window / floor | `pulumi up` wall |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...throttled.map((r) => {
-      const floor = floorMs(r, limit);
-      return `| ${r.repetition} | ${r.requests} | ${r.throttled} (${((r.throttled / Math.max(1, r.requests)) * 100).toFixed(1)} %) | ${r.throttledPosts} | ${s1(floor)} | ${s1(r.requestWindowMs)} | ${(r.requestWindowMs / Math.max(1, floor)).toFixed(2)} | ${s1(r.up.wallMs)} |`;
-    }),
-  );
-  const outside = spreadOf(throttled.map((r) => (r.up.wallMs - r.requestWindowMs) / 1000));
-  const before = spreadOf(
-    throttled.flatMap((r) => (r.beforeFirstRequestMs === undefined ? [] : [r.beforeFirstRequestMs / 1000])),
-  );
-  const after = spreadOf(
-    throttled.flatMap((r) => (r.afterLastRequestMs === undefined ? [] : [r.afterLastRequestMs / 1000])),
-  );
-  if (outside) {
-    lines.push(
-      "",
-      `Of each \`pulumi up\`, ${formatSpread(outside, 1, " s")} passed outside the request window${
-        before && after
-          ? `: ${formatSpread(before, 1, " s")} before the first request (the CLI's start, the language host and the program, the provider process and its OAuth token) and ${formatSpread(after, 1, " s")} after the last (the engine's finish)`
-          : ": the engine's start, the program, and the finish after the last request"
-      }. The rate floor bounds only the request window; the whole \`up\` is held to the floor plus what 50 do-nothing resources' \`up\` takes${
-        engineOwn === undefined ? "" : ` (${s1(engineOwn)})`
-      }, which no request is part of.`,
-    );
-  }
+  lines.push("", ...cpuSection(results), "", ...throttleSection(results), "", listingLine(results));
+  const queue = queueSection(results);
+  if (queue.length > 0) lines.push("", ...queue);
   return lines;
 }
 

@@ -158,16 +158,25 @@ export function createAtlasClient(
   };
   const listShared = <C extends t.Mixed>(item: C, path: string, version: string, reuse?: ListingReuse) =>
     share.get(path, () => listAll(item, path, version), reuse);
+  /** A job a POST created, added to the shared listing of its source (`listPath`). */
+  const created = async <J>(listPath: string, answer: Promise<J>): Promise<J> => {
+    const job = await answer;
+    share.record(listPath, job);
+    return job;
+  };
 
   return {
     createServerlessRestoreJob: (groupId, clusterName, body) =>
-      call(ServerlessJobWire, {
-        method: "POST",
-        path: jobs(groupId, clusterName),
-        body,
-        version: SERVERLESS_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        jobs(groupId, clusterName),
+        call(ServerlessJobWire, {
+          method: "POST",
+          path: jobs(groupId, clusterName),
+          body,
+          version: SERVERLESS_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getServerlessRestoreJob: (groupId, clusterName, jobId) =>
       call(ServerlessJobWire, {
         method: "GET",
@@ -189,21 +198,27 @@ export function createAtlasClient(
         version: SERVERLESS_API_VERSION,
       }),
     createFlexRestoreJob: (groupId, name, body) =>
-      call(FlexRestoreJob, {
-        method: "POST",
-        path: flex(groupId, name, "/backup/restoreJobs"),
-        body,
-        version: FLEX_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        flex(groupId, name, "/backup/restoreJobs"),
+        call(FlexRestoreJob, {
+          method: "POST",
+          path: flex(groupId, name, "/backup/restoreJobs"),
+          body,
+          version: FLEX_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     downloadFlexSnapshot: (groupId, name, snapshotId) =>
-      call(FlexRestoreJob, {
-        method: "POST",
-        path: flex(groupId, name, "/backup/download"),
-        body: { snapshotId },
-        version: FLEX_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        flex(groupId, name, "/backup/restoreJobs"),
+        call(FlexRestoreJob, {
+          method: "POST",
+          path: flex(groupId, name, "/backup/download"),
+          body: { snapshotId },
+          version: FLEX_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getFlexRestoreJob: (groupId, name, jobId) =>
       call(FlexRestoreJob, {
         method: "GET",
@@ -217,13 +232,16 @@ export function createAtlasClient(
     getFlexCluster: (groupId, name) =>
       call(ClusterDescription, { method: "GET", path: flex(groupId, name), version: FLEX_API_VERSION }),
     createClusterRestoreJob: (groupId, clusterName, body) =>
-      call(ClusterRestoreJob, {
-        method: "POST",
-        path: cluster(groupId, clusterName, "/backup/restoreJobs"),
-        body,
-        version: CLUSTER_BACKUP_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        cluster(groupId, clusterName, "/backup/restoreJobs"),
+        call(ClusterRestoreJob, {
+          method: "POST",
+          path: cluster(groupId, clusterName, "/backup/restoreJobs"),
+          body,
+          version: CLUSTER_BACKUP_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getClusterRestoreJob: (groupId, clusterName, jobId) =>
       call(ClusterRestoreJob, {
         method: "GET",
@@ -283,13 +301,16 @@ export function createAtlasClient(
         version: CLUSTER_API_VERSION,
       }),
     createCollectionRestoreJob: (groupId, clusterName, body) =>
-      call(CollectionRestoreJob, {
-        method: "POST",
-        path: cluster(groupId, clusterName, "/collectionRestoreJobs"),
-        body,
-        version: COLLECTION_RESTORE_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        cluster(groupId, clusterName, "/collectionRestoreJobs"),
+        call(CollectionRestoreJob, {
+          method: "POST",
+          path: cluster(groupId, clusterName, "/collectionRestoreJobs"),
+          body,
+          version: COLLECTION_RESTORE_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getCollectionRestoreJob: (groupId, clusterName, jobId) =>
       call(CollectionRestoreJob, {
         method: "GET",

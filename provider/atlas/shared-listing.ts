@@ -33,9 +33,17 @@ export const SHARED: ListingReuse = { maxAgeMs: SHARED_LISTING_MAX_AGE_MS };
 export interface ListingShare {
   /** The listing at `key`: a fresh one from `list`, or one in flight or answered within `reuse`. */
   get<T>(key: string, list: () => Promise<T[]>, reuse?: ListingReuse): Promise<T[]>;
+  /**
+   * Adds a job this process just created to the shared listing at `key`, so that a start sharing it
+   * sees the job as a fresh listing would (a second restore of the same intent adopts it).
+   */
+  record(key: string, item: unknown): void;
 }
 
-/** A share over a clock. Failures are never shared after they settle: the next caller lists again. */
+/**
+ * A share over a clock. Failures are never shared after they settle: the next caller lists again.
+ * A job created here is added to a shared listing of its source as soon as the POST is answered.
+ */
 export function createListingShare(clock: Clock): ListingShare {
   const entries = new Map<string, { answer: Promise<unknown[]>; answeredAt?: number }>();
   return {
@@ -52,6 +60,10 @@ export function createListingShare(clock: Clock): ListingShare {
         () => entries.get(key) === entry && entries.delete(key),
       );
       return entry.answer.then((items) => [...items] as T[]);
+    },
+    record(key, item) {
+      const known = entries.get(key);
+      if (known !== undefined) known.answer = known.answer.then((items) => [item, ...items]);
     },
   };
 }

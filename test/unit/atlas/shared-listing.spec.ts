@@ -86,6 +86,25 @@ describe("shared listings", () => {
     assert.deepStrictEqual(await again, ["ok"]);
   });
 
+  it("adds a job this process created to the shared listing, and to no listing not yet made", async () => {
+    const share = createListingShare(fakeClock(0));
+    share.record("k", "early");
+    assert.deepStrictEqual(await share.get("k", async () => ["a"], SHARED), ["a"]);
+    share.record("k", "new");
+    assert.deepStrictEqual(await share.get("k", async () => ["unused"], SHARED), ["new", "a"]);
+  });
+
+  it("is wired into the client's creates: a shared listing shows the job a POST just created", async () => {
+    const { client } = fakeAdapterClient([
+      { status: 200, body: { results: [], totalCount: 0 } },
+      { status: 200, body: jobFixture() },
+    ]);
+    assert.deepStrictEqual(await client.listServerlessRestoreJobs(GROUP, "prod", SHARED), []);
+    const body = { deliveryType: "automated" as const, targetClusterName: "stage", targetGroupId: GROUP };
+    const job = await client.createServerlessRestoreJob(GROUP, "prod", body);
+    assert.deepStrictEqual(await client.listServerlessRestoreJobs(GROUP, "prod", SHARED), [job]);
+  });
+
   it("shares only the first listing of a starter: later ones look for a job a POST created", () => {
     const asked: unknown[] = [];
     const list = sharedFirst(async (reuse) => (asked.push(reuse), []));
