@@ -5,7 +5,7 @@ import { atMost, s1, type Target } from "./targets";
 type Polling = ReturnType<typeof polling>;
 
 const at = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : s1(ms));
-const calls = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)} calls`;
+const calls = (v: number) => `${v.toFixed(2)} calls`;
 
 /** The three goals of one sweep with a forecast: mean, 95th percentile, calls against the reference. */
 function sweepTargets(label: string, worst: Worst, limits = { meanMs: 10_000, p95Ms: 60_000 }): Target[] {

@@ -104,6 +104,17 @@ export const REFERENCE_PERIOD_MS = 60 * S;
 /** Closest two checks may be. */
 export const MIN_GAP_MS = 1 * S;
 /**
+ * For a job expected to end within seconds, checks may come closer: a tenth of its expected length,
+ * but never closer than this. A queue of one-second jobs then waits a tenth of a second, not a
+ * second, between one job's end and the next one's start.
+ */
+export const QUICK_MIN_GAP_MS = 100;
+
+/** Closest two checks around a belief with this median may be. */
+export function minGapFor(medianMs: number): number {
+  return Math.min(MIN_GAP_MS, Math.max(QUICK_MIN_GAP_MS, medianMs / 10));
+}
+/**
  * Longest gap once the job may plausibly be ending: the forecast is trusted only so far, and a job
  * that ends at half or twice its forecast is still noticed within two minutes.
  */
@@ -152,6 +163,8 @@ function capAt(medianMs: number, t: number): number {
  * checks per ms that the gap limits ask for.
  */
 interface Grid {
+  /** Most checks per ms (see {@link minGapFor}). */
+  readonly ceiling: number;
   readonly edges: Float64Array;
   readonly rootHazard: Float64Array;
   readonly floor: Float64Array;
@@ -171,14 +184,14 @@ function gridOf(belief: LengthBelief, fromMs: number, lateMs: number, medianMs: 
     rootHazard[j] = Math.sqrt(hazard(belief, mid));
     floor[j] = 1 / capAt(medianMs, mid);
   }
-  return { edges, rootHazard, floor };
+  return { ceiling: 1 / minGapFor(medianMs), edges, rootHazard, floor };
 }
 
 /**
  * Check times for a price per call. Minimising expected delay plus a price per call gives a density
  * of checks of √(hazard / (2 × price)): checks crowd where a job still running is likely to end right
  * then, and thin out where it is not. Checks fall at every whole unit of that density's integral,
- * within the gap limits (never closer than {@link MIN_GAP_MS}, never further than the cap).
+ * within the gap limits (never closer than {@link minGapFor} says, never further than the cap).
  */
 function timesAt(grid: Grid, callPriceMs: number): number[] {
   const root = Math.sqrt(2 * callPriceMs);
@@ -186,7 +199,7 @@ function timesAt(grid: Grid, callPriceMs: number): number[] {
   let due = 1;
   let integral = 0;
   for (let j = 0; j < grid.rootHazard.length; j++) {
-    const density = Math.min(1 / MIN_GAP_MS, Math.max(grid.rootHazard[j]! / root, grid.floor[j]!));
+    const density = Math.min(grid.ceiling, Math.max(grid.rootHazard[j]! / root, grid.floor[j]!));
     const start = grid.edges[j]!;
     const width = grid.edges[j + 1]! - start;
     const end = integral + density * width;

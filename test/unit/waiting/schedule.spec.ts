@@ -5,6 +5,7 @@ import { pollUntil } from "../../../provider/waiting/poll";
 import {
   MIN_CALLS,
   MIN_GAP_MS,
+  minGapFor,
   nextCheck,
   planFor,
   plannedSchedule,
@@ -117,7 +118,7 @@ describe("poll schedules (simulated time)", () => {
     const belief = beliefFromLengths([50 * MIN, 60 * MIN, 55 * MIN, 58 * MIN, 52 * MIN])!;
     const plan = planFor(belief, 0);
 
-    it("checks in ascending order, never closer than a second", () => {
+    it("checks in ascending order, never closer than a second for a job of minutes", () => {
       plan.times.forEach((t, i) => assert.ok(i === 0 || t - plan.times[i - 1]! >= MIN_GAP_MS - 1e-6));
     });
 
@@ -149,6 +150,12 @@ describe("poll schedules (simulated time)", () => {
       const quick = beliefFromLengths([20 * S, 22 * S, 21 * S])!;
       assert.ok(planFor(quick, 0).callPriceMs <= PRICE_SHARE * quantile(quick, 0.5) + 1);
       assert.ok(planFor(quick, 0).times.length >= MIN_CALLS);
+    });
+  });
+
+  describe("minGapFor", () => {
+    it("lets checks come closer only for jobs of seconds: a tenth of their length, 100 ms at least", () => {
+      assert.deepStrictEqual([500, 3 * S, 10 * S, HOUR].map(minGapFor), [100, 300, MIN_GAP_MS, MIN_GAP_MS]);
     });
   });
 
