@@ -8,9 +8,10 @@ export type { Forecast } from "./forecast";
  * evaluate it in simulated time.
  *
  * Two schedules matter. Without any belief about the job's length, {@link unknownLengthSchedule}
- * looks often at first (most quick restores end within a minute) and settles at one check a minute.
- * With a belief (`belief.ts`: earlier jobs of the source, the job's progress), {@link beliefSchedule}
- * spends about the calls of a 30 s-then-60 s poller where the job is likely to end.
+ * looks often at first (quick restores end within a minute) and settles at one check a minute. With
+ * a belief (`belief.ts`: earlier jobs of the source, the job's progress), {@link planFor} spends the
+ * calls of a 30 s-then-60 s poller where the job is likely to end; `wait-plan.ts` picks one for a
+ * wait and re-plans as readings come in.
  */
 
 /** What a schedule may base its next wait on. */
@@ -85,7 +86,7 @@ export const LATE_GAP_GROWTH = 1 / 4;
  * of the time elapsed (6 s after a minute), then by a quarter of the time since 48 s, up to one
  * minute from about 5 minutes on. A job ending within ±20 % of any length under a minute is noticed
  * within 3 s on average; a long one within 30 s, as by a 60 s poller, which no schedule making that
- * poller's calls can beat without knowing more. Seeing quick jobs costs about 22 checks more than
+ * poller's calls can beat without knowing more. Seeing quick jobs costs about 24 checks more than
  * that poller over the whole wait.
  */
 export function unknownLengthGap(elapsedMs: number): number {
@@ -101,7 +102,7 @@ export const unknownLengthSchedule: PollSchedule = ({ elapsedMs }) =>
 export const REFERENCE_FIRST_MS = 30 * S;
 export const REFERENCE_PERIOD_MS = 60 * S;
 
-/** Closest two checks may be. */
+/** Closest two checks may be, for a job of more than a few seconds. */
 export const MIN_GAP_MS = 1 * S;
 /**
  * For a job expected to end within seconds, checks may come closer: a tenth of its expected length,
@@ -114,6 +115,7 @@ export const QUICK_MIN_GAP_MS = 100;
 export function minGapFor(medianMs: number): number {
   return Math.min(MIN_GAP_MS, Math.max(QUICK_MIN_GAP_MS, medianMs / 10));
 }
+
 /**
  * Longest gap once the job may plausibly be ending: the forecast is trusted only so far, and a job
  * that ends at half or twice its forecast is still noticed within two minutes.
@@ -121,13 +123,14 @@ export function minGapFor(medianMs: number): number {
 export const TRUSTED_GAP_MS = 120 * S;
 /** From this share of the expected length on, gaps stay within {@link TRUSTED_GAP_MS}. */
 export const TRUST_FROM = 0.35;
-/** Before that, a gap may grow to this share of the time elapsed: a far quicker job is still seen. */
+/**
+ * Before that, a gap may grow to this many times the time elapsed (checks at 2 min, 6 min, 18 min…):
+ * a job far quicker than its forecast, or one that failed at once, is still seen.
+ */
 export const EARLY_GAP_SHARE = 2;
 /** A job still running when this share of such jobs has ended is late: the belief no longer guides. */
 export const LATE_SHARE = 0.98;
-/** Calls spent, as a share of the reference poller's for the same belief. */
-export const PRICE_SHARE = 0.05;
-export const QUICK_JOB_MS = 50 * S;
+/** Calls a plan expects to make, as a share of the reference poller's for the same belief. */
 export const CALL_SHARE = 0.98;
 /**
  * Fewest calls a plan expects to make: one check cannot both come soon after a likely finish and
@@ -135,13 +138,23 @@ export const CALL_SHARE = 0.98;
  * standard to keep to.
  */
 export const MIN_CALLS = 2;
+/**
+ * A job expected to end within this is no job for the reference poller's budget (its first look
+ * comes at 30 s): its calls are priced at no more than {@link PRICE_SHARE} of its expected length in
+ * delay, which notices it within about a twentieth of its length. Below a minute, so that a job of a
+ * minute and more is held to the reference's calls.
+ */
+export const QUICK_JOB_MS = 50 * S;
+export const PRICE_SHARE = 0.05;
 
 /** A wait's checks around a belief: when, and from what moment on the job counts as late. */
 export interface BeliefPlan {
   /** Check times, ms since the job's start, ascending. */
   readonly times: readonly number[];
-  /** From here on the belief no longer guides: the schedule without a belief takes over. */
+  /** From here on the belief no longer guides: the job is late (see {@link lateGap}). */
   readonly lateMs: number;
+  /** The belief's median, ms since the start. */
+  readonly medianMs: number;
   /** Price of one call in expected delay, ms (see {@link planFor}). */
   readonly callPriceMs: number;
 }
@@ -240,7 +253,7 @@ export function planFor(belief: LengthBelief, fromMs: number, callPriceMs?: numb
   const medianMs = medianOf(belief);
   const lateMs = Math.max(fromMs + MIN_GAP_MS, quantile(belief, LATE_SHARE));
   const grid = gridOf(belief, fromMs, lateMs, medianMs);
-  if (callPriceMs !== undefined) return { times: timesAt(grid, callPriceMs), lateMs, callPriceMs };
+  if (callPriceMs !== undefined) return { times: timesAt(grid, callPriceMs), lateMs, medianMs, callPriceMs };
   const reference = expectedCalls(belief, fromMs, referenceTimes(fromMs, lateMs));
   const budget = Math.max(MIN_CALLS, CALL_SHARE * reference);
   const tooMany = (price: number) => expectedCalls(belief, fromMs, timesAt(grid, price)) > budget;
@@ -253,24 +266,29 @@ export function planFor(belief: LengthBelief, fromMs: number, callPriceMs?: numb
   }
   const priced = Math.exp(high);
   const price = medianMs < QUICK_JOB_MS ? Math.min(priced, PRICE_SHARE * medianMs) : priced;
-  return { times: timesAt(grid, price), lateMs, callPriceMs: price };
+  return { times: timesAt(grid, price), lateMs, medianMs, callPriceMs: price };
 }
 
-/** The next check after `t` (ms since the start): the plan's, or past its late point the steady rule. */
+/** Share of how late a job runs (past its expected length) that the next gap may be. */
+export const LATE_GAP_SHARE = 1 / 4;
+
+/**
+ * The gap after `t` for a job running past its belief: a quarter of how far past its expected
+ * length it is, from the closest gap allowed up to {@link STEADY_GAP_MS}. A one-second job a tenth
+ * of a second late is looked at again within a tenth of a second; a six-hour job hours late, every
+ * minute, as by a 60 s poller.
+ */
+export function lateGap(plan: Pick<BeliefPlan, "medianMs">, t: number): number {
+  const past = Math.max(0, t - plan.medianMs);
+  return Math.min(STEADY_GAP_MS, Math.max(minGapFor(plan.medianMs), LATE_GAP_SHARE * past));
+}
+
+/** The next check after `t` (ms since the start): the plan's, or past its late point the late rule. */
 export function nextCheck(plan: BeliefPlan, t: number): number {
   const planned = plan.times.find((time) => time > t);
   if (planned !== undefined) return planned;
-  const last = plan.times[plan.times.length - 1] ?? t;
-  return Math.max(t, last) + Math.max(MIN_GAP_MS, unknownLengthGap(Math.max(t, last)));
-}
-
-/** The schedule of a wait around a belief, priced when it is first asked (see {@link planFor}). */
-export function beliefSchedule(belief: LengthBelief): PollSchedule {
-  let plan: BeliefPlan | undefined;
-  return ({ elapsedMs }) => {
-    plan ??= planFor(belief, elapsedMs);
-    return Math.max(1, Math.ceil(nextCheck(plan, elapsedMs) - elapsedMs));
-  };
+  const from = Math.max(t, plan.times[plan.times.length - 1] ?? t);
+  return from + lateGap(plan, from);
 }
 
 /** The polling settings of a provider configuration, as far as choosing a schedule cares. */
@@ -282,10 +300,4 @@ export interface PollSettings {
    * `pollMinDelayMs`/`pollMaxDelayMs`, which ask for the geometric schedule; absent means geometric.
    */
   readonly mode?: "planned" | "geometric";
-}
-
-/** The schedule of one wait: what the settings ask for, around the belief when there is one. */
-export function scheduleFor(settings: PollSettings, belief?: LengthBelief): PollSchedule {
-  if (settings.mode !== "planned") return geometricSchedule({ ...settings, factor: GEOMETRIC_FACTOR });
-  return belief === undefined ? unknownLengthSchedule : beliefSchedule(belief);
 }

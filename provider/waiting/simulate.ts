@@ -75,11 +75,6 @@ export function summarize(outcomes: readonly Outcome[]): Summary {
   };
 }
 
-/** Mean outcome of a schedule over {@link finishTimes} of a nominal length. */
-export function meanOver(schedule: PollSchedule, nominalMs: number, count = 41): Outcome {
-  return meanOutcome(finishTimes(nominalMs, count).map((t) => simulate(schedule, t)));
-}
-
 /**
  * The lower bound for a number of calls: a schedule that knows the job's window (its nominal length
  * ±20 %) and spreads evenly inside it as many checks as make `meanCalls` calls on average (about

@@ -24,8 +24,8 @@ interface Line {
   tail: Promise<void>;
   /** The job the last turn started, which the next one waits for. */
   started?: CollectionRestoreJob;
-  /** Jobs of the cluster seen to end here, for forecasts of the next ones. */
-  readonly ended: CollectionRestoreJob[];
+  /** Jobs of the cluster seen to end here, by id: forecasts of the next ones, and no second look. */
+  readonly ended: Map<string, CollectionRestoreJob>;
 }
 
 const lines = new Map<string, Line>();
@@ -56,12 +56,12 @@ export async function inTurn<T>(
   body: (turn: Turn) => Promise<T>,
 ): Promise<T> {
   const key = `${inputs.groupId}/${inputs.clusterName}`;
-  const line = lines.get(key) ?? { tail: Promise.resolve(), ended: [] };
+  const line: Line = lines.get(key) ?? { tail: Promise.resolve(), ended: new Map() };
   lines.set(key, line);
   const before = line.tail;
   let end!: () => void;
-  const mine = new Promise<void>((resolve) => (end = resolve));
-  line.tail = mine;
+  const turn = new Promise<void>((resolve) => (end = resolve));
+  line.tail = turn;
   try {
     await before;
     return await body({
@@ -72,7 +72,7 @@ export async function inTurn<T>(
   } finally {
     end();
     // The last turn of a batch leaves nothing behind: a later restore lists the cluster afresh.
-    if (line.tail === mine) lines.delete(key);
+    if (line.tail === turn) lines.delete(key);
   }
 }
 
@@ -96,9 +96,14 @@ async function waitForCluster(
 ): Promise<void> {
   // A listing a little old will do: a job it shows running is read by id before anything waits on it.
   const all = await session.client.listCollectionRestoreJobs(inputs.groupId, inputs.clusterName, SHARED);
-  const listed = all.filter((job) => source.running(job) && !mine(job) && job.id !== line.started?.id);
-  if (line.started && !mine(line.started))
-    await watchUntilEnded(session, inputs, line, line.started, deadline);
+  // A shared listing may still show running a job this line started, or saw end: neither is read again.
+  const listed = all.filter(
+    (job) => source.running(job) && !mine(job) && job.id !== line.started?.id && !line.ended.has(job.id),
+  );
+  const before = line.started;
+  if (before && !mine(before)) await watchUntilEnded(session, inputs, line, before, deadline);
+  // Watched to its end once: a turn that fails before its POST leaves no job for the next to wait on.
+  line.started = undefined;
   if (listed.length > 0) {
     session.log.info(
       `Atlas runs one collection restore per cluster at a time; waiting for the running one on ` +
@@ -122,7 +127,7 @@ async function watchUntilEnded(
 ): Promise<void> {
   const { client, clock } = session;
   const outputsOf = (j: CollectionRestoreJob) => ({ ...j, restoreJobId: j.id });
-  const forecast = collectionForecast(job, line.ended, clock.now());
+  const forecast = collectionForecast(job, [...line.ended.values()], clock.now());
   const plan = waitPlan({
     settings: session.poll,
     ...(forecast ? { forecast } : {}),
@@ -143,5 +148,5 @@ async function watchUntilEnded(
   });
   if (result.state !== "SUCCESS")
     throw new CollectionRestoreBusyError(inputs.clusterName, job.id, result.elapsedMs);
-  line.ended.push(last);
+  line.ended.set(last.id, last);
 }

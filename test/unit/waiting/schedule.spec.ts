@@ -1,6 +1,6 @@
 import assert from "node:assert";
 
-import { beliefFromLengths, beliefFromRange, quantile } from "../../../provider/waiting/belief";
+import { beliefFromLengths, quantile } from "../../../provider/waiting/belief";
 import { pollUntil } from "../../../provider/waiting/poll";
 import {
   MIN_CALLS,
@@ -10,7 +10,6 @@ import {
   planFor,
   plannedSchedule,
   PRICE_SHARE,
-  scheduleFor,
   STEADY_GAP_MS,
   TRUST_FROM,
   TRUSTED_GAP_MS,
@@ -135,8 +134,14 @@ describe("poll schedules (simulated time)", () => {
       assert.ok(within(50 * MIN, 60 * MIN) > 4 * within(20 * MIN, 30 * MIN));
     });
 
-    it("hands over to the steady gap once the job is late", () => {
+    it("once the job is late, looks again at a quarter of how late it is, up to a minute", () => {
       assert.strictEqual(nextCheck(plan, plan.lateMs + HOUR), plan.lateMs + HOUR + STEADY_GAP_MS);
+      const quick = planFor(beliefFromLengths([1_000, 1_050, 980])!, 0);
+      const late = Math.max(quick.lateMs, ...quick.times) + 10;
+      assert.strictEqual(
+        nextCheck(quick, late),
+        late + Math.max(quick.medianMs / 10, (late - quick.medianMs) / 4),
+      );
     });
 
     it("keeps a price it is given: a re-planned wait spends what it saved earlier", () => {
@@ -156,24 +161,6 @@ describe("poll schedules (simulated time)", () => {
   describe("minGapFor", () => {
     it("lets checks come closer only for jobs of seconds: a tenth of their length, 100 ms at least", () => {
       assert.deepStrictEqual([500, 3 * S, 10 * S, HOUR].map(minGapFor), [100, 300, MIN_GAP_MS, MIN_GAP_MS]);
-    });
-  });
-
-  describe("scheduleFor", () => {
-    const first = (settings: Parameters<typeof scheduleFor>[0], belief?: Parameters<typeof scheduleFor>[1]) =>
-      scheduleFor(settings, belief)({ waits: 0, elapsedMs: 0, random: 0 });
-    it("waits without a belief, or around it, in planned mode", () => {
-      assert.strictEqual(first({ minDelayMs: 1500, maxDelayMs: 105_000, mode: "planned" }), 2 * S);
-      const belief = beliefFromRange({ expectedMs: HOUR, lowMs: 0.9 * HOUR, highMs: 1.1 * HOUR, basedOn: 3 });
-      assert.strictEqual(
-        first({ minDelayMs: 1500, maxDelayMs: 105_000, mode: "planned" }, belief),
-        Math.ceil(planFor(belief, 0).times[0]!),
-      );
-    });
-
-    it("uses the geometric schedule the user asked for, or when no mode is given", () => {
-      assert.strictEqual(first({ minDelayMs: 100, maxDelayMs: 2000, mode: "geometric" }), 100);
-      assert.strictEqual(first({ minDelayMs: 250, maxDelayMs: 2000 }), 250);
     });
   });
 

@@ -44,6 +44,9 @@ describe("a wait's plan", () => {
     const settings = { minDelayMs: 700, maxDelayMs: 9000, mode: "geometric" } as const;
     const forecast = { expectedMs: HOUR, lowMs: 0.9 * HOUR, highMs: 1.1 * HOUR, basedOn: 3, startedAt: 0 };
     assert.strictEqual(first(waitPlan({ settings, forecast, job: {}, nowMs: 0 }), 0), 700);
+    // Settings that name no mode are geometric too.
+    const unnamed = { minDelayMs: 250, maxDelayMs: 2000 };
+    assert.strictEqual(first(waitPlan({ settings: unnamed, job: {}, nowMs: 0 }), 0), 250);
   });
 
   it("plans around the starter's forecast, from the forecast's start", () => {
