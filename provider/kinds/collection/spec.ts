@@ -5,6 +5,7 @@ import type {
 } from "../../atlas/collection-wire";
 import { AtlasApiError } from "../../atlas/errors";
 import { collectionForecast } from "../../atlas/job-history";
+import { sharedFirst } from "../../atlas/shared-listing";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { sameValue } from "../../restore/input-diff";
 import type { SnapshotSource } from "../../restore/job-outputs";
@@ -17,8 +18,6 @@ import type {
   StartContext,
   Started,
 } from "../../restore/types";
-import { pollUntil } from "../../waiting/poll";
-import { CollectionRestoreBusyError } from "./errors";
 import {
   checkCollectionInputs,
   collectionDiffRules,
@@ -26,6 +25,7 @@ import {
   type NamespaceEntry,
 } from "./inputs";
 import { collectionJobStatus, collectionOutputs, progressLine } from "./outputs";
+import { inTurn } from "./queue";
 
 const NOUN = "collection restore job";
 
@@ -105,60 +105,35 @@ async function startCollectionRestore(
   const body = requestOf(inputs, snapshotId);
   const source = collectionJobSource(session, inputs, body);
   const deadline = session.clock.now() + inputs.waitTimeoutSeconds * 1000;
-  for (;;) {
-    await waitForOtherJobs(session, inputs, source, deadline);
-    try {
-      const { job, how, listed } = await createAtMostOnce({
-        ...context,
-        clock: session.clock,
-        log: session.log,
-        source,
-      });
-      const forecast = collectionForecast(job, listed, session.clock.now());
-      return {
-        outs: await outputsOf(session, inputs, job, snapshotSource),
-        how,
-        ...(forecast ? { forecast } : {}),
-      };
-    } catch (error) {
-      // Another job started between the listing and the POST: wait for it too.
-      if (!isBusy(error)) throw error;
-      session.log.info(`another collection restore started on ${inputs.clusterName} first; waiting for it`);
+  return inTurn(session, inputs, async (turn) => {
+    for (;;) {
+      await turn.waitForCluster(source, (job) => matchesIntent(source, job), deadline);
+      try {
+        const { job, how, listed } = await createAtMostOnce({
+          ...context,
+          clock: session.clock,
+          log: session.log,
+          source,
+        });
+        turn.started(job);
+        const forecast = collectionForecast(job, listed, session.clock.now());
+        return {
+          outs: await outputsOf(session, inputs, job, snapshotSource),
+          how,
+          ...(forecast ? { forecast } : {}),
+        };
+      } catch (error) {
+        // Another job started between the listing and the POST: wait for it too.
+        if (!isBusy(error)) throw error;
+        session.log.info(`another collection restore started on ${inputs.clusterName} first; waiting for it`);
+      }
     }
-  }
+  });
 }
 
 /** Whether Atlas refused the POST because a collection restore already runs on the cluster. */
 export function isBusy(error: unknown): boolean {
   return error instanceof AtlasApiError && error.status === 409;
-}
-
-/** Waits while a collection restore of another intent runs on the source cluster. */
-async function waitForOtherJobs(
-  session: Session,
-  inputs: CollectionRestoreJobInputs,
-  source: CollectionJobSource,
-  deadline: number,
-): Promise<void> {
-  const others = (jobs: CollectionRestoreJob[]) =>
-    jobs.filter((job) => source.running(job) && !matchesIntent(source, job));
-  let blocking = others(await source.list());
-  if (blocking.length === 0) return;
-  session.log.info(
-    `Atlas runs one collection restore per cluster at a time; waiting for the running one on ` +
-      `${inputs.clusterName}: ${blocking.map((job) => job.id).join(", ")}`,
-  );
-  const result = await pollUntil({
-    check: async () => (blocking = others(await source.list())),
-    classify: (jobs) => (jobs.length === 0 ? "SUCCESS" : "RETRY"),
-    clock: session.clock,
-    minDelayMs: session.poll.minDelayMs,
-    maxDelayMs: session.poll.maxDelayMs,
-    maxWaitMs: Math.max(0, deadline - session.clock.now()),
-    checkFirst: false,
-  });
-  if (result.state !== "SUCCESS")
-    throw new CollectionRestoreBusyError(inputs.clusterName, blocking[0]?.id ?? "", result.elapsedMs);
 }
 
 /** The snapshot given, none for a point in time (Atlas picks it), or the newest completed one. */
@@ -253,7 +228,7 @@ export function collectionJobSource(
     oplogInc: job.oplogInc ?? undefined,
   });
   return {
-    list: () => client.listCollectionRestoreJobs(groupId, clusterName),
+    list: sharedFirst((reuse) => client.listCollectionRestoreJobs(groupId, clusterName, reuse)),
     get: (id) => client.getCollectionRestoreJob(groupId, clusterName, id),
     create: () => client.createCollectionRestoreJob(groupId, clusterName, body),
     intent: fields(body),
