@@ -12,7 +12,7 @@ import type { Failure } from "./input-fields";
 import { classifyStatus } from "./job-status";
 import { intentKey, unexpired } from "./journal";
 import { failureOf, prefixed } from "./messages";
-import { recordLifecycle } from "./record";
+import { recordLifecycle, waitForTarget } from "./record";
 import type {
   CommonInputs,
   JobOutputs,
@@ -216,12 +216,16 @@ export function createLifecycles<I extends CommonInputs>(
       last = { ...last, ...(await readOnce(s, spec, inputs, last)) };
       if (last.status !== "RUNNING")
         s.log.info(`${spec.noun} ${last.restoreJobId}: ${last.status}, read again`);
-      if (last.status === "RUNNING" && inputs.waitForCompletion) {
-        const result = await waitForJob(s, spec, inputs, last);
-        last = result.value ?? last;
-        if (result.state !== "SUCCESS") return { outs: last, failure: failureOf(toPollError(result, last)) };
-      }
-      return ended(inputs, last);
+      if (last.status !== "RUNNING" || !inputs.waitForCompletion) return ended(inputs, last);
+      const result = await waitForJob(s, spec, inputs, last);
+      last = result.value ?? last;
+      if (result.state !== "SUCCESS") return { outs: last, failure: failureOf(toPollError(result, last)) };
+      const outcome = ended(inputs, last);
+      if (!outcome.target) return outcome;
+      // The job ended during this wait: its target is waited for here too, so that the record's create,
+      // an engine step, holds none of the engine's parallel steps while a target is busy.
+      await waitForTarget(s, outcome.target, outcome.target.waitSeconds * 1000);
+      return { ...outcome, targetReady: true };
     } catch (error) {
       return { outs: last, failure: failureOf(error) };
     }
