@@ -1,29 +1,25 @@
-import { seededRandom } from "../emulator/faults";
-import type { CollectionRestoreJob } from "../provider/atlas/collection-wire";
-import { collectionForecast, flexForecast } from "../provider/atlas/job-history";
-import type { FlexRestoreJob } from "../provider/atlas/wire";
-import { pollUntil } from "../provider/waiting/poll";
+import { beliefFromLengths, rangeOf } from "../provider/waiting/belief";
+import { geometricSchedule, type PollSchedule, unknownLengthSchedule } from "../provider/waiting/schedule";
 import {
-  defaultSchedule,
-  type Forecast,
-  geometricSchedule,
-  type PollSchedule,
-  predictedSchedule,
-} from "../provider/waiting/schedule";
-import {
+  checkTimes,
+  collectionWait,
+  earlierLengths,
   finishTimes,
   fixedPoller,
   lowerBound,
-  meanOutcome,
-  meanOver,
   type Outcome,
-  simulate,
+  outcomeOfTimes,
+  seeded,
+  summarize,
+  type Summary,
+  withHistory,
 } from "../provider/waiting/simulate";
 
 /**
  * Polling in simulated time: the provider's schedules against the fixed pollers of other Atlas
- * tools, and against the lower bound for the same number of calls. Each figure is a mean over 41
- * finish times spread ±20 % around the nominal length.
+ * tools, and against the lower bound for the same number of calls. Finish times are spread evenly
+ * over ±20 % of each length, shifted by a random fraction of a step so that none lines up with a poll
+ * period; histories are drawn from seeded generators, so every run gives the same figures.
  */
 
 /** The other tools' pollers, as their sources describe them. */
@@ -33,170 +29,184 @@ export const PEERS: readonly { name: string; schedule: PollSchedule }[] = [
   { name: "Terraform restore resource (30 s, then 60 s)", schedule: fixedPoller(30_000, 60_000) },
 ];
 
-/** The 60 s poller the issue's targets compare against. */
-export const SIXTY_SECONDS = PEERS[2]!.schedule;
+/** The reference the issue's targets compare calls against: Terraform's 30 s-then-60 s poller. */
+export const REFERENCE = PEERS[2]!.schedule;
 
-/** This provider's poller before: 1.5 s growing by 1.3 up to 105 s, up to 20 % jitter. */
+/** This provider's poller before the planned schedules: 1.5 s growing by 1.3 up to 105 s. */
 export const PREVIOUS = geometricSchedule({ minDelayMs: 1_500, maxDelayMs: 105_000, factor: 1.3 });
+
+const S = 1_000;
+const MIN = 60 * S;
+const HOUR = 60 * MIN;
+
+/** Histories drawn per length, and finish times per history. */
+export const SEEDS = 20;
+export const PER_SEED = 401;
+/** Earlier jobs of the source each forecast rests on, in the targets' figures. */
+export const EARLIER = 5;
 
 /** Lengths of the tables. */
 export const LENGTHS = [
-  { label: "10 s", ms: 10_000 },
-  { label: "1 min", ms: 60_000 },
-  { label: "2 min", ms: 120_000 },
-  { label: "3 min", ms: 180_000 },
-  { label: "5 min", ms: 300_000 },
-  { label: "30 min", ms: 1_800_000 },
-  { label: "2 h", ms: 7_200_000 },
-  { label: "6 h", ms: 21_600_000 },
+  { label: "3 s", ms: 3 * S },
+  { label: "10 s", ms: 10 * S },
+  { label: "30 s", ms: 30 * S },
+  { label: "1 min", ms: MIN },
+  { label: "2 min", ms: 2 * MIN },
+  { label: "3 min", ms: 3 * MIN },
+  { label: "5 min", ms: 5 * MIN },
+  { label: "30 min", ms: 30 * MIN },
+  { label: "2 h", ms: 2 * HOUR },
+  { label: "6 h", ms: 6 * HOUR },
 ];
 
-/** The previous poller with seeded jitter, run through the real loop so the bench measures the code. */
-async function previousOutcome(finishMs: number, seed: number): Promise<Outcome> {
-  let now = 0;
-  const random = seededRandom(seed);
-  const result = await pollUntil({
-    check: async () => now >= finishMs,
-    classify: (done) => (done ? "SUCCESS" : "RETRY"),
-    clock: { now: () => now, sleep: async (ms) => void (now += ms), random },
-    schedule: PREVIOUS,
-    maxWaitMs: 10 * finishMs + 3_600_000,
-    checkFirst: false,
-  });
-  if (result.state !== "SUCCESS") throw new Error(`simulated wait ended ${result.state}`);
-  return { calls: result.checks, delayMs: now - finishMs };
+/** Lengths from `fromMs` to `toMs`, `step` apart as a ratio, both ends included. */
+function sweepOf(fromMs: number, toMs: number, step: number): number[] {
+  const lengths: number[] = [];
+  for (let ms = fromMs; ms < toMs; ms = Math.round(ms * step)) lengths.push(ms);
+  return [...lengths, toMs];
 }
 
-/** Earlier jobs of the source each simulated job is forecast from. */
-const EARLIER_JOBS = 5;
-
-const iso = (ms: number) => new Date(ms).toISOString();
+const fixedCache = new Map<PollSchedule, Map<number, Summary>>();
 
 /**
- * Mean outcome of a kind's forecast over {@link finishTimes}: for each job, `EARLIER_JOBS` earlier
- * jobs of its source as the kind's API lists them (lengths spread ±20 % like its own, drawn from a
- * seeded generator), turned into a forecast by the provider's own conversion for that kind.
+ * `SEEDS × PER_SEED` finish times of a fixed schedule (a peer's, or ours without a belief) around a
+ * length: its check times are listed once, up to the latest finish, then searched.
  */
-function withHistory(
-  nominalMs: number,
-  forecast: (lengths: readonly number[], random: () => number) => Forecast | undefined,
-): Outcome {
-  const random = seededRandom(7);
-  return meanOutcome(
-    finishTimes(nominalMs).map((finish) => {
-      const lengths = Array.from({ length: EARLIER_JOBS }, () => nominalMs * (0.8 + 0.4 * random()));
-      const predicted = forecast(lengths, random);
-      if (predicted === undefined) throw new Error("simulated history predicted nothing");
-      return simulate(predictedSchedule(predicted), finish);
-    }),
-  );
+function fixedOver(schedule: PollSchedule, nominalMs: number, factor = 1): Summary {
+  const lengthMs = factor * nominalMs;
+  const cache = fixedCache.get(schedule) ?? new Map<number, Summary>();
+  fixedCache.set(schedule, cache);
+  const cached = cache.get(lengthMs);
+  if (cached) return cached;
+  const times = checkTimes(schedule, 1.2 * lengthMs);
+  const outcomes: Outcome[] = [];
+  for (let s = 0; s < SEEDS; s++) {
+    const random = seeded(1000 + s);
+    for (const t of finishTimes(lengthMs, PER_SEED, random())) outcomes.push(outcomeOfTimes(times, t));
+  }
+  const summary = summarize(outcomes);
+  cache.set(lengthMs, summary);
+  return summary;
 }
 
-/** Flex: completed restores with `restoreScheduledDate` and `restoreFinishedDate`. */
-function flexWithHistory(nominalMs: number): Outcome {
-  return withHistory(nominalMs, (lengths) => {
-    const past: FlexRestoreJob[] = lengths.map((ms, i) => ({
-      id: `past-${i}`,
-      status: "COMPLETED",
-      deliveryType: "RESTORE",
-      restoreScheduledDate: iso(i * 86_400_000),
-      restoreFinishedDate: iso(i * 86_400_000 + ms),
-    }));
-    const job: FlexRestoreJob = { id: "new", deliveryType: "RESTORE", restoreScheduledDate: iso(0) };
-    return flexForecast(job, past, 0);
-  });
+/** Ours with a forecast from `earlier` earlier jobs, over `SEEDS × PER_SEED` finish times. */
+function historyOver(nominalMs: number, factor = 1, earlier = EARLIER): Summary {
+  return summarize(withHistory(nominalMs, { earlier, seeds: SEEDS, perSeed: PER_SEED, factor }));
 }
+
+/** Finish times per history for collection restores, whose waits re-plan at every reading. */
+const COLLECTION_PER_SEED = 21;
 
 /**
- * Collection restores: earlier jobs of half to twice this job's documents, each taking time in
- * proportion to its documents (times the ±20 % spread); the forecast scales by `totalDocuments`.
+ * Collection restores waited for with their copy's progress (set-up 5–15 % of the length, index
+ * builds 10–30 %, drawn per job), with or without a forecast from earlier jobs.
  */
-function collectionWithHistory(nominalMs: number): Outcome {
-  const DOCUMENTS = 1_000_000;
-  const common = {
-    targetClusterName: "t",
-    targetGroupId: "g",
-    writeStrategy: "CREATE_NEW",
-    indexStrategy: "ALL",
-  } as const;
-  return withHistory(nominalMs, (lengths, random) => {
-    const past: CollectionRestoreJob[] = lengths.map((ms, i) => {
-      const share = 0.5 + 1.5 * random();
-      return {
-        ...common,
-        id: `past-${i}`,
-        state: "SUCCESSFUL",
-        totalDocuments: Math.round(DOCUMENTS * share),
-        createdAt: iso(i * 86_400_000),
-        finishedAt: iso(i * 86_400_000 + Math.round(ms * share)),
-      };
-    });
-    const job: CollectionRestoreJob = { ...common, id: "new", createdAt: iso(0), totalDocuments: DOCUMENTS };
-    return collectionForecast(job, past, 0);
-  });
+function collectionOver(nominalMs: number, withForecast: boolean): Summary {
+  const outcomes: Outcome[] = [];
+  for (let s = 0; s < SEEDS; s++) {
+    const random = seeded(2000 + s);
+    const forecast = withForecast
+      ? rangeOf(beliefFromLengths(earlierLengths(nominalMs, EARLIER, random))!)
+      : undefined;
+    for (const finish of finishTimes(nominalMs, COLLECTION_PER_SEED, random())) {
+      const phases = { setup: 0.05 + 0.1 * random(), finalize: 0.1 + 0.2 * random() };
+      outcomes.push(collectionWait(finish, phases, forecast));
+    }
+  }
+  return summarize(outcomes);
 }
 
-/** One row of the polling table. */
+/** The worst of a sweep: highest mean and p95 delay, most calls over the reference, and where. */
+export interface Worst {
+  readonly lengths: number;
+  readonly from: number;
+  readonly to: number;
+  readonly meanMs: number;
+  readonly meanAt: number;
+  readonly p95Ms: number;
+  readonly p95At: number;
+  /** Most calls above the reference poller's at the same length (negative: always fewer). */
+  readonly callsOver: number;
+  readonly callsAt: number;
+}
+
+function worstOf(lengths: readonly number[], ours: (ms: number) => Summary, factor = 1): Worst {
+  let worst: Worst = {
+    lengths: lengths.length,
+    from: lengths[0]!,
+    to: lengths[lengths.length - 1]!,
+    meanMs: -Infinity,
+    meanAt: 0,
+    p95Ms: -Infinity,
+    p95At: 0,
+    callsOver: -Infinity,
+    callsAt: 0,
+  };
+  for (const ms of lengths) {
+    const o = ours(ms);
+    const over = o.calls - fixedOver(REFERENCE, ms, factor).calls;
+    worst = {
+      ...worst,
+      ...(o.delayMs > worst.meanMs ? { meanMs: o.delayMs, meanAt: ms } : {}),
+      ...(o.p95DelayMs > worst.p95Ms ? { p95Ms: o.p95DelayMs, p95At: ms } : {}),
+      ...(over > worst.callsOver ? { callsOver: over, callsAt: ms } : {}),
+    };
+  }
+  return worst;
+}
+
+/** One row of the polling tables. */
 export interface PollingRow {
   readonly label: string;
   readonly ms: number;
-  readonly ours: Outcome;
-  readonly previous: Outcome;
-  readonly peers: readonly Outcome[];
-  readonly lowerBoundOurs: Outcome;
-  /** Flex restores forecast from the source's earlier restores. */
-  readonly history: Outcome;
+  /** Without any belief (serverless, dedicated, Flex and collection restores' first jobs). */
+  readonly unknown: Summary;
+  /** With a forecast from five earlier jobs of the source. */
+  readonly history: Summary;
   readonly lowerBoundHistory: Outcome;
-  /** Collection restores forecast from earlier ones, scaled by their documents. */
-  readonly collectionHistory: Outcome;
-  readonly lowerBoundCollectionHistory: Outcome;
+  readonly previous: Summary;
+  readonly peers: readonly Summary[];
+  /** Collection restores from their copy's progress, without and with a forecast. */
+  readonly collection: Summary;
+  readonly collectionHistory: Summary;
 }
 
-/** Every row, plus the worst cases of a sweep from 5 min to 6 h (401 finish times per length). */
-export async function polling() {
-  const rows: PollingRow[] = [];
-  for (const { label, ms } of LENGTHS) {
-    const ours = meanOver(defaultSchedule, ms);
-    const history = flexWithHistory(ms);
-    const collectionHistory = collectionWithHistory(ms);
-    const previous = meanOutcome(await Promise.all(finishTimes(ms).map((t, i) => previousOutcome(t, i + 1))));
-    rows.push({
+/** Forecasts off by these factors: the job takes this many times what its source's earlier jobs took. */
+export const OFF_FACTORS = [0.5, 0.67, 1.5, 2];
+
+/** Every row, and the worst cases of the sweeps the targets are judged on. */
+export function polling() {
+  const rows: PollingRow[] = LENGTHS.map(({ label, ms }) => {
+    const history = historyOver(ms);
+    return {
       label,
       ms,
-      ours,
-      previous,
-      peers: PEERS.map((p) => meanOver(p.schedule, ms)),
-      lowerBoundOurs: meanOver(lowerBound(ms, ours.calls), ms),
+      unknown: fixedOver(unknownLengthSchedule, ms),
       history,
-      lowerBoundHistory: meanOver(lowerBound(ms, history.calls), ms),
-      collectionHistory,
-      lowerBoundCollectionHistory: meanOver(lowerBound(ms, collectionHistory.calls), ms),
-    });
-  }
-  let worstDelayMs = 0;
-  let worstDelayAt = 0;
-  let worstDelayOverSixty = -Infinity;
-  let worstCallsOverSixty = -Infinity;
-  let worstCallsAt = 0;
-  let lengths = 0;
-  for (let ms = 300_000; ms <= 21_600_000; ms = Math.min(21_600_000, Math.round(ms * 1.05))) {
-    lengths++;
-    const ours = meanOver(defaultSchedule, ms, 401);
-    const sixty = meanOver(SIXTY_SECONDS, ms, 401);
-    if (ours.delayMs > worstDelayMs) [worstDelayMs, worstDelayAt] = [ours.delayMs, ms];
-    worstDelayOverSixty = Math.max(worstDelayOverSixty, ours.delayMs - sixty.delayMs);
-    if (ms >= 1_800_000 && ours.calls - sixty.calls > worstCallsOverSixty) {
-      [worstCallsOverSixty, worstCallsAt] = [ours.calls - sixty.calls, ms];
-    }
-    if (ms === 21_600_000) break;
-  }
-  const checksBefore = (schedule: PollSchedule, ms: number) => simulate(schedule, ms).calls - 1;
+      lowerBoundHistory: fixedOver(lowerBound(ms, history.calls), ms),
+      previous: fixedOver(PREVIOUS, ms),
+      peers: PEERS.map((p) => fixedOver(p.schedule, ms)),
+      collection: collectionOver(ms, false),
+      collectionHistory: collectionOver(ms, true),
+    };
+  });
+  const long = sweepOf(MIN, 6 * HOUR, 1.05);
+  const coarse = sweepOf(MIN, 6 * HOUR, 1.1);
+  const short = sweepOf(3 * S, 59 * S, 1.1);
   return {
+    settings: { seeds: SEEDS, perSeed: PER_SEED, earlier: EARLIER, collectionPerSeed: COLLECTION_PER_SEED },
     rows,
-    checksBefore4Min: {
-      ours: checksBefore(defaultSchedule, 240_001),
-      sixty: checksBefore(SIXTY_SECONDS, 240_001),
+    sweeps: {
+      history: worstOf(long, (ms) => historyOver(ms)),
+      shortHistory: worstOf(short, (ms) => historyOver(ms)),
+      twoEarlier: worstOf(coarse, (ms) => historyOver(ms, 1, 2)),
+      tenEarlier: worstOf(coarse, (ms) => historyOver(ms, 1, 10)),
+      unknown: worstOf(long, (ms) => fixedOver(unknownLengthSchedule, ms)),
+      shortUnknown: worstOf(short, (ms) => fixedOver(unknownLengthSchedule, ms)),
+      off: OFF_FACTORS.map((factor) => ({
+        factor,
+        worst: worstOf(coarse, (ms) => historyOver(ms, factor), factor),
+      })),
     },
-    sweep: { lengths, worstDelayMs, worstDelayAt, worstDelayOverSixty, worstCallsOverSixty, worstCallsAt },
   };
 }

@@ -22,12 +22,19 @@ import type { BenchResults, EngineRun } from "./results";
  * Restores per stack measured for the parallel ratio. `BENCH_COUNTS` and `BENCH_REPETITIONS` shrink
  * a run for trying the bench out; the report then says which targets went unmeasured.
  */
-const COUNTS = (process.env.BENCH_COUNTS ?? "1,10,50,100").split(",").map(Number);
+const COUNTS = (process.env.BENCH_COUNTS ?? "1,50,100").split(",").map(Number);
 /** Repetitions of every timed case. */
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
+/**
+ * Pairs of `up` and `destroy` of 100 restores and 100 do-nothing resources, run one after the other
+ * (restore, do-nothing, restore, …) so that a change of load touches both sides of a pair alike.
+ */
+const CPU_PAIRS = Number(process.env.BENCH_CPU_PAIRS ?? 5);
+/** Collection restores of one source cluster in the queue case (Atlas runs them one at a time). */
+const COLLECTIONS = Number(process.env.BENCH_COLLECTIONS ?? 100);
 /** Restore length in the emulator, ms: short, so that the engine's own cost shows. */
 const RESTORE_MS = 1_000;
-/** The rate limit of the throttled case (the emulator's burst and refill per second). */
+/** The rate limit of the throttled cases (the emulator's burst and refill per second). */
 const RATE_LIMIT = { capacity: 20, refillPerSecond: 10 } as const;
 /** Whole bench budget: later repetitions are skipped, and say so, rather than run past it. */
 const BUDGET_MS = 14 * 60_000;
@@ -60,6 +67,44 @@ interface Deployment {
   };
 }
 
+/** One engine case: what the stack holds and how `up` runs. */
+interface Case {
+  readonly kind: EngineRun["kind"];
+  readonly count: number;
+  readonly parallel: EngineRun["parallel"];
+  readonly rateLimited: boolean;
+  readonly repetitions: number;
+  /** Destroy after `up`, for the engine's CPU on destroy. */
+  readonly destroy: boolean;
+}
+
+/**
+ * The cases, in the order one repetition runs them: the CPU pairs first (100 restores then 100
+ * do-nothing, at the default parallelism), then the parallel table, the throttled runs and the
+ * collection queue.
+ */
+function casesOf(): Case[] {
+  const cases: Case[] = [];
+  const add = (c: Omit<Case, "repetitions" | "destroy" | "rateLimited"> & Partial<Case>) =>
+    cases.push({ repetitions: REPETITIONS, destroy: false, rateLimited: false, ...c });
+  for (const kind of ["restore", "minimal"] as const)
+    add({
+      kind,
+      count: 100,
+      parallel: "default",
+      repetitions: Math.max(CPU_PAIRS, REPETITIONS),
+      destroy: true,
+    });
+  for (const parallel of ["default", "100"] as const)
+    for (const count of COUNTS)
+      for (const kind of ["restore", "minimal"] as const)
+        if (!(count === 100 && parallel === "default")) add({ kind, count, parallel });
+  for (const parallel of ["default", "100"] as const)
+    add({ kind: "restore", count: 50, parallel, rateLimited: true });
+  add({ kind: "collection", count: COLLECTIONS, parallel: "default", repetitions: 1 });
+  return cases;
+}
+
 async function engine(deadline: number) {
   const seed = benchSeed();
   const account = seed.serviceAccounts[0]!;
@@ -88,26 +133,13 @@ async function engine(deadline: number) {
   const runs: EngineRun[] = [];
   const skipped: string[] = [];
   const failed: string[] = [];
-  type Case = {
-    kind: EngineRun["kind"];
-    count: number;
-    parallel: EngineRun["parallel"];
-    rateLimited: boolean;
-  };
-  const cases: Case[] = [];
-  for (const parallel of ["default", "100"] as const) {
-    for (const count of COUNTS) {
-      for (const kind of ["restore", "minimal"] as const)
-        cases.push({ kind, count, parallel, rateLimited: false });
-    }
-  }
-  cases.push({ kind: "restore", count: 50, parallel: "100", rateLimited: true });
+  const cases = casesOf();
   const stackName = (c: Case, repetition: number) =>
     `${c.kind}-${c.count}-p${c.parallel}${c.rateLimited ? "-limited" : ""}-r${repetition}`;
   // Every stack is created before anything is timed, a few at a time, and none is removed (this
   // backend is the bench's own): a stack init and rm per run would add two CLI starts to each.
   const planned = cases.flatMap((c) =>
-    Array.from({ length: REPETITIONS }, (_, i) => ({ c, repetition: i + 1 })),
+    Array.from({ length: c.repetitions }, (_, i) => ({ c, repetition: i + 1 })),
   );
   for (let i = 0; i < planned.length; i += 4) {
     await Promise.all(
@@ -144,21 +176,15 @@ async function engine(deadline: number) {
       repetition === 1
         ? (JSON.parse(await pulumiOutput(["stack", "export", "--stack", stack], dir, home.env)) as Deployment)
         : undefined;
-    const resources = (exported?.deployment.resources ?? []).filter(
-      (r) => !r.type.startsWith("pulumi:pulumi:Stack") && !r.type.startsWith("pulumi:providers:"),
-    );
-    const provider = resources.find((r) => r.outputs?.__provider !== undefined)?.outputs?.__provider;
     const { requests } = (await admin("/requests")) as {
-      requests: { method: string; path: string; status: unknown; time: string }[];
+      requests: { method: string; path: string; status: unknown; time: string; operationId?: string }[];
     };
     const api = requests.filter((r) => r.path.startsWith("/api/atlas/"));
     const times = api.map((r) => Date.parse(r.time));
-    // Only the 100-resource stacks at the default parallelism are destroyed, for the engine's CPU on
-    // destroy; the others keep their state (restore jobs have no delete in Atlas anyway).
-    const destroy =
-      count === 100 && parallel === "default" && !rateLimited
-        ? await runPulumi(["destroy", ...flags], dir, home.env)
-        : undefined;
+    const listings = (pattern: RegExp) =>
+      api.filter((r) => r.method === "GET" && pattern.test(r.operationId ?? "")).length;
+    const idleGapsMs = kind === "collection" ? idleGaps(await admin("/collection-jobs")) : undefined;
+    const destroy = c.destroy ? await runPulumi(["destroy", ...flags], dir, home.env) : undefined;
     runs.push({
       kind,
       count,
@@ -167,18 +193,13 @@ async function engine(deadline: number) {
       repetition,
       up,
       ...(destroy ? { destroy } : {}),
-      ...(exported
-        ? {
-            // Every state resource a restore adds counts.
-            stateBytesPerResource: resources.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / count,
-            stateResourcesPerResource: resources.length / count,
-            stateBytesByType: bytesByType(resources, count),
-            providerChars: typeof provider === "string" ? provider.length : 0,
-          }
-        : {}),
+      ...(exported ? stateOf(exported, count) : {}),
       requests: api.length,
       throttled: api.filter((r) => r.status === 429).length,
       throttledPosts: api.filter((r) => r.status === 429 && r.method === "POST").length,
+      jobListings: listings(/^list.*RestoreJobs$/),
+      snapshotListings: listings(/^list.*Snapshots$/),
+      ...(idleGapsMs ? { idleGapsMs } : {}),
       requestWindowMs: times.length > 1 ? Math.max(...times) - Math.min(...times) : 0,
       ...(times.length > 0
         ? {
@@ -191,9 +212,11 @@ async function engine(deadline: number) {
   };
 
   try {
-    // Repetition by repetition, so that a budget cut leaves every case measured at least once.
-    for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
-      for (const c of cases) {
+    // Repetition by repetition, so that a budget cut leaves every case measured at least once, and
+    // the CPU pairs interleave.
+    const most = Math.max(...cases.map((c) => c.repetitions));
+    for (let repetition = 1; repetition <= most; repetition++) {
+      for (const c of cases.filter((k) => repetition <= k.repetitions)) {
         // One failed run (a timeout under load, say) is reported, not allowed to lose the others.
         await once(c, repetition).catch((error: unknown) => {
           const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
@@ -207,17 +230,43 @@ async function engine(deadline: number) {
   return { runs, skipped, failed, tarball: tarball.slice(tarball.lastIndexOf("/") + 1) };
 }
 
-/** Bytes per user-facing resource of each state resource type. */
-function bytesByType(resources: readonly { type: string }[], count: number): Record<string, number> {
-  const bytes: Record<string, number> = {};
-  for (const r of resources) bytes[r.type] = (bytes[r.type] ?? 0) + JSON.stringify(r).length / count;
-  return bytes;
+/**
+ * State per user-facing resource: every resource but the stack and the providers counts, whatever
+ * its type, so that a restore made of several state resources (a starter and its outcome, say)
+ * counts all of them; by type, what each adds.
+ */
+function stateOf(exported: Deployment, count: number) {
+  const resources = exported.deployment.resources.filter(
+    (r) => !r.type.startsWith("pulumi:pulumi:Stack") && !r.type.startsWith("pulumi:providers:"),
+  );
+  const provider = resources.find((r) => r.outputs?.__provider !== undefined)?.outputs?.__provider;
+  const bytesByType: Record<string, number> = {};
+  const resourcesByType: Record<string, number> = {};
+  for (const r of resources) {
+    bytesByType[r.type] = (bytesByType[r.type] ?? 0) + JSON.stringify(r).length / count;
+    resourcesByType[r.type] = (resourcesByType[r.type] ?? 0) + 1 / count;
+  }
+  return {
+    stateBytesPerResource: resources.reduce((sum, r) => sum + JSON.stringify(r).length, 0) / count,
+    stateResourcesPerResource: resources.length / count,
+    stateBytesByType: bytesByType,
+    stateResourcesByType: resourcesByType,
+    providerChars: typeof provider === "string" ? provider.length : 0,
+  };
+}
+
+/** Idle time between consecutive collection restores of one cluster (the emulator's own record), ms. */
+function idleGaps(answer: Record<string, unknown>): number[] {
+  const jobs = (answer.jobs as { createdAt: number; durationMs: number }[]).sort(
+    (a, b) => a.createdAt - b.createdAt,
+  );
+  return jobs.slice(1).map((job, i) => job.createdAt - (jobs[i]!.createdAt + jobs[i]!.durationMs));
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", loadBefore: loadavg() };
-  const pollingResults = await polling();
+  const pollingResults = polling();
   const dataResults = await dataBench();
   const engineResults = await engine(started + BUDGET_MS);
   const results: BenchResults = {
@@ -227,6 +276,8 @@ async function main(): Promise<void> {
     settings: {
       counts: COUNTS,
       repetitions: REPETITIONS,
+      cpuPairs: CPU_PAIRS,
+      collections: COLLECTIONS,
       restoreMs: RESTORE_MS,
       rateLimit: RATE_LIMIT,
       budgetMs: BUDGET_MS,

@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ServerlessRestoreJob } from "pulumi-atlas-restore";
+import { CollectionRestoreJob, ServerlessRestoreJob } from "pulumi-atlas-restore";
 
-// `count` resources in one stack: restore jobs into distinct targets (bench-target-01, …), or, with
-// `kind: minimal`, a dynamic resource whose provider does nothing, for the state-size baseline.
+// `count` resources in one stack: restore jobs into distinct targets (bench-target-01, …); with
+// `kind: collection`, collection restores of one source cluster into distinct namespaces (Atlas runs
+// them one at a time); with `kind: minimal`, a dynamic resource whose provider does nothing, for the
+// engine's own cost.
 const config = new pulumi.Config();
 const count = config.requireNumber("count");
 const groupId = config.require("groupId");
+const kind = config.get("kind") ?? "restore";
 
 const minimal: pulumi.dynamic.ResourceProvider = {
   async create() {
@@ -20,15 +23,22 @@ class Minimal extends pulumi.dynamic.Resource {
 }
 
 for (let i = 1; i <= count; i++) {
-  const target = `bench-target-${String(i).padStart(3, "0")}`;
-  if (config.get("kind") === "minimal") {
+  const n = String(i).padStart(3, "0");
+  if (kind === "minimal") {
     new Minimal(`minimal-${i}`);
+  } else if (kind === "collection") {
+    new CollectionRestoreJob(`collection-${i}`, {
+      groupId,
+      clusterName: "prod-cluster",
+      targetClusterName: "prod-cluster",
+      collections: [{ sourceNamespace: "inventory.items", targetNamespace: `bench_${n}.items` }],
+    });
   } else {
     new ServerlessRestoreJob(`restore-${i}`, {
       groupId,
       clusterName: "prod-orders",
       deliveryType: "automated",
-      targetClusterName: target,
+      targetClusterName: `bench-target-${n}`,
     });
   }
 }

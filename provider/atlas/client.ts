@@ -1,5 +1,6 @@
 import * as t from "io-ts";
 
+import { systemClock } from "../waiting/clock";
 import {
   ClusterRestoreJob,
   ClusterSnapshot,
@@ -14,6 +15,7 @@ import {
 } from "./collection-wire";
 import { formatDecodeErrors } from "./decode-report";
 import { AtlasDecodeError } from "./errors";
+import { createListingShare, type ListingReuse, type ListingShare } from "./shared-listing";
 import type { AtlasRequest, Send } from "./transport";
 import {
   BackupSnapshot,
@@ -48,7 +50,9 @@ const PAGE_SIZE = 100;
 
 /**
  * The Atlas operations we use, each decoding its answer through a codec. No polling, no Pulumi: one
- * method, one request (or one request per page).
+ * method, one request (or one request per page). A listing of restore jobs given a
+ * {@link ListingReuse} may be answered by an identical listing in flight or recently answered (see
+ * `shared-listing.ts`).
  */
 export interface AtlasClient {
   createServerlessRestoreJob(
@@ -57,7 +61,11 @@ export interface AtlasClient {
     body: CreateServerlessRestoreJobRequest,
   ): Promise<ServerlessJobWire>;
   getServerlessRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ServerlessJobWire>;
-  listServerlessRestoreJobs(groupId: string, clusterName: string): Promise<ServerlessJobWire[]>;
+  listServerlessRestoreJobs(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<ServerlessJobWire[]>;
   listServerlessSnapshots(groupId: string, clusterName: string): Promise<BackupSnapshot[]>;
   getServerlessInstance(groupId: string, name: string): Promise<ClusterDescription>;
   createFlexRestoreJob(
@@ -68,7 +76,7 @@ export interface AtlasClient {
   /** Starts a download of a flex snapshot; the job's `snapshotUrl` appears when it is ready. */
   downloadFlexSnapshot(groupId: string, name: string, snapshotId: string): Promise<FlexRestoreJob>;
   getFlexRestoreJob(groupId: string, name: string, jobId: string): Promise<FlexRestoreJob>;
-  listFlexRestoreJobs(groupId: string, name: string): Promise<FlexRestoreJob[]>;
+  listFlexRestoreJobs(groupId: string, name: string, reuse?: ListingReuse): Promise<FlexRestoreJob[]>;
   listFlexSnapshots(groupId: string, name: string): Promise<FlexSnapshot[]>;
   getFlexCluster(groupId: string, name: string): Promise<ClusterDescription>;
   createClusterRestoreJob(
@@ -77,7 +85,11 @@ export interface AtlasClient {
     body: CreateClusterRestoreJobRequest,
   ): Promise<ClusterRestoreJob>;
   getClusterRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<ClusterRestoreJob>;
-  listClusterRestoreJobs(groupId: string, clusterName: string): Promise<ClusterRestoreJob[]>;
+  listClusterRestoreJobs(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<ClusterRestoreJob[]>;
   /** Asks Atlas to cancel a job (204); sharded clusters may answer 405. */
   cancelClusterRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<void>;
   listClusterSnapshots(groupId: string, clusterName: string): Promise<ClusterSnapshot[]>;
@@ -102,7 +114,11 @@ export interface AtlasClient {
     body: CreateCollectionRestoreJobRequest,
   ): Promise<CollectionRestoreJob>;
   getCollectionRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<CollectionRestoreJob>;
-  listCollectionRestoreJobs(groupId: string, clusterName: string): Promise<CollectionRestoreJob[]>;
+  listCollectionRestoreJobs(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<CollectionRestoreJob[]>;
   /** The per-collection states of a job; empty while it is INITIALIZING. */
   listCollectionRestoreStates(
     groupId: string,
@@ -111,8 +127,11 @@ export interface AtlasClient {
   ): Promise<CollectionRestoreState[]>;
 }
 
-/** Builds the client over a transport. */
-export function createAtlasClient(send: Send): AtlasClient {
+/** Builds the client over a transport, sharing listings through `share` where a call allows it. */
+export function createAtlasClient(
+  send: Send,
+  share: ListingShare = createListingShare(systemClock),
+): AtlasClient {
   const serverless = (groupId: string, rest: string) =>
     `/api/atlas/v2/groups/${encodeURIComponent(groupId)}/serverless/${rest}`;
   const jobs = (groupId: string, clusterName: string) =>
@@ -141,24 +160,35 @@ export function createAtlasClient(send: Send): AtlasClient {
       if (body.totalCount !== undefined && results.length >= body.totalCount) return results;
     }
   };
+  const listShared = <C extends t.Mixed>(item: C, path: string, version: string, reuse?: ListingReuse) =>
+    share.get(path, () => listAll(item, path, version), reuse);
+  /** A job a POST created, added to the shared listing of its source (`listPath`). */
+  const created = async <J>(listPath: string, answer: Promise<J>): Promise<J> => {
+    const job = await answer;
+    share.record(listPath, job);
+    return job;
+  };
 
   return {
     createServerlessRestoreJob: (groupId, clusterName, body) =>
-      call(ServerlessJobWire, {
-        method: "POST",
-        path: jobs(groupId, clusterName),
-        body,
-        version: SERVERLESS_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        jobs(groupId, clusterName),
+        call(ServerlessJobWire, {
+          method: "POST",
+          path: jobs(groupId, clusterName),
+          body,
+          version: SERVERLESS_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getServerlessRestoreJob: (groupId, clusterName, jobId) =>
       call(ServerlessJobWire, {
         method: "GET",
         path: `${jobs(groupId, clusterName)}/${encodeURIComponent(jobId)}`,
         version: SERVERLESS_API_VERSION,
       }),
-    listServerlessRestoreJobs: (groupId, clusterName) =>
-      listAll(ServerlessJobWire, jobs(groupId, clusterName), SERVERLESS_API_VERSION),
+    listServerlessRestoreJobs: (groupId, clusterName, reuse) =>
+      listShared(ServerlessJobWire, jobs(groupId, clusterName), SERVERLESS_API_VERSION, reuse),
     listServerlessSnapshots: (groupId, clusterName) =>
       listAll(
         BackupSnapshot,
@@ -172,52 +202,62 @@ export function createAtlasClient(send: Send): AtlasClient {
         version: SERVERLESS_API_VERSION,
       }),
     createFlexRestoreJob: (groupId, name, body) =>
-      call(FlexRestoreJob, {
-        method: "POST",
-        path: flex(groupId, name, "/backup/restoreJobs"),
-        body,
-        version: FLEX_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        flex(groupId, name, "/backup/restoreJobs"),
+        call(FlexRestoreJob, {
+          method: "POST",
+          path: flex(groupId, name, "/backup/restoreJobs"),
+          body,
+          version: FLEX_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     downloadFlexSnapshot: (groupId, name, snapshotId) =>
-      call(FlexRestoreJob, {
-        method: "POST",
-        path: flex(groupId, name, "/backup/download"),
-        body: { snapshotId },
-        version: FLEX_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        flex(groupId, name, "/backup/restoreJobs"),
+        call(FlexRestoreJob, {
+          method: "POST",
+          path: flex(groupId, name, "/backup/download"),
+          body: { snapshotId },
+          version: FLEX_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getFlexRestoreJob: (groupId, name, jobId) =>
       call(FlexRestoreJob, {
         method: "GET",
         path: flex(groupId, name, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
         version: FLEX_API_VERSION,
       }),
-    listFlexRestoreJobs: (groupId, name) =>
-      listAll(FlexRestoreJob, flex(groupId, name, "/backup/restoreJobs"), FLEX_API_VERSION),
+    listFlexRestoreJobs: (groupId, name, reuse) =>
+      listShared(FlexRestoreJob, flex(groupId, name, "/backup/restoreJobs"), FLEX_API_VERSION, reuse),
     listFlexSnapshots: (groupId, name) =>
       listAll(FlexSnapshot, flex(groupId, name, "/backup/snapshots"), FLEX_API_VERSION),
     getFlexCluster: (groupId, name) =>
       call(ClusterDescription, { method: "GET", path: flex(groupId, name), version: FLEX_API_VERSION }),
     createClusterRestoreJob: (groupId, clusterName, body) =>
-      call(ClusterRestoreJob, {
-        method: "POST",
-        path: cluster(groupId, clusterName, "/backup/restoreJobs"),
-        body,
-        version: CLUSTER_BACKUP_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        cluster(groupId, clusterName, "/backup/restoreJobs"),
+        call(ClusterRestoreJob, {
+          method: "POST",
+          path: cluster(groupId, clusterName, "/backup/restoreJobs"),
+          body,
+          version: CLUSTER_BACKUP_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getClusterRestoreJob: (groupId, clusterName, jobId) =>
       call(ClusterRestoreJob, {
         method: "GET",
         path: cluster(groupId, clusterName, `/backup/restoreJobs/${encodeURIComponent(jobId)}`),
         version: CLUSTER_BACKUP_API_VERSION,
       }),
-    listClusterRestoreJobs: (groupId, clusterName) =>
-      listAll(
+    listClusterRestoreJobs: (groupId, clusterName, reuse) =>
+      listShared(
         ClusterRestoreJob,
         cluster(groupId, clusterName, "/backup/restoreJobs"),
         CLUSTER_BACKUP_API_VERSION,
+        reuse,
       ),
     cancelClusterRestoreJob: async (groupId, clusterName, jobId) => {
       // Cancelling twice asks for the same end state, so the transport may repeat it after a 5xx.
@@ -265,24 +305,28 @@ export function createAtlasClient(send: Send): AtlasClient {
         version: CLUSTER_API_VERSION,
       }),
     createCollectionRestoreJob: (groupId, clusterName, body) =>
-      call(CollectionRestoreJob, {
-        method: "POST",
-        path: cluster(groupId, clusterName, "/collectionRestoreJobs"),
-        body,
-        version: COLLECTION_RESTORE_API_VERSION,
-        idempotent: false,
-      }),
+      created(
+        cluster(groupId, clusterName, "/collectionRestoreJobs"),
+        call(CollectionRestoreJob, {
+          method: "POST",
+          path: cluster(groupId, clusterName, "/collectionRestoreJobs"),
+          body,
+          version: COLLECTION_RESTORE_API_VERSION,
+          idempotent: false,
+        }),
+      ),
     getCollectionRestoreJob: (groupId, clusterName, jobId) =>
       call(CollectionRestoreJob, {
         method: "GET",
         path: cluster(groupId, clusterName, `/collectionRestoreJobs/${encodeURIComponent(jobId)}`),
         version: COLLECTION_RESTORE_API_VERSION,
       }),
-    listCollectionRestoreJobs: (groupId, clusterName) =>
-      listAll(
+    listCollectionRestoreJobs: (groupId, clusterName, reuse) =>
+      listShared(
         CollectionRestoreJob,
         cluster(groupId, clusterName, "/collectionRestoreJobs"),
         COLLECTION_RESTORE_API_VERSION,
+        reuse,
       ),
     listCollectionRestoreStates: (groupId, clusterName, jobId) =>
       listAll(

@@ -1,11 +1,14 @@
-import { type Forecast, forecastFrom, type PastJob } from "../waiting/schedule";
+import { type Forecast, forecastFrom, type PastJob } from "../waiting/forecast";
+import { objectIdTime } from "../waiting/signals";
 import type { CollectionRestoreJob } from "./collection-wire";
-import type { FlexRestoreJob, ServerlessJobWire } from "./wire";
+import type { FlaggedJob, FlexRestoreJob } from "./wire";
 
 /**
  * What earlier restore jobs of a source tell about how long the next one will take, for
  * `predictDuration`. The lifecycle already lists a source's jobs before starting one (to adopt a
- * running match), so the history costs no extra request.
+ * running match), so the history costs no extra request. Every kind's jobs tell their length: Flex
+ * by its dates, collection restores by `createdAt` and `finishedAt`, serverless and dedicated jobs by
+ * `finishedAt` and the creation second in their id (an ObjectId).
  */
 
 /**
@@ -61,11 +64,30 @@ export function collectionForecast(
   );
 }
 
+/** A serverless or dedicated-cluster job: its id and the flags both APIs report. */
+type IdentifiedJob = FlaggedJob & { readonly id: string };
+
 /**
- * Serverless restore jobs, and dedicated-cluster ones alike, report when they finished (`finishedAt`)
- * but not when they started (`timestamp` is the snapshot's time), so they give no usable history:
- * such a restore waits on the default schedule.
+ * Serverless or dedicated-cluster jobs of one delivery type that finished without failing or being
+ * cancelled: each started when its id was made (an ObjectId holds its creation second; these jobs
+ * report no start of their own) and ended at `finishedAt`. A download's length says nothing of a
+ * restore's, so only jobs of the same delivery type count.
  */
-export function serverlessJobHistory(_jobs: readonly ServerlessJobWire[]): PastJob[] {
-  return [];
+export function flaggedJobHistory(
+  jobs: readonly IdentifiedJob[],
+  deliveryType: string | undefined,
+): PastJob[] {
+  return jobs
+    .filter((job) => job.deliveryType === deliveryType && job.finishedAt && !job.failed && !job.cancelled)
+    .map((job) => ({ startedAt: objectIdTime(job.id), finishedAt: job.finishedAt }));
+}
+
+/** The forecast of a serverless or dedicated-cluster job from the other jobs of its source. */
+export function flaggedForecast(
+  job: IdentifiedJob,
+  listed: readonly IdentifiedJob[],
+  nowMs: number,
+): Forecast | undefined {
+  const others = listed.filter((j) => j.id !== job.id);
+  return forecastFrom(flaggedJobHistory(others, job.deliveryType), objectIdTime(job.id), nowMs);
 }

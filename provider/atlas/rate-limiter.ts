@@ -2,10 +2,16 @@ import { type Clock, systemClock } from "../waiting/clock";
 import { parseRetryAfter } from "./retry-policy";
 
 /**
- * The client-side rate limiter: one per provider process, shared by every request, so that a burst
- * of parallel restores queues here instead of being refused by Atlas. It learns the budget from what
+ * The client-side rate limiter: one per process, shared by every request, so that a burst of
+ * parallel restores queues here instead of being refused by Atlas. It learns the budget from what
  * Atlas says (`RateLimit-Limit`, `RateLimit-Remaining`, `Retry-After`) and from nothing else: when
  * answers carry no such headers, it lets everything through.
+ *
+ * Two processes spend one credential's budget during an `up`: the provider process starts restores
+ * while the program's process waits for them. Each sees the same `RateLimit-Remaining` and neither
+ * knows what the other is about to send, so each spends only its share of what an answer reports
+ * ({@link RateLimiterOptions.share}); the refill rate each learns is already net of what the other
+ * spends, since it is measured from the bucket's level.
  */
 
 /** What the limiter needs of an answer; `status` is undefined when none came back. */
@@ -44,6 +50,11 @@ export interface RateLimiterOptions {
   readonly probeMs?: number;
   /** Share of the learned refill rate actually used, below 1 to absorb rounding (default: 0.95). */
   readonly headroom?: number;
+  /**
+   * Share of the tokens an answer reports that this process spends (default: 1/2, for the provider
+   * process and the program's, which use the same credential at the same time).
+   */
+  readonly share?: number;
 }
 
 /** One answer's view of the server's bucket. */
@@ -101,6 +112,9 @@ export function initialLimiterState(now: number): LimiterState {
     refillMs: 0,
   };
 }
+
+/** Processes that share one credential's budget during an `up`: the provider's and the program's. */
+const DEFAULT_SHARE = 1 / 2;
 
 /** Tokens that only urgent requests (restore creates) may spend. */
 const URGENT_RESERVE = 1;
@@ -169,6 +183,7 @@ export function observe(
   now: number,
   retryAfterMs?: number,
   seq: number = state.admitted,
+  share = 1,
 ): void {
   state.inFlight = Math.max(0, state.inFlight - 1);
   if (answer.status === 429) {
@@ -202,9 +217,13 @@ export function observe(
   // requests spent (the cause of refused creates under a burst): the newer figure stands.
   if (seq < state.newestApplied) return;
   state.newestApplied = seq;
+  // Requests still in flight will take their tokens from this process's share of what it reports.
+  const reported = remaining * share - state.inFlight;
+  const first = state.anchor === undefined;
   learnRate(state, { at: now, remaining, consumed: state.consumed });
-  // Requests still in flight will take their tokens from what this answer reports.
-  state.tokens = remaining - state.inFlight;
+  // Until the refill rate is known, only the first answer's level is spent: a later one may report
+  // tokens another process has spent since it was counted, and both would spend them twice.
+  state.tokens = first || state.ratePerMs !== undefined ? reported : Math.min(state.tokens, reported);
   state.at = now;
 }
 
@@ -235,7 +254,11 @@ export function createRateLimiter(
   retryAfterMs: (answer: LimiterAnswer, nowMs: number) => number | undefined = retryAfterOf,
   tuning: RateLimiterOptions = {},
 ): RequestLimiter {
-  const options = { probeMs: tuning.probeMs ?? 1_000, headroom: tuning.headroom ?? 0.95 };
+  const options = {
+    probeMs: tuning.probeMs ?? 1_000,
+    headroom: tuning.headroom ?? 0.95,
+    share: tuning.share ?? DEFAULT_SHARE,
+  };
   const state = initialLimiterState(clock.now());
   const urgent: ((seq: number) => void)[] = [];
   const normal: ((seq: number) => void)[] = [];
@@ -279,7 +302,8 @@ export function createRateLimiter(
             if (released) return;
             released = true;
             const now = clock.now();
-            observe(state, answer, now, answer.status === 429 ? retryAfterMs(answer, now) : undefined, seq);
+            const wait = answer.status === 429 ? retryAfterMs(answer, now) : undefined;
+            observe(state, answer, now, wait, seq, options.share);
             pump();
           });
         };

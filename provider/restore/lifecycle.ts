@@ -1,8 +1,10 @@
 import { formatDecodeErrors } from "../atlas/decode-report";
 import { AtlasApiError, AtlasDecodeError } from "../atlas/errors";
 import type { Clock } from "../waiting/clock";
+import { type Forecast, forecastOf } from "../waiting/forecast";
 import { type PollResult, pollUntil } from "../waiting/poll";
-import { type Forecast, forecastOf, scheduleFor } from "../waiting/schedule";
+import { lineDue, progressFacts, progressMessage, untilLineDue } from "../waiting/progress";
+import { waitPlan } from "../waiting/wait-plan";
 import { isTransient } from "./at-most-once";
 import { PollAbortedError, PollTimeoutError, RestoreJobFailedError } from "./errors";
 import { diffInputs, type DiffRules } from "./input-diff";
@@ -10,7 +12,7 @@ import type { Failure } from "./input-fields";
 import { classifyStatus } from "./job-status";
 import { intentKey, journalContext, ownerKey, stateHolds } from "./journal";
 import { failureOf, prefixed } from "./messages";
-import { recordLifecycle } from "./record";
+import { recordLifecycle, waitForTarget } from "./record";
 import type {
   CommonInputs,
   JobOutputs,
@@ -23,8 +25,7 @@ import type {
   WaitOutcome,
 } from "./types";
 
-/** How often, at most, to print "still running" while waiting. */
-const PROGRESS_EVERY_MS = 30_000;
+export { formatDuration } from "../waiting/progress";
 
 /**
  * Inputs the resource classes add beside the user's: the resource's name for messages, who owns the
@@ -219,12 +220,16 @@ export function createLifecycles<I extends CommonInputs>(
       last = { ...last, ...(await readOnce(s, spec, inputs, last)) };
       if (last.status !== "RUNNING")
         s.log.info(`${spec.noun} ${last.restoreJobId}: ${last.status}, read again`);
-      if (last.status === "RUNNING" && inputs.waitForCompletion) {
-        const result = await waitForJob(s, spec, inputs, last);
-        last = result.value ?? last;
-        if (result.state !== "SUCCESS") return { outs: last, failure: failureOf(toPollError(result, last)) };
-      }
-      return ended(inputs, last);
+      if (last.status !== "RUNNING" || !inputs.waitForCompletion) return ended(inputs, last);
+      const result = await waitForJob(s, spec, inputs, last);
+      last = result.value ?? last;
+      if (result.state !== "SUCCESS") return { outs: last, failure: failureOf(toPollError(result, last)) };
+      const outcome = ended(inputs, last);
+      if (!outcome.target) return outcome;
+      // The job ended during this wait: its target is waited for here too, so that the record's create,
+      // an engine step, holds none of the engine's parallel steps while a target is busy.
+      await waitForTarget(s, outcome.target, outcome.target.waitSeconds * 1000);
+      return { ...outcome, targetReady: true };
     } catch (error) {
       return { outs: last, failure: failureOf(error) };
     }
@@ -326,11 +331,21 @@ async function waitForJob<I extends CommonInputs>(
   inputs: I,
   outs: JobOutputs,
 ): Promise<PollResult<JobOutputs>> {
-  let lastReport = 0;
-  let lastStatus = outs.status;
   let last = outs;
-  // The forecast counts from the job's start: a wait resumed by a later `up` keeps the job's plan.
-  const forecast = forecastOf((outs.job as StartedJob | undefined)?.forecast);
+  let lastLine: number | undefined;
+  let lastStatus = outs.status;
+  // Every signal at hand: the starter's forecast, the job's own start, a collection restore's copy.
+  const plan = waitPlan({
+    settings: s.poll,
+    forecast: forecastOf((outs.job as StartedJob | undefined)?.forecast),
+    job: outs,
+    nowMs: s.clock.now(),
+  });
+  const say = (job: JobOutputs, untilCheckMs?: number) => {
+    lastLine = s.clock.now();
+    s.log.info(progressMessage(progressFacts(spec.noun, job, plan, s.clock.now(), untilCheckMs)));
+  };
+  say(outs);
   return pollUntil({
     // A poll that fails for a passing reason (network, 5xx, 429) is just another "still running".
     check: async () => {
@@ -346,16 +361,18 @@ async function waitForJob<I extends CommonInputs>(
     },
     classify: (job) => classifyStatus(job.status),
     clock: s.clock,
-    schedule: scheduleFor(s.poll, forecast),
-    ...(forecast ? { startedAtMs: forecast.startedAt } : {}),
+    schedule: plan.schedule,
+    startedAtMs: plan.startedAtMs,
     maxWaitMs: inputs.waitTimeoutSeconds * 1000,
     checkFirst: false,
-    onCheck: (job, elapsedMs) => {
-      if (job.status !== lastStatus || elapsedMs - lastReport >= PROGRESS_EVERY_MS) {
-        s.log.info(`${spec.noun} ${job.restoreJobId}: ${job.status}, ${formatDuration(elapsedMs)} elapsed`);
-        lastReport = elapsedMs;
-        lastStatus = job.status;
-      }
+    onCheck: (job) => {
+      plan.observe(job, s.clock.now());
+      if (lineDue(lastLine, s.clock.now(), job.status !== lastStatus)) say(job);
+      lastStatus = job.status;
+    },
+    progress: {
+      dueInMs: () => untilLineDue(lastLine, s.clock.now()),
+      report: (_, until) => say(last, until),
     },
   });
 }
@@ -430,16 +447,4 @@ function userInputs(raw: Record<string, unknown>): Record<string, unknown> {
   const rest: Record<string, unknown> = { ...raw };
   for (const key of ["__provider", ...INTERNAL_INPUTS]) delete rest[key];
   return rest;
-}
-
-/** `1h 02m 03s`, `2m 05s`, `7s`. */
-export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const sec = total % 60;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  if (h > 0) return `${h}h ${pad(m)}m ${pad(sec)}s`;
-  if (m > 0) return `${m}m ${pad(sec)}s`;
-  return `${sec}s`;
 }

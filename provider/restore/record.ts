@@ -78,6 +78,7 @@ export function recordInputs(
     ...Object.fromEntries(fields.map((key) => [key, outcome.outs[key] ?? null])),
     failure: outcome.failure ?? null,
     target: outcome.target ?? null,
+    ...(outcome.targetReady ? { targetReady: true } : {}),
     // Absent without one, as an input is: null would not decode as the resource's inputs.
     ...(verify === undefined || verify === null ? {} : { verify: verify as VerifyCloneInputs }),
     source: { ...source, raw },
@@ -114,7 +115,7 @@ export function recordLifecycle(
     const partial = { ...recorded, __provider: news.__provider };
     if (typeof failure === "string") throw new RestoreJobIncompleteError(id, partial, failure);
     if (!target) return { id, outs: { ...recorded, targetReady: null, verification: null } };
-    if (!targetSeen(olds, recorded)) {
+    if (!targetSeen(olds, recorded) && recorded.targetReady !== true) {
       try {
         await waitForTarget(scoped(recorded.resourceName), target, target.waitSeconds * 1000);
       } catch (error) {
@@ -172,7 +173,8 @@ export function recordLifecycle(
       const changed = Object.keys(recorded).filter(
         (key) => key !== "targetReady" && !sameValue(olds[key], recorded[key]),
       );
-      const targetPending = Boolean(recorded.target) && !targetSeen(olds, recorded);
+      const targetPending =
+        Boolean(recorded.target) && recorded.targetReady !== true && !targetSeen(olds, recorded);
       const checkPending = Boolean(recorded.target && recorded.verify) && !checkedBefore(olds, recorded);
       // Another job is another restore: the record is replaced, as the starter was.
       const replaces = sameValue(olds.restoreJobId, recorded.restoreJobId) ? [] : ["restoreJobId"];

@@ -236,6 +236,8 @@ export interface WaitOutcome {
   readonly failure?: string;
   /** The target to wait for (`waitForTarget`) once the job completed, and for how long at most. */
   readonly target?: RestoreTarget & { readonly waitSeconds: number };
+  /** The wait saw the job end and then the target ready: the record need not look at it again. */
+  readonly targetReady?: true;
 }
 
 /**

@@ -35,6 +35,16 @@ export interface PollOptions<T> {
    * resumes a job started earlier keeps the job's plan instead of starting it over.
    */
   readonly startedAtMs?: number;
+  /**
+   * Progress between checks: before each sleep `dueInMs` says when a line falls due, and if that
+   * comes before the next check the wait wakes then and calls `report` with the time elapsed and the
+   * time left until the check. So a wait with checks minutes apart still says something as often
+   * as the caller wants.
+   */
+  readonly progress?: {
+    dueInMs(): number;
+    report(elapsedMs: number, untilCheckMs: number): void;
+  };
 }
 
 /** How a wait ended. */
@@ -76,7 +86,16 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<PollResult<
       const remaining = deadline - clock.now();
       if (remaining <= 0) return { state: "TIMEOUT", value: last, checks, elapsedMs: clock.now() - started };
       const delayMs = schedule({ waits: waits++, elapsedMs: clock.now() - origin, random: clock.random() });
-      await sleepUnlessAborted(clock, Math.min(remaining, delayMs), signal);
+      const progress = options.progress;
+      await sleepReporting(
+        clock,
+        Math.min(remaining, delayMs),
+        signal,
+        progress && {
+          dueInMs: () => progress.dueInMs(),
+          report: (untilCheckMs) => progress.report(clock.now() - started, untilCheckMs),
+        },
+      );
     }
     if (signal?.aborted) return { state: "ABORTED", value: last, checks, elapsedMs: clock.now() - started };
 
@@ -116,6 +135,24 @@ export function validatePollOptions(
   if (!(options.maxWaitMs > 0)) problems.push(`maxWaitMs must be greater than 0: ${options.maxWaitMs}`);
   if (problems.length > 0) throw new RangeError(`invalid poll options: ${problems.join("; ")}`);
   return settings;
+}
+
+/** Sleeps `ms`, waking whenever a progress line falls due before the end to report it. */
+async function sleepReporting(
+  clock: Clock,
+  ms: number,
+  signal: AbortSignal | undefined,
+  progress: { dueInMs(): number; report(untilCheckMs: number): void } | undefined,
+): Promise<void> {
+  const end = clock.now() + ms;
+  for (;;) {
+    const left = end - clock.now();
+    const due = progress === undefined ? Infinity : Math.max(1, progress.dueInMs());
+    if (due >= left) return sleepUnlessAborted(clock, left, signal);
+    await sleepUnlessAborted(clock, due, signal);
+    if (signal?.aborted) return;
+    progress!.report(end - clock.now());
+  }
 }
 
 async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {

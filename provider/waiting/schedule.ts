@@ -1,7 +1,17 @@
+import { hazard, type LengthBelief, medianOf, quantile, survival } from "./belief";
+
+export type { Forecast } from "./forecast";
+
 /**
  * When to look at a job again, as pure functions of time since the job started. A schedule never
  * sleeps or reads a clock: {@link pollUntil} asks it for the next wait, and tests and the bench
  * evaluate it in simulated time.
+ *
+ * Two schedules matter. Without any belief about the job's length, {@link unknownLengthSchedule}
+ * looks often at first (quick restores end within a minute) and settles at one check a minute. With
+ * a belief (`belief.ts`: earlier jobs of the source, the job's progress), {@link planFor} spends the
+ * calls of a 30 s-then-60 s poller where the job is likely to end; `wait-plan.ts` picks one for a
+ * wait and re-plans as readings come in.
  */
 
 /** What a schedule may base its next wait on. */
@@ -61,169 +71,224 @@ export function plannedSchedule(times: readonly number[], thenEveryMs: number): 
 
 const S = 1_000;
 
-/**
- * The default schedule, for a job whose length nothing predicts. Why these times: for finish times
- * spread ±20 % around a length, the mean detection delay of a schedule is Σ gap² / (2 × spread), so
- * no schedule notices a job finishing after 4 minutes within 30 s on average with fewer checks than
- * one every 60 s. Matching the 60 s poller's calls from 30 minutes up therefore leaves room for
- * exactly four checks before 4 minutes, the same as Terraform's (30, 90, 150, 210 s). Ours are placed
- * where they help most: 12 s (a 10 s job is noticed within 2 s), 56 and 72 s (a 1 minute job within
- * 7 s), 150 s (a 2 minute job as soon as Terraform's); then 270 s and every 60 s after.
- */
-export const DEFAULT_CHECK_TIMES_MS: readonly number[] = [12 * S, 56 * S, 72 * S, 150 * S, 270 * S];
-
-/** Period of the default schedule after its planned checks. */
-export const DEFAULT_PERIOD_MS = 60 * S;
-
-/** The default schedule ({@link DEFAULT_CHECK_TIMES_MS}, then every {@link DEFAULT_PERIOD_MS}). */
-export const defaultSchedule: PollSchedule = plannedSchedule(DEFAULT_CHECK_TIMES_MS, DEFAULT_PERIOD_MS);
-
-/** When a job is expected to finish, from what earlier jobs took. */
-export interface Prediction {
-  /** Most likely length, ms. */
-  readonly expectedMs: number;
-  /** Earliest and latest plausible finish, ms since the start. */
-  readonly lowMs: number;
-  readonly highMs: number;
-  /** How many earlier jobs it rests on. */
-  readonly basedOn: number;
-}
-
-/** One earlier job of the same source: when it started and finished, and how much it restored. */
-export interface PastJob {
-  /** Epoch ms, or an ISO 8601 date (Flex `restoreScheduledDate`, collection `createdAt`). */
-  readonly startedAt: number | string | undefined;
-  /** Epoch ms, or an ISO 8601 date (Flex `restoreFinishedDate`, collection `finishedAt`). */
-  readonly finishedAt: number | string | undefined;
-  /**
-   * How much it restored, when known, in a unit shared with the job being predicted (a collection
-   * restore's `totalDocuments`).
-   */
-  readonly size?: number;
-}
-
-/** Fewest earlier jobs a prediction rests on: one could be an outlier. */
-const MIN_HISTORY = 2;
-
-/** Least widening of the observed range on each side, as a share of the median length. */
-const MIN_MARGIN = 0.05;
+/** Longest wait of the schedules without a belief, and once a job outlives its belief. */
+export const STEADY_GAP_MS = 60 * S;
+/** First wait without a belief; the gap then grows by {@link GAP_GROWTH} of the time elapsed. */
+export const FIRST_GAP_MS = 2 * S;
+/** Share of the time elapsed that the gap adds at first, without a belief. */
+export const GAP_GROWTH = 1 / 15;
+/** After the first minute or so, gaps grow faster: a quarter of the time since this moment. */
+export const KNEE_MS = 48 * S;
+export const LATE_GAP_GROWTH = 1 / 4;
 
 /**
- * Predicts a job's length from earlier jobs of the same source, or undefined when there are too few
- * usable ones (a start or finish missing, unreadable, or out of order). When both this job's and the
- * earlier jobs' sizes are known, each earlier length is scaled by the size ratio first.
+ * The gap after `elapsedMs` when nothing predicts the length: 2 s at first, growing by a fifteenth
+ * of the time elapsed (6 s after a minute), then by a quarter of the time since 48 s, up to one
+ * minute from about 5 minutes on. A job ending within ±20 % of any length under a minute is noticed
+ * within 3 s on average; a long one within 30 s, as by a 60 s poller, which no schedule making that
+ * poller's calls can beat without knowing more. Seeing quick jobs costs about 24 checks more than
+ * that poller over the whole wait.
  */
-export function predictDuration(history: readonly PastJob[], size?: number): Prediction | undefined {
-  const lengths: number[] = [];
-  for (const job of history) {
-    const started = toMs(job.startedAt);
-    const finished = toMs(job.finishedAt);
-    if (started === undefined || finished === undefined || finished <= started) continue;
-    const scale =
-      size !== undefined && size > 0 && job.size !== undefined && job.size > 0 ? size / job.size : 1;
-    lengths.push((finished - started) * scale);
+export function unknownLengthGap(elapsedMs: number): number {
+  const t = Math.max(0, elapsedMs);
+  return Math.min(STEADY_GAP_MS, Math.max(FIRST_GAP_MS + t * GAP_GROWTH, (t - KNEE_MS) * LATE_GAP_GROWTH));
+}
+
+/** The schedule of a job whose length nothing predicts (see {@link unknownLengthGap}). */
+export const unknownLengthSchedule: PollSchedule = ({ elapsedMs }) =>
+  Math.max(1, Math.round(unknownLengthGap(elapsedMs)));
+
+/** The reference poller's first check and period (Terraform's restore resource: 30 s, then 60 s). */
+export const REFERENCE_FIRST_MS = 30 * S;
+export const REFERENCE_PERIOD_MS = 60 * S;
+
+/** Closest two checks may be, for a job of more than a few seconds. */
+export const MIN_GAP_MS = 1 * S;
+/**
+ * For a job expected to end within seconds, checks may come closer: a tenth of its expected length,
+ * but never closer than this. A queue of one-second jobs then waits a tenth of a second, not a
+ * second, between one job's end and the next one's start.
+ */
+export const QUICK_MIN_GAP_MS = 100;
+
+/** Closest two checks around a belief with this median may be. */
+export function minGapFor(medianMs: number): number {
+  return Math.min(MIN_GAP_MS, Math.max(QUICK_MIN_GAP_MS, medianMs / 10));
+}
+
+/**
+ * Longest gap once the job may plausibly be ending: the forecast is trusted only so far, and a job
+ * that ends at half or twice its forecast is still noticed within two minutes.
+ */
+export const TRUSTED_GAP_MS = 120 * S;
+/** From this share of the expected length on, gaps stay within {@link TRUSTED_GAP_MS}. */
+export const TRUST_FROM = 0.35;
+/**
+ * Before that, a gap may grow to this many times the time elapsed (checks at 2 min, 6 min, 18 min…):
+ * a job far quicker than its forecast, or one that failed at once, is still seen.
+ */
+export const EARLY_GAP_SHARE = 2;
+/** A job still running when this share of such jobs has ended is late: the belief no longer guides. */
+export const LATE_SHARE = 0.98;
+/** Calls a plan expects to make, as a share of the reference poller's for the same belief. */
+export const CALL_SHARE = 0.98;
+/**
+ * Fewest calls a plan expects to make: one check cannot both come soon after a likely finish and
+ * cover a later one, and for a job under a minute the reference poller's single check at 30 s is no
+ * standard to keep to.
+ */
+export const MIN_CALLS = 2;
+/**
+ * A job expected to end within this is no job for the reference poller's budget (its first look
+ * comes at 30 s): its calls are priced at no more than {@link PRICE_SHARE} of its expected length in
+ * delay, which notices it within about a twentieth of its length. Below a minute, so that a job of a
+ * minute and more is held to the reference's calls.
+ */
+export const QUICK_JOB_MS = 50 * S;
+export const PRICE_SHARE = 0.05;
+
+/** A wait's checks around a belief: when, and from what moment on the job counts as late. */
+export interface BeliefPlan {
+  /** Check times, ms since the job's start, ascending. */
+  readonly times: readonly number[];
+  /** From here on the belief no longer guides: the job is late (see {@link lateGap}). */
+  readonly lateMs: number;
+  /** The belief's median, ms since the start. */
+  readonly medianMs: number;
+  /** Price of one call in expected delay, ms (see {@link planFor}). */
+  readonly callPriceMs: number;
+}
+
+/** Points per unit of the logarithm of time on which a plan's check density is integrated. */
+const GRID_PER_LOG = 300;
+
+/** The longest gap at `t` (see {@link TRUSTED_GAP_MS}, {@link EARLY_GAP_SHARE}). */
+function capAt(medianMs: number, t: number): number {
+  const trustFrom = TRUST_FROM * medianMs;
+  if (t >= trustFrom) return TRUSTED_GAP_MS;
+  // Early gaps grow with the time elapsed, but none reaches more than one trusted gap into the range.
+  return Math.max(TRUSTED_GAP_MS, Math.min(EARLY_GAP_SHARE * t, trustFrom + TRUSTED_GAP_MS - t));
+}
+
+/**
+ * What a plan's density of checks rests on, once per belief: a grid of times (log-spaced from the
+ * plan's start to the late point), and in each cell the square root of the hazard and the fewest
+ * checks per ms that the gap limits ask for.
+ */
+interface Grid {
+  /** Most checks per ms (see {@link minGapFor}). */
+  readonly ceiling: number;
+  readonly edges: Float64Array;
+  readonly rootHazard: Float64Array;
+  readonly floor: Float64Array;
+}
+
+function gridOf(belief: LengthBelief, fromMs: number, lateMs: number, medianMs: number): Grid {
+  const first = Math.max(fromMs, 100);
+  const cells = Math.max(1, Math.ceil(GRID_PER_LOG * Math.log(Math.max(lateMs, first + 1) / first)));
+  const edges = new Float64Array(cells + 1);
+  const rootHazard = new Float64Array(cells);
+  const floor = new Float64Array(cells);
+  const step = Math.log(Math.max(lateMs, first + 1) / first) / cells;
+  edges[0] = fromMs;
+  for (let j = 1; j <= cells; j++) edges[j] = first * Math.exp(j * step);
+  for (let j = 0; j < cells; j++) {
+    const mid = (edges[j]! + edges[j + 1]!) / 2;
+    rootHazard[j] = Math.sqrt(hazard(belief, mid));
+    floor[j] = 1 / capAt(medianMs, mid);
   }
-  if (lengths.length < MIN_HISTORY) return undefined;
-  lengths.sort((a, b) => a - b);
-  const low = lengths[0]!;
-  const high = lengths[lengths.length - 1]!;
-  const median = lengths[Math.floor(lengths.length / 2)]!;
-  // n lengths cut their range into n - 1 gaps; the next job falls outside the range seen by about one
-  // such gap, so widen each side by two, or by a small share of the length when all were alike.
-  const margin = Math.max((2 * (high - low)) / (lengths.length - 1), MIN_MARGIN * median);
-  return {
-    expectedMs: median,
-    lowMs: Math.max(0, low - margin),
-    highMs: high + margin,
-    basedOn: lengths.length,
-  };
+  return { ceiling: 1 / minGapFor(medianMs), edges, rootHazard, floor };
 }
 
 /**
- * What the resource records in state for the wait: the predicted window of a job, and when the job
- * started (epoch ms), so that a wait resumed by a later `up` keeps the job's plan.
+ * Check times for a price per call. Minimising expected delay plus a price per call gives a density
+ * of checks of √(hazard / (2 × price)): checks crowd where a job still running is likely to end right
+ * then, and thin out where it is not. Checks fall at every whole unit of that density's integral,
+ * within the gap limits (never closer than {@link minGapFor} says, never further than the cap).
  */
-export interface Forecast extends Prediction {
-  readonly startedAt: number;
+function timesAt(grid: Grid, callPriceMs: number): number[] {
+  const root = Math.sqrt(2 * callPriceMs);
+  const times: number[] = [];
+  let due = 1;
+  let integral = 0;
+  for (let j = 0; j < grid.rootHazard.length; j++) {
+    const density = Math.min(grid.ceiling, Math.max(grid.rootHazard[j]! / root, grid.floor[j]!));
+    const start = grid.edges[j]!;
+    const width = grid.edges[j + 1]! - start;
+    const end = integral + density * width;
+    while (end >= due) {
+      times.push(start + (due - integral) / density);
+      due++;
+    }
+    integral = end;
+  }
+  return times;
+}
+
+/** Expected calls of checks at `times` for a job still running at `fromMs`: 1 + Σ P(still running). */
+function expectedCalls(belief: LengthBelief, fromMs: number, times: readonly number[]): number {
+  const alive = survival(belief, fromMs);
+  if (alive <= 0) return 1;
+  return 1 + times.reduce((sum, t) => sum + survival(belief, t) / alive, 0);
+}
+
+/** Checks of the reference poller after `fromMs` and before `lateMs`. */
+function referenceTimes(fromMs: number, lateMs: number): number[] {
+  const times: number[] = [];
+  const skipped = Math.max(0, Math.ceil((fromMs - REFERENCE_FIRST_MS) / REFERENCE_PERIOD_MS));
+  for (let t = REFERENCE_FIRST_MS + skipped * REFERENCE_PERIOD_MS; t < lateMs; t += REFERENCE_PERIOD_MS)
+    times.push(t);
+  return times;
 }
 
 /**
- * The forecast of a job started at `startedAt` (epoch ms, or the ISO date Atlas reports; `nowMs` when
- * it says none) from earlier jobs of its source, or undefined when they predict nothing.
+ * The plan of a wait from `fromMs` (ms since the job's start) around a belief. A call is priced so
+ * that the plan expects the reference poller's calls for the same belief (bisection on the price's
+ * logarithm: calls fall as the price rises), and at least {@link MIN_CALLS}; a job expected under
+ * {@link QUICK_JOB_MS} is priced at no more than {@link PRICE_SHARE} of its length. Given a price
+ * (a wait re-planned after a reading moved its belief keeps the one it started with, so that calls
+ * it saved earlier are still spent where the job now seems likely to end), it is kept.
  */
-export function forecastFrom(
-  history: readonly PastJob[],
-  startedAt: number | string | undefined,
-  nowMs: number,
-  size?: number,
-): Forecast | undefined {
-  const prediction = predictDuration(history, size);
-  if (prediction === undefined) return undefined;
-  return {
-    expectedMs: Math.round(prediction.expectedMs),
-    lowMs: Math.round(prediction.lowMs),
-    highMs: Math.round(prediction.highMs),
-    basedOn: prediction.basedOn,
-    startedAt: toMs(startedAt) ?? nowMs,
-  };
+export function planFor(belief: LengthBelief, fromMs: number, callPriceMs?: number): BeliefPlan {
+  const medianMs = medianOf(belief);
+  const lateMs = Math.max(fromMs + MIN_GAP_MS, quantile(belief, LATE_SHARE));
+  const grid = gridOf(belief, fromMs, lateMs, medianMs);
+  if (callPriceMs !== undefined) return { times: timesAt(grid, callPriceMs), lateMs, medianMs, callPriceMs };
+  const reference = expectedCalls(belief, fromMs, referenceTimes(fromMs, lateMs));
+  const budget = Math.max(MIN_CALLS, CALL_SHARE * reference);
+  const tooMany = (price: number) => expectedCalls(belief, fromMs, timesAt(grid, price)) > budget;
+  let low = Math.log(1e-3);
+  let high = Math.log(lateMs * 10);
+  for (let i = 0; i < 40 && high - low > 0.01; i++) {
+    const mid = (low + high) / 2;
+    if (tooMany(Math.exp(mid))) low = mid;
+    else high = mid;
+  }
+  const priced = Math.exp(high);
+  const price = medianMs < QUICK_JOB_MS ? Math.min(priced, PRICE_SHARE * medianMs) : priced;
+  return { times: timesAt(grid, price), lateMs, medianMs, callPriceMs: price };
 }
 
-/** A {@link Forecast} read back from state, or undefined when it is missing or anything in it is off. */
-export function forecastOf(value: unknown): Forecast | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const { expectedMs, lowMs, highMs, basedOn, startedAt } = value as Record<string, unknown>;
-  const numbers = [expectedMs, lowMs, highMs, basedOn, startedAt];
-  if (!numbers.every((n) => typeof n === "number" && Number.isFinite(n))) return undefined;
-  const f = { expectedMs, lowMs, highMs, basedOn, startedAt } as Forecast;
-  return f.lowMs >= 0 && f.lowMs <= f.expectedMs && f.expectedMs <= f.highMs ? f : undefined;
-}
-
-function toMs(value: number | string | undefined): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** Closest two checks inside the window may be. */
-const MIN_GAP_MS = 1_000;
-
-/** Insurance checks before the window, as shares of its start, closing in on it. */
-const EARLY_CHECKS = [0.25, 0.5, 0.75];
-
-/** Fewest checks inside the window. */
-const MIN_WINDOW_CHECKS = 4;
+/** Share of how late a job runs (past its expected length) that the next gap may be. */
+export const LATE_GAP_SHARE = 1 / 4;
 
 /**
- * A schedule built around a prediction, spending about the calls the default would: three early
- * checks and an approach at the default's 60 s period, in case this job is quicker than the earlier
- * ones, then evenly spaced checks across the predicted window, as many as the default would make
- * by the expected finish, doubled because on average only half of them are needed; then the
- * default's 60 s period if the job runs late.
+ * The gap after `t` for a job running past its belief: a quarter of how far past its expected
+ * length it is, from the closest gap allowed up to {@link STEADY_GAP_MS}. A one-second job a tenth
+ * of a second late is looked at again within a tenth of a second; a six-hour job hours late, every
+ * minute, as by a 60 s poller.
  */
-export function predictedSchedule(prediction: Prediction): PollSchedule {
-  const { lowMs, highMs, expectedMs } = prediction;
-  // A job quicker than every earlier one is rare but costly to miss: approach the window at the
-  // default's period over half its width, and before that check only a few times.
-  const approach = Math.max(0, lowMs - (highMs - lowMs) / 2);
-  const early = EARLY_CHECKS.map((f) => Math.round(f * approach)).filter((t) => t >= MIN_GAP_MS);
-  for (let t = approach; t < lowMs; t += DEFAULT_PERIOD_MS) if (t >= MIN_GAP_MS) early.push(Math.round(t));
-  const budget = checksBefore(DEFAULT_CHECK_TIMES_MS, DEFAULT_PERIOD_MS, expectedMs) + 1 - early.length;
-  const checks = Math.max(MIN_WINDOW_CHECKS, 2 * budget - 1);
-  const gap = Math.max(MIN_GAP_MS, (highMs - lowMs) / checks);
-  const times = [...early];
-  for (let k = 1; lowMs + k * gap < highMs + gap / 2; k++) times.push(Math.round(lowMs + k * gap));
-  return plannedSchedule(
-    [...new Set(times)].sort((a, b) => a - b),
-    DEFAULT_PERIOD_MS,
-  );
+export function lateGap(plan: Pick<BeliefPlan, "medianMs">, t: number): number {
+  const past = Math.max(0, t - plan.medianMs);
+  return Math.min(STEADY_GAP_MS, Math.max(minGapFor(plan.medianMs), LATE_GAP_SHARE * past));
 }
 
-/** Checks a planned schedule makes before `ms`. */
-function checksBefore(times: readonly number[], everyMs: number, ms: number): number {
-  const planned = times.filter((t) => t < ms).length;
-  const last = times[times.length - 1] ?? 0;
-  return ms <= last ? planned : planned + Math.ceil((ms - last) / everyMs) - 1;
+/** The next check after `t` (ms since the start): the plan's, or past its late point the late rule. */
+export function nextCheck(plan: BeliefPlan, t: number): number {
+  const planned = plan.times.find((time) => time > t);
+  if (planned !== undefined) return planned;
+  const from = Math.max(t, plan.times[plan.times.length - 1] ?? t);
+  return from + lateGap(plan, from);
 }
 
 /** The polling settings of a provider configuration, as far as choosing a schedule cares. */
@@ -231,14 +296,8 @@ export interface PollSettings {
   readonly minDelayMs: number;
   readonly maxDelayMs: number;
   /**
-   * `planned` (the default schedule, or one built around a prediction) unless the user set
+   * `planned` (the schedule without a belief, or one built around a belief) unless the user set
    * `pollMinDelayMs`/`pollMaxDelayMs`, which ask for the geometric schedule; absent means geometric.
    */
   readonly mode?: "planned" | "geometric";
-}
-
-/** The schedule of one wait: what the settings ask for, around the prediction when there is one. */
-export function scheduleFor(settings: PollSettings, prediction?: Prediction): PollSchedule {
-  if (settings.mode !== "planned") return geometricSchedule({ ...settings, factor: GEOMETRIC_FACTOR });
-  return prediction === undefined ? defaultSchedule : predictedSchedule(prediction);
 }

@@ -1,4 +1,6 @@
-import { plannedSchedule, type PollSchedule, predictDuration, predictedSchedule } from "./schedule";
+import { beliefFromLengths } from "./belief";
+import { nextCheck, planFor, plannedSchedule, type PollSchedule, type PollSettings } from "./schedule";
+import { waitPlan } from "./wait-plan";
 
 /**
  * Schedules judged in simulated time: how many checks each makes and how late it notices a job
@@ -37,10 +39,14 @@ export function fixedPoller(firstMs: number, everyMs: number): PollSchedule {
   return plannedSchedule([firstMs], everyMs);
 }
 
-/** Finish times spread evenly over ±20 % of a nominal length, so that no schedule looks perfect by aligning with it. */
-export function finishTimes(nominalMs: number, count = 41): number[] {
-  // Whole milliseconds: 1.2 × 10 s must be 12 000, not 12 000.000000000002, a miss for a check at 12 s.
-  return Array.from({ length: count }, (_, i) => Math.round(nominalMs * (0.8 + (0.4 * i) / (count - 1))));
+/**
+ * `count` finish times spread evenly over ±20 % of a nominal length, shifted by `offset` (in [0, 1)) of
+ * one step, so that none lines up with a poll period. Whole milliseconds.
+ */
+export function finishTimes(nominalMs: number, count = 41, offset = 0.5): number[] {
+  return Array.from({ length: count }, (_, i) =>
+    Math.round(nominalMs * (0.8 + (0.4 * (i + offset)) / count)),
+  );
 }
 
 /** Mean calls and mean delay over many outcomes. */
@@ -52,9 +58,21 @@ export function meanOutcome(outcomes: readonly Outcome[]): Outcome {
   };
 }
 
-/** Mean outcome of a schedule over {@link finishTimes} of a nominal length. */
-export function meanOver(schedule: PollSchedule, nominalMs: number, count = 41): Outcome {
-  return meanOutcome(finishTimes(nominalMs, count).map((t) => simulate(schedule, t)));
+/** Mean calls and delay, and the 95th percentile of the delay, over many outcomes. */
+export interface Summary extends Outcome {
+  readonly p95DelayMs: number;
+  /** How many outcomes. */
+  readonly n: number;
+}
+
+/** The {@link Summary} of some outcomes. */
+export function summarize(outcomes: readonly Outcome[]): Summary {
+  const delays = outcomes.map((o) => o.delayMs).sort((a, b) => a - b);
+  return {
+    ...meanOutcome(outcomes),
+    p95DelayMs: delays[Math.min(delays.length - 1, Math.floor(0.95 * delays.length))] ?? 0,
+    n: outcomes.length,
+  };
 }
 
 /**
@@ -75,7 +93,7 @@ export function lowerBound(nominalMs: number, meanCalls: number): PollSchedule {
 }
 
 /** A small seeded generator (mulberry32), so that simulated histories repeat from run to run. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -86,20 +104,121 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** Lengths of `count` earlier jobs spread like the job's own: ±20 % around `nominalMs`. */
+export function earlierLengths(nominalMs: number, count: number, random: () => number): number[] {
+  return Array.from({ length: count }, () => nominalMs * (0.8 + 0.4 * random()));
+}
+
 /**
- * Mean outcome of {@link predictedSchedule} when each job is predicted from `earlier` earlier jobs of
- * the same source whose lengths are spread like its own (±20 % around the nominal length), as Flex
- * `restoreScheduledDate`/`restoreFinishedDate` give them.
+ * Outcome of checks at `times` (ascending, ms since the start) for a job finishing by the last one:
+ * a binary search, so that thousands of finish times cost little.
  */
-export function meanWithHistory(nominalMs: number, earlier = 5, seed = 7): Outcome {
-  const random = seeded(seed);
-  return meanOutcome(
-    finishTimes(nominalMs).map((finish) => {
-      const history = Array.from({ length: earlier }, () => ({
-        startedAt: 0,
-        finishedAt: nominalMs * (0.8 + 0.4 * random()),
-      }));
-      return simulate(predictedSchedule(predictDuration(history)!), finish);
-    }),
-  );
+export function outcomeOfTimes(times: readonly number[], finishMs: number): Outcome {
+  const i = firstAtOrAfter(times, finishMs);
+  if (i === times.length) throw new RangeError(`no check at or after the finish: ${finishMs}`);
+  return { calls: i + 1, delayMs: times[i]! - finishMs };
+}
+
+function firstAtOrAfter(times: readonly number[], finishMs: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (times[mid]! >= finishMs) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/**
+ * Outcome of checks planned from a belief (`planFor`, from the job's start) for a job finishing at
+ * `finishMs`: a binary search in the plan, then the late rule past its end.
+ */
+export function outcomeOfPlan(plan: ReturnType<typeof planFor>, finishMs: number): Outcome {
+  const { times } = plan;
+  const low = firstAtOrAfter(times, finishMs);
+  if (low < times.length) return { calls: low + 1, delayMs: times[low]! - finishMs };
+  let calls = times.length;
+  let now = times[times.length - 1] ?? 0;
+  while (now < finishMs) {
+    now = nextCheck(plan, now);
+    calls++;
+  }
+  return { calls, delayMs: now - finishMs };
+}
+
+/**
+ * Waits predicted from `earlier` earlier jobs of the same source whose lengths are spread like the
+ * job's own (±20 % around the nominal length), for `seeds` draws of that history, each against
+ * `perSeed` finish times at `factor` × the nominal length (±20 %): 1 is a good forecast, 0.5 a job
+ * twice as quick as its source's earlier ones.
+ */
+export function withHistory(
+  nominalMs: number,
+  options: { earlier: number; seeds: number; perSeed: number; factor?: number },
+): Outcome[] {
+  const outcomes: Outcome[] = [];
+  for (let s = 0; s < options.seeds; s++) {
+    const random = seeded(7 + 131 * s);
+    const belief = beliefFromLengths(earlierLengths(nominalMs, options.earlier, random));
+    if (belief === undefined) throw new Error("simulated history predicted nothing");
+    const plan = planFor(belief, 0);
+    for (const finish of finishTimes((options.factor ?? 1) * nominalMs, options.perSeed, random()))
+      outcomes.push(outcomeOfPlan(plan, finish));
+  }
+  return outcomes;
+}
+
+/** A collection restore's phases as shares of its length: set-up, then the copy, then index builds. */
+export interface CopyPhases {
+  /** Share spent before any document is copied. */
+  readonly setup: number;
+  /** Share spent after the last one is (FINALIZING). */
+  readonly finalize: number;
+}
+
+/** What a collection restore of `lengthMs` reports `atMs` after its start, in the kinds' output names. */
+export function collectionJobAt(
+  lengthMs: number,
+  phases: CopyPhases,
+  atMs: number,
+): { state: string; restoredDocuments: number; totalDocuments: number } {
+  const total = 1_000_000;
+  const copyFrom = phases.setup * lengthMs;
+  const copyTo = (1 - phases.finalize) * lengthMs;
+  const share = Math.min(1, Math.max(0, (atMs - copyFrom) / (copyTo - copyFrom)));
+  const state =
+    atMs >= lengthMs
+      ? "SUCCESSFUL"
+      : atMs < copyFrom
+        ? "INITIALIZING"
+        : atMs < copyTo
+          ? "IN_PROGRESS"
+          : "FINALIZING";
+  return { state, restoredDocuments: Math.floor(total * share), totalDocuments: total };
+}
+
+/**
+ * One collection restore's wait run through {@link waitPlan} in simulated time: each check reads the
+ * job as {@link collectionJobAt} reports it and is fed back into the plan, as the lifecycle does.
+ */
+export function collectionWait(
+  finishMs: number,
+  phases: CopyPhases,
+  forecast?: { expectedMs: number; lowMs: number; highMs: number; basedOn: number },
+): Outcome {
+  const settings: PollSettings = { minDelayMs: 1_500, maxDelayMs: 105_000, mode: "planned" };
+  const read = (atMs: number) => ({ restoreJobId: "job", ...collectionJobAt(finishMs, phases, atMs) });
+  const plan = waitPlan({
+    settings,
+    ...(forecast ? { forecast: { ...forecast, startedAt: 0 } } : {}),
+    job: read(0),
+    nowMs: 0,
+  });
+  let now = 0;
+  for (let calls = 1; ; calls++) {
+    now += plan.schedule({ waits: calls - 1, elapsedMs: now, random: 0 });
+    if (now >= finishMs) return { calls, delayMs: now - finishMs };
+    plan.observe(read(now), now);
+  }
 }

@@ -1,6 +1,8 @@
 import { createAtlasClient } from "../../provider/atlas/client";
 import { defaultRetryPolicy } from "../../provider/atlas/retry-policy";
+import { createListingShare } from "../../provider/atlas/shared-listing";
 import { createHttp } from "../../provider/atlas/transport";
+import { forgetTurns } from "../../provider/kinds/collection/queue";
 import { restoreLifecycles } from "../../provider/pulumi/provider-process";
 import { RESTORE_OUTPUTS } from "../../provider/resources/restore-resource";
 import { parseEntry } from "../../provider/restore/journal";
@@ -167,34 +169,45 @@ export class Engine {
   private step = "";
   private process: "provider" | "program" = "provider";
 
+  private current: Session | undefined;
+
   constructor(
     readonly world: World,
     readonly atlas: SimAtlas,
     public runner: Runner,
   ) {
-    const session = (): Session => {
-      const clock = world.machineClock(() => this.runner.skewMs);
-      const send = createHttp({
-        exchange: atlas.exchange,
-        auth: fixedAuth(),
-        retry: defaultRetryPolicy,
-        clock,
-      });
-      return {
-        client: createAtlasClient(send),
-        clock,
-        poll: { minDelayMs: 20_000, maxDelayMs: 300_000 },
-        log: {
-          info: (text) => this.say("info", text),
-          warn: (text) => this.say("warn", text),
-        },
-        journal: this.runner.journal,
-      };
-    };
-    this.lifecycles = restoreLifecycles(session, {
+    this.lifecycles = restoreLifecycles(() => (this.current ??= this.session()), {
       info: (t) => this.say("info", t),
       warn: (t) => this.say("warn", t),
     });
+  }
+
+  /**
+   * A new process on `runner` (a CLI run): its own session (one HTTP client, one listing share, as a
+   * process has), and none of what a killed process held in memory (the collection restores' turns).
+   */
+  startProcess(runner: Runner): void {
+    this.runner = runner;
+    this.lastStop = undefined;
+    this.current = undefined;
+    forgetTurns();
+  }
+
+  private session(): Session {
+    const clock = this.world.machineClock(() => this.runner.skewMs);
+    const send = createHttp({
+      exchange: this.atlas.exchange,
+      auth: fixedAuth(),
+      retry: defaultRetryPolicy,
+      clock,
+    });
+    return {
+      client: createAtlasClient(send, createListingShare(clock)),
+      clock,
+      poll: { minDelayMs: 20_000, maxDelayMs: 300_000 },
+      log: { info: (text) => this.say("info", text), warn: (text) => this.say("warn", text) },
+      journal: this.runner.journal,
+    };
   }
 
   private say(level: Said["level"], text: string, jobId?: string): void {

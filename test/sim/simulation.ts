@@ -98,8 +98,7 @@ export class Simulation {
     kill?: number | RegExp,
   ): Promise<"done" | "killed" | "failed"> {
     const s = this.stacks[stack]!;
-    this.engine.runner = this.runners[stack]!;
-    this.engine.lastStop = undefined;
+    this.engine.startProcess(this.runners[stack]!);
     try {
       const plan = kill === undefined ? {} : typeof kill === "number" ? { at: kill } : { where: kill };
       await this.world.process(plan, () =>

@@ -1,4 +1,6 @@
 import type { ClusterRestoreJob, CreateClusterRestoreJobRequest } from "../../atlas/cluster-wire";
+import { flaggedForecast } from "../../atlas/job-history";
+import { sharedFirst } from "../../atlas/shared-listing";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { earlierChoice } from "../../restore/journal";
 import type { JobSource, RestoreJobSpec, Session, StartContext, Started } from "../../restore/types";
@@ -61,7 +63,7 @@ async function startClusterRestore(
   }
   const decisions = await chooseSnapshot(session, inputs, context);
   const body = requestOf(inputs, decisions);
-  const { job, how } = await createAtMostOnce({
+  const { job, how, listed } = await createAtMostOnce({
     ...context,
     clock: session.clock,
     log: session.log,
@@ -74,7 +76,8 @@ async function startClusterRestore(
   });
   // The job now stands for the snapshot: a later run adopts the job, never takes another snapshot.
   if (inputs.takeSnapshot) session.journal.delete(snapshotIntentKey(inputs));
-  return { outs: clusterOutputs(inputs, job, decisions), how };
+  const forecast = flaggedForecast(job, listed, session.clock.now());
+  return { outs: clusterOutputs(inputs, job, decisions), how, ...(forecast ? { forecast } : {}) };
 }
 
 /**
@@ -89,7 +92,7 @@ export function clusterJobSource(
 ): JobSource<ClusterRestoreJob> {
   const { client } = session;
   return {
-    list: () => client.listClusterRestoreJobs(groupId, clusterName),
+    list: sharedFirst((reuse) => client.listClusterRestoreJobs(groupId, clusterName, reuse)),
     get: (id) => client.getClusterRestoreJob(groupId, clusterName, id),
     create: () => client.createClusterRestoreJob(groupId, clusterName, body),
     intent: body as unknown as Record<string, unknown>,

@@ -5,6 +5,7 @@ import type {
 } from "../../atlas/collection-wire";
 import { AtlasApiError } from "../../atlas/errors";
 import { collectionForecast } from "../../atlas/job-history";
+import { sharedFirst } from "../../atlas/shared-listing";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import type { SnapshotSource } from "../../restore/job-outputs";
 import { earlierChoice } from "../../restore/journal";
@@ -17,7 +18,6 @@ import type {
   StartContext,
   Started,
 } from "../../restore/types";
-import { pollUntil } from "../../waiting/poll";
 import { CollectionRestoreBusyError } from "./errors";
 import {
   checkCollectionInputs,
@@ -26,6 +26,7 @@ import {
   type NamespaceEntry,
 } from "./inputs";
 import { collectionJobStatus, collectionOutputs, progressLine } from "./outputs";
+import { inTurn } from "./queue";
 
 const NOUN = "collection restore job";
 
@@ -106,68 +107,43 @@ async function startCollectionRestore(
   const body = requestOf(inputs, snapshotId);
   const source = collectionJobSource(session, inputs, body);
   const deadline = session.clock.now() + inputs.waitTimeoutSeconds * 1000;
-  const { job, how, listed } = await createAtMostOnce({
-    ...context,
-    clock: session.clock,
-    log: session.log,
-    noun: NOUN,
-    decision: { snapshotId, snapshotSource },
-    source: {
-      ...source,
-      chosen: snapshotSource === "latest" ? ["snapshotId"] : [],
-      waitForTurn: () => waitForOtherJobs(session, inputs, source, deadline),
-      busy: isBusy,
-    },
+  return inTurn(session, inputs, async (turn) => {
+    const { job, how, listed } = await createAtMostOnce({
+      ...context,
+      clock: session.clock,
+      log: session.log,
+      noun: NOUN,
+      decision: { snapshotId, snapshotSource },
+      source: {
+        ...source,
+        chosen: snapshotSource === "latest" ? ["snapshotId"] : [],
+        // By the time a POST is due, no running job is this restore's own: each one is waited for.
+        waitForTurn: async () => {
+          // Past the deadline, a POST Atlas keeps refusing (409) with no job listed is not sent again.
+          if (session.clock.now() > deadline)
+            throw new CollectionRestoreBusyError(
+              inputs.clusterName,
+              "none listed",
+              inputs.waitTimeoutSeconds * 1000,
+            );
+          await turn.waitForCluster(source, () => false, deadline);
+        },
+        busy: isBusy,
+      },
+    });
+    turn.started(job);
+    const forecast = collectionForecast(job, listed, session.clock.now());
+    return {
+      outs: await outputsOf(session, inputs, job, snapshotSource),
+      how,
+      ...(forecast ? { forecast } : {}),
+    };
   });
-  const forecast = collectionForecast(job, listed, session.clock.now());
-  return {
-    outs: await outputsOf(session, inputs, job, snapshotSource),
-    how,
-    ...(forecast ? { forecast } : {}),
-  };
 }
 
 /** Whether Atlas refused the POST because a collection restore already runs on the cluster. */
 export function isBusy(error: unknown): boolean {
   return error instanceof AtlasApiError && error.status === 409;
-}
-
-/**
- * Waits while a collection restore runs on the source cluster (by the time a POST is due, none of them
- * is this restore's own); throws once the deadline has passed.
- */
-async function waitForOtherJobs(
-  session: Session,
-  inputs: CollectionRestoreJobInputs,
-  source: CollectionJobSource,
-  deadline: number,
-): Promise<void> {
-  const running = (jobs: CollectionRestoreJob[]) => jobs.filter((job) => source.running(job));
-  let blocking = running(await source.list());
-  const left = deadline - session.clock.now();
-  // Past the deadline, a POST Atlas keeps refusing (409) with no job listed is not sent again.
-  if (left <= 0)
-    throw new CollectionRestoreBusyError(
-      inputs.clusterName,
-      blocking[0]?.id ?? "none listed",
-      inputs.waitTimeoutSeconds * 1000,
-    );
-  if (blocking.length === 0) return;
-  session.log.info(
-    `Atlas runs one collection restore per cluster at a time; waiting for the running one on ` +
-      `${inputs.clusterName}: ${blocking.map((job) => job.id).join(", ")}`,
-  );
-  const result = await pollUntil({
-    check: async () => (blocking = running(await source.list())),
-    classify: (jobs) => (jobs.length === 0 ? "SUCCESS" : "RETRY"),
-    clock: session.clock,
-    minDelayMs: session.poll.minDelayMs,
-    maxDelayMs: session.poll.maxDelayMs,
-    maxWaitMs: Math.max(0, left),
-    checkFirst: false,
-  });
-  if (result.state !== "SUCCESS")
-    throw new CollectionRestoreBusyError(inputs.clusterName, blocking[0]?.id ?? "", result.elapsedMs);
 }
 
 /**
@@ -268,7 +244,7 @@ export function collectionJobSource(
     oplogInc: job.oplogInc ?? undefined,
   });
   return {
-    list: () => client.listCollectionRestoreJobs(groupId, clusterName),
+    list: sharedFirst((reuse) => client.listCollectionRestoreJobs(groupId, clusterName, reuse)),
     get: (id) => client.getCollectionRestoreJob(groupId, clusterName, id),
     create: () => client.createCollectionRestoreJob(groupId, clusterName, body),
     intent: fields(body),

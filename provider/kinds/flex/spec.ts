@@ -1,4 +1,5 @@
 import { flexForecast } from "../../atlas/job-history";
+import { sharedFirst } from "../../atlas/shared-listing";
 import type { FlexRestoreJob } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotSource, withoutUndefined } from "../../restore/job-outputs";
@@ -77,7 +78,7 @@ export function flexJobSource(
   const { client } = session;
   const target = request.targetDeploymentItemName;
   return {
-    list: () => client.listFlexRestoreJobs(groupId, name),
+    list: sharedFirst((reuse) => client.listFlexRestoreJobs(groupId, name, reuse)),
     get: (id) => client.getFlexRestoreJob(groupId, name, id),
     create: () =>
       target === undefined

@@ -1,6 +1,7 @@
 import type { AtlasClient } from "../../atlas/client";
 import { AtlasApiError } from "../../atlas/errors";
-import { flexForecast } from "../../atlas/job-history";
+import { flaggedForecast, flexForecast } from "../../atlas/job-history";
+import { sharedFirst } from "../../atlas/shared-listing";
 import type { CreateServerlessRestoreJobRequest, ServerlessJobWire } from "../../atlas/wire";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import { previousSnapshot, type SnapshotDecision, type SnapshotSource } from "../../restore/job-outputs";
@@ -130,7 +131,7 @@ async function startServerless(
       : {}),
     ...(inputs.oplogTs !== undefined ? { oplogTs: inputs.oplogTs, oplogInc: inputs.oplogInc } : {}),
   };
-  const { job, how } = await createAtMostOnce({
+  const { job, how, listed } = await createAtMostOnce({
     ...context,
     clock: session.clock,
     log: session.log,
@@ -141,7 +142,12 @@ async function startServerless(
       chosen: decisions.snapshotSource === "latest" ? ["snapshotId"] : [],
     },
   });
-  return { outs: serverlessOutputs(inputs, { api: "serverless", job }, decisions), how };
+  const forecast = flaggedForecast(job, listed, session.clock.now());
+  return {
+    outs: serverlessOutputs(inputs, { api: "serverless", job }, decisions),
+    how,
+    ...(forecast ? { forecast } : {}),
+  };
 }
 
 /**
@@ -157,7 +163,7 @@ export function serverlessJobSource(
 ): JobSource<ServerlessJobWire> {
   const { client } = session;
   return {
-    list: () => client.listServerlessRestoreJobs(groupId, clusterName),
+    list: sharedFirst((reuse) => client.listServerlessRestoreJobs(groupId, clusterName, reuse)),
     get: (id) => client.getServerlessRestoreJob(groupId, clusterName, id),
     create: () => client.createServerlessRestoreJob(groupId, clusterName, body),
     intent: body as unknown as Record<string, unknown>,

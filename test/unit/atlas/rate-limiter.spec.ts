@@ -12,6 +12,9 @@ const answer = (status: number | undefined, headers: Record<string, string> = {}
   header: (name) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1],
 });
 
+/** A limiter that spends every token an answer reports, as when no other process shares the credential. */
+const alone = () => createRateLimiter(systemClock, undefined, { share: 1 });
+
 /** Lets every settled promise run its callbacks without moving time. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -80,7 +83,7 @@ describe("rate limiter", () => {
   });
 
   it("lets through what RateLimit-Remaining allows, keeping the last token for a create, then waits", async () => {
-    const limiter = createRateLimiter(systemClock);
+    const limiter = alone();
     (await limiter.acquire())(answer(200, { "RateLimit-Limit": "3", "RateLimit-Remaining": "3" }));
     let granted = 0;
     for (let i = 0; i < 5; i++) void limiter.acquire().then(() => granted++);
@@ -94,7 +97,7 @@ describe("rate limiter", () => {
   });
 
   it("ignores an answer that arrives after a later request's: its Remaining is older and spent", async () => {
-    const limiter = createRateLimiter(systemClock);
+    const limiter = alone();
     (await limiter.acquire())(answer(200, { "RateLimit-Limit": "5", "RateLimit-Remaining": "4" }));
     const [a, b, c, d] = await Promise.all(
       Array.from({ length: 4 }, () => limiter.acquire({ urgent: true })),
@@ -116,6 +119,16 @@ describe("rate limiter", () => {
     // Spent with the refill rate unknown: one probe once the pause has passed.
     await timers.tickAsync(1_000);
     assert.strictEqual(create, true);
+  });
+
+  it("spends only its share of what an answer reports: half, by default", async () => {
+    const limiter = createRateLimiter(systemClock);
+    (await limiter.acquire())(answer(200, { "RateLimit-Limit": "20", "RateLimit-Remaining": "10" }));
+    let granted = 0;
+    for (let i = 0; i < 10; i++) void limiter.acquire().then(() => granted++);
+    await settle();
+    // Half of 10, less the token kept for a create.
+    assert.strictEqual(granted, 4);
   });
 
   it("holds every request until a 429's Retry-After has passed", async () => {
@@ -142,15 +155,25 @@ describe("rate limiter", () => {
   });
 
   /**
-   * Drives `count` requests through the limiter against the emulator's own token bucket, each
-   * retried after `Retry-After` on a 429 as the transport does. Returns 429s and the simulated time.
+   * Drives `count` requests through `processes` limiters (each request through one of them in turn)
+   * against the emulator's own token bucket, each retried after `Retry-After` on a 429 as the
+   * transport does. Returns the 429s, those of urgent requests, and the simulated time.
    */
-  async function burst(count: number, capacity: number, refillPerSecond: number, latencyMs: number) {
-    const limiter = createRateLimiter(systemClock);
+  async function burst(
+    count: number,
+    capacity: number,
+    refillPerSecond: number,
+    latencyMs: number,
+    processes = 1,
+  ) {
+    const limiters = Array.from({ length: processes }, () =>
+      processes === 1 ? alone() : createRateLimiter(systemClock),
+    );
     let bucket: Bucket | undefined;
     let refused = 0;
+    let refusedUrgent = 0;
     const started = Date.now();
-    const one = async (urgent: boolean) => {
+    const one = async (urgent: boolean, limiter: (typeof limiters)[number]) => {
       for (;;) {
         const release = await limiter.acquire({ urgent });
         await new Promise((resolve) => setTimeout(resolve, latencyMs));
@@ -160,15 +183,18 @@ describe("rate limiter", () => {
         release(reply);
         if (decision.allowed) return;
         refused++;
+        if (urgent) refusedUrgent++;
         const seconds = parseRetryAfter(reply.header("retry-after"), Date.now()) ?? 1;
         await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
       }
     };
-    const all = Promise.all(Array.from({ length: count }, (_, i) => one(i % 7 === 0)));
+    const all = Promise.all(
+      Array.from({ length: count }, (_, i) => one(i % 7 === 0, limiters[i % processes]!)),
+    );
     while (!(await Promise.race([all.then(() => true), settle().then(() => false)]))) {
       await timers.tickAsync(10);
     }
-    return { refused, elapsedMs: Date.now() - started };
+    return { refused, refusedUrgent, elapsedMs: Date.now() - started };
   }
 
   const cases: [number, number, number, number][] = [
@@ -184,6 +210,19 @@ describe("rate limiter", () => {
       const floorMs = ((count - capacity) / rate) * 1000;
       assert.ok(refused <= 0.05 * count, `${refused} of ${count} refused`);
       assert.ok(elapsedMs <= 1.1 * floorMs, `${elapsedMs} ms against a floor of ${floorMs} ms`);
+    });
+  }
+
+  const shared: [number, number, number, number][] = [
+    [300, 20, 10, 30],
+    [400, 20, 10, 5],
+    [120, 5, 2, 50],
+  ];
+  for (const [count, capacity, rate, latency] of shared) {
+    it(`two processes on one credential, ${count} requests under ${capacity} / ${rate}/s: ≤ 0.5 % refused, no create`, async () => {
+      const { refused, refusedUrgent } = await burst(count, capacity, rate, latency, 2);
+      assert.ok(refused <= 0.005 * count, `${refused} of ${count} refused`);
+      assert.strictEqual(refusedUrgent, 0);
     });
   }
 });

@@ -125,6 +125,13 @@ describe("a restore's record", () => {
       sinon.assert.calledOnceWithExactly(getCluster, GROUP, "staging");
     });
 
+    it("reads no target the program's wait already saw ready after the job ended", async () => {
+      const { record, getCluster } = setup();
+      const created = await record.create(inputsOf(completed({ targetReady: true })));
+      assert.strictEqual(created.outs.targetReady, true);
+      sinon.assert.notCalled(getCluster);
+    });
+
     it("records no target for a restore without one (a download), and calls nothing", async () => {
       const { record, getCluster } = setup();
       const created = await record.create(inputsOf(completed({ target: undefined })));

@@ -207,6 +207,27 @@ describe("a restore's starter and its wait", () => {
       sinon.assert.calledThrice(instance);
     });
 
+    it("a job that ends during the wait: the wait, not the record's create, waits for its target", async () => {
+      const running = jobFixture({ id: JOB_ID, snapshotId: SNAPSHOT, targetGroupId: GROUP });
+      const read = sinon.stub();
+      read.onCall(0).resolves(running);
+      read.resolves(done);
+      const instance = sinon.stub().resolves({ name: "staging-orders", stateName: "IDLE" });
+      const t = setup({ getServerlessRestoreJob: read, getServerlessInstance: instance });
+      const started = await t.start.create(await checked(t.start, automated));
+      const outcome = await t.wait({ ...automated, job: jobOf(started.outs) });
+      assert.deepStrictEqual([outcome.outs.status, outcome.targetReady], ["COMPLETED", true]);
+      sinon.assert.calledOnce(instance);
+    });
+
+    it("a job found ended leaves its target to the record (once per job)", async () => {
+      const instance = sinon.stub().resolves({ name: "staging-orders", stateName: "IDLE" });
+      const t = setup({ getServerlessInstance: instance });
+      const outcome = await t.wait({ ...automated, job: { restoreJobId: JOB_ID, api: "serverless" } });
+      assert.deepStrictEqual([outcome.outs.status, outcome.targetReady], ["COMPLETED", undefined]);
+      sinon.assert.notCalled(instance);
+    });
+
     it("a target that never reports stateName is not ready", async () => {
       const t = setup({ getServerlessInstance: sinon.fake.resolves({ name: "staging-orders" }) });
       await assert.rejects(t.both.create(await checked(t.start, { ...automated, waitTimeoutSeconds: 30 })), {

@@ -304,6 +304,54 @@ describe("poller", () => {
     });
   });
 
+  describe("progress between checks", () => {
+    it("wakes whenever a line falls due before the next check, and reports the time left", async () => {
+      const clock = exactClock();
+      const reports: [number, number][] = [];
+      let lastLine = clock.now();
+      const result = await pollUntil({
+        check: sequence("running", "done"),
+        classify: untilDone("SUCCESS"),
+        clock,
+        schedule: () => 70_000,
+        maxWaitMs: 600_000,
+        checkFirst: false,
+        progress: {
+          dueInMs: () => lastLine + 30_000 - clock.now(),
+          report: (elapsedMs, untilCheckMs) => {
+            lastLine = clock.now();
+            reports.push([elapsedMs, untilCheckMs]);
+          },
+        },
+      });
+      assert.strictEqual(result.state, "SUCCESS");
+      // Checks at 70 s and 140 s; lines at 30 and 60 s, then 30 s after the last line: 90 and 120 s.
+      assert.deepStrictEqual(reports, [
+        [30_000, 40_000],
+        [60_000, 10_000],
+        [90_000, 50_000],
+        [120_000, 20_000],
+      ]);
+      assert.deepStrictEqual(clock.sleeps, [30_000, 30_000, 10_000, 20_000, 30_000, 20_000]);
+    });
+
+    it("sleeps straight through when no line falls due before the check", async () => {
+      const clock = exactClock();
+      const report = sinon.fake();
+      await pollUntil({
+        check: sequence("done"),
+        classify: untilDone("SUCCESS"),
+        clock,
+        schedule: () => 5_000,
+        maxWaitMs: 60_000,
+        checkFirst: false,
+        progress: { dueInMs: () => 30_000, report },
+      });
+      assert.strictEqual(report.callCount, 0);
+      assert.deepStrictEqual(clock.sleeps, [5_000]);
+    });
+  });
+
   it("runs on the system clock under sinon fake timers", async () => {
     const timers = sinon.useFakeTimers();
     const onCheck = sinon.fake();

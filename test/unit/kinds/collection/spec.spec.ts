@@ -348,24 +348,21 @@ describe("collection restore job", () => {
       sinon.assert.notCalled(methods.createCollectionRestoreJob);
     });
 
-    it("waits for a different running job, then starts its own", async () => {
+    it("waits for a different running job, watching it by id, then starts its own", async () => {
       const other = job({ id: OTHER, collections: [{ sourceNamespace: "inventory.items" }] });
-      const methods = stubs({
-        listCollectionRestoreJobs: sinon
-          .stub()
-          .onCall(0)
-          .resolves([other])
-          .onCall(1)
-          .resolves([other])
-          .onCall(2)
-          .resolves([other])
-          .resolves([{ ...other, state: "SUCCESSFUL" }]),
-      });
+      const methods = stubs({ listCollectionRestoreJobs: sinon.stub().resolves([other]) });
+      methods.getCollectionRestoreJob
+        .withArgs(GROUP, "prod-cluster", OTHER)
+        .onCall(0)
+        .resolves(other)
+        .resolves({ ...other, state: "SUCCESSFUL" });
       const { lifecycle, checked, messages, clock } = setup(methods);
       const result = await lifecycle.create(await checked({ ...clone, waitForCompletion: false }));
       assert.strictEqual(result.id, JOB);
       sinon.assert.calledOnce(methods.createCollectionRestoreJob);
-      assert.ok(clock.sleeps.length >= 2);
+      // Once a listing showed it, the running job alone is read, until it ends.
+      assert.strictEqual(methods.getCollectionRestoreJob.withArgs(GROUP, "prod-cluster", OTHER).callCount, 2);
+      assert.strictEqual(clock.sleeps.length, 1);
       assert.ok(
         messages.includes(
           `info: Atlas runs one collection restore per cluster at a time; waiting for the running one on prod-cluster: ${OTHER}`,
@@ -376,6 +373,7 @@ describe("collection restore job", () => {
     it("fails clearly, without posting, when the other job outlasts the wait", async () => {
       const other = job({ id: OTHER, collections: [{ sourceNamespace: "inventory.items" }] });
       const methods = stubs({ listCollectionRestoreJobs: sinon.stub().resolves([other]) });
+      methods.getCollectionRestoreJob.withArgs(GROUP, "prod-cluster", OTHER).resolves(other);
       const { lifecycle, checked } = setup(methods);
       await assert.rejects(
         lifecycle.create(await checked({ ...clone, waitTimeoutSeconds: 120 })),
