@@ -67,3 +67,26 @@ export class TargetNotReadyError extends Error {
     super(`restore target still ${stateName} after ${Math.round(waitedMs / 1000)} s: ${target}`);
   }
 }
+
+/**
+ * Atlas refused to start a restore because an input names something it does not have (a typo in a
+ * target's name or project): told by the input's name, since Atlas's message points at its API.
+ */
+export class InputNotFoundError extends Error {
+  override readonly name = "InputNotFoundError";
+  constructor(
+    /** The input whose value Atlas does not know, e.g. `targetClusterName`. */
+    readonly property: string,
+    value: string,
+    /** Atlas's error code, e.g. `CLUSTER_NOT_FOUND`. */
+    readonly errorCode: string,
+    cause: Error,
+  ) {
+    super(
+      `${property} names nothing Atlas has (404 ${errorCode}); check its spelling and project: ${value}`,
+      {
+        cause,
+      },
+    );
+  }
+}

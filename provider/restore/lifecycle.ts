@@ -11,7 +11,7 @@ import { diffInputs, type DiffRules } from "./input-diff";
 import type { Failure } from "./input-fields";
 import { classifyStatus } from "./job-status";
 import { intentKey, journalContext, ownerKey, stateHolds } from "./journal";
-import { failureOf, prefixed } from "./messages";
+import { byInputNotFound, failureOf, prefixed } from "./messages";
 import { recordLifecycle, waitForTarget } from "./record";
 import type {
   CommonInputs,
@@ -168,7 +168,9 @@ export function createLifecycles<I extends CommonInputs>(
       const inputs = decodeInputs(raw);
       const s = scoped(raw);
       const context = journalContext(s.journal, keyOf(raw), intentOf(raw), s.clock.now(), raw.triggers);
-      const started = await startOrAdopt(s, spec, inputs, context);
+      const started = await startOrAdopt(s, spec, inputs, context).catch((error: unknown) => {
+        throw byInputNotFound(error, userInputs(raw));
+      });
       // No wait here: returning now lets the engine write the job id to state.
       const forecast = started.forecast ? { forecast: started.forecast } : {};
       const outs = { ...started.outs, ...internalOf(raw), ...forecast };

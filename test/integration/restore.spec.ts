@@ -6,6 +6,7 @@ import { flexSpec } from "../../provider/kinds/flex/spec";
 import { serverlessSpec } from "../../provider/kinds/serverless/spec";
 import { readProviderConfig } from "../../provider/pulumi/provider-config";
 import { createSession } from "../../provider/pulumi/provider-process";
+import { InputNotFoundError } from "../../provider/restore/errors";
 import { memoryJournal } from "../../provider/restore/journal";
 import { createLifecycles } from "../../provider/restore/lifecycle";
 import type { Lifecycle } from "../../provider/restore/types";
@@ -106,10 +107,51 @@ describe("integration: restores over HTTP against the emulator", function () {
     await setOptions({ sunset: "migrated" });
     const inputs = await checked(serverless, { ...automated, clusterName: "ghost" });
     const error = await serverless.create(inputs).catch((e: unknown) => e);
-    assert.ok(error instanceof AtlasApiError);
-    assert.strictEqual(error.status, 404);
-    assert.strictEqual(error.errorCode, "SERVERLESS_INSTANCE_NOT_FOUND");
+    assert.ok(error instanceof InputNotFoundError);
+    assert.strictEqual(error.property, "clusterName");
+    assert.strictEqual(
+      error.message,
+      "clusterName names nothing Atlas has (404 SERVERLESS_INSTANCE_NOT_FOUND); check its spelling and project: ghost",
+    );
+    assert.ok(error.cause instanceof AtlasApiError);
+    assert.strictEqual(error.cause.status, 404);
     assert.ok(!messages.some((m) => m.includes("Flex API instead")));
+  });
+
+  describe("a target that Atlas does not have is told by the input that names it", () => {
+    const refused = async (lifecycle: Lifecycle, raw: Record<string, unknown>) => {
+      const error = await lifecycle.create(await checked(lifecycle, raw)).catch((e: unknown) => e);
+      assert.ok(error instanceof InputNotFoundError, String(error));
+      return error;
+    };
+
+    it("serverless: targetClusterName, and no job", async () => {
+      const error = await refused(serverless, { ...automated, targetClusterName: "staging-ordrs" });
+      assert.strictEqual(
+        error.message,
+        "targetClusterName names nothing Atlas has (404 SERVERLESS_INSTANCE_NOT_FOUND); check its spelling and project: staging-ordrs",
+      );
+      const { jobs } = (await fetch(`${emulator.url}/__emulator/jobs`).then((r) => r.json())) as {
+        jobs: unknown[];
+      };
+      assert.deepStrictEqual(jobs, []);
+    });
+
+    it("serverless after the sunset (through Flex): targetClusterName", async () => {
+      await setOptions({ sunset: "migrated" });
+      const error = await refused(serverless, { ...automated, targetClusterName: "staging-ordrs" });
+      assert.strictEqual(error.property, "targetClusterName");
+      assert.strictEqual(error.errorCode, "FLEX_CLUSTER_NOT_FOUND");
+    });
+
+    it("flex: targetDeploymentItemName", async () => {
+      const error = await refused(flex, {
+        groupId: G,
+        name: "prod-orders",
+        targetDeploymentItemName: "staging-ordrs",
+      });
+      assert.strictEqual(error.property, "targetDeploymentItemName");
+    });
   });
 
   it("does not fall back when apiFallback is none", async () => {
