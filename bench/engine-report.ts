@@ -213,9 +213,9 @@ export function listingLine(results: BenchResults): string {
       );
       const jobs = spreadOf(runs.map((r) => r.jobListings));
       const snapshots = spreadOf(runs.map((r) => r.snapshotListings));
-      return `${count} restores: ${jobs ? formatSpread(jobs, 0, "") : "—"} job-listing pages, ${snapshots ? formatSpread(snapshots, 0, "") : "—"} snapshot-listing pages`;
+      return `${count} restores: ${jobs ? formatSpread(jobs, 0, "") : "—"} job listings, ${snapshots ? formatSpread(snapshots, 0, "") : "—"} snapshot listings`;
     });
-  return `Listings per \`up\` (median (min–max, n)): ${parts.join("; ")}. A start's first listing of the source's restore jobs is shared by every start in the provider process for 30 s (concurrent ones wait for the same request); listings that look for a job created by an unanswered POST are never shared. Snapshot listings (choosing the newest snapshot) are not shared yet.`;
+  return `Listings per \`up\` (median (min–max, n)): ${parts.join("; ")}. A start's first listing of the source's restore jobs is shared by every start in the provider process for 30 s (concurrent ones wait for the same request); listings that look for a job created by an unanswered POST are never shared. Snapshot listings (choosing the newest snapshot) are not shared yet. A listing counts once however many pages of 100 it takes.`;
 }
 
 /** The collection queue's runs. */
@@ -240,6 +240,6 @@ export function queueSection(results: BenchResults): string[] {
   return queueRuns(results).map((r) => {
     const gaps = spreadOf((r.idleGapsMs ?? []).map((ms) => ms / 1000));
     const busyMs = r.count * results.settings.restoreMs;
-    return `### ${r.count} collection restores of one source cluster\n\nAtlas runs one collection restore per cluster at a time. \`pulumi up\` took ${s1(r.up.wallMs)}; its requests spanned ${s1(r.requestWindowMs)}, against ${s1(busyMs)} of restoring back to back. Idle between one job's end and the next one's start: ${gaps ? formatSpread(gaps, 2, " s") : "not measured"}. ${r.requests} API requests, ${r.jobListings} job-listing pages.`;
+    return `### ${r.count} collection restores of one source cluster\n\nAtlas runs one collection restore per cluster at a time. \`pulumi up\` took ${s1(r.up.wallMs)}; its requests spanned ${s1(r.requestWindowMs)}, against ${s1(busyMs)} of restoring back to back. Idle between one job's end and the next one's start: ${gaps ? formatSpread(gaps, 2, " s") : "not measured"}. ${r.requests} API requests, ${r.jobListings} job listings.`;
   });
 }

@@ -177,12 +177,21 @@ async function engine(deadline: number) {
         ? (JSON.parse(await pulumiOutput(["stack", "export", "--stack", stack], dir, home.env)) as Deployment)
         : undefined;
     const { requests } = (await admin("/requests")) as {
-      requests: { method: string; path: string; status: unknown; time: string; operationId?: string }[];
+      requests: {
+        method: string;
+        path: string;
+        status: unknown;
+        time: string;
+        operationId?: string;
+        pageNum?: number;
+      }[];
     };
     const api = requests.filter((r) => r.path.startsWith("/api/atlas/"));
     const times = api.map((r) => Date.parse(r.time));
+    // A listing is its first page: a source with more jobs than a page takes more requests, not more listings.
     const listings = (pattern: RegExp) =>
-      api.filter((r) => r.method === "GET" && pattern.test(r.operationId ?? "")).length;
+      api.filter((r) => r.method === "GET" && pattern.test(r.operationId ?? "") && (r.pageNum ?? 1) <= 1)
+        .length;
     const idleGapsMs = kind === "collection" ? idleGaps(await admin("/collection-jobs")) : undefined;
     const destroy = c.destroy ? await runPulumi(["destroy", ...flags], dir, home.env) : undefined;
     runs.push({

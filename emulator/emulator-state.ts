@@ -12,6 +12,8 @@ export interface LoggedRequest {
   path: string;
   status: number | "dropped" | "reset";
   operationId?: string;
+  /** The page a listing asked for (`pageNum`), when it asked for one: a listing's later pages are not new listings. */
+  pageNum?: number;
   /** ISO 8601. */
   time: string;
 }

@@ -95,6 +95,7 @@ export async function atlasRoute(
       path: url.pathname,
       status,
       ...(route ? { operationId: route.operation.operationId } : {}),
+      ...(url.searchParams.has("pageNum") ? { pageNum: Number(url.searchParams.get("pageNum")) } : {}),
       time: new Date(emulator.clock.now()).toISOString(),
     });
   const reply = (answer: Answer): void => {
