@@ -34,12 +34,28 @@ import { type ConfigGetter, type ProviderConfig, readProviderConfig } from "./pr
 
 let stackConfig: ConfigGetter = () => undefined;
 let session: Session | undefined;
+/** The configuration {@link session} was built from, as text; unset where it could not be read. */
+let sessionConfig: string | undefined;
 
-/** Receives the stack config (secrets decrypted) from the provider's `configure` hook. */
+/**
+ * Receives the stack config (secrets decrypted) from the provider's `configure` hook. Each provider
+ * module of the process (every kind's job, the record) is configured in turn, the record's only once
+ * the first restore has been waited for: the same config keeps the session, its token and the
+ * listings its starts share, so that restores still starting do not list and log in again.
+ */
 export function configure(get: ConfigGetter): void {
   stackConfig = get;
-  session = undefined;
+  if (configText(get) !== sessionConfig) session = undefined;
   watchOnce();
+}
+
+/** A configuration as text, to tell whether it changed; undefined if it cannot be read. */
+function configText(get: ConfigGetter): string | undefined {
+  try {
+    return JSON.stringify(readProviderConfig(get, process.env));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -53,7 +69,11 @@ const log: Logger = {
 
 /** Builds the HTTP stack from config and the environment on first use, after `configure`. */
 function currentSession(): Session {
-  session ??= createSession(readProviderConfig(stackConfig, process.env));
+  if (session === undefined) {
+    const config = readProviderConfig(stackConfig, process.env);
+    session = createSession(config);
+    sessionConfig = JSON.stringify(config);
+  }
   return guarded(session);
 }
 

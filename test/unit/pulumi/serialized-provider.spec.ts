@@ -117,8 +117,10 @@ describe("provider serialization", () => {
       assert.strictEqual(waited.failure, undefined);
       assert.strictEqual(waited.outs.restoreJobId, "bbbbbbbbbbbbbbbbbbbbbbbb");
       assert.strictEqual(waited.outs.status, "COMPLETED");
-      // The engine then creates the record, whose provider waits for the target.
+      // The engine then creates the record, whose provider waits for the target. Its provider is
+      // configured when first used, with the same config: the session, and its token, are kept.
       const record = load(recordText);
+      await record.configure({ config: { get: (key) => config[key], require: (key) => config[key]! } });
       const source = { kind: "serverless", raw: { ...news, job } };
       const recorded = await record.create({
         record: recordInputs(waited, ["restoreJobId", "status"], [], source),
