@@ -72,7 +72,7 @@ const cell = (o: { calls: number; delayMs: number; p95DelayMs?: number }) =>
 
 /** The polling section of results.md. */
 export function pollingSection(p: Polling): string[] {
-  const { rows, settings } = p;
+  const { rows, settings, edge } = p;
   return [
     "## Polling (simulated time)",
     "",
@@ -96,5 +96,7 @@ export function pollingSection(p: Polling): string[] {
     ),
     "",
     "Without any signal (a source's first restores) no schedule can meet the 10 s mean with Terraform's calls: a job whose length is unknown may end at any moment, and for finish times spread evenly over a window, a mean delay of 10 s takes a check every 20 s in it, three times Terraform's pace everywhere. Such waits look often in the first minute (quick restores end there) and settle at one look a minute from about 5 minutes on, as Terraform's poller; that costs about 24 calls more than it over a whole wait.",
+    "",
+    `With a forecast, the goal for jobs under a minute (3 s) and the one for a minute and more (Terraform's calls) meet at the edge: a forecast cannot tell a ${s1(edge.ms)} job from a 1 min one, so a schedule keeping Terraform's ${edge.calls.toFixed(1)} calls at a minute makes about as many at ${s1(edge.ms)}, and even spread evenly over the window that knowing the length would give, those calls notice a ${s1(edge.ms)} job ${s1(edge.lowerBound.delayMs)} after its finish on average. The forecast's schedule keeps the calls and misses the 3 s there.`,
   ];
 }
