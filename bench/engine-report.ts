@@ -187,19 +187,27 @@ export function throttleSection(results: BenchResults): string[] {
   ];
 }
 
-/** The listing target: one restore-job listing per source per sharing period, whatever the count. */
+/** The listing targets: one listing of each kind per source per sharing period, whatever the count. */
 export function listingTargets(results: BenchResults): Target[] {
   const runs = results.engine.runs.filter((r) => r.kind === "restore" && !r.rateLimited && r.count >= 50);
   // Sharing lasts 30 s: a longer `up` may list again once per 30 s of its request window.
-  const perPeriod = runs.map((r) => r.jobListings / Math.max(1, Math.ceil(r.requestWindowMs / 30_000)));
-  return [
+  const worstPerPeriod = (listings: (r: EngineRun) => number) => {
+    const perPeriod = runs.map((r) => listings(r) / Math.max(1, Math.ceil(r.requestWindowMs / 30_000)));
+    return perPeriod.length > 0 ? Math.max(...perPeriod) : undefined;
+  };
+  return (
+    [
+      ["restore-job", (r: EngineRun) => r.jobListings],
+      ["snapshot", (r: EngineRun) => r.snapshotListings],
+    ] as const
+  ).map(([what, listings]) =>
     atMost(
-      "restore-job listings per `up` of 50 or 100 restores from one source ≤ 1 per 30 s of the `up`'s requests (worst run): O(N) listings",
-      perPeriod.length > 0 ? Math.max(...perPeriod) : undefined,
+      `${what} listings per \`up\` of 50 or 100 restores from one source ≤ 1 per 30 s of the \`up\`'s requests (worst run): O(N) listings`,
+      worstPerPeriod(listings),
       1,
       (v) => v.toFixed(2),
     ),
-  ];
+  );
 }
 
 /** A line on the listings: per `up`, by count. */
@@ -215,7 +223,7 @@ export function listingLine(results: BenchResults): string {
       const snapshots = spreadOf(runs.map((r) => r.snapshotListings));
       return `${count} restores: ${jobs ? formatSpread(jobs, 0, "") : "—"} job listings, ${snapshots ? formatSpread(snapshots, 0, "") : "—"} snapshot listings`;
     });
-  return `Listings per \`up\` (median (min–max, n)): ${parts.join("; ")}. A start's first listing of the source's restore jobs is shared by every start in the provider process for 30 s (concurrent ones wait for the same request); listings that look for a job created by an unanswered POST are never shared. Snapshot listings (choosing the newest snapshot) are not shared yet. A listing counts once however many pages of 100 it takes.`;
+  return `Listings per \`up\` (median (min–max, n)): ${parts.join("; ")}. A start's first listing of the source's restore jobs, and its listing of the source's snapshots (choosing the newest), are shared by every start in the provider process for 30 s (concurrent ones wait for the same request); listings that look for a job created by an unanswered POST are never shared. A listing counts once however many pages of 100 it takes.`;
 }
 
 /** The collection queue's runs. */

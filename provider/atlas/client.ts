@@ -50,7 +50,7 @@ const PAGE_SIZE = 100;
 
 /**
  * The Atlas operations we use, each decoding its answer through a codec. No polling, no Pulumi: one
- * method, one request (or one request per page). A listing of restore jobs given a
+ * method, one request (or one request per page). A listing of restore jobs or snapshots given a
  * {@link ListingReuse} may be answered by an identical listing in flight or recently answered (see
  * `shared-listing.ts`).
  */
@@ -66,7 +66,11 @@ export interface AtlasClient {
     clusterName: string,
     reuse?: ListingReuse,
   ): Promise<ServerlessJobWire[]>;
-  listServerlessSnapshots(groupId: string, clusterName: string): Promise<BackupSnapshot[]>;
+  listServerlessSnapshots(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<BackupSnapshot[]>;
   getServerlessInstance(groupId: string, name: string): Promise<ClusterDescription>;
   createFlexRestoreJob(
     groupId: string,
@@ -77,7 +81,7 @@ export interface AtlasClient {
   downloadFlexSnapshot(groupId: string, name: string, snapshotId: string): Promise<FlexRestoreJob>;
   getFlexRestoreJob(groupId: string, name: string, jobId: string): Promise<FlexRestoreJob>;
   listFlexRestoreJobs(groupId: string, name: string, reuse?: ListingReuse): Promise<FlexRestoreJob[]>;
-  listFlexSnapshots(groupId: string, name: string): Promise<FlexSnapshot[]>;
+  listFlexSnapshots(groupId: string, name: string, reuse?: ListingReuse): Promise<FlexSnapshot[]>;
   getFlexCluster(groupId: string, name: string): Promise<ClusterDescription>;
   createClusterRestoreJob(
     groupId: string,
@@ -92,7 +96,11 @@ export interface AtlasClient {
   ): Promise<ClusterRestoreJob[]>;
   /** Asks Atlas to cancel a job (204); sharded clusters may answer 405. */
   cancelClusterRestoreJob(groupId: string, clusterName: string, jobId: string): Promise<void>;
-  listClusterSnapshots(groupId: string, clusterName: string): Promise<ClusterSnapshot[]>;
+  listClusterSnapshots(
+    groupId: string,
+    clusterName: string,
+    reuse?: ListingReuse,
+  ): Promise<ClusterSnapshot[]>;
   /** Takes an on-demand snapshot; it starts `queued`. */
   takeClusterSnapshot(
     groupId: string,
@@ -189,11 +197,12 @@ export function createAtlasClient(
       }),
     listServerlessRestoreJobs: (groupId, clusterName, reuse) =>
       listShared(ServerlessJobWire, jobs(groupId, clusterName), SERVERLESS_API_VERSION, reuse),
-    listServerlessSnapshots: (groupId, clusterName) =>
-      listAll(
+    listServerlessSnapshots: (groupId, clusterName, reuse) =>
+      listShared(
         BackupSnapshot,
         serverless(groupId, `${encodeURIComponent(clusterName)}/backup/snapshots`),
         SERVERLESS_API_VERSION,
+        reuse,
       ),
     getServerlessInstance: (groupId, name) =>
       call(ClusterDescription, {
@@ -231,8 +240,8 @@ export function createAtlasClient(
       }),
     listFlexRestoreJobs: (groupId, name, reuse) =>
       listShared(FlexRestoreJob, flex(groupId, name, "/backup/restoreJobs"), FLEX_API_VERSION, reuse),
-    listFlexSnapshots: (groupId, name) =>
-      listAll(FlexSnapshot, flex(groupId, name, "/backup/snapshots"), FLEX_API_VERSION),
+    listFlexSnapshots: (groupId, name, reuse) =>
+      listShared(FlexSnapshot, flex(groupId, name, "/backup/snapshots"), FLEX_API_VERSION, reuse),
     getFlexCluster: (groupId, name) =>
       call(ClusterDescription, { method: "GET", path: flex(groupId, name), version: FLEX_API_VERSION }),
     createClusterRestoreJob: (groupId, clusterName, body) =>
@@ -268,11 +277,12 @@ export function createAtlasClient(
         idempotent: true,
       });
     },
-    listClusterSnapshots: (groupId, clusterName) =>
-      listAll(
+    listClusterSnapshots: (groupId, clusterName, reuse) =>
+      listShared(
         ClusterSnapshot,
         cluster(groupId, clusterName, "/backup/snapshots"),
         CLUSTER_BACKUP_API_VERSION,
+        reuse,
       ),
     takeClusterSnapshot: (groupId, clusterName, body) =>
       call(ClusterSnapshot, {

@@ -3,9 +3,10 @@ import type { Clock } from "../waiting/clock";
 /**
  * Listings shared between the restores of one process. When many restores of one source start
  * together, each lists the source's jobs before its POST (to adopt a running match and to forecast
- * from earlier jobs); listed one by one, a source with N jobs costs N listings of N/100 pages each.
- * Shared, it costs one: concurrent identical listings wait for the same request, and an answered
- * listing serves later callers for {@link SHARED_LISTING_MAX_AGE_MS}.
+ * from earlier jobs), and most list its snapshots to choose the newest; listed one by one, a source
+ * with N jobs costs N listings of N/100 pages each. Shared, each costs one: concurrent identical
+ * listings wait for the same request, and an answered listing serves later callers for
+ * {@link SHARED_LISTING_MAX_AGE_MS}.
  *
  * Sharing is opt-in per call. Only a listing that may be a little old is shared: the first listing
  * of a start (its history, its running matches, the jobs it knew before its POST). A listing made to
@@ -26,7 +27,7 @@ export interface ListingReuse {
   readonly maxAgeMs: number;
 }
 
-/** The reuse the starters' first listings ask for. */
+/** The reuse the starters' first listings of jobs, and their listings of snapshots, ask for. */
 export const SHARED: ListingReuse = { maxAgeMs: SHARED_LISTING_MAX_AGE_MS };
 
 /** Listings by key (the path listed), shared as {@link ListingReuse} allows. */

@@ -1,4 +1,5 @@
 import type { AtlasClient } from "../atlas/client";
+import { SHARED } from "../atlas/shared-listing";
 import type { BackupSnapshot, FlexSnapshot } from "../atlas/wire";
 
 /**
@@ -29,7 +30,12 @@ export function completedFlexSnapshots(snapshots: readonly FlexSnapshot[]): Comp
   );
 }
 
-/** The newest completed snapshot of a serverless instance or flex cluster; undefined when there is none. */
+/**
+ * The newest completed snapshot of a serverless instance or flex cluster; undefined when there is none.
+ * Its listing is shared (see `shared-listing.ts`): restores of one source started together list its
+ * snapshots once, and a snapshot taken in the last 30 s may be missed, as one taken during the
+ * listing's round trip always could be.
+ */
 export async function latestSnapshot(
   client: AtlasClient,
   api: "serverless" | "flex",
@@ -38,8 +44,8 @@ export async function latestSnapshot(
 ): Promise<CompletedSnapshot | undefined> {
   const completed =
     api === "serverless"
-      ? completedServerlessSnapshots(await client.listServerlessSnapshots(groupId, clusterName))
-      : completedFlexSnapshots(await client.listFlexSnapshots(groupId, clusterName));
+      ? completedServerlessSnapshots(await client.listServerlessSnapshots(groupId, clusterName, SHARED))
+      : completedFlexSnapshots(await client.listFlexSnapshots(groupId, clusterName, SHARED));
   return completed[0];
 }
 

@@ -108,8 +108,9 @@ describe("integration: client-side rate limiting against the emulator's limit", 
 
   it("refuses nothing when an early answer arrives after later ones (its RateLimit-Remaining is stale)", async () => {
     const seed = seedWithTargets();
-    // The second snapshot listing is counted by the bucket at once but answered only once the creates
-    // have spent the burst: its Remaining then reports tokens long gone.
+    // The first create is counted by the bucket at once but answered only once the other creates have
+    // spent the burst: its Remaining then reports tokens long gone. (Listings cannot be held so: the
+    // restores of one source share them, so holding one would hold every create.)
     emulator = await startEmulator({
       seed,
       sunset: "off",
@@ -117,9 +118,9 @@ describe("integration: client-side rate limiting against the emulator's limit", 
       rateLimit: limit,
       faults: [
         {
-          operationId: "listGroupServerlessBackupSnapshots",
+          operationId: "createGroupServerlessBackupRestoreJob",
           action: "hold-response-after-commit",
-          skip: 1,
+          skip: 0,
           count: 1,
         },
       ],

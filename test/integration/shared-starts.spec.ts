@@ -11,7 +11,7 @@ import { contractCheckedSession } from "../helpers/contract-adapter";
 /**
  * Many restores of one source started at once in one provider process, over real HTTP against the
  * emulator, every answer checked against the OpenAPI subsets: they share one listing of the source's
- * jobs, and collection restores of one cluster take turns without a refused POST. Only counts and
+ * jobs and one of its snapshots, and collection restores of one cluster take turns without a refused POST. Only counts and
  * the emulator's own record are asserted, never times, so the machine's load cannot change them.
  */
 
@@ -65,7 +65,7 @@ describe("integration: restores of one source started together", function () {
       }
     ).requests;
 
-  it(`${STARTS} restores of one serverless instance list its jobs once between them`, async () => {
+  it(`${STARTS} restores of one serverless instance list its jobs and its snapshots once between them`, async () => {
     const started = await startAll(
       starter(serverlessSpec),
       Array.from({ length: STARTS }, (_, i) => ({
@@ -81,9 +81,10 @@ describe("integration: restores of one source started together", function () {
       STARTS,
     );
     assert.strictEqual(operations.filter((o) => o === "listGroupServerlessBackupRestoreJobs").length, 1);
+    assert.strictEqual(operations.filter((o) => o === "listGroupServerlessBackupSnapshots").length, 1);
   });
 
-  it("collection restores of one cluster take turns: every POST accepted, each after the one before ended", async () => {
+  it("collection restores of one cluster take turns: one snapshot listing, every POST accepted, each after the one before ended", async () => {
     const restores = 4;
     await startAll(
       starter(collectionSpec),
@@ -102,6 +103,7 @@ describe("integration: restores of one source started together", function () {
       Array.from({ length: restores }, () => 201),
       "no POST refused with 409",
     );
+    assert.strictEqual(operations.filter((o) => o === "listGroupClusterBackupSnapshots").length, 1);
     const { jobs } = (await (await fetch(`${emulator.url}/__emulator/collection-jobs`)).json()) as {
       jobs: { createdAt: number; durationMs: number }[];
     };

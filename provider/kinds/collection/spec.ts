@@ -5,7 +5,7 @@ import type {
 } from "../../atlas/collection-wire";
 import { AtlasApiError } from "../../atlas/errors";
 import { collectionForecast } from "../../atlas/job-history";
-import { sharedFirst } from "../../atlas/shared-listing";
+import { SHARED, sharedFirst } from "../../atlas/shared-listing";
 import { createAtMostOnce } from "../../restore/at-most-once";
 import type { SnapshotSource } from "../../restore/job-outputs";
 import { earlierChoice } from "../../restore/journal";
@@ -160,7 +160,7 @@ async function chooseSnapshot(
     return { snapshotId: undefined, snapshotSource: "job" };
   const chosen = earlierChoice(context);
   if (chosen !== undefined) return { snapshotId: chosen, snapshotSource: "latest" };
-  const snapshots = await session.client.listClusterSnapshots(inputs.groupId, inputs.clusterName);
+  const snapshots = await session.client.listClusterSnapshots(inputs.groupId, inputs.clusterName, SHARED);
   const newest = completedServerlessSnapshots(snapshots)[0];
   if (!newest)
     throw new Error(`no completed snapshot to restore collections from cluster: ${inputs.clusterName}`);

@@ -2,6 +2,7 @@ import assert from "node:assert";
 
 import sinon from "sinon";
 
+import { SHARED } from "../../../provider/atlas/shared-listing";
 import type { BackupSnapshot, FlexSnapshot } from "../../../provider/atlas/wire";
 import {
   completedFlexSnapshots,
@@ -116,7 +117,7 @@ describe("snapshots", () => {
   });
 
   describe("latestSnapshot", () => {
-    it("lists the serverless instance's snapshots and gives the newest completed one", async () => {
+    it("lists the serverless instance's snapshots, sharing the listing, and gives the newest completed one", async () => {
       const listServerlessSnapshots = sinon.fake.resolves([
         { id: "old", createdAt: "2026-11-27T00:00:00Z", status: "completed" },
         { id: "new", createdAt: "2026-11-28T00:00:00Z", status: "completed" },
@@ -127,10 +128,10 @@ describe("snapshots", () => {
         id: "new",
         takenAt: "2026-11-28T00:00:00Z",
       });
-      sinon.assert.calledOnceWithExactly(listServerlessSnapshots, GROUP, "prod");
+      sinon.assert.calledOnceWithExactly(listServerlessSnapshots, GROUP, "prod", SHARED);
     });
 
-    it("lists the flex cluster's snapshots for the flex API", async () => {
+    it("lists the flex cluster's snapshots for the flex API, sharing the listing", async () => {
       const listFlexSnapshots = sinon.fake.resolves([
         { id: "new", status: "COMPLETED", finishTime: "2026-11-28T00:10:00Z" },
         { id: "old", status: "COMPLETED", finishTime: "2026-11-27T00:10:00Z" },
@@ -140,7 +141,7 @@ describe("snapshots", () => {
         id: "new",
         takenAt: "2026-11-28T00:10:00Z",
       });
-      sinon.assert.calledOnceWithExactly(listFlexSnapshots, GROUP, "prod");
+      sinon.assert.calledOnceWithExactly(listFlexSnapshots, GROUP, "prod", SHARED);
     });
 
     it("gives undefined when no snapshot is completed", async () => {
