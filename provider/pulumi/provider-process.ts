@@ -7,13 +7,13 @@ import { createExchange, createHttp } from "../atlas/transport";
 import { detectingSpec, noCancelFor } from "../detection/spec";
 import { cancellableRestore } from "../kinds/cluster/destroy";
 import { clusterSpec } from "../kinds/cluster/spec";
-import { withCollectionOutcome } from "../kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionOutcome } from "../kinds/collection/lifecycle";
 import { collectionSpec } from "../kinds/collection/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
 import { defaultJournalDir, fileJournal } from "../restore/journal";
 import { createLifecycles } from "../restore/lifecycle";
-import { recordLifecycle } from "../restore/record";
+import { type RecordCompletions, recordLifecycle } from "../restore/record";
 import type {
   CommonInputs,
   Journal,
@@ -200,6 +200,12 @@ export function watchOnce(): void {
 }
 
 /**
+ * What each kind's record completes itself, by kind (see `RecordCompletion`): a collection restore's
+ * outcome by collection, read once per job by the record rather than on every read of the job.
+ */
+export const RECORD_COMPLETIONS: RecordCompletions = { collection: collectionCompletion };
+
+/**
  * The lifecycles of every kind of restore over one session: the provider process runs their starters,
  * the program their waits (and looks at preview). A new kind is one line here and one resource class.
  */
@@ -208,7 +214,7 @@ export function restoreLifecycles(
   messages: Logger,
 ): Record<string, RestoreLifecycles> {
   const build = <I extends CommonInputs>(spec: RestoreJobSpec<I>) =>
-    createLifecycles(spec, session, systemClock);
+    createLifecycles(spec, session, systemClock, RECORD_COMPLETIONS);
   return {
     serverless: build(serverlessSpec),
     flex: build(flexSpec),
@@ -223,12 +229,16 @@ export function restoreLifecycles(
 /** The lifecycles as the provider process runs them, over the session `configure` set up. */
 export const lifecycles = restoreLifecycles(currentSession, log);
 
-/** The provider of every restore's record, over the same session. */
-export const record = recordLifecycle(currentSession, (source) => {
-  const lifecycle = lifecycles[source.kind];
-  if (!lifecycle) throw new Error(`pulumi-atlas-restore has no restore kind: ${source.kind}`);
-  return lifecycle.fetch(source.raw);
-});
+/** The provider of every restore's record, over the same session; each kind completes its own outputs. */
+export const record = recordLifecycle(
+  currentSession,
+  (source) => {
+    const lifecycle = lifecycles[source.kind];
+    if (!lifecycle) throw new Error(`pulumi-atlas-restore has no restore kind: ${source.kind}`);
+    return lifecycle.fetch(source.raw);
+  },
+  RECORD_COMPLETIONS,
+);
 
 /**
  * The starters under the names version 0.1's serialized provider calls (`serverless`, `flex`), so

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import type { CollectionSummary } from "../kinds/collection/outputs";
+import { type CollectionSummary, COMPLETED_BY_RECORD } from "../kinds/collection/outputs";
 import type { RestoreJobStatus } from "../restore/job-status";
 import type { RestoreJobWaitArgs } from "./restore-jobs";
 import { type RestoreJobOptions, RestoreResource } from "./restore-resource";
@@ -123,7 +123,13 @@ export class CollectionRestoreJob extends RestoreResource {
    */
   constructor(name: string, args: CollectionRestoreJobArgs, opts?: RestoreJobOptions) {
     super(
-      { kind: "collection", type: "CollectionRestoreJob", outputs: COLLECTION_OUTPUTS, secretOutputs: [] },
+      {
+        kind: "collection",
+        type: "CollectionRestoreJob",
+        outputs: COLLECTION_OUTPUTS,
+        secretOutputs: [],
+        completedByRecord: COMPLETED_BY_RECORD,
+      },
       name,
       args,
       opts,
@@ -146,7 +152,5 @@ export const COLLECTION_OUTPUTS = [
   "totalDocuments",
   "percentRestored",
   "indexStatus",
-  "collectionStates",
-  "unrestoredCollections",
-  "partial",
+  ...COMPLETED_BY_RECORD,
 ];

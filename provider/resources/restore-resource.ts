@@ -54,7 +54,7 @@ export abstract class RestoreResource extends pulumi.dynamic.Resource {
       {
         ...Object.fromEntries(seeds),
         record: waited.apply(({ outcome, source }) =>
-          recordInputs(outcome, declared, kind.secretOutputs, source),
+          recordInputs(outcome, declared, kind.secretOutputs, source, kind.completedByRecord),
         ),
         resourceName: name,
       },
@@ -126,6 +126,11 @@ export interface RestoreKind {
   readonly outputs: readonly string[];
   /** Outputs always secret (download links). */
   readonly secretOutputs: readonly string[];
+  /**
+   * Outputs the record completes itself, once per job (see `RecordCompletion`): the program leaves
+   * them out of the record's input.
+   */
+  readonly completedByRecord?: readonly string[];
 }
 
 /** The record's type name: the job's without `Job` (`ClusterRestoreJob` → `ClusterRestore`). */

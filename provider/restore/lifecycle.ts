@@ -12,7 +12,7 @@ import type { Failure } from "./input-fields";
 import { classifyStatus } from "./job-status";
 import { intentKey, journalContext, ownerKey, stateHolds } from "./journal";
 import { byInputNotFound, failureOf, prefixed } from "./messages";
-import { recordLifecycle, waitForTarget } from "./record";
+import { type RecordCompletions, recordLifecycle, waitForTarget } from "./record";
 import type {
   CommonInputs,
   JobOutputs,
@@ -67,13 +67,15 @@ export const STARTED_JOB_FIELDS = [
  * the job and returns at once, so that the engine checkpoints the job id about a second after Atlas
  * answers; it refreshes, and deleting it forgets the job (kinds whose API can cancel wrap `delete`).
  * The wait runs in the program once the starter is recorded, on every `up`, and never throws: its
- * outcome goes to the restore's record (see `record.ts`), which fails the step when the restore is not
- * done. A wait that failed or was cut short runs again on the next `up`, against the same job.
+ * outcome goes to the restore's record (see `record.ts`, with what `completions` complete there),
+ * which fails the step when the restore is not done. A wait that failed or was cut short runs again
+ * on the next `up`, against the same job.
  */
 export function createLifecycles<I extends CommonInputs>(
   spec: RestoreJobSpec<I>,
   session: () => Session,
   clock: Clock,
+  completions: RecordCompletions = {},
 ): RestoreLifecycles {
   const decodeInputs = (raw: Record<string, unknown>): I => {
     const result = spec.inputs.decode(userInputs(raw));
@@ -255,7 +257,7 @@ export function createLifecycles<I extends CommonInputs>(
 
   return {
     start,
-    record: recordLifecycle(session, (source) => fetchJob(source.raw)),
+    record: recordLifecycle(session, (source) => fetchJob(source.raw), completions),
     secretOutputs: spec.secretOutputs,
 
     async wait(raw, log) {

@@ -63,16 +63,20 @@ const OWN = [
 
 /**
  * The record's input from a wait's outcome: the outputs the resource declares, null where Atlas
- * said nothing (see `withNulls`), and secrets left out (download links stay in the program). The
- * resource's `verify` moves from the source to a property of its own, kept once.
+ * said nothing (see `withNulls`), and secrets left out (download links stay in the program), as are
+ * the outputs the record completes itself (`completed`, see {@link RecordCompletion}). The resource's
+ * `verify` moves from the source to a property of its own, kept once.
  */
 export function recordInputs(
   outcome: WaitOutcome,
   declared: readonly string[],
   secrets: readonly string[],
   source: RecordSource,
+  completed: readonly string[] = [],
 ): Recorded {
-  const fields = declared.filter((key) => !secrets.includes(key) && !OWN.includes(key));
+  const fields = declared.filter(
+    (key) => !secrets.includes(key) && !OWN.includes(key) && !completed.includes(key),
+  );
   const { verify, ...raw } = source.raw;
   return {
     ...Object.fromEntries(fields.map((key) => [key, outcome.outs[key] ?? null])),
@@ -89,12 +93,32 @@ export function recordInputs(
 export type JobReader = (source: RecordSource) => Promise<JobOutputs>;
 
 /**
- * The record's provider methods over the provider process's session; `verifier` checks a clone
- * (`verify`) once its target is ready (default: over Atlas and the official driver).
+ * What a kind's record completes itself: outputs that no read of the job gives and that never change
+ * once the job has ended (a collection restore's per-collection outcome). The program leaves `keys`
+ * out of the record's input; the record reads them once per job and status, when the job has ended,
+ * and keeps them in state; the kind then judges the outcome with them.
+ */
+export interface RecordCompletion {
+  /** The outputs completed: their one home is the kind's. */
+  readonly keys: readonly string[];
+  /** Reads `keys` for an ended job, from the record's properties (`source` included); logs as it likes. */
+  read(s: Session, recorded: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Why the restore is not done, given the completed record; undefined leaves the wait's failure. */
+  judge(recorded: Record<string, unknown>): string | undefined;
+}
+
+/** The completions by kind (`RecordSource.kind`); a kind without one completes nothing. */
+export type RecordCompletions = Readonly<Record<string, RecordCompletion>>;
+
+/**
+ * The record's provider methods over the provider process's session; `completions` complete each
+ * kind's outputs that the job's reads leave out, and `verifier` checks a clone (`verify`) once its
+ * target is ready (default: over Atlas and the official driver).
  */
 export function recordLifecycle(
   session: () => Session,
   readJob: JobReader,
+  completions: RecordCompletions = {},
   verifier: CloneVerifier = atlasCloneVerifier(),
 ): Lifecycle {
   /** The session, its messages under the resource's name. */
@@ -103,15 +127,48 @@ export function recordLifecycle(
     return typeof resourceName === "string" ? { ...s, log: prefixed(s.log, resourceName) } : s;
   };
 
+  const completionOf = (recorded: Record<string, unknown>): RecordCompletion | undefined => {
+    const kind = (recorded.source as RecordSource | undefined)?.kind;
+    return typeof kind === "string" ? completions[kind] : undefined;
+  };
+
+  /**
+   * The record with its kind's completed outputs, and its failure as the kind judges it: read once
+   * when the job has ended and `olds` do not hold them for this job and status, else taken from
+   * `olds` with no request; null while the job runs.
+   */
+  const complete = async (
+    recorded: Record<string, unknown>,
+    olds: Record<string, unknown> | undefined,
+  ): Promise<Record<string, unknown>> => {
+    const completion = completionOf(recorded);
+    if (!completion) return recorded;
+    if (!jobEnded(recorded))
+      return { ...recorded, ...Object.fromEntries(completion.keys.map((key) => [key, null])) };
+    const details = completedBefore(olds, recorded, completion.keys)
+      ? Object.fromEntries(completion.keys.map((key) => [key, olds![key]]))
+      : await completion.read(scoped(recorded.resourceName), recorded);
+    const done = { ...recorded, ...details };
+    return { ...done, failure: completion.judge(done) ?? recorded.failure ?? null };
+  };
+
   /**
    * Fails the step with the wait's failure; otherwise waits for the target unless this job's was seen
    * ready, then checks the clone unless this job passed this same check before.
    */
   const settle = async (news: Record<string, unknown>, olds?: Record<string, unknown>) => {
-    const recorded = flattened(news);
+    const given = flattened(news);
+    const id = String(given.restoreJobId);
+    let recorded: Record<string, unknown>;
+    try {
+      recorded = await complete(given, olds);
+    } catch (error) {
+      const reason = `${(error as Error).message}; ${RESUME_HINT}`;
+      throw new RestoreJobIncompleteError(id, { ...given, __provider: news.__provider }, reason);
+    }
     const { failure, target, verify } = recorded as Partial<Recorded>;
-    const id = String(recorded.restoreJobId);
-    // Partial state is recorded as given: a later update and delete need the provider in it.
+    // Partial state is recorded as given, completed: a later update and delete need the provider in
+    // it, and the next `up` then fails again with no request for what the record completed.
     const partial = { ...recorded, __provider: news.__provider };
     if (typeof failure === "string") throw new RestoreJobIncompleteError(id, partial, failure);
     if (!target) return { id, outs: { ...recorded, targetReady: null, verification: null } };
@@ -176,11 +233,19 @@ export function recordLifecycle(
       const targetPending =
         Boolean(recorded.target) && recorded.targetReady !== true && !targetSeen(olds, recorded);
       const checkPending = Boolean(recorded.target && recorded.verify) && !checkedBefore(olds, recorded);
+      // A job that ended since the record was written: what the record completes is still to read.
+      const completion = completionOf(recorded);
+      const detailsPending =
+        completion !== undefined && jobEnded(recorded) && !completedBefore(olds, recorded, completion.keys);
       // Another job is another restore: the record is replaced, as the starter was.
       const replaces = sameValue(olds.restoreJobId, recorded.restoreJobId) ? [] : ["restoreJobId"];
       return {
         changes:
-          changed.length > 0 || targetPending || checkPending || !sameValue(olds.__provider, news.__provider),
+          changed.length > 0 ||
+          targetPending ||
+          checkPending ||
+          detailsPending ||
+          !sameValue(olds.__provider, news.__provider),
         ...(replaces.length > 0 ? { replaces } : {}),
         deleteBeforeReplace: false,
       };
@@ -194,7 +259,8 @@ export function recordLifecycle(
 
     // `pulumi refresh` reads the job again: what Atlas changed since (an expiry, a cancel) shows as a
     // change of the record. A job Atlas no longer has leaves the record as it was: the starter's
-    // refresh decides about the job itself.
+    // refresh decides about the job itself. What the record completes is kept: no read of the job
+    // gives it, and it no longer changes once the job has ended.
     async read(id, props) {
       const source = props.source as RecordSource | undefined;
       if (source === undefined) return { id, props };
@@ -205,7 +271,8 @@ export function recordLifecycle(
         if (error instanceof AtlasApiError && error.status === 404) return { id, props };
         throw error;
       }
-      const fields = Object.keys(props).filter((key) => !OWN.includes(key));
+      const kept = completionOf(props)?.keys ?? [];
+      const fields = Object.keys(props).filter((key) => !OWN.includes(key) && !kept.includes(key));
       return {
         id,
         props: { ...props, ...Object.fromEntries(fields.map((key) => [key, outs[key] ?? null])) },
@@ -230,6 +297,25 @@ function flattened(news: Record<string, unknown>): Record<string, unknown> {
 function reportPassed(log: Logger, verification: CloneVerification): void {
   const counts = verification.collections.map((c) => `${c.namespace} ${c.found}`).join(", ");
   log.info(`clone check passed, documents: ${counts}`);
+}
+
+/** Whether the record's job has ended: a status that is not RUNNING. */
+function jobEnded(recorded: Record<string, unknown>): boolean {
+  return typeof recorded.status === "string" && recorded.status !== "RUNNING";
+}
+
+/** Whether an earlier step completed `keys` for this job in this status (they no longer change). */
+function completedBefore(
+  olds: Record<string, unknown> | undefined,
+  news: Record<string, unknown>,
+  keys: readonly string[],
+): boolean {
+  return (
+    olds !== undefined &&
+    keys.every((key) => olds[key] !== undefined && olds[key] !== null) &&
+    sameValue(olds.restoreJobId, news.restoreJobId) &&
+    sameValue(olds.status, news.status)
+  );
 }
 
 /** Whether an earlier step already saw this job's target ready. */

@@ -11,9 +11,13 @@ import { fakeClock } from "./fakes";
  * One restore as a `pulumi up` runs it: the engine checks and creates the starter, the program waits
  * for its job, and the engine creates the record with the outcome, which fails when the restore is
  * not done. A later `up` (`update`) is the starter's update, the program's wait again and the record's
- * update; `diff`, `read` and `delete` are the starter's.
+ * update; `diff`, `read` and `delete` are the starter's. `kind` is the record's source kind (which
+ * picks what its provider completes) and `completed` the outputs the program leaves to the record.
  */
-export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
+export function asTheEngineRunsIt(
+  lifecycles: RestoreLifecycles,
+  { kind = "harness", completed = [] }: { kind?: string; completed?: readonly string[] } = {},
+): Lifecycle {
   const { start, wait, record } = lifecycles;
   const waitFor = async (
     outs: Record<string, unknown>,
@@ -29,10 +33,13 @@ export function asTheEngineRunsIt(lifecycles: RestoreLifecycles): Lifecycle {
     const raw = { ...inputs, job };
     const outcome = await wait(raw);
     const recorded = {
-      record: recordInputs(outcome, Object.keys(outcome.outs), lifecycles.secretOutputs, {
-        kind: "harness",
-        raw,
-      }),
+      record: recordInputs(
+        outcome,
+        Object.keys(outcome.outs),
+        lifecycles.secretOutputs,
+        { kind, raw },
+        completed,
+      ),
       __provider: inputs.__provider,
     };
     const id = String(outcome.outs.restoreJobId);

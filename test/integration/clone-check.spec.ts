@@ -4,7 +4,8 @@ import { MongoClient } from "mongodb";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
 import { clusterSpec } from "../../provider/kinds/cluster/spec";
-import { withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
+import { COMPLETED_BY_RECORD } from "../../provider/kinds/collection/outputs";
 import { collectionSpec } from "../../provider/kinds/collection/spec";
 import { readProviderConfig } from "../../provider/pulumi/provider-config";
 import { RestoreJobIncompleteError } from "../../provider/restore/errors";
@@ -57,10 +58,13 @@ describe("integration: a clone checked by its record, over HTTP and the wire pro
     asTheEngineRunsIt(
       kind === "collection"
         ? withCollectionOutcome(
-            createLifecycles(collectionSpec, () => session, systemClock),
+            createLifecycles(collectionSpec, () => session, systemClock, {
+              collection: collectionCompletion,
+            }),
             session.log,
           )
         : createLifecycles(clusterSpec, () => session, systemClock),
+      kind === "collection" ? { kind: "collection", completed: COMPLETED_BY_RECORD } : {},
     );
   const checked = async (restore: Lifecycle, raw: Record<string, unknown>) => {
     const result = await restore.check({}, { ...raw, __provider: "provider" });

@@ -1,7 +1,8 @@
 import assert from "node:assert";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
-import { withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
+import { COMPLETED_BY_RECORD } from "../../provider/kinds/collection/outputs";
 import { collectionSpec } from "../../provider/kinds/collection/spec";
 import { RestoreJobIncompleteError } from "../../provider/restore/errors";
 import { createLifecycles } from "../../provider/restore/lifecycle";
@@ -51,9 +52,10 @@ describe("integration: collection restores over HTTP against the emulator", func
     });
     collection = asTheEngineRunsIt(
       withCollectionOutcome(
-        createLifecycles(collectionSpec, () => session, systemClock),
+        createLifecycles(collectionSpec, () => session, systemClock, { collection: collectionCompletion }),
         log,
       ),
+      { kind: "collection", completed: COMPLETED_BY_RECORD },
     );
     messages.length = 0;
     operations.length = 0;
@@ -93,6 +95,8 @@ describe("integration: collection restores over HTTP against the emulator", func
       ],
     );
     assert.strictEqual(count("createGroupClusterCollectionRestoreJob"), 1);
+    // The program's reads of the job never list its collections; the record lists them once.
+    assert.strictEqual(count("listGroupClusterCollectionRestoreJobCollections"), 1);
     assert.ok(
       messages.some((m) => / of 125000 documents \(\d+%\)$/.test(m)),
       messages.join("\n"),
@@ -145,6 +149,8 @@ describe("integration: collection restores over HTTP against the emulator", func
     ))!;
     assert.strictEqual(outs!.partial, true);
     assert.strictEqual(count("createGroupClusterCollectionRestoreJob"), 1);
+    // The failed step recorded the collections: accepting them reads the job, not its collections.
+    assert.strictEqual(count("listGroupClusterCollectionRestoreJobCollections"), 1);
   });
 
   it("a collection forced NOT_FOUND fails the job, and the error names it", async () => {

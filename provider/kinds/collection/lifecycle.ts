@@ -1,28 +1,70 @@
 import { RESTORE_AGAIN_HINT } from "../../restore/messages";
-import type { Lifecycle, Logger, RestoreLifecycles, WaitOutcome } from "../../restore/types";
+import type { RecordCompletion, RecordSource } from "../../restore/record";
+import type { Lifecycle, Logger, RestoreLifecycles } from "../../restore/types";
 import { CollectionRestoreIncompleteError } from "./errors";
 import { collectionWarnings } from "./inputs";
+import { collectionDetails, COMPLETED_BY_RECORD } from "./outputs";
+
+const NOUN = "collection restore job";
 
 const ACCEPT_PARTIAL =
   "the job is recorded in state; set allowPartial: true to accept it, or restore again with `pulumi up --replace <urn>`";
 
 /**
  * What collection restores add to the shared lifecycle: the warning for an overwrite of the source
- * cluster at every `check` (so preview shows it), and the outcome by collection. A job that ends
- * SUCCESSFUL with collections left unrestored (NOT_FOUND, ROLLBACK, INDEX_BUILD_FAILED…) is a
- * partial success, which fails the restore unless `allowPartial` is true; the job is recorded either way.
+ * cluster at every `check` (so preview shows it). The outcome by collection is the record's
+ * ({@link collectionCompletion}).
  */
 export function withCollectionOutcome(restore: RestoreLifecycles, log: Logger): RestoreLifecycles {
-  return {
-    ...restore,
-    start: withOverwriteWarning(restore.start, log),
-    wait: async (raw, waitLog) => judged(await restore.wait(raw, waitLog), raw.allowPartial),
-    peek: async (raw) => {
-      const outcome = await restore.peek(raw);
-      return outcome && judged(outcome, raw.allowPartial);
-    },
-  };
+  return { ...restore, start: withOverwriteWarning(restore.start, log) };
 }
+
+/**
+ * What the record of a collection restore completes: the outcome by collection, read once per job
+ * (the job's collections, one request) once it has ended; the program's reads of the job never list
+ * them. A failed or cancelled job's failure says why (Atlas's `errorMessage`) and which collections;
+ * a job that ends SUCCESSFUL with collections left unrestored (NOT_FOUND, ROLLBACK,
+ * INDEX_BUILD_FAILED…) is a partial success, which fails the restore unless `allowPartial` is true.
+ * The job is recorded either way.
+ */
+export const collectionCompletion: RecordCompletion = {
+  keys: COMPLETED_BY_RECORD,
+
+  async read(s, recorded) {
+    const raw = (recorded.source as RecordSource).raw;
+    const id = String(recorded.restoreJobId);
+    const states = await s.client.listCollectionRestoreStates(
+      String(raw.groupId),
+      String(raw.clusterName),
+      id,
+    );
+    const details = collectionDetails(states, recorded.status);
+    const unrestored = details.unrestoredCollections as string[];
+    if (unrestored.length > 0)
+      s.log.warn(`${NOUN} ${id}: collections not restored: ${unrestored.join(", ")}`);
+    return details;
+  },
+
+  judge(recorded) {
+    const id = String(recorded.restoreJobId);
+    const allowPartial = (recorded.source as RecordSource | undefined)?.raw.allowPartial;
+    if (recorded.status === "FAILED" || recorded.status === "CANCELLED") {
+      const errorMessage = typeof recorded.errorMessage === "string" ? recorded.errorMessage : undefined;
+      const cause = new CollectionRestoreIncompleteError(
+        id,
+        String(recorded.state),
+        namesOf(recorded),
+        errorMessage,
+      );
+      return `${cause.message}; ${RESTORE_AGAIN_HINT}`;
+    }
+    if (recorded.status === "COMPLETED" && recorded.partial === true && allowPartial !== true) {
+      const cause = new CollectionRestoreIncompleteError(id, String(recorded.state), namesOf(recorded));
+      return `${cause.message}; ${ACCEPT_PARTIAL}`;
+    }
+    return undefined;
+  },
+};
 
 /** The starter's `check` (preview and `up`) warns when the restore overwrites the source cluster. */
 function withOverwriteWarning(lifecycle: Lifecycle, log: Logger): Lifecycle {
@@ -35,25 +77,6 @@ function withOverwriteWarning(lifecycle: Lifecycle, log: Logger): Lifecycle {
       return result;
     },
   };
-}
-
-/**
- * A failed or cancelled job's failure says why (Atlas's `errorMessage`) and which collections; a
- * partial success fails unless `allowPartial`.
- */
-function judged(outcome: WaitOutcome, allowPartial: unknown): WaitOutcome {
-  const { outs } = outcome;
-  const id = String(outs.restoreJobId);
-  if (outs.status === "FAILED" || outs.status === "CANCELLED") {
-    const errorMessage = typeof outs.errorMessage === "string" ? outs.errorMessage : undefined;
-    const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs), errorMessage);
-    return { ...outcome, failure: `${cause.message}; ${RESTORE_AGAIN_HINT}` };
-  }
-  if (outs.status === "COMPLETED" && outs.partial === true && allowPartial !== true) {
-    const cause = new CollectionRestoreIncompleteError(id, String(outs.state), namesOf(outs));
-    return { ...outcome, failure: `${cause.message}; ${ACCEPT_PARTIAL}` };
-  }
-  return outcome;
 }
 
 function namesOf(outs: Record<string, unknown>): string[] {

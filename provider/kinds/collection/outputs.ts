@@ -98,23 +98,40 @@ export function progressLine(noun: string, outs: JobOutputs): string {
 }
 
 /**
- * The outputs recorded in state: the inputs as given (Atlas echoes some back changed: `""` suffixes,
- * `[]` lists, the point in time copied between fields, which would read as changes), the snapshot
- * restored and how it was chosen, every field of the job's own, and the per-collection summary.
+ * The outputs the restore's record completes, once per job, from the job's per-collection states:
+ * the program's reads of the job leave them out, so that a finished restore costs one read per `up`.
+ */
+export const COMPLETED_BY_RECORD = ["collectionStates", "unrestoredCollections", "partial"] as const;
+
+/** The per-collection outcome of a job that ended with `status`: the {@link COMPLETED_BY_RECORD} keys. */
+export function collectionDetails(
+  states: readonly CollectionRestoreState[],
+  status: unknown,
+): Record<(typeof COMPLETED_BY_RECORD)[number], unknown> {
+  const summaries = collectionSummaries(states);
+  const unrestored = unrestoredCollections(summaries);
+  return {
+    collectionStates: summaries,
+    unrestoredCollections: unrestored,
+    partial: status === "COMPLETED" && unrestored.length > 0,
+  };
+}
+
+/**
+ * The outputs a read of the job gives: the inputs as given (Atlas echoes some back changed: `""`
+ * suffixes, `[]` lists, the point in time copied between fields, which would read as changes), the
+ * snapshot restored and how it was chosen, and every field of the job's own. The per-collection
+ * outcome is not the job's: the record completes it (see {@link COMPLETED_BY_RECORD}).
  */
 export function collectionOutputs(
   inputs: CollectionRestoreJobInputs,
   job: CollectionRestoreJob,
-  states: readonly CollectionRestoreState[],
   snapshotSource: SnapshotSource,
 ): JobOutputs {
-  const summaries = collectionSummaries(states);
-  const unrestored = unrestoredCollections(summaries);
-  const status = collectionJobStatus(job);
   return withoutUndefined({
     ...inputs,
     restoreJobId: job.id,
-    status,
+    status: collectionJobStatus(job),
     kind: "collection",
     api: "collection",
     state: job.state ?? "INITIALIZING",
@@ -132,8 +149,5 @@ export function collectionOutputs(
       state: job.indexStatus?.state ?? undefined,
       failedCollectionCount: job.indexStatus?.failedCollectionCount ?? undefined,
     }),
-    collectionStates: summaries,
-    unrestoredCollections: unrestored,
-    partial: status === "COMPLETED" && unrestored.length > 0,
   });
 }

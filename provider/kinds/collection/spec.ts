@@ -42,9 +42,10 @@ export const collectionSpec: RestoreJobSpec<CollectionRestoreJobInputs> = {
 
   async adopt(session, inputs, jobId) {
     const job = await session.client.getCollectionRestoreJob(inputs.groupId, inputs.clusterName, jobId);
-    return outputsOf(session, inputs, job, inputs.snapshotId ? "input" : "job");
+    return collectionOutputs(inputs, job, inputs.snapshotId ? "input" : "job");
   },
 
+  // One read of the job, never of its collections: the record reads those once per job.
   async fetch(session, inputs, previous) {
     const job = await session.client.getCollectionRestoreJob(
       inputs.groupId,
@@ -52,12 +53,7 @@ export const collectionSpec: RestoreJobSpec<CollectionRestoreJobInputs> = {
       previous.restoreJobId,
     );
     const chosen = previous.snapshotSource;
-    const outs = await outputsOf(
-      session,
-      inputs,
-      job,
-      chosen === "input" || chosen === "latest" ? chosen : "job",
-    );
+    const outs = collectionOutputs(inputs, job, chosen === "input" || chosen === "latest" ? chosen : "job");
     // A running job's progress is always worth a line; its end only once, when a read first sees it
     // (state may hold no status yet, as when a job id alone is handed over), so a refresh is quiet.
     if (outs.status === "RUNNING" || previous.status !== outs.status) reportProgress(session, outs);
@@ -67,28 +63,14 @@ export const collectionSpec: RestoreJobSpec<CollectionRestoreJobInputs> = {
   target: (inputs) => ({ api: "cluster", groupId: inputs.targetGroupId, name: inputs.targetClusterName }),
 };
 
-/** The job's outputs, with its per-collection states (empty while it is INITIALIZING). */
-async function outputsOf(
-  session: Session,
-  inputs: CollectionRestoreJobInputs,
-  job: CollectionRestoreJob,
-  snapshotSource: SnapshotSource,
-): Promise<JobOutputs> {
-  const states =
-    job.state === "INITIALIZING"
-      ? []
-      : await session.client.listCollectionRestoreStates(inputs.groupId, inputs.clusterName, job.id);
-  return collectionOutputs(inputs, job, states, snapshotSource);
-}
-
-/** Prints documents restored while the job runs, and how it ended, naming what was not restored. */
+/**
+ * Prints documents restored while the job runs, and how it ended; the collections not restored are
+ * named by the record, which reads them (see `collectionCompletion`).
+ */
 function reportProgress(session: Session, outs: JobOutputs): void {
   if (outs.status === "RUNNING") return session.log.info(progressLine(NOUN, outs));
-  const unrestored = (outs.unrestoredCollections as string[] | undefined) ?? [];
   if (outs.errorMessage)
     session.log.warn(`${NOUN} ${outs.restoreJobId} ended ${outs.state}: ${outs.errorMessage}`);
-  if (unrestored.length > 0)
-    session.log.warn(`${NOUN} ${outs.restoreJobId}: collections not restored: ${unrestored.join(", ")}`);
   session.log.info(progressLine(NOUN, outs));
 }
 
@@ -134,7 +116,7 @@ async function startCollectionRestore(
     turn.started(job);
     const forecast = collectionForecast(job, listed, session.clock.now());
     return {
-      outs: await outputsOf(session, inputs, job, snapshotSource),
+      outs: collectionOutputs(inputs, job, snapshotSource),
       how,
       ...(forecast ? { forecast } : {}),
     };

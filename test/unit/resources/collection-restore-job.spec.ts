@@ -1,7 +1,11 @@
 import assert from "node:assert";
 
 import { checkCollectionInputs, CollectionRestoreJobInputs } from "../../../provider/kinds/collection/inputs";
-import { collectionOutputs } from "../../../provider/kinds/collection/outputs";
+import {
+  collectionDetails,
+  collectionOutputs,
+  COMPLETED_BY_RECORD,
+} from "../../../provider/kinds/collection/outputs";
 import { COLLECTION_OUTPUTS } from "../../../provider/resources/collection-restore-job";
 import { RESTORE_OUTPUTS } from "../../../provider/resources/restore-resource";
 
@@ -31,10 +35,15 @@ describe("CollectionRestoreJob outputs", () => {
         totalDocuments: 0,
         indexStatus: { state: "NOT_STARTED", failedCollectionCount: 0 },
       },
-      [{ sourceNamespace: "orders.orders", state: "NOT_FOUND" }],
       "latest",
     );
-    const computed = Object.keys(outs).filter(
+    // The per-collection outcome is the record's, read once the job has ended.
+    const details = collectionDetails(
+      [{ sourceNamespace: "orders.orders", state: "NOT_FOUND" }],
+      outs.status,
+    );
+    assert.deepStrictEqual(Object.keys(details).sort(), [...COMPLETED_BY_RECORD].sort());
+    const computed = Object.keys({ ...outs, ...details }).filter(
       (key) => !Object.hasOwn(decoded.right, key) || key === "snapshotId",
     );
     // `targetReady` and `verification` are the record's, set once the target is ready and checked.

@@ -40,7 +40,13 @@ function setup(
   verifier?: CloneVerifier,
 ) {
   const { session, messages, clock } = fakeSession(fakeAtlasClient({ getCluster }));
-  return { record: recordLifecycle(() => session, readJob, verifier), getCluster, messages, clock, session };
+  return {
+    record: recordLifecycle(() => session, readJob, {}, verifier),
+    getCluster,
+    messages,
+    clock,
+    session,
+  };
 }
 
 /** The record's inputs as the program registers it: one `record`, and its name. */

@@ -9,7 +9,8 @@ import type {
 } from "../../../../provider/atlas/collection-wire";
 import { AtlasApiError } from "../../../../provider/atlas/errors";
 import { CollectionRestoreBusyError } from "../../../../provider/kinds/collection/errors";
-import { withCollectionOutcome } from "../../../../provider/kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionOutcome } from "../../../../provider/kinds/collection/lifecycle";
+import { COMPLETED_BY_RECORD } from "../../../../provider/kinds/collection/outputs";
 import { collectionSpec } from "../../../../provider/kinds/collection/spec";
 import { RestoreJobIncompleteError } from "../../../../provider/restore/errors";
 import { createLifecycles } from "../../../../provider/restore/lifecycle";
@@ -97,9 +98,10 @@ function setup(methods: Stubs = stubs()) {
   const { session, clock, messages, journal } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
   const lifecycle = asTheEngineRunsIt(
     withCollectionOutcome(
-      createLifecycles(collectionSpec, () => session, clock),
+      createLifecycles(collectionSpec, () => session, clock, { collection: collectionCompletion }),
       session.log,
     ),
+    { kind: "collection", completed: COMPLETED_BY_RECORD },
   );
   const checked = async (raw: Record<string, unknown>) => {
     const result = await lifecycle.check({}, { ...raw, __provider: PROVIDER });
