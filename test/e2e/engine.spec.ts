@@ -76,13 +76,12 @@ const WITH_TARGET = new Set(["serverless", "flex", "cluster", "collection"]);
 /**
  * One read of each finished restore's job: the serverless restore goes through the Flex API (the
  * emulator is Atlas after the sunset) and the detected one through the clusters API; a collection
- * restore's job is read with its collections.
+ * restore's job is read alone (its record read its collections once, when the job had ended).
  */
 const ONE_READ_EACH = {
   getGroupFlexClusterBackupRestoreJob: 2,
   getGroupClusterBackupRestoreJob: 2,
   getGroupClusterCollectionRestoreJob: 1,
-  listGroupClusterCollectionRestoreJobCollections: 1,
 };
 /** How the emulator's job lists say "done": collection-level jobs by their `state`. */
 const DONE = (name: string) => (name === "collection" ? "SUCCESSFUL" : "COMPLETED");

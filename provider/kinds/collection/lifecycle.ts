@@ -33,11 +33,11 @@ export const collectionCompletion: RecordCompletion = {
   async read(s, recorded) {
     const raw = (recorded.source as RecordSource).raw;
     const id = String(recorded.restoreJobId);
-    const states = await s.client.listCollectionRestoreStates(
-      String(raw.groupId),
-      String(raw.clusterName),
-      id,
-    );
+    const states = await s.client
+      .listCollectionRestoreStates(String(raw.groupId), String(raw.clusterName), id)
+      .catch((error: unknown) => {
+        throw new Error(`cannot read the collections of ${NOUN} ${id}: ${(error as Error).message}`);
+      });
     const details = collectionDetails(states, recorded.status);
     const unrestored = details.unrestoredCollections as string[];
     if (unrestored.length > 0)

@@ -162,6 +162,20 @@ describe("collection restore job", () => {
     ]);
   });
 
+  it("the program's wait and preview read the job alone, never its collections", async () => {
+    const methods = stubs();
+    const { session, clock } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
+    const lifecycles = createLifecycles(collectionSpec, () => session, clock);
+    const raw = { ...clone, resourceName: "copy", job: { restoreJobId: JOB, snapshotSource: "latest" } };
+    const outcome = await lifecycles.wait(raw);
+    assert.strictEqual(outcome.outs.status, "COMPLETED");
+    assert.strictEqual(outcome.failure, undefined);
+    for (const key of COMPLETED_BY_RECORD) assert.ok(!(key in outcome.outs), key);
+    const peeked = await lifecycles.peek(raw);
+    assert.strictEqual(peeked!.outs.status, "COMPLETED");
+    sinon.assert.notCalled(methods.listCollectionRestoreStates);
+  });
+
   it("sends each strategy, databases and suffixes as given", async () => {
     for (const writeStrategy of ["CREATE_NEW", "OVERWRITE_EXISTING"])
       for (const indexStrategy of ["ALL", "NONE", "ALL_EXCEPT_TTL"]) {
