@@ -21,9 +21,10 @@ import type { JobOutputs, Lifecycle, Logger, RestoreTarget, Session, WaitOutcome
  * The restore's record: the resource the program registers once its wait for the job has ended, with
  * what the wait saw as its inputs. It is what users hold (`new ClusterRestoreJob(...)`): its outputs are
  * the job's outcome in state, and since the engine registers it only after the wait, `dependsOn`, its
- * outputs and `parent` all mean "restored". Its provider calls Atlas for one thing only, the target: a
- * completed restore counts as done once its target is usable again and, with `verify`, its clone
- * passed the check (clone-check.ts), both once per job.
+ * outputs and `parent` all mean "restored". Its provider calls Atlas for the target: a completed
+ * restore counts as done once its target is usable again and, with `verify`, its clone passed the
+ * check (clone-check.ts), both once per job; and for what its kind has it complete, once per job (a
+ * collection restore's outcome by collection: {@link RecordCompletion}).
  */
 
 /**
