@@ -11,14 +11,29 @@ import { TRIAL_KINDS } from "./kill-trial";
 
 /**
  * Stacks written by earlier code upgrade without a new restore: version 0.1 (one
- * `pulumi-nodejs:dynamic/mongodbatlas:ServerlessRestoreJob` at the root) and the code before the
- * restore's record (the job's resource alone, commit 3756d55). The job keeps its URN and id; the
+ * `pulumi-nodejs:dynamic/mongodbatlas:ServerlessRestoreJob` at the root), the code before the
+ * restore's record (the job's resource alone, commit 3756d55), and a collection restore whose program
+ * listed its collections (commit 9afb8e4: its record's input held them). The job keeps its URN and id; the
  * record is created from what the wait reads of that job.
  */
 
 const V01_COMMIT = "8bdd2cd";
 const BEFORE_RECORD_COMMIT = "3756d55";
+/** The last commit whose program listed a collection restore's collections on every read. */
+const PROGRAM_LISTED_COMMIT = "9afb8e4";
 const automated = TRIAL_KINDS.serverless.args;
+
+/** The build's provider loads its own implementation by path, as a user's installed copy would. */
+function byPath(built: string): void {
+  const file = join(built, "provider", "pulumi", "restore-job-provider.js");
+  const text = readFileSync(file, "utf8");
+  const rewritten = text.replace(
+    '"pulumi-atlas-restore/dist/provider/pulumi/provider-process"',
+    JSON.stringify(join(built, "provider", "pulumi", "provider-process")),
+  );
+  assert.notStrictEqual(rewritten, text, "the build names its implementation by package");
+  writeFileSync(file, rewritten);
+}
 
 /** Builds a commit's provider from git into the e2e folder, once; `patch` may edit the build. */
 function buildAt(dir: string, commit: string, patch: (dist: string) => void = () => undefined): string {
@@ -83,17 +98,7 @@ describe("end to end: upgrading a stack written by 0.1", function () {
   });
 
   it("a stack written before the record: up starts no job, keeps the job's URN and id, creates the record", async () => {
-    // The build's provider loads its own implementation by path, as a user's installed copy would.
-    const dist = buildAt(home.stateDir, BEFORE_RECORD_COMMIT, (built) => {
-      const file = join(built, "provider", "pulumi", "restore-job-provider.js");
-      const text = readFileSync(file, "utf8");
-      const rewritten = text.replace(
-        '"pulumi-atlas-restore/dist/provider/pulumi/provider-process"',
-        JSON.stringify(join(built, "provider", "pulumi", "provider-process")),
-      );
-      assert.notStrictEqual(rewritten, text, "the build names its implementation by package");
-      writeFileSync(file, rewritten);
-    });
+    const dist = buildAt(home.stateDir, BEFORE_RECORD_COMMIT, byPath);
     await admin.reset();
     const args = TRIAL_KINDS.cluster.args;
     const old = await fixtureStack("upgrade-record", home, emulator.url, args, "cluster");
@@ -120,6 +125,52 @@ describe("end to end: upgrading a stack written by 0.1", function () {
     await upgraded.run(["preview", "--expect-no-changes", "--config-file", upgraded.configFile]);
     await upgraded.destroy();
     assert.strictEqual(await admin.jobsCreated(), 1);
+    await upgraded.remove();
+  });
+  it("a collection restore whose record holds its collections: no listing after the upgrade, and unchanged", async () => {
+    const dist = buildAt(home.stateDir, PROGRAM_LISTED_COMMIT, byPath);
+    await admin.reset();
+    const old = await fixtureStack(
+      "upgrade-collection",
+      home,
+      emulator.url,
+      TRIAL_KINDS.collection.args,
+      "collection",
+    );
+    const before = new Stack(old.name, join(REPO_ROOT, "test", "e2e", "program-collection-main"), home);
+    await before.setConfig("oldDist", dist);
+    await before.up();
+    const [written] = await before.records();
+    assert.ok(Array.isArray(written!.outputs.collectionStates), "the old program's record holds them");
+
+    const upgraded = new Stack(old.name, PROGRAM_DIR, home);
+    const collections = async (step: () => Promise<unknown>) => {
+      const before = (await admin.counters()).byOperation;
+      await step();
+      const after = (await admin.counters()).byOperation;
+      return Object.fromEntries(
+        Object.entries(after)
+          .filter(([operation]) => /CollectionRestore/.test(operation))
+          .map(([operation, n]) => [operation, n - (before[operation] ?? 0)] as const)
+          .filter(([, n]) => n > 0),
+      );
+    };
+    const read = { getGroupClusterCollectionRestoreJob: 1 };
+    // The record's provider code is another build's (a path, here): an update, with no listing.
+    assert.deepStrictEqual(await collections(() => upgraded.up()), read);
+    const [record] = await upgraded.records();
+    assert.deepStrictEqual(record!.outputs.collectionStates, written!.outputs.collectionStates);
+    assert.strictEqual(record!.outputs.partial, false);
+    assert.deepStrictEqual(
+      await collections(() =>
+        upgraded.run(["preview", "--expect-no-changes", "--config-file", upgraded.configFile]),
+      ),
+      read,
+    );
+    const again = await upgraded.up();
+    assert.match(again.stdout, /Resources:\n\s+3 unchanged\n/);
+    await upgraded.destroy();
+    assert.strictEqual((await admin.counters()).byOperation.createGroupClusterCollectionRestoreJob, 1);
     await upgraded.remove();
   });
 });
