@@ -7,7 +7,7 @@ import { createExchange, createHttp } from "../atlas/transport";
 import { detectingSpec, noCancelFor } from "../detection/spec";
 import { cancellableRestore } from "../kinds/cluster/destroy";
 import { clusterSpec } from "../kinds/cluster/spec";
-import { collectionCompletion, withCollectionOutcome } from "../kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionWarning } from "../kinds/collection/lifecycle";
 import { collectionSpec } from "../kinds/collection/spec";
 import { flexSpec } from "../kinds/flex/spec";
 import { serverlessSpec } from "../kinds/serverless/spec";
@@ -222,7 +222,7 @@ export function restoreLifecycles(
     cluster: cancellableRestore(build(clusterSpec), session),
     detecting: cancellableRestore(build(detectingSpec), session, noCancelFor),
     // Its destroy only forgets: Atlas has no cancel for collection restore jobs.
-    collection: withCollectionOutcome(build(collectionSpec), messages),
+    collection: withCollectionWarning(build(collectionSpec), messages),
   };
 }
 

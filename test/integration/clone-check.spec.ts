@@ -4,7 +4,7 @@ import { MongoClient } from "mongodb";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
 import { clusterSpec } from "../../provider/kinds/cluster/spec";
-import { collectionCompletion, withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionWarning } from "../../provider/kinds/collection/lifecycle";
 import { COMPLETED_BY_RECORD } from "../../provider/kinds/collection/outputs";
 import { collectionSpec } from "../../provider/kinds/collection/spec";
 import { readProviderConfig } from "../../provider/pulumi/provider-config";
@@ -57,7 +57,7 @@ describe("integration: a clone checked by its record, over HTTP and the wire pro
   const lifecycle = (kind: "collection" | "cluster"): Lifecycle =>
     asTheEngineRunsIt(
       kind === "collection"
-        ? withCollectionOutcome(
+        ? withCollectionWarning(
             createLifecycles(collectionSpec, () => session, systemClock, {
               collection: collectionCompletion,
             }),

@@ -1,7 +1,7 @@
 import assert from "node:assert";
 
 import { defaultSeed, type RunningEmulator, startEmulator } from "../../emulator";
-import { collectionCompletion, withCollectionOutcome } from "../../provider/kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionWarning } from "../../provider/kinds/collection/lifecycle";
 import { COMPLETED_BY_RECORD } from "../../provider/kinds/collection/outputs";
 import { collectionSpec } from "../../provider/kinds/collection/spec";
 import { RestoreJobIncompleteError } from "../../provider/restore/errors";
@@ -51,7 +51,7 @@ describe("integration: collection restores over HTTP against the emulator", func
       ATLAS_RESTORE_POLL_MAX_DELAY_MS: "100",
     });
     collection = asTheEngineRunsIt(
-      withCollectionOutcome(
+      withCollectionWarning(
         createLifecycles(collectionSpec, () => session, systemClock, { collection: collectionCompletion }),
         log,
       ),

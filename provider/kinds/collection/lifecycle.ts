@@ -15,7 +15,7 @@ const ACCEPT_PARTIAL =
  * cluster at every `check` (so preview shows it). The outcome by collection is the record's
  * ({@link collectionCompletion}).
  */
-export function withCollectionOutcome(restore: RestoreLifecycles, log: Logger): RestoreLifecycles {
+export function withCollectionWarning(restore: RestoreLifecycles, log: Logger): RestoreLifecycles {
   return { ...restore, start: withOverwriteWarning(restore.start, log) };
 }
 

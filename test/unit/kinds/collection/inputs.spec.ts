@@ -6,7 +6,7 @@ import {
   isCollectionNamespace,
   isDatabaseName,
 } from "../../../../provider/kinds/collection/inputs";
-import { withCollectionOutcome } from "../../../../provider/kinds/collection/lifecycle";
+import { withCollectionWarning } from "../../../../provider/kinds/collection/lifecycle";
 import { collectionSpec } from "../../../../provider/kinds/collection/spec";
 import { UNKNOWN } from "../../../../provider/restore/input-fields";
 import { createLifecycles } from "../../../../provider/restore/lifecycle";
@@ -180,7 +180,7 @@ describe("collection restore job inputs", () => {
     };
     const lifecycleWith = (messages: string[]) =>
       asTheEngineRunsIt(
-        withCollectionOutcome(createLifecycles(collectionSpec, noSession, fakeClock()), {
+        withCollectionWarning(createLifecycles(collectionSpec, noSession, fakeClock()), {
           info: (m) => messages.push(`info: ${m}`),
           warn: (m) => messages.push(`warn: ${m}`),
         }),

@@ -9,7 +9,7 @@ import type {
 } from "../../../../provider/atlas/collection-wire";
 import { AtlasApiError } from "../../../../provider/atlas/errors";
 import { CollectionRestoreBusyError } from "../../../../provider/kinds/collection/errors";
-import { collectionCompletion, withCollectionOutcome } from "../../../../provider/kinds/collection/lifecycle";
+import { collectionCompletion, withCollectionWarning } from "../../../../provider/kinds/collection/lifecycle";
 import { COMPLETED_BY_RECORD } from "../../../../provider/kinds/collection/outputs";
 import { collectionSpec } from "../../../../provider/kinds/collection/spec";
 import { RestoreJobIncompleteError } from "../../../../provider/restore/errors";
@@ -97,7 +97,7 @@ function stubs(overrides: Partial<Stubs> = {}): Stubs {
 function setup(methods: Stubs = stubs()) {
   const { session, clock, messages, journal } = fakeSession(fakeAtlasClient(methods as Partial<AtlasClient>));
   const lifecycle = asTheEngineRunsIt(
-    withCollectionOutcome(
+    withCollectionWarning(
       createLifecycles(collectionSpec, () => session, clock, { collection: collectionCompletion }),
       session.log,
     ),
