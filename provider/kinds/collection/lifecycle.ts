@@ -3,9 +3,7 @@ import type { RecordCompletion, RecordSource } from "../../restore/record";
 import type { Lifecycle, Logger, RestoreLifecycles } from "../../restore/types";
 import { CollectionRestoreIncompleteError } from "./errors";
 import { collectionWarnings } from "./inputs";
-import { collectionDetails, COMPLETED_BY_RECORD } from "./outputs";
-
-const NOUN = "collection restore job";
+import { collectionDetails, COMPLETED_BY_RECORD, NOUN } from "./outputs";
 
 const ACCEPT_PARTIAL =
   "the job is recorded in state; set allowPartial: true to accept it, or restore again with `pulumi up --replace <urn>`";

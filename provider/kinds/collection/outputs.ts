@@ -4,6 +4,9 @@ import type { RestoreJobStatus } from "../../restore/job-status";
 import type { JobOutputs } from "../../restore/types";
 import type { CollectionRestoreJobInputs } from "./inputs";
 
+/** What messages call a collection-level restore job. */
+export const NOUN = "collection restore job";
+
 /** Collection states that end a collection without its data (or its indexes) restored. */
 export const UNRESTORED_STATES = [
   "NOT_FOUND",

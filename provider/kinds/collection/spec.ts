@@ -25,10 +25,8 @@ import {
   CollectionRestoreJobInputs,
   type NamespaceEntry,
 } from "./inputs";
-import { collectionJobStatus, collectionOutputs, progressLine } from "./outputs";
+import { collectionJobStatus, collectionOutputs, NOUN, progressLine } from "./outputs";
 import { inTurn } from "./queue";
-
-const NOUN = "collection restore job";
 
 /** How a collection-level restore job is started, read and recorded. */
 export const collectionSpec: RestoreJobSpec<CollectionRestoreJobInputs> = {
