@@ -4,8 +4,11 @@ import type { polling } from "./polling";
 
 /** One measured `pulumi up` (and `destroy` for the CPU pairs). */
 export interface EngineRun {
-  /** Serverless restores, collection restores of one source, or do-nothing dynamic resources. */
-  readonly kind: "restore" | "collection" | "minimal";
+  /**
+   * Serverless restores, collection restores of one source, do-nothing dynamic resources, or pairs of
+   * them (the second depending on the first, a restore's shape).
+   */
+  readonly kind: "restore" | "collection" | "minimal" | "pair";
   readonly count: number;
   readonly parallel: "default" | "100";
   readonly rateLimited: boolean;

@@ -80,8 +80,8 @@ interface Case {
 
 /**
  * The cases, in the order one repetition runs them: the CPU pairs first (100 restores then 100
- * do-nothing, at the default parallelism), then the parallel table, the throttled runs and the
- * collection queue.
+ * do-nothing, at the default parallelism), then the parallel table and its do-nothing pairs, the
+ * throttled runs and the collection queue.
  */
 function casesOf(): Case[] {
   const cases: Case[] = [];
@@ -99,6 +99,8 @@ function casesOf(): Case[] {
     for (const count of COUNTS)
       for (const kind of ["restore", "minimal"] as const)
         if (!(count === 100 && parallel === "default")) add({ kind, count, parallel });
+  // The engine's own cost of the parallel target's two counts, in a restore's shape.
+  for (const count of COUNTS.filter((n) => n <= 50)) add({ kind: "pair", count, parallel: "default" });
   for (const parallel of ["default", "100"] as const)
     add({ kind: "restore", count: 50, parallel, rateLimited: true });
   add({ kind: "collection", count: COLLECTIONS, parallel: "default", repetitions: 1 });
