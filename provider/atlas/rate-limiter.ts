@@ -9,9 +9,15 @@ import { parseRetryAfter } from "./retry-policy";
  *
  * Two processes spend one credential's budget during an `up`: the provider process starts restores
  * while the program's process waits for them. Each sees the same `RateLimit-Remaining` and neither
- * knows what the other is about to send, so each spends only its share of what an answer reports
- * ({@link RateLimiterOptions.share}); the refill rate each learns is already net of what the other
- * spends, since it is measured from the bucket's level.
+ * knows what the other is about to send, so each keeps a bucket of its own: its share
+ * ({@link RateLimiterOptions.share}) of the level the first answer reports, and of the refill. Later
+ * answers only lower that level, since one that reports more may hold tokens the other is about to
+ * spend, except for what the bucket holds above the other's share of a full bucket: the other never
+ * counts on that, so it is this process's to take (the refill the other leaves while it waits). The
+ * refill is the fastest gain the bucket was seen to make, or its mean gain if that is faster: what one
+ * process measures is net of what the other spent meanwhile, so pacing by the mean held a process's
+ * requests for seconds after the other's burst of creates (it fell to a third of a token a second,
+ * measured), and two processes that had measured at quiet moments spent the same tokens.
  */
 
 /** What the limiter needs of an answer; `status` is undefined when none came back. */
@@ -51,8 +57,8 @@ export interface RateLimiterOptions {
   /** Share of the learned refill rate actually used, below 1 to absorb rounding (default: 0.95). */
   readonly headroom?: number;
   /**
-   * Share of the tokens an answer reports that this process spends (default: 1/2, for the provider
-   * process and the program's, which use the same credential at the same time).
+   * Share of the bucket, its level and its refill, that this process spends (default: 1/2, for the
+   * provider process and the program's, which use the same credential at the same time).
    */
   readonly share?: number;
 }
@@ -61,21 +67,28 @@ export interface RateLimiterOptions {
 interface Observation {
   readonly at: number;
   readonly remaining: number;
-  /** Answers that consumed a token so far, this one included. */
-  readonly consumed: number;
+  /**
+   * Requests this process sent up to the one answered, that one included: the server counted them
+   * all in `remaining` (one sent earlier may be answered later, but it was counted first).
+   */
+  readonly sent: number;
 }
 
 /** The limiter's knowledge, updated by answers; pure functions below read and change it. */
 export interface LimiterState {
   /** `unknown` until the first answer; `unlimited` when answers carry no rate-limit headers. */
   mode: "unknown" | "unlimited" | "limited";
-  /** Requests the server's bucket holds after every request in flight is counted. */
+  /** This process's part of the server's bucket, after every request it has in flight is counted. */
   tokens: number;
   /** Time of `tokens`, ms. */
   at: number;
   /** Bucket size from `RateLimit-Limit`. */
   limit: number;
-  /** Learned refill, tokens per ms; undefined until two answers far enough apart. */
+  /**
+   * The bucket's refill, tokens per ms (this process spends its share of it): the fastest gain seen
+   * between two answers far enough apart, or the mean gain if faster (alone, the two agree; the mean
+   * evens out `Remaining`'s rounding). Undefined until two answers far enough apart.
+   */
   ratePerMs: number | undefined;
   /** Nothing goes out before this time (a 429's `Retry-After`), ms. */
   blockedUntil: number;
@@ -87,11 +100,12 @@ export interface LimiterState {
    * that arrives after it is stale: the server counted later requests before answering it.
    */
   newestApplied: number;
-  consumed: number;
   anchor: Observation | undefined;
   /** Sums over every rate sample: refilled tokens and the time they took. */
   refilled: number;
   refillMs: number;
+  /** The fastest sample's gain, tokens per ms, one token short for `Remaining`'s rounding. */
+  fastestPerMs: number;
 }
 
 /** A fresh state: nothing known yet. */
@@ -106,10 +120,10 @@ export function initialLimiterState(now: number): LimiterState {
     inFlight: 0,
     admitted: 0,
     newestApplied: 0,
-    consumed: 0,
     anchor: undefined,
     refilled: 0,
     refillMs: 0,
+    fastestPerMs: 0,
   };
 }
 
@@ -138,7 +152,7 @@ export function admit(
   // Until the first answer says whether there is a limit, one request at a time: sending a whole
   // burst blind is what gets it refused.
   if (state.mode === "unknown") return state.inFlight === 0 ? take(state) : { go: false, waitMs: undefined };
-  refill(state, now, options.headroom);
+  refill(state, now, options);
   // Where the server reports its budget, other requests leave one token spare, so that a restore's
   // create finds one even when the estimate of the server's bucket is a little high.
   const needed = urgent || state.limit === Infinity ? 1 : 1 + URGENT_RESERVE;
@@ -149,7 +163,7 @@ export function admit(
   if (state.ratePerMs !== undefined) {
     return {
       go: false,
-      waitMs: Math.max(1, Math.ceil((needed - state.tokens) / (state.ratePerMs * options.headroom))),
+      waitMs: Math.max(1, Math.ceil((needed - state.tokens) / (state.ratePerMs * pace(options)))),
     };
   }
   // Spent and the rate unknown: probe with one request once a pause has passed since the last answer.
@@ -167,11 +181,21 @@ function take(state: LimiterState): { go: true; seq: number } {
   return { go: true, seq: state.admitted };
 }
 
-function refill(state: LimiterState, now: number, headroom: number): void {
+/** Of the bucket's refill, the part this process spends: its share, less the headroom. */
+const pace = (options: Pacing): number => options.headroom * options.share;
+
+/** Adds this process's part of what the bucket refilled since `state.at`. */
+function refill(state: LimiterState, now: number, options: Pacing): void {
   if (state.ratePerMs === undefined || now <= state.at) return;
-  state.tokens = Math.min(state.limit, state.tokens + (now - state.at) * state.ratePerMs * headroom);
+  state.tokens = Math.min(
+    state.limit * options.share,
+    state.tokens + (now - state.at) * state.ratePerMs * pace(options),
+  );
   state.at = now;
 }
+
+/** What pacing takes of the options. */
+type Pacing = Pick<Required<RateLimiterOptions>, "headroom" | "share">;
 
 /**
  * Learns from one answer of a request that {@link admit} let through as number `seq` (default: the
@@ -183,7 +207,7 @@ export function observe(
   now: number,
   retryAfterMs?: number,
   seq: number = state.admitted,
-  share = 1,
+  pacing: Pacing = { headroom: 1, share: 1 },
 ): void {
   state.inFlight = Math.max(0, state.inFlight - 1);
   if (answer.status === 429) {
@@ -209,37 +233,51 @@ export function observe(
     }
     return;
   }
+  const first = state.mode !== "limited";
   state.mode = "limited";
   if (limit !== undefined) state.limit = limit;
-  if (answer.status !== undefined) state.consumed += 1;
   // Answers travel back on separate connections and may overtake each other. One that reports an
   // older moment of the bucket than an answer already applied would hand back tokens that later
   // requests spent (the cause of refused creates under a burst): the newer figure stands.
   if (seq < state.newestApplied) return;
   state.newestApplied = seq;
   // Requests still in flight will take their tokens from this process's share of what it reports.
-  const reported = remaining * share - state.inFlight;
-  const first = state.anchor === undefined;
-  learnRate(state, { at: now, remaining, consumed: state.consumed });
-  // Until the refill rate is known, only the first answer's level is spent: a later one may report
-  // tokens another process has spent since it was counted, and both would spend them twice.
-  state.tokens = first || state.ratePerMs !== undefined ? reported : Math.min(state.tokens, reported);
+  const reported = remaining * pacing.share - state.inFlight;
+  learnRate(state, { at: now, remaining, sent: seq });
+  // The first answer sets this process's level, as does every answer when no other process shares the
+  // credential; other answers only lower it (see the module's comment).
+  if (first || pacing.share === 1) {
+    state.tokens = reported;
+    state.at = now;
+    return;
+  }
+  refill(state, now, pacing);
+  // Above what the other process may hold (its share of a full bucket), the bucket is this one's:
+  // what the other leaves unspent while it waits, which its share alone would leave idle.
+  const aboveOthers = remaining - (1 - pacing.share) * state.limit - state.inFlight;
+  state.tokens = Math.max(Math.min(state.tokens, reported), aboveOthers);
   state.at = now;
 }
 
 function learnRate(state: LimiterState, seen: Observation): void {
   const anchor = state.anchor;
-  // A full bucket stops refilling, so a span that touched it says nothing about the rate.
-  if (anchor === undefined || seen.remaining >= state.limit - 1 || anchor.remaining >= state.limit - 1) {
+  if (anchor === undefined) {
     state.anchor = seen;
     return;
   }
   const spanMs = seen.at - anchor.at;
   if (spanMs < MIN_SAMPLE_MS) return;
-  const gained = seen.remaining - anchor.remaining + (seen.consumed - anchor.consumed);
-  state.refilled += Math.max(0, gained);
-  state.refillMs += spanMs;
-  if (state.refilled > 0) state.ratePerMs = state.refilled / state.refillMs;
+  const gained = seen.remaining - anchor.remaining + (seen.sent - anchor.sent);
+  // A full bucket stops refilling: a span that touched it gained at least this, but the mean would
+  // count its time at the top as slow refill.
+  if (seen.remaining < state.limit - 1 && anchor.remaining < state.limit - 1) {
+    state.refilled += Math.max(0, gained);
+    state.refillMs += spanMs;
+  }
+  // `Remaining` is rounded down at both ends: the bucket surely gained one token less than it seems.
+  state.fastestPerMs = Math.max(state.fastestPerMs, (gained - 1) / spanMs);
+  const rate = Math.max(state.fastestPerMs, state.refillMs > 0 ? state.refilled / state.refillMs : 0);
+  if (rate > 0) state.ratePerMs = rate;
   state.anchor = seen;
 }
 
@@ -303,7 +341,7 @@ export function createRateLimiter(
             released = true;
             const now = clock.now();
             const wait = answer.status === 429 ? retryAfterMs(answer, now) : undefined;
-            observe(state, answer, now, wait, seq, options.share);
+            observe(state, answer, now, wait, seq, options);
             pump();
           });
         };

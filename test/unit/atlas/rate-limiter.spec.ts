@@ -3,7 +3,7 @@ import assert from "node:assert";
 import sinon from "sinon";
 
 import { type Bucket, takeToken } from "../../../emulator/faults/rate-limit";
-import { createRateLimiter, type LimiterAnswer } from "../../../provider/atlas/rate-limiter";
+import { createRateLimiter, type LimiterAnswer, type Release } from "../../../provider/atlas/rate-limiter";
 import { parseRetryAfter } from "../../../provider/atlas/retry-policy";
 import { systemClock } from "../../../provider/waiting/clock";
 
@@ -131,6 +131,32 @@ describe("rate limiter", () => {
     assert.strictEqual(granted, 4);
   });
 
+  it("sharing the credential, takes a later answer's higher level only above the other process's share", async () => {
+    const limiter = createRateLimiter(systemClock);
+    const limits = (remaining: number) => ({
+      "RateLimit-Limit": "20",
+      "RateLimit-Remaining": String(remaining),
+    });
+    (await limiter.acquire())(answer(200, limits(10)));
+    let granted = 0;
+    const held: Release[] = [];
+    for (let i = 0; i < 20; i++)
+      void limiter.acquire().then((release) => {
+        granted++;
+        held.push(release);
+      });
+    await settle();
+    assert.strictEqual(granted, 4, "half of 10, less the token kept for a create");
+    // 12 left: half is 6, but the other process may hold up to 10 of them and be about to spend them.
+    held.shift()!(answer(200, limits(12)));
+    await settle();
+    assert.strictEqual(granted, 4);
+    // 15 left with 2 of its own still in flight: 5 above the other's 10, less those 2, are its own.
+    held.shift()!(answer(200, limits(15)));
+    await settle();
+    assert.strictEqual(granted, 6, "3 tokens, less the one kept for a create");
+  });
+
   it("holds every request until a 429's Retry-After has passed", async () => {
     const limiter = createRateLimiter(systemClock);
     (await limiter.acquire())(answer(200));
@@ -225,4 +251,86 @@ describe("rate limiter", () => {
       assert.strictEqual(refusedUrgent, 0);
     });
   }
+
+  /**
+   * An `up` of 50 restores as the two processes make it: the provider process lists, then creates,
+   * eight at a time (the engine's parallelism); the program's looks at each job soon after its start,
+   * again once it has ended (2 s), then reads its target. Server latency of each way is drawn from
+   * `seed`. Returns the 429s, those of creates, the longest pause between two requests the server saw,
+   * and the time taken against the bucket's floor for the requests it accepted.
+   */
+  async function restoresUp(seed: number, latencyMs: number) {
+    let draw = seed * 7919;
+    const random = () => (draw = (draw * 48271) % 2147483647) / 2147483647;
+    const [provider, program] = [createRateLimiter(systemClock), createRateLimiter(systemClock)];
+    const limits = { capacity: 20, refillPerSecond: 10 };
+    let bucket: Bucket | undefined;
+    let refused = 0;
+    let refusedCreates = 0;
+    const seen: number[] = [];
+    const started = Date.now();
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const send = async (limiter: typeof provider, urgent = false) => {
+      for (;;) {
+        const release = await limiter.acquire({ urgent });
+        await sleep(2 + (random() * latencyMs) / 2);
+        const decision = takeToken(bucket, Date.now(), limits);
+        bucket = decision.bucket;
+        seen.push(Date.now());
+        await sleep(2 + (random() * latencyMs) / 2);
+        const reply = answer(decision.allowed ? 200 : 429, decision.headers);
+        release(reply);
+        if (decision.allowed) return;
+        refused++;
+        if (urgent) refusedCreates++;
+        await sleep((parseRetryAfter(reply.header("retry-after"), Date.now()) ?? 1) * 1000);
+      }
+    };
+    let steps = 8;
+    const queued: (() => void)[] = [];
+    const waits: Promise<void>[] = [];
+    const restore = async (i: number) => {
+      while (steps === 0) await new Promise<void>((resolve) => queued.push(resolve));
+      steps--;
+      if (i === 0) await Promise.all([send(provider), send(provider)]);
+      await send(provider, true);
+      const createdAt = Date.now();
+      steps++;
+      queued.shift()?.();
+      waits.push(
+        (async () => {
+          await sleep(100 + random() * 200);
+          await send(program);
+          await sleep(Math.max(0, createdAt + 2_000 - Date.now()));
+          await send(program);
+          await send(program);
+        })(),
+      );
+    };
+    const all = Promise.all(Array.from({ length: 50 }, (_, i) => restore(i))).then(() => Promise.all(waits));
+    while (!(await Promise.race([all.then(() => true), settle().then(() => false)]))) {
+      await timers.tickAsync(10);
+    }
+    const longestPauseMs = Math.max(...seen.slice(1).map((at, i) => at - seen[i]!));
+    const floorMs = ((seen.length - refused - limits.capacity) / limits.refillPerSecond) * 1000;
+    return {
+      requests: seen.length,
+      refused,
+      refusedCreates,
+      longestPauseMs,
+      overFloor: (Date.now() - started) / floorMs,
+    };
+  }
+
+  for (const latencyMs of [20, 60, 150])
+    it(`an up of 50 restores, server latency up to ${latencyMs} ms: no create refused, no pause over 2 s, ≤ 1.2 × the floor`, async () => {
+      for (let seed = 1; seed <= 10; seed++) {
+        const run = await restoresUp(seed, latencyMs);
+        const at = `seed ${seed}: ${JSON.stringify(run)}`;
+        assert.strictEqual(run.refusedCreates, 0, at);
+        assert.ok(run.refused <= 0.005 * run.requests, at);
+        assert.ok(run.longestPauseMs <= 2_000, at);
+        assert.ok(run.overFloor <= 1.2, at);
+      }
+    });
 });
